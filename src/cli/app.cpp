@@ -1,0 +1,46 @@
+#include "cli/app.hpp"
+
+#include <ostream>
+
+namespace en18031::cli {
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  Context ctx{out, err, {}, {}};
+  CLI::App app{"en18031: EN 18031-1/-2/-3 requirements as data, assessment and evidence tools", "en18031"};
+  app.set_version_flag("--version", EN18031_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("--catalogue", ctx.catalogue_option,
+                 "Catalogue folder (default: $EN18031_CATALOGUE, else the bundled catalogue)");
+
+  CLI::App* catalogue = app.add_subcommand("catalogue", "Validate, list, show and draw the requirement catalogue");
+  catalogue->require_subcommand(1);
+  catalogue->fallthrough();
+  register_catalogue_validate(*catalogue, ctx);
+  register_catalogue_list(*catalogue, ctx);
+  register_catalogue_show(*catalogue, ctx);
+  register_catalogue_tree(*catalogue, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return exit_ok;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return exit_ok;
+  } catch (const CLI::CallForVersion&) {
+    out << EN18031_VERSION << "\n";
+    return exit_ok;
+  } catch (const CLI::ParseError& error) {
+    err << "en18031: " << error.what() << "\nRun 'en18031 --help' for usage.\n";
+    return exit_bad_input;
+  }
+  if (!ctx.action) {
+    err << "en18031: no command given\nRun 'en18031 --help' for usage.\n";
+    return exit_bad_input;
+  }
+  return ctx.action();
+}
+
+}  // namespace en18031::cli

@@ -1,0 +1,51 @@
+// The en18031 command line: the context every subcommand receives, and the entry point main() calls.
+//
+// Each subcommand lives in its own file as an options struct, a `register_*` function that declares its
+// options on the CLI11 app, and a `run_*` function that does the work and returns an exit code.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "core/catalogue.hpp"
+
+namespace en18031::cli {
+
+// Exit codes, documented in README.md. They are the same for every subcommand.
+enum ExitCode : int {
+  exit_ok = 0,           // done; for checks: nothing wrong
+  exit_findings = 1,     // the command worked and found problems (an invalid catalogue, ...)
+  exit_bad_input = 2,    // bad usage, or an input that cannot be used (unreadable, invalid, unknown id)
+  exit_internal = 3,     // a bug: an unexpected exception reached main
+};
+
+// All run state of one invocation: where output goes and what the global options say. No globals.
+struct Context {
+  std::ostream& out;
+  std::ostream& err;
+  std::string catalogue_option;  // --catalogue, empty when not given
+  std::function<int()> action;   // set by the subcommand the user chose
+};
+
+// Parses argv, runs the chosen subcommand, returns the exit code. Prints usage errors to ctx.err.
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+// Loads the catalogue the options and environment point at and checks it. On any problem prints every
+// diagnostic to ctx.err and returns nullopt (callers exit with exit_bad_input).
+std::optional<Catalogue> load_checked_catalogue(Context& ctx);
+
+// The folder to read the catalogue from: --catalogue, else $EN18031_CATALOGUE, else the installed copy
+// beside the executable, else the source tree this binary was built from.
+std::string catalogue_directory(const Context& ctx);
+
+// Subcommand registration, one file each.
+void register_catalogue_validate(CLI::App& parent, Context& ctx);
+void register_catalogue_list(CLI::App& parent, Context& ctx);
+void register_catalogue_show(CLI::App& parent, Context& ctx);
+void register_catalogue_tree(CLI::App& parent, Context& ctx);
+
+}  // namespace en18031::cli

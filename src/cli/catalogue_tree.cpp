@@ -1,0 +1,42 @@
+// en18031 catalogue tree ID --format text|dot|mermaid: draw a requirement's decision tree.
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "cli/app.hpp"
+#include "render/tree_drawing.hpp"
+
+namespace en18031::cli {
+namespace {
+
+struct TreeOptions {
+  std::string id;
+  std::string format = "text";
+};
+
+int run_catalogue_tree(Context& ctx, const TreeOptions& options) {
+  const auto catalogue = load_checked_catalogue(ctx);
+  if (!catalogue) return exit_bad_input;
+  const auto ref = catalogue->resolve(options.id);
+  if (!ref) {
+    ctx.err << fmt::format("en18031: no requirement, decision node, category or information has the id '{}'\n",
+                           options.id);
+    return exit_bad_input;
+  }
+  // The option's check guarantees a known format.
+  ctx.out << render::draw_tree(catalogue->requirement_of(*ref), *render::parse_tree_format(options.format));
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_catalogue_tree(CLI::App& parent, Context& ctx) {
+  auto options = std::make_shared<TreeOptions>();
+  CLI::App* command = parent.add_subcommand("tree", "Draw a requirement's decision tree");
+  command->add_option("id", options->id, "Requirement id (or any id or alias within it)")->required();
+  command->add_option("--format", options->format, "text, dot (Graphviz) or mermaid")
+      ->check(CLI::IsMember({"text", "dot", "mermaid"}));
+  command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_catalogue_tree(ctx, *options); }; });
+}
+
+}  // namespace en18031::cli

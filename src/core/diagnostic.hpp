@@ -1,0 +1,48 @@
+// Where an item came from and what is wrong with it: the one error type of the project.
+//
+// Every value loaded from a file keeps its SourceLocation, so any problem found later (by the validator,
+// the assessment engine, a renderer) can be reported as `file:line:col: ID: what is wrong`.
+#pragma once
+
+#include <compare>
+#include <string>
+#include <vector>
+
+namespace en18031 {
+
+struct SourceLocation {
+  std::string file;  // as given to the loader (relative paths stay relative)
+  int line = 0;      // 1-based; 0 = unknown
+  int column = 0;    // 1-based; 0 = unknown
+
+  friend auto operator<=>(const SourceLocation&, const SourceLocation&) = default;
+};
+
+struct Diagnostic {
+  SourceLocation where;
+  std::string subject;  // the id the problem is about ("SUM-3.DN-2"), or empty
+  std::string message;  // lower-case sentence without a final full stop
+
+  friend auto operator<=>(const Diagnostic&, const Diagnostic&) = default;
+};
+
+// "file:line:col" (or "file:line", or "file"); empty when nothing is known.
+std::string format_location(const SourceLocation& where);
+
+// "file:line:col: ID: message" — the format every command prints and every test asserts.
+std::string format_diagnostic(const Diagnostic& diagnostic);
+
+// Sorts by file, line, column, then subject, so reports are stable however they were collected.
+void sort_diagnostics(std::vector<Diagnostic>& diagnostics);
+
+// The error a library function returns through std::expected when it cannot produce its result.
+// It carries one or more diagnostics: loaders report every problem they found, not only the first.
+struct Error {
+  std::vector<Diagnostic> diagnostics;
+
+  static Error single(SourceLocation where, std::string subject, std::string message);
+  // All diagnostics, formatted, one per line.
+  std::string describe() const;
+};
+
+}  // namespace en18031

@@ -1,0 +1,42 @@
+// Every hard limit the toolkit puts on untrusted input, in one place.
+//
+// Catalogues, product profiles, evidence records, firmware images and SBOMs all come from outside; a
+// hostile or broken file must end in a clear error, never in exhausted memory, a stack overflow or an
+// endless loop. Each limit is far above what a real input needs and says why it is there. Change them
+// here only; parsers refer to these names and the tests exercise the boundaries.
+#pragma once
+
+#include <cstddef>
+
+namespace en18031::limits {
+
+// ---- YAML and JSON documents (catalogue, profiles, evidence) ------------------------------------------
+
+// The whole EN 18031 catalogue is ~300 KiB; a product profile a few hundred KiB at most. Files are read
+// into memory before parsing, so this caps memory use per file.
+inline constexpr std::size_t max_document_bytes = 8 * 1024 * 1024;
+
+// yaml-cpp parses nested collections recursively (its own guard stops at depth 2000, which is deeper than
+// a sanitizer build's stack survives). Our formats nest less than 12 levels, so anything deeper than this
+// is refused before yaml-cpp sees it.
+inline constexpr int max_nesting_depth = 64;
+
+// YAML anchors and aliases let a small file describe a huge tree ("billion laughs"). The loaders count
+// every node they visit and stop past this budget.
+inline constexpr std::size_t max_nodes_visited = 2'000'000;
+
+// One text field (a question, a summary, a justification). Real ones are under 2 KiB.
+inline constexpr std::size_t max_text_bytes = 64 * 1024;
+
+// Items in any one list (requirements in a family file, nodes in a tree, categories, aliases...).
+// The largest real list, the required information of one requirement, has fewer than 30 entries.
+inline constexpr std::size_t max_list_items = 4096;
+
+// Decision nodes per tree: validation walks trees recursively, so this also bounds recursion depth.
+// EN 18031's largest tree has 8 nodes.
+inline constexpr std::size_t max_tree_nodes = 512;
+
+// Requirements in the whole catalogue (EN 18031 has 48): bounds the dependency-cycle search recursion.
+inline constexpr std::size_t max_requirements = 1024;
+
+}  // namespace en18031::limits

@@ -1,0 +1,25 @@
+// Draws a requirement's decision tree as plain text, Graphviz DOT or Mermaid. Pure: strings out.
+// A path (the nodes and answers an assessment took) can be highlighted; the catalogue commands pass none.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/catalogue.hpp"
+
+namespace en18031::render {
+
+enum class TreeFormat { text, dot, mermaid };
+std::optional<TreeFormat> parse_tree_format(std::string_view text);
+
+// One step of a walk through a tree: the node and the answer given there.
+struct PathStep {
+  std::string node;
+  Answer answer = Answer::yes;
+};
+
+std::string draw_tree(const Requirement& requirement, TreeFormat format, const std::vector<PathStep>& path = {});
+
+}  // namespace en18031::render
