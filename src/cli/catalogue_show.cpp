@@ -25,8 +25,10 @@ int run_catalogue_show(Context& ctx, const ShowOptions& options) {
   }
   const Requirement& requirement = catalogue->requirement_of(*ref);
   const std::string& canonical = catalogue->id_of(*ref);
-  if (ref->kind != ItemKind::requirement || canonical != options.id) {
+  if (ref->kind != ItemKind::requirement) {
     ctx.out << fmt::format("{} is {} {} of {}\n\n", options.id, to_label(ref->kind), canonical, requirement.id);
+  } else if (canonical != options.id) {
+    ctx.out << fmt::format("{} is requirement {}\n\n", options.id, canonical);
   }
   const std::optional<ItemRef> focus =
       ref->kind == ItemKind::requirement ? std::nullopt : std::optional<ItemRef>(*ref);

@@ -1,4 +1,5 @@
 // en18031 catalogue validate: load the catalogue, check it, print every problem.
+#include <filesystem>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -12,6 +13,10 @@ namespace {
 
 int run_catalogue_validate(Context& ctx) {
   const std::string directory = catalogue_directory(ctx);
+  if (std::error_code error; !std::filesystem::is_directory(directory, error)) {
+    ctx.err << fmt::format("en18031: catalogue folder {} does not exist\n", directory);
+    return exit_bad_input;
+  }
   auto loaded = load::load_catalogue_from_directory(directory);
   auto problems = std::move(loaded.problems);
   const auto semantic = validate(loaded.catalogue);

@@ -72,16 +72,14 @@ std::string describe_requirement(const Catalogue& catalogue, const Requirement& 
   }
 
   out += "\nDecision tree:\n";
-  for (std::size_t i = 0; i < requirement.tree.nodes.size(); ++i) {
-    const auto& node = requirement.tree.nodes[i];
-    if (marker(ItemKind::decision_node, i)[0] != '\0' || !node.aliases.empty()) {
-      out += fmt::format("  {}{}{}\n", marker(ItemKind::decision_node, i), node.id, aliases_text(node.aliases));
-    }
+  TreeDrawingOptions drawing_options;
+  drawing_options.aliases = true;
+  if (focus && focus->kind == ItemKind::decision_node) {
+    drawing_options.focus = requirement.tree.nodes.at(focus->item).id;
   }
-  std::string drawing = draw_tree(requirement, TreeFormat::text);
+  const std::string drawing = draw_tree(requirement, TreeFormat::text, drawing_options);
   // Skip the drawing's own title line; indent the rest under the heading.
-  drawing = drawing.substr(drawing.find('\n') + 1);
-  for (std::size_t start = 0; start < drawing.size();) {
+  for (std::size_t start = drawing.find('\n') + 1; start < drawing.size();) {
     const std::size_t end = drawing.find('\n', start);
     const std::string_view line = std::string_view(drawing).substr(start, end - start);
     out += line.empty() ? "\n" : fmt::format("  {}\n", line);

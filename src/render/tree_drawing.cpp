@@ -4,6 +4,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace en18031::render {
 namespace {
@@ -58,10 +59,14 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
   return lines;
 }
 
-std::string draw_text(const Requirement& requirement, const std::vector<PathStep>& path) {
+std::string draw_text(const Requirement& requirement, const TreeDrawingOptions& options) {
+  const auto& path = options.path;
   std::string out = fmt::format("{} {}\nstart: {}\n", requirement.id, requirement.title, requirement.tree.start.id);
   for (const DecisionNode* node : reading_order(requirement.tree)) {
-    out += fmt::format("\n[{}] {}\n", node->id, node->question);
+    out += fmt::format("\n{}[{}] {}\n", node->id == options.focus ? ">> " : "", node->id, node->question);
+    if (options.aliases && !node->aliases.empty()) {
+      out += fmt::format("      also printed as: {}\n", fmt::join(node->aliases, ", "));
+    }
     if (!node->exception.empty()) out += fmt::format("      tests exception: {}\n", node->exception);
     for (const Answer answer : {Answer::yes, Answer::no}) {
       const Branch& branch = node->branch(answer);
@@ -213,11 +218,11 @@ std::optional<TreeFormat> parse_tree_format(std::string_view text) {
   return std::nullopt;
 }
 
-std::string draw_tree(const Requirement& requirement, TreeFormat format, const std::vector<PathStep>& path) {
+std::string draw_tree(const Requirement& requirement, TreeFormat format, const TreeDrawingOptions& options) {
   switch (format) {
-    case TreeFormat::text: return draw_text(requirement, path);
-    case TreeFormat::dot: return draw_dot(requirement, path);
-    case TreeFormat::mermaid: return draw_mermaid(requirement, path);
+    case TreeFormat::text: return draw_text(requirement, options);
+    case TreeFormat::dot: return draw_dot(requirement, options.path);
+    case TreeFormat::mermaid: return draw_mermaid(requirement, options.path);
   }
   return {};
 }

@@ -20,6 +20,12 @@ struct PathStep {
   Answer answer = Answer::yes;
 };
 
-std::string draw_tree(const Requirement& requirement, TreeFormat format, const std::vector<PathStep>& path = {});
+struct TreeDrawingOptions {
+  std::vector<PathStep> path;  // branches to highlight
+  std::string focus;           // text format: the node to mark with ">>"
+  bool aliases = false;        // text format: list each node's printed aliases
+};
+
+std::string draw_tree(const Requirement& requirement, TreeFormat format, const TreeDrawingOptions& options = {});
 
 }  // namespace en18031::render
