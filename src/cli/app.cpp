@@ -13,7 +13,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   app.add_option("--catalogue", ctx.catalogue_option,
                  "Catalogue folder (default: $EN18031_CATALOGUE, else the bundled catalogue)");
 
-  CLI::App* catalogue = app.add_subcommand("catalogue", "Validate, list, show and draw the requirement catalogue");
+  CLI::App* catalogue =
+      app.add_subcommand("catalogue", "Validate, list, show and draw the requirement catalogue");
   catalogue->require_subcommand(1);
   catalogue->fallthrough();
   register_catalogue_validate(*catalogue, ctx);

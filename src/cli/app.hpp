@@ -17,10 +17,10 @@ namespace en18031::cli {
 
 // Exit codes, documented in README.md. They are the same for every subcommand.
 enum ExitCode : int {
-  exit_ok = 0,           // done; for checks: nothing wrong
-  exit_findings = 1,     // the command worked and found problems (an invalid catalogue, ...)
-  exit_bad_input = 2,    // bad usage, or an input that cannot be used (unreadable, invalid, unknown id)
-  exit_internal = 3,     // a bug: an unexpected exception reached main
+  exit_ok = 0,         // done; for checks: nothing wrong
+  exit_findings = 1,   // the command worked and found problems (an invalid catalogue, ...)
+  exit_bad_input = 2,  // bad usage, or an input that cannot be used (unreadable, invalid, unknown id)
+  exit_internal = 3,   // a bug: an unexpected exception reached main
 };
 
 // All run state of one invocation: where output goes and what the global options say. No globals.

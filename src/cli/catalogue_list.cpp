@@ -20,7 +20,8 @@ struct ListOptions {
 
 int run_catalogue_list(Context& ctx, const ListOptions& options) {
   const auto catalogue = load_checked_catalogue(ctx);
-  if (!catalogue) return exit_bad_input;
+  if (!catalogue)
+    return exit_bad_input;
   std::vector<std::string> families;
   for (auto family : options.families) {
     std::ranges::transform(family, family.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -35,8 +36,10 @@ int run_catalogue_list(Context& ctx, const ListOptions& options) {
     const bool part_matches = options.parts.empty() || std::ranges::any_of(options.parts, [&](int part) {
                                 return requirement.in_part(part);
                               });
-    const bool family_matches = families.empty() || std::ranges::find(families, requirement.family) != families.end();
-    if (part_matches && family_matches) selected.push_back(&requirement);
+    const bool family_matches =
+        families.empty() || std::ranges::find(families, requirement.family) != families.end();
+    if (part_matches && family_matches)
+      selected.push_back(&requirement);
   }
 
   if (options.format == "json") {
@@ -53,10 +56,12 @@ int run_catalogue_list(Context& ctx, const ListOptions& options) {
     return exit_ok;
   }
   ctx.out << fmt::format("{:<8} {:<7} {:<15} {}\n", "ID", "PARTS", "KIND", "TITLE");
-  for (const Requirement* requirement : selected) ctx.out << render::requirement_line(*requirement) << "\n";
+  for (const Requirement* requirement : selected)
+    ctx.out << render::requirement_line(*requirement) << "\n";
   std::vector<std::string> per_part;
   for (const auto& part : catalogue->parts) {
-    const auto count = std::ranges::count_if(selected, [&](const Requirement* r) { return r->in_part(part.number); });
+    const auto count =
+        std::ranges::count_if(selected, [&](const Requirement* r) { return r->in_part(part.number); });
     per_part.push_back(fmt::format("part {}: {}", part.number, count));
   }
   ctx.out << fmt::format("{} requirement{} ({})\n", selected.size(), selected.size() == 1 ? "" : "s",
@@ -73,7 +78,8 @@ void register_catalogue_list(CLI::App& parent, Context& ctx) {
       ->check(CLI::Range(1, 3));
   command->add_option("--family", options->families, "Only this family (ACM, AUM, ...); repeatable");
   command->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_catalogue_list(ctx, *options); }; });
+  command->callback(
+      [&ctx, options] { ctx.action = [&ctx, options] { return run_catalogue_list(ctx, *options); }; });
 }
 
 }  // namespace en18031::cli

@@ -10,15 +10,18 @@
 namespace en18031::cli {
 
 std::string catalogue_directory(const Context& ctx) {
-  if (!ctx.catalogue_option.empty()) return ctx.catalogue_option;
-  if (const char* from_environment = std::getenv("EN18031_CATALOGUE"); from_environment && *from_environment) {
+  if (!ctx.catalogue_option.empty())
+    return ctx.catalogue_option;
+  if (const char* from_environment = std::getenv("EN18031_CATALOGUE");
+      from_environment && *from_environment) {
     return from_environment;
   }
   std::error_code error;
   const auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
   if (!error) {
     const auto installed = executable.parent_path().parent_path() / "share" / "en18031" / "catalogue";
-    if (std::filesystem::exists(installed / "catalogue.yaml", error)) return installed.string();
+    if (std::filesystem::exists(installed / "catalogue.yaml", error))
+      return installed.string();
   }
   return EN18031_CATALOGUE_DIR;
 }
@@ -29,9 +32,11 @@ std::optional<Catalogue> load_checked_catalogue(Context& ctx) {
   auto problems = std::move(loaded.problems);
   const auto semantic = validate(loaded.catalogue);
   problems.insert(problems.end(), semantic.begin(), semantic.end());
-  if (problems.empty()) return std::move(loaded.catalogue);
+  if (problems.empty())
+    return std::move(loaded.catalogue);
   sort_diagnostics(problems);
-  for (const auto& problem : problems) ctx.err << format_diagnostic(problem) << "\n";
+  for (const auto& problem : problems)
+    ctx.err << format_diagnostic(problem) << "\n";
   ctx.err << "en18031: the catalogue in " << directory << " has " << problems.size()
           << " problem(s); run 'en18031 catalogue validate' for details\n";
   return std::nullopt;

@@ -16,17 +16,19 @@ struct ShowOptions {
 
 int run_catalogue_show(Context& ctx, const ShowOptions& options) {
   const auto catalogue = load_checked_catalogue(ctx);
-  if (!catalogue) return exit_bad_input;
+  if (!catalogue)
+    return exit_bad_input;
   const auto ref = catalogue->resolve(options.id);
   if (!ref) {
-    ctx.err << fmt::format("en18031: no requirement, decision node, category or information has the id '{}'\n",
-                           options.id);
+    ctx.err << fmt::format(
+        "en18031: no requirement, decision node, category or information has the id '{}'\n", options.id);
     return exit_bad_input;
   }
   const Requirement& requirement = catalogue->requirement_of(*ref);
   const std::string& canonical = catalogue->id_of(*ref);
   if (ref->kind != ItemKind::requirement) {
-    ctx.out << fmt::format("{} is {} {} of {}\n\n", options.id, to_label(ref->kind), canonical, requirement.id);
+    ctx.out << fmt::format("{} is {} {} of {}\n\n", options.id, to_label(ref->kind), canonical,
+                           requirement.id);
   } else if (canonical != options.id) {
     ctx.out << fmt::format("{} is requirement {}\n\n", options.id, canonical);
   }
@@ -40,10 +42,12 @@ int run_catalogue_show(Context& ctx, const ShowOptions& options) {
 
 void register_catalogue_show(CLI::App& parent, Context& ctx) {
   auto options = std::make_shared<ShowOptions>();
-  CLI::App* command = parent.add_subcommand("show", "Show a requirement with its tree, categories and information");
+  CLI::App* command =
+      parent.add_subcommand("show", "Show a requirement with its tree, categories and information");
   command->add_option("id", options->id, "Requirement, node, category or E.Info id, or a printed alias")
       ->required();
-  command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_catalogue_show(ctx, *options); }; });
+  command->callback(
+      [&ctx, options] { ctx.action = [&ctx, options] { return run_catalogue_show(ctx, *options); }; });
 }
 
 }  // namespace en18031::cli

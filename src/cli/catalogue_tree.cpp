@@ -16,11 +16,12 @@ struct TreeOptions {
 
 int run_catalogue_tree(Context& ctx, const TreeOptions& options) {
   const auto catalogue = load_checked_catalogue(ctx);
-  if (!catalogue) return exit_bad_input;
+  if (!catalogue)
+    return exit_bad_input;
   const auto ref = catalogue->resolve(options.id);
   if (!ref) {
-    ctx.err << fmt::format("en18031: no requirement, decision node, category or information has the id '{}'\n",
-                           options.id);
+    ctx.err << fmt::format(
+        "en18031: no requirement, decision node, category or information has the id '{}'\n", options.id);
     return exit_bad_input;
   }
   // The option's check guarantees a known format.
@@ -36,7 +37,8 @@ void register_catalogue_tree(CLI::App& parent, Context& ctx) {
   command->add_option("id", options->id, "Requirement id (or any id or alias within it)")->required();
   command->add_option("--format", options->format, "text, dot (Graphviz) or mermaid")
       ->check(CLI::IsMember({"text", "dot", "mermaid"}));
-  command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_catalogue_tree(ctx, *options); }; });
+  command->callback(
+      [&ctx, options] { ctx.action = [&ctx, options] { return run_catalogue_tree(ctx, *options); }; });
 }
 
 }  // namespace en18031::cli

@@ -22,7 +22,8 @@ int run_catalogue_validate(Context& ctx) {
   const auto semantic = validate(loaded.catalogue);
   problems.insert(problems.end(), semantic.begin(), semantic.end());
   sort_diagnostics(problems);
-  for (const auto& problem : problems) ctx.out << format_diagnostic(problem) << "\n";
+  for (const auto& problem : problems)
+    ctx.out << format_diagnostic(problem) << "\n";
   const auto& catalogue = loaded.catalogue;
   ctx.out << fmt::format("{}: {} requirements in {} families; {} problem{}\n", directory,
                          catalogue.requirements.size(), catalogue.families.size(), problems.size(),

@@ -40,7 +40,8 @@ constexpr Spellings<ErratumKind, 6> kErratumKinds{{{ErratumKind::id_misprint, "i
 template <typename Enum, std::size_t N>
 std::string_view spell(const Spellings<Enum, N>& table, Enum value) {
   for (const auto& [candidate, text] : table) {
-    if (candidate == value) return text;
+    if (candidate == value)
+      return text;
   }
   return "?";
 }
@@ -48,76 +49,120 @@ std::string_view spell(const Spellings<Enum, N>& table, Enum value) {
 template <typename Enum, std::size_t N>
 std::optional<Enum> parse(const Spellings<Enum, N>& table, std::string_view text) {
   for (const auto& [candidate, spelling] : table) {
-    if (spelling == text) return candidate;
+    if (spelling == text)
+      return candidate;
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-std::string_view to_string(AssetType value) { return spell(kAssetTypes, value); }
-std::string_view to_string(Verdict value) { return spell(kVerdicts, value); }
-std::string_view to_string(Guidance value) { return spell(kGuidance, value); }
-std::string_view to_string(RequirementKind value) { return spell(kKinds, value); }
-std::string_view to_string(Typicality value) { return spell(kTypicality, value); }
-std::string_view to_string(Answer value) { return spell(kAnswers, value); }
-std::string_view to_string(ErratumKind value) { return spell(kErratumKinds, value); }
+std::string_view to_string(AssetType value) {
+  return spell(kAssetTypes, value);
+}
+std::string_view to_string(Verdict value) {
+  return spell(kVerdicts, value);
+}
+std::string_view to_string(Guidance value) {
+  return spell(kGuidance, value);
+}
+std::string_view to_string(RequirementKind value) {
+  return spell(kKinds, value);
+}
+std::string_view to_string(Typicality value) {
+  return spell(kTypicality, value);
+}
+std::string_view to_string(Answer value) {
+  return spell(kAnswers, value);
+}
+std::string_view to_string(ErratumKind value) {
+  return spell(kErratumKinds, value);
+}
 
 std::string_view to_label(Verdict value) {
   switch (value) {
-    case Verdict::pass: return "PASS";
-    case Verdict::fail: return "FAIL";
-    case Verdict::not_applicable: return "NOT APPLICABLE";
+    case Verdict::pass:
+      return "PASS";
+    case Verdict::fail:
+      return "FAIL";
+    case Verdict::not_applicable:
+      return "NOT APPLICABLE";
   }
   return "?";
 }
 
 std::string_view to_label(Guidance value) {
   switch (value) {
-    case Guidance::recommended: return "recommended";
-    case Guidance::not_recommended: return "not recommended";
-    case Guidance::notified_body: return "Notified Body route";
+    case Guidance::recommended:
+      return "recommended";
+    case Guidance::not_recommended:
+      return "not recommended";
+    case Guidance::notified_body:
+      return "Notified Body route";
   }
   return "?";
 }
 
 std::string_view to_label(ItemKind kind) {
   switch (kind) {
-    case ItemKind::requirement: return "requirement";
-    case ItemKind::decision_node: return "decision node";
-    case ItemKind::implementation_category: return "implementation category";
-    case ItemKind::required_information: return "required information";
+    case ItemKind::requirement:
+      return "requirement";
+    case ItemKind::decision_node:
+      return "decision node";
+    case ItemKind::implementation_category:
+      return "implementation category";
+    case ItemKind::required_information:
+      return "required information";
   }
   return "?";
 }
 
-std::optional<AssetType> parse_asset_type(std::string_view text) { return parse(kAssetTypes, text); }
-std::optional<Verdict> parse_verdict(std::string_view text) { return parse(kVerdicts, text); }
-std::optional<Guidance> parse_guidance(std::string_view text) { return parse(kGuidance, text); }
-std::optional<RequirementKind> parse_requirement_kind(std::string_view text) { return parse(kKinds, text); }
-std::optional<Typicality> parse_typicality(std::string_view text) { return parse(kTypicality, text); }
-std::optional<Answer> parse_answer(std::string_view text) { return parse(kAnswers, text); }
-std::optional<ErratumKind> parse_erratum_kind(std::string_view text) { return parse(kErratumKinds, text); }
+std::optional<AssetType> parse_asset_type(std::string_view text) {
+  return parse(kAssetTypes, text);
+}
+std::optional<Verdict> parse_verdict(std::string_view text) {
+  return parse(kVerdicts, text);
+}
+std::optional<Guidance> parse_guidance(std::string_view text) {
+  return parse(kGuidance, text);
+}
+std::optional<RequirementKind> parse_requirement_kind(std::string_view text) {
+  return parse(kKinds, text);
+}
+std::optional<Typicality> parse_typicality(std::string_view text) {
+  return parse(kTypicality, text);
+}
+std::optional<Answer> parse_answer(std::string_view text) {
+  return parse(kAnswers, text);
+}
+std::optional<ErratumKind> parse_erratum_kind(std::string_view text) {
+  return parse(kErratumKinds, text);
+}
 
 const DecisionNode* DecisionTree::find(std::string_view node_id) const {
   for (const auto& node : nodes) {
-    if (node.id == node_id) return &node;
+    if (node.id == node_id)
+      return &node;
   }
   return nullptr;
 }
 
-bool Requirement::in_part(int part) const { return std::ranges::find(parts, part) != parts.end(); }
+bool Requirement::in_part(int part) const {
+  return std::ranges::find(parts, part) != parts.end();
+}
 
 const PartAssets* Requirement::assets_for_part(int part) const {
   for (const auto& entry : protects) {
-    if (entry.part == part) return &entry;
+    if (entry.part == part)
+      return &entry;
   }
   return nullptr;
 }
 
 const ImplementationCategory* Requirement::find_category(std::string_view category_id) const {
   for (const auto& category : implementation_categories) {
-    if (category.id == category_id) return &category;
+    if (category.id == category_id)
+      return &category;
   }
   return nullptr;
 }
@@ -126,12 +171,15 @@ std::string fold_id(std::string_view id_or_alias) {
   std::string folded;
   folded.reserve(id_or_alias.size());
   for (const char c : id_or_alias) {
-    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (std::isspace(static_cast<unsigned char>(c)))
+      continue;
     folded += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   constexpr std::string_view kBrackets = "[](){}";
-  while (!folded.empty() && kBrackets.find(folded.front()) != std::string_view::npos) folded.erase(0, 1);
-  while (!folded.empty() && kBrackets.find(folded.back()) != std::string_view::npos) folded.pop_back();
+  while (!folded.empty() && kBrackets.find(folded.front()) != std::string_view::npos)
+    folded.erase(0, 1);
+  while (!folded.empty() && kBrackets.find(folded.back()) != std::string_view::npos)
+    folded.pop_back();
   return folded;
 }
 
@@ -160,39 +208,45 @@ void Catalogue::reindex() {
   // Canonical ids first, aliases after, so an alias can never shadow another item's real id.
   for_each_item(*this, [this](const ItemView& item) { index_.try_emplace(fold_id(item.id), item.ref); });
   for_each_item(*this, [this](const ItemView& item) {
-    for (const auto& alias : item.aliases) index_.try_emplace(fold_id(alias), item.ref);
+    for (const auto& alias : item.aliases)
+      index_.try_emplace(fold_id(alias), item.ref);
   });
 }
 
 std::optional<ItemRef> Catalogue::resolve(std::string_view id_or_alias) const {
   const auto found = index_.find(fold_id(id_or_alias));
-  if (found == index_.end()) return std::nullopt;
+  if (found == index_.end())
+    return std::nullopt;
   return found->second;
 }
 
 const Requirement* Catalogue::find_requirement(std::string_view id_or_alias) const {
   const auto ref = resolve(id_or_alias);
-  if (!ref || ref->kind != ItemKind::requirement) return nullptr;
+  if (!ref || ref->kind != ItemKind::requirement)
+    return nullptr;
   return &requirements.at(ref->requirement);
 }
 
 const Part* Catalogue::find_part(int number) const {
   for (const auto& part : parts) {
-    if (part.number == number) return &part;
+    if (part.number == number)
+      return &part;
   }
   return nullptr;
 }
 
 const Family* Catalogue::find_family(std::string_view id) const {
   for (const auto& family : families) {
-    if (family.id == id) return &family;
+    if (family.id == id)
+      return &family;
   }
   return nullptr;
 }
 
 const Restriction* Catalogue::find_restriction(std::string_view id) const {
   for (const auto& restriction : restrictions) {
-    if (restriction.id == id) return &restriction;
+    if (restriction.id == id)
+      return &restriction;
   }
   return nullptr;
 }
@@ -200,10 +254,14 @@ const Restriction* Catalogue::find_restriction(std::string_view id) const {
 const std::string& Catalogue::id_of(const ItemRef& ref) const {
   const auto& requirement = requirement_of(ref);
   switch (ref.kind) {
-    case ItemKind::requirement: return requirement.id;
-    case ItemKind::decision_node: return requirement.tree.nodes.at(ref.item).id;
-    case ItemKind::implementation_category: return requirement.implementation_categories.at(ref.item).id;
-    case ItemKind::required_information: return requirement.required_information.at(ref.item).id;
+    case ItemKind::requirement:
+      return requirement.id;
+    case ItemKind::decision_node:
+      return requirement.tree.nodes.at(ref.item).id;
+    case ItemKind::implementation_category:
+      return requirement.implementation_categories.at(ref.item).id;
+    case ItemKind::required_information:
+      return requirement.required_information.at(ref.item).id;
   }
   return requirement.id;
 }
@@ -211,11 +269,14 @@ const std::string& Catalogue::id_of(const ItemRef& ref) const {
 const SourceLocation& Catalogue::location_of(const ItemRef& ref) const {
   const auto& requirement = requirement_of(ref);
   switch (ref.kind) {
-    case ItemKind::requirement: return requirement.where;
-    case ItemKind::decision_node: return requirement.tree.nodes.at(ref.item).where;
+    case ItemKind::requirement:
+      return requirement.where;
+    case ItemKind::decision_node:
+      return requirement.tree.nodes.at(ref.item).where;
     case ItemKind::implementation_category:
       return requirement.implementation_categories.at(ref.item).where;
-    case ItemKind::required_information: return requirement.required_information.at(ref.item).where;
+    case ItemKind::required_information:
+      return requirement.required_information.at(ref.item).where;
   }
   return requirement.where;
 }

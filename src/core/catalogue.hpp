@@ -59,7 +59,7 @@ struct LocatedId {
 // Where one answer to a decision node leads: the next node, or an outcome. A branch with neither (a
 // broken file) is kept so that the validator can say which path ends nowhere.
 struct Branch {
-  std::string next;               // node id; empty when the branch is an outcome
+  std::string next;                // node id; empty when the branch is an outcome
   std::optional<Verdict> verdict;  // set when the branch is an outcome
   Guidance guidance = Guidance::recommended;
   std::string restriction;  // id of a Restriction this branch falls under, or empty
@@ -111,10 +111,10 @@ struct ImplementationCategory {
 struct InformationCondition {
   enum class Kind { always, category, answer, judgement };
   Kind kind = Kind::always;
-  std::string category;     // Kind::category: implementation category id
-  std::string node;         // Kind::answer: decision node id ...
+  std::string category;         // Kind::category: implementation category id
+  std::string node;             // Kind::answer: decision node id ...
   Answer answer = Answer::yes;  // ... and the answer that makes the information required
-  std::string judgement;    // Kind::judgement: a condition the assessor decides
+  std::string judgement;        // Kind::judgement: a condition the assessor decides
   SourceLocation where;
 };
 

@@ -8,16 +8,20 @@ namespace en18031 {
 
 std::string format_location(const SourceLocation& where) {
   std::string out = where.file;
-  if (where.file.empty() || where.line <= 0) return out;
+  if (where.file.empty() || where.line <= 0)
+    return out;
   out += fmt::format(":{}", where.line);
-  if (where.column > 0) out += fmt::format(":{}", where.column);
+  if (where.column > 0)
+    out += fmt::format(":{}", where.column);
   return out;
 }
 
 std::string format_diagnostic(const Diagnostic& diagnostic) {
   std::string out = format_location(diagnostic.where);
-  if (!out.empty()) out += ": ";
-  if (!diagnostic.subject.empty()) out += diagnostic.subject + ": ";
+  if (!out.empty())
+    out += ": ";
+  if (!diagnostic.subject.empty())
+    out += diagnostic.subject + ": ";
   out += diagnostic.message;
   return out;
 }
@@ -35,7 +39,8 @@ Error Error::single(SourceLocation where, std::string subject, std::string messa
 std::string Error::describe() const {
   std::string out;
   for (const auto& diagnostic : diagnostics) {
-    if (!out.empty()) out += '\n';
+    if (!out.empty())
+      out += '\n';
     out += format_diagnostic(diagnostic);
   }
   return out;

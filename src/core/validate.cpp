@@ -13,15 +13,21 @@
 namespace en18031 {
 namespace {
 
-std::string at(const SourceLocation& where) { return format_location(where); }
+std::string at(const SourceLocation& where) {
+  return format_location(where);
+}
 
-std::string join_parts(const std::vector<int>& parts) { return fmt::format("{}", fmt::join(parts, ", ")); }
+std::string join_parts(const std::vector<int>& parts) {
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
 
 // "SUM-1" for "SUM-1.DN-2", "IC.SUM-1.X", "E.Info.SUM-1.X.Y": the requirement an item id names.
 std::string requirement_named_by(ItemKind kind, const std::string& id) {
   std::string_view rest = id;
-  if (kind == ItemKind::implementation_category && rest.starts_with("IC.")) rest.remove_prefix(3);
-  if (kind == ItemKind::required_information && rest.starts_with("E.Info.")) rest.remove_prefix(7);
+  if (kind == ItemKind::implementation_category && rest.starts_with("IC."))
+    rest.remove_prefix(3);
+  if (kind == ItemKind::required_information && rest.starts_with("E.Info."))
+    rest.remove_prefix(7);
   return std::string(rest.substr(0, rest.find('.')));
 }
 
@@ -67,7 +73,8 @@ class Validator {
       }
       for (const int part : family.parts) {
         if (!catalogue_.find_part(part)) {
-          report(family.where, family.id, fmt::format("family lists part {}, which the catalogue does not declare", part));
+          report(family.where, family.id,
+                 fmt::format("family lists part {}, which the catalogue does not declare", part));
         }
       }
       if (!family.declared_id.empty() && family.declared_id != family.id) {
@@ -95,8 +102,10 @@ class Validator {
     };
     std::unordered_map<std::string, Claim> claims;
     const auto claim = [&](const std::string& key, const ItemView& item, bool is_alias) {
-      const auto [first, inserted] = claims.try_emplace(fold_id(key), Claim{item.ref.kind, item.id, item.where});
-      if (inserted) return;
+      const auto [first, inserted] =
+          claims.try_emplace(fold_id(key), Claim{item.ref.kind, item.id, item.where});
+      if (inserted)
+        return;
       const auto& owner = first->second;
       if (is_alias && owner.id == item.id) {
         report(item.where, item.id, fmt::format("alias {} repeats an id or alias of the same item", key));
@@ -106,12 +115,14 @@ class Validator {
                            owner.id, at(owner.where)));
       } else {
         report(item.where, item.id,
-               fmt::format("id is already used by {} {} at {}", to_label(owner.kind), owner.id, at(owner.where)));
+               fmt::format("id is already used by {} {} at {}", to_label(owner.kind), owner.id,
+                           at(owner.where)));
       }
     };
     for_each_item(catalogue_, [&](const ItemView& item) { claim(item.id, item, false); });
     for_each_item(catalogue_, [&](const ItemView& item) {
-      for (const auto& alias : item.aliases) claim(alias, item, true);
+      for (const auto& alias : item.aliases)
+        claim(alias, item, true);
     });
   }
 
@@ -119,8 +130,8 @@ class Validator {
     const std::string named_family = requirement.id.substr(0, requirement.id.find('-'));
     if (named_family != requirement.family) {
       report(requirement.where, requirement.id,
-             fmt::format("requirement is in the {} family file but its id names family {}", requirement.family,
-                         named_family));
+             fmt::format("requirement is in the {} family file but its id names family {}",
+                         requirement.family, named_family));
     }
     if (const Family* family = catalogue_.find_family(requirement.family)) {
       for (const int part : requirement.parts) {
@@ -144,11 +155,13 @@ class Validator {
         continue;
       }
       const Part* part = catalogue_.find_part(entry.part);
-      if (!part) continue;
+      if (!part)
+        continue;
       for (const AssetType type : entry.asset_types) {
         if (std::ranges::find(part->asset_types, type) == part->asset_types.end()) {
           std::vector<std::string_view> allowed;
-          for (const AssetType a : part->asset_types) allowed.push_back(to_string(a));
+          for (const AssetType a : part->asset_types)
+            allowed.push_back(to_string(a));
           report(entry.where, requirement.id,
                  fmt::format("part {} does not protect {} assets (it covers {})", entry.part, to_string(type),
                              fmt::join(allowed, ", ")));
@@ -160,10 +173,12 @@ class Validator {
   void check_item_ids_name_requirement(const Requirement& requirement) {
     const auto check = [&](ItemKind kind, const std::string& id, const SourceLocation& where) {
       if (requirement_named_by(kind, id) != requirement.id) {
-        report(where, id, fmt::format("{} id does not name its requirement {}", to_label(kind), requirement.id));
+        report(where, id,
+               fmt::format("{} id does not name its requirement {}", to_label(kind), requirement.id));
       }
     };
-    for (const auto& node : requirement.tree.nodes) check(ItemKind::decision_node, node.id, node.where);
+    for (const auto& node : requirement.tree.nodes)
+      check(ItemKind::decision_node, node.id, node.where);
     for (const auto& category : requirement.implementation_categories) {
       check(ItemKind::implementation_category, category.id, category.where);
     }
@@ -198,7 +213,8 @@ class Validator {
     for (const auto& requirement : catalogue_.requirements) {
       auto& out = edges[requirement.id];
       for (const auto& dependency : requirement.depends_on) {
-        if (dependency.id != requirement.id) out.push_back(dependency.id);
+        if (dependency.id != requirement.id)
+          out.push_back(dependency.id);
       }
     }
     for (const auto& cycle : find_cycles(edges)) {
@@ -234,14 +250,16 @@ class Validator {
         const Branch& branch = node.branch(answer);
         const auto side = answer == Answer::yes ? "on_yes" : "on_no";
         if (branch.leads_nowhere()) {
-          report(branch.where, node.id, fmt::format("{} leads nowhere: it has neither next nor verdict", side));
+          report(branch.where, node.id,
+                 fmt::format("{} leads nowhere: it has neither next nor verdict", side));
         } else if (!branch.next.empty() && !tree.find(branch.next)) {
           report(branch.where, node.id, fmt::format("{} leads to unknown node {}", side, branch.next));
         } else if (!branch.next.empty()) {
           out.push_back(branch.next);
         }
         if (!branch.restriction.empty() && !catalogue_.find_restriction(branch.restriction)) {
-          report(branch.where, node.id, fmt::format("{} names unknown restriction {}", side, branch.restriction));
+          report(branch.where, node.id,
+                 fmt::format("{} names unknown restriction {}", side, branch.restriction));
         }
       }
     }
@@ -249,19 +267,23 @@ class Validator {
       report(tree.find(cycle.front())->where, requirement.id,
              fmt::format("decision tree has a cycle: {}", fmt::join(cycle, " -> ")));
     }
-    if (!start_known) return;
+    if (!start_known)
+      return;
 
     const std::set<std::string> reachable = reachable_from(edges, tree.start.id);
     for (const auto& node : tree.nodes) {
       if (!reachable.contains(node.id)) {
-        report(node.where, node.id, fmt::format("node cannot be reached from the tree's start {}", tree.start.id));
+        report(node.where, node.id,
+               fmt::format("node cannot be reached from the tree's start {}", tree.start.id));
       }
     }
     bool reaches_pass = false;
     for (const auto& node : tree.nodes) {
-      if (!reachable.contains(node.id)) continue;
+      if (!reachable.contains(node.id))
+        continue;
       for (const Branch* branch : {&node.on_yes, &node.on_no}) {
-        if (branch->verdict == Verdict::pass) reaches_pass = true;
+        if (branch->verdict == Verdict::pass)
+          reaches_pass = true;
       }
     }
     if (!reaches_pass) {
@@ -283,8 +305,8 @@ class Validator {
       using Kind = InformationCondition::Kind;
       if (condition.kind == Kind::category && !requirement.find_category(condition.category)) {
         report(condition.where, information.id,
-               fmt::format("required when category {} is chosen, but {} has no such category", condition.category,
-                           requirement.id));
+               fmt::format("required when category {} is chosen, but {} has no such category",
+                           condition.category, requirement.id));
       }
       if (condition.kind == Kind::answer && !requirement.tree.find(condition.node)) {
         report(condition.where, information.id,
@@ -295,7 +317,8 @@ class Validator {
   }
 
   // Cycles in a directed graph, each reported once as the path from its first node back to it.
-  static std::vector<std::vector<std::string>> find_cycles(const std::map<std::string, std::vector<std::string>>& edges) {
+  static std::vector<std::vector<std::string>> find_cycles(
+      const std::map<std::string, std::vector<std::string>>& edges) {
     enum class Colour { white, grey, black };
     std::map<std::string, Colour> colour;
     std::vector<std::string> path;
@@ -319,7 +342,8 @@ class Validator {
       colour[node] = Colour::black;
     };
     for (const auto& [node, ignored] : edges) {
-      if (!colour.contains(node)) visit(node);
+      if (!colour.contains(node))
+        visit(node);
     }
     return cycles;
   }
@@ -333,7 +357,8 @@ class Validator {
       pending.pop_back();
       if (const auto out = edges.find(node); out != edges.end()) {
         for (const auto& next : out->second) {
-          if (seen.insert(next).second) pending.push_back(next);
+          if (seen.insert(next).second)
+            pending.push_back(next);
         }
       }
     }
@@ -346,6 +371,8 @@ class Validator {
 
 }  // namespace
 
-std::vector<Diagnostic> validate(const Catalogue& catalogue) { return Validator(catalogue).run(); }
+std::vector<Diagnostic> validate(const Catalogue& catalogue) {
+  return Validator(catalogue).run();
+}
 
 }  // namespace en18031

@@ -18,14 +18,16 @@ class FamilyFileReader {
   FamilyFileReader(YamlReader& yaml, std::string family) : yaml_(yaml), family_(std::move(family)) {}
 
   std::optional<Requirement> requirement(const YAML::Node& map) {
-    if (!yaml_.expect_map(map, "a requirement")) return std::nullopt;
+    if (!yaml_.expect_map(map, "a requirement"))
+      return std::nullopt;
     const auto id = yaml_.text(map, "id", true);
-    if (!id) return std::nullopt;
+    if (!id)
+      return std::nullopt;
     const std::string& subject = *id;
     yaml_.check_keys(map,
-                     {"id", "aliases", "title", "parts", "kind", "depends_on", "protects", "summary", "exceptions",
-                      "tree", "implementation_categories", "required_information", "evidence_kinds", "source",
-                      "provisional", "errata"},
+                     {"id", "aliases", "title", "parts", "kind", "depends_on", "protects", "summary",
+                      "exceptions", "tree", "implementation_categories", "required_information",
+                      "evidence_kinds", "source", "provisional", "errata"},
                      subject);
     Requirement out;
     out.id = *id;
@@ -42,9 +44,11 @@ class FamilyFileReader {
                      fmt::format("kind must be applicability, appropriateness or combined, not '{}'", *kind));
       }
     }
-    if (map["parts"]) out.parts_where = yaml_.where(map["parts"]);
+    if (map["parts"])
+      out.parts_where = yaml_.where(map["parts"]);
     for (const auto& part : yaml_.items(map, "parts", true, subject)) {
-      if (const auto number = yaml_.integer(part, "a part", 1, 3, subject)) out.parts.push_back(*number);
+      if (const auto number = yaml_.integer(part, "a part", 1, 3, subject))
+        out.parts.push_back(*number);
     }
     for (const auto& dependency : yaml_.items(map, "depends_on", false, subject)) {
       if (const auto text = yaml_.scalar(dependency, "an item of 'depends_on'", subject)) {
@@ -53,27 +57,32 @@ class FamilyFileReader {
     }
     read_protects(map, out);
     for (const auto& item : yaml_.items(map, "exceptions", false, subject)) {
-      if (!yaml_.expect_map(item, "an exception", subject)) continue;
+      if (!yaml_.expect_map(item, "an exception", subject))
+        continue;
       yaml_.check_keys(item, {"id", "summary"}, subject);
       const auto slug = yaml_.text(item, "id", true, subject);
-      if (!slug) continue;
+      if (!slug)
+        continue;
       out.exceptions.push_back(
           {*slug, yaml_.text(item, "summary", true, subject).value_or(""), yaml_.where(item)});
     }
     read_tree(map, out);
     for (const auto& item : yaml_.items(map, "implementation_categories", false, subject)) {
-      if (auto category = read_category(item, subject)) out.implementation_categories.push_back(std::move(*category));
+      if (auto category = read_category(item, subject))
+        out.implementation_categories.push_back(std::move(*category));
     }
     for (const auto& item : yaml_.items(map, "required_information", false, subject)) {
       if (auto information = read_information(item, subject)) {
         out.required_information.push_back(std::move(*information));
       }
     }
-    out.evidence_kinds = yaml_.text_list(map, "evidence_kinds", false, subject).value_or(std::vector<std::string>{});
+    out.evidence_kinds =
+        yaml_.text_list(map, "evidence_kinds", false, subject).value_or(std::vector<std::string>{});
     read_source(map, out);
     out.provisional = yaml_.boolean(map, "provisional", false, subject).value_or(false);
     for (const auto& item : yaml_.items(map, "errata", false, subject)) {
-      if (auto erratum = read_erratum(item, subject)) out.errata.push_back(std::move(*erratum));
+      if (auto erratum = read_erratum(item, subject))
+        out.errata.push_back(std::move(*erratum));
     }
     return out;
   }
@@ -85,22 +94,28 @@ class FamilyFileReader {
       yaml_.report(map, out.id, "missing required key 'protects'");
       return;
     }
-    if (!yaml_.expect_map(protects, "'protects'", out.id)) return;
+    if (!yaml_.expect_map(protects, "'protects'", out.id))
+      return;
     for (auto it = protects.begin(); it != protects.end(); ++it) {
-      if (!yaml_.visit()) return;
+      if (!yaml_.visit())
+        return;
       const auto part = yaml_.integer(it->first, "a key of 'protects' (a part)", 1, 3, out.id);
-      if (!part) continue;
+      if (!part)
+        continue;
       PartAssets entry{*part, {}, yaml_.where(it->first)};
       const YAML::Node types = it->second;
-      if (!yaml_.expect_sequence(types, fmt::format("the asset types of part {}", *part), out.id)) continue;
+      if (!yaml_.expect_sequence(types, fmt::format("the asset types of part {}", *part), out.id))
+        continue;
       for (std::size_t i = 0; i < types.size() && i < limits::max_list_items; ++i) {
         const auto text = yaml_.scalar(types[i], "an asset type", out.id);
-        if (!text) continue;
+        if (!text)
+          continue;
         if (const auto type = parse_asset_type(*text)) {
           entry.asset_types.push_back(*type);
         } else {
-          yaml_.report(types[i], out.id,
-                       fmt::format("asset type must be security, network, privacy or financial, not '{}'", *text));
+          yaml_.report(
+              types[i], out.id,
+              fmt::format("asset type must be security, network, privacy or financial, not '{}'", *text));
         }
       }
       out.protects.push_back(std::move(entry));
@@ -115,9 +130,11 @@ class FamilyFileReader {
       return;
     }
     out.tree.start.where = yaml_.where(tree);
-    if (!yaml_.expect_map(tree, "'tree'", out.id)) return;
+    if (!yaml_.expect_map(tree, "'tree'", out.id))
+      return;
     yaml_.check_keys(tree, {"start", "nodes"}, out.id);
-    if (tree["start"]) out.tree.start.where = yaml_.where(tree["start"]);
+    if (tree["start"])
+      out.tree.start.where = yaml_.where(tree["start"]);
     out.tree.start.id = yaml_.text(tree, "start", true, out.id).value_or("");
     const auto nodes = yaml_.items(tree, "nodes", true, out.id);
     if (nodes.size() > limits::max_tree_nodes) {
@@ -126,14 +143,17 @@ class FamilyFileReader {
       return;
     }
     for (const auto& item : nodes) {
-      if (auto node = read_node(item, out.id)) out.tree.nodes.push_back(std::move(*node));
+      if (auto node = read_node(item, out.id))
+        out.tree.nodes.push_back(std::move(*node));
     }
   }
 
   std::optional<DecisionNode> read_node(const YAML::Node& map, const std::string& requirement) {
-    if (!yaml_.expect_map(map, "a decision node", requirement)) return std::nullopt;
+    if (!yaml_.expect_map(map, "a decision node", requirement))
+      return std::nullopt;
     const auto id = yaml_.text(map, "id", true, requirement);
-    if (!id) return std::nullopt;
+    if (!id)
+      return std::nullopt;
     yaml_.check_keys(map, {"id", "aliases", "question", "exception", "on_yes", "on_no", "note"}, *id);
     DecisionNode node;
     node.id = *id;
@@ -153,8 +173,10 @@ class FamilyFileReader {
     Branch branch;
     const YAML::Node map = node[key];
     branch.where = yaml_.where(map ? map : node);
-    if (!map || map.IsNull()) return branch;
-    if (!yaml_.expect_map(map, fmt::format("'{}'", key), node_id)) return branch;
+    if (!map || map.IsNull())
+      return branch;
+    if (!yaml_.expect_map(map, fmt::format("'{}'", key), node_id))
+      return branch;
     yaml_.check_keys(map, {"next", "verdict", "guidance", "restriction", "note"}, node_id);
     branch.next = yaml_.text(map, "next", false, node_id).value_or("");
     if (const auto verdict = yaml_.text(map, "verdict", false, node_id)) {
@@ -182,9 +204,11 @@ class FamilyFileReader {
   }
 
   std::optional<ImplementationCategory> read_category(const YAML::Node& map, const std::string& requirement) {
-    if (!yaml_.expect_map(map, "an implementation category", requirement)) return std::nullopt;
+    if (!yaml_.expect_map(map, "an implementation category", requirement))
+      return std::nullopt;
     const auto id = yaml_.text(map, "id", true, requirement);
-    if (!id) return std::nullopt;
+    if (!id)
+      return std::nullopt;
     yaml_.check_keys(map, {"id", "aliases", "summary", "typical", "typical_note", "document_how"}, *id);
     ImplementationCategory category;
     category.id = *id;
@@ -195,16 +219,19 @@ class FamilyFileReader {
       if (const auto parsed = parse_typicality(*typical)) {
         category.typical = *parsed;
       } else {
-        yaml_.report(map["typical"], *id,
-                     fmt::format("typical must be preferred, common, occasional or rare, not '{}'", *typical));
+        yaml_.report(
+            map["typical"], *id,
+            fmt::format("typical must be preferred, common, occasional or rare, not '{}'", *typical));
       }
     }
     category.typical_note = yaml_.text(map, "typical_note", false, *id).value_or("");
     for (const auto& item : yaml_.items(map, "document_how", false, *id)) {
-      if (!yaml_.expect_map(item, "a document-how check", *id)) continue;
+      if (!yaml_.expect_map(item, "a document-how check", *id))
+        continue;
       yaml_.check_keys(item, {"id", "text", "condition"}, *id);
       const auto slug = yaml_.text(item, "id", true, *id);
-      if (!slug) continue;
+      if (!slug)
+        continue;
       category.document_how.push_back({*slug, yaml_.text(item, "text", true, *id).value_or(""),
                                        yaml_.text(item, "condition", false, *id).value_or(""),
                                        yaml_.where(item)});
@@ -213,9 +240,11 @@ class FamilyFileReader {
   }
 
   std::optional<RequiredInformation> read_information(const YAML::Node& map, const std::string& requirement) {
-    if (!yaml_.expect_map(map, "a required information entry", requirement)) return std::nullopt;
+    if (!yaml_.expect_map(map, "a required information entry", requirement))
+      return std::nullopt;
     const auto id = yaml_.text(map, "id", true, requirement);
-    if (!id) return std::nullopt;
+    if (!id)
+      return std::nullopt;
     yaml_.check_keys(map, {"id", "aliases", "printed", "summary", "required_when"}, *id);
     RequiredInformation information;
     information.id = *id;
@@ -230,7 +259,8 @@ class FamilyFileReader {
     }
     auto& condition = information.required_when;
     condition.where = yaml_.where(when);
-    if (!yaml_.expect_map(when, "'required_when'", *id)) return information;
+    if (!yaml_.expect_map(when, "'required_when'", *id))
+      return information;
     yaml_.check_keys(when, {"always", "category", "answer", "judgement"}, *id);
     if (when.size() != 1) {
       yaml_.report(when, *id, "'required_when' must have exactly one of always, category, answer, judgement");
@@ -271,7 +301,8 @@ class FamilyFileReader {
       yaml_.report(map, out.id, "missing required key 'source'");
       return;
     }
-    if (!yaml_.expect_map(source, "'source'", out.id)) return;
+    if (!yaml_.expect_map(source, "'source'", out.id))
+      return;
     yaml_.check_keys(source, {"document", "section", "note"}, out.id);
     out.source.document = yaml_.text(source, "document", true, out.id).value_or("");
     out.source.section = yaml_.text(source, "section", false, out.id).value_or("");
@@ -279,7 +310,8 @@ class FamilyFileReader {
   }
 
   std::optional<Erratum> read_erratum(const YAML::Node& map, const std::string& requirement) {
-    if (!yaml_.expect_map(map, "an erratum", requirement)) return std::nullopt;
+    if (!yaml_.expect_map(map, "an erratum", requirement))
+      return std::nullopt;
     yaml_.check_keys(map, {"kind", "problem", "choice", "reason"}, requirement);
     Erratum erratum;
     erratum.where = yaml_.where(map);
@@ -306,7 +338,8 @@ class FamilyFileReader {
 std::vector<int> read_part_list(YamlReader& yaml, const YAML::Node& map, std::string_view subject) {
   std::vector<int> parts;
   for (const auto& item : yaml.items(map, "parts", true, subject)) {
-    if (const auto number = yaml.integer(item, "a part", 1, 3, subject)) parts.push_back(*number);
+    if (const auto number = yaml.integer(item, "a part", 1, 3, subject))
+      parts.push_back(*number);
   }
   return parts;
 }
@@ -315,7 +348,8 @@ std::vector<AssetType> read_asset_types(YamlReader& yaml, const YAML::Node& map,
   std::vector<AssetType> types;
   for (const auto& item : yaml.items(map, "asset_types", true, subject)) {
     const auto text = yaml.scalar(item, "an asset type", subject);
-    if (!text) continue;
+    if (!text)
+      continue;
     if (const auto type = parse_asset_type(*text)) {
       types.push_back(*type);
     } else {
@@ -331,9 +365,11 @@ std::vector<AssetType> read_asset_types(YamlReader& yaml, const YAML::Node& map,
 void read_catalogue_index(std::string_view text, const std::string& file_name, Catalogue& catalogue,
                           std::vector<Diagnostic>& problems) {
   const auto document = parse_yaml(text, file_name, problems);
-  if (!document) return;
+  if (!document)
+    return;
   YamlReader yaml(file_name, problems);
-  if (!yaml.expect_map(*document, "the catalogue index")) return;
+  if (!yaml.expect_map(*document, "the catalogue index"))
+    return;
   yaml.check_keys(*document, {"catalogue", "parts", "families", "restrictions"});
 
   if (const YAML::Node about = (*document)["catalogue"]; !about) {
@@ -345,7 +381,8 @@ void read_catalogue_index(std::string_view text, const std::string& file_name, C
     catalogue.note = yaml.text(about, "note", false).value_or("");
   }
   for (const auto& item : yaml.items(*document, "parts", true)) {
-    if (!yaml.expect_map(item, "a part")) continue;
+    if (!yaml.expect_map(item, "a part"))
+      continue;
     yaml.check_keys(item, {"part", "standard", "article", "scope", "asset_types", "provisional", "note"});
     Part part;
     part.where = yaml.where(item);
@@ -354,7 +391,8 @@ void read_catalogue_index(std::string_view text, const std::string& file_name, C
       continue;
     }
     const auto number = yaml.integer(item["part"], "'part'", 1, 3);
-    if (!number) continue;
+    if (!number)
+      continue;
     part.number = *number;
     const std::string subject = fmt::format("part {}", part.number);
     part.standard = yaml.text(item, "standard", true, subject).value_or("");
@@ -366,9 +404,11 @@ void read_catalogue_index(std::string_view text, const std::string& file_name, C
     catalogue.parts.push_back(std::move(part));
   }
   for (const auto& item : yaml.items(*document, "families", true)) {
-    if (!yaml.expect_map(item, "a family")) continue;
+    if (!yaml.expect_map(item, "a family"))
+      continue;
     const auto id = yaml.text(item, "id", true);
-    if (!id) continue;
+    if (!id)
+      continue;
     yaml.check_keys(item, {"id", "title", "file", "parts"}, *id);
     Family family;
     family.id = *id;
@@ -378,17 +418,19 @@ void read_catalogue_index(std::string_view text, const std::string& file_name, C
     // The file name is joined to the catalogue folder: refuse anything that could leave it.
     if (family.file.find('/') != std::string::npos || family.file.find('\\') != std::string::npos ||
         family.file.starts_with('.')) {
-      yaml.report(item["file"], *id, fmt::format("file '{}' must be a plain file name in the catalogue folder",
-                                                 family.file));
+      yaml.report(item["file"], *id,
+                  fmt::format("file '{}' must be a plain file name in the catalogue folder", family.file));
       family.file.clear();
     }
     family.parts = read_part_list(yaml, item, *id);
     catalogue.families.push_back(std::move(family));
   }
   for (const auto& item : yaml.items(*document, "restrictions", true)) {
-    if (!yaml.expect_map(item, "a restriction")) continue;
+    if (!yaml.expect_map(item, "a restriction"))
+      continue;
     const auto id = yaml.text(item, "id", true);
-    if (!id) continue;
+    if (!id)
+      continue;
     yaml.check_keys(item, {"id", "act", "summary"}, *id);
     catalogue.restrictions.push_back({*id, yaml.text(item, "act", true, *id).value_or(""),
                                       yaml.text(item, "summary", true, *id).value_or(""), yaml.where(item)});
@@ -398,19 +440,23 @@ void read_catalogue_index(std::string_view text, const std::string& file_name, C
 std::string read_family_file(std::string_view text, const std::string& file_name, Catalogue& catalogue,
                              std::vector<Diagnostic>& problems) {
   const auto document = parse_yaml(text, file_name, problems);
-  if (!document) return {};
+  if (!document)
+    return {};
   YamlReader yaml(file_name, problems);
-  if (!yaml.expect_map(*document, "a family file")) return {};
+  if (!yaml.expect_map(*document, "a family file"))
+    return {};
   yaml.check_keys(*document, {"family", "requirements"});
   const std::string family = yaml.text(*document, "family", true).value_or("");
   FamilyFileReader reader(yaml, family);
   for (const auto& item : yaml.items(*document, "requirements", true, family)) {
     if (catalogue.requirements.size() >= limits::max_requirements) {
-      yaml.report(item, family,
-                  fmt::format("the catalogue would hold more than {} requirements", limits::max_requirements));
+      yaml.report(
+          item, family,
+          fmt::format("the catalogue would hold more than {} requirements", limits::max_requirements));
       break;
     }
-    if (auto requirement = reader.requirement(item)) catalogue.requirements.push_back(std::move(*requirement));
+    if (auto requirement = reader.requirement(item))
+      catalogue.requirements.push_back(std::move(*requirement));
   }
   return family;
 }
@@ -424,12 +470,14 @@ CatalogueLoad load_catalogue(const FileReader& read, const std::string& display_
   std::string why;
   const auto index_text = read("catalogue.yaml", why);
   if (!index_text) {
-    result.problems.push_back({{index_name, 0, 0}, "", fmt::format("cannot read the catalogue index: {}", why)});
+    result.problems.push_back(
+        {{index_name, 0, 0}, "", fmt::format("cannot read the catalogue index: {}", why)});
     return result;
   }
   read_catalogue_index(*index_text, index_name, result.catalogue, result.problems);
   for (auto& family : result.catalogue.families) {
-    if (family.file.empty()) continue;
+    if (family.file.empty())
+      continue;
     const std::string file_name = display(family.file);
     const auto text = read(family.file, why);
     if (!text) {
@@ -452,7 +500,8 @@ CatalogueLoad load_catalogue(const FileReader& read, const std::string& display_
 }
 
 CatalogueLoad load_catalogue_from_directory(const std::filesystem::path& directory) {
-  const FileReader read = [&directory](const std::string& name, std::string& why) -> std::optional<std::string> {
+  const FileReader read = [&directory](const std::string& name,
+                                       std::string& why) -> std::optional<std::string> {
     const auto path = directory / name;
     std::error_code error;
     const auto size = std::filesystem::file_size(path, error);

@@ -15,8 +15,8 @@
 namespace en18031::load {
 
 struct CatalogueLoad {
-  Catalogue catalogue;                // as much as could be read; reindexed
-  std::vector<Diagnostic> problems;   // structural problems, in reading order
+  Catalogue catalogue;               // as much as could be read; reindexed
+  std::vector<Diagnostic> problems;  // structural problems, in reading order
 
   bool ok() const { return problems.empty(); }
 };

@@ -32,24 +32,29 @@ std::optional<NestingProblem> find_excessive_nesting(std::string_view text) {
     ++line_number;
     std::size_t indent = line.find_first_not_of(' ');
     if (indent == std::string_view::npos || line[indent] == '#') {
-      if (end == text.size()) break;
+      if (end == text.size())
+        break;
       continue;
     }
-    while (!indents.empty() && indents.back() > indent) indents.pop_back();
-    if (indents.empty() || indents.back() < indent) indents.push_back(indent);
+    while (!indents.empty() && indents.back() > indent)
+      indents.pop_back();
+    if (indents.empty() || indents.back() < indent)
+      indents.push_back(indent);
     int dashes = 0;
     std::size_t cursor = indent;
     while (cursor + 1 < line.size() && line[cursor] == '-' && line[cursor + 1] == ' ') {
       ++dashes;
       cursor = line.find_first_not_of(' ', cursor + 1);
-      if (cursor == std::string_view::npos) break;
+      if (cursor == std::string_view::npos)
+        break;
     }
     char quote = 0;
     int deepest_flow = flow_depth;
     for (std::size_t i = indent; i < line.size(); ++i) {
       const char c = line[i];
       if (quote) {
-        if (c == quote) quote = 0;
+        if (c == quote)
+          quote = 0;
       } else if (c == '"' || c == '\'') {
         quote = c;
       } else if (c == '#' && (i == 0 || line[i - 1] == ' ')) {
@@ -61,8 +66,10 @@ std::optional<NestingProblem> find_excessive_nesting(std::string_view text) {
       }
     }
     const int depth = static_cast<int>(indents.size()) + dashes + deepest_flow;
-    if (depth > limits::max_nesting_depth) return NestingProblem{line_number, depth};
-    if (end == text.size()) break;
+    if (depth > limits::max_nesting_depth)
+      return NestingProblem{line_number, depth};
+    if (end == text.size())
+      break;
   }
   return std::nullopt;
 }
@@ -76,10 +83,10 @@ std::string quoted_list(std::initializer_list<std::string_view> keys) {
 std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& file_name,
                                      std::vector<Diagnostic>& problems) {
   if (text.size() > limits::max_document_bytes) {
-    problems.push_back({{file_name, 0, 0},
-                        "",
-                        fmt::format("file is {} bytes; the limit is {} bytes", text.size(),
-                                    limits::max_document_bytes)});
+    problems.push_back(
+        {{file_name, 0, 0},
+         "",
+         fmt::format("file is {} bytes; the limit is {} bytes", text.size(), limits::max_document_bytes)});
     return std::nullopt;
   }
   if (text.find('\0') != std::string_view::npos) {
@@ -106,7 +113,8 @@ std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& f
 
 SourceLocation YamlReader::where(const YAML::Node& node) const {
   const YAML::Mark mark = node.Mark();
-  if (mark.line < 0) return {file_name_, 0, 0};
+  if (mark.line < 0)
+    return {file_name_, 0, 0};
   return {file_name_, mark.line + 1, mark.column + 1};
 }
 
@@ -115,7 +123,8 @@ void YamlReader::report(const YAML::Node& node, std::string_view subject, std::s
 }
 
 bool YamlReader::visit() {
-  if (++visited_ <= limits::max_nodes_visited) return true;
+  if (++visited_ <= limits::max_nodes_visited)
+    return true;
   if (!budget_reported_) {
     budget_reported_ = true;
     problems_.push_back({{file_name_, 0, 0},
@@ -128,13 +137,15 @@ bool YamlReader::visit() {
 }
 
 bool YamlReader::expect_map(const YAML::Node& node, std::string_view what, std::string_view subject) {
-  if (node.IsMap()) return true;
+  if (node.IsMap())
+    return true;
   report(node, subject, fmt::format("{} must be a mapping", what));
   return false;
 }
 
 bool YamlReader::expect_sequence(const YAML::Node& node, std::string_view what, std::string_view subject) {
-  if (node.IsSequence()) return true;
+  if (node.IsSequence())
+    return true;
   report(node, subject, fmt::format("{} must be a list", what));
   return false;
 }
@@ -143,7 +154,8 @@ void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::st
                             std::string_view subject) {
   std::set<std::string> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
-    if (!visit()) return;
+    if (!visit())
+      return;
     const YAML::Node key = it->first;
     if (!key.IsScalar()) {
       report(key, subject, "a key must be a plain value");
@@ -161,14 +173,16 @@ void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::st
 
 std::optional<std::string> YamlReader::scalar(const YAML::Node& node, std::string_view what,
                                               std::string_view subject) {
-  if (!visit()) return std::nullopt;
+  if (!visit())
+    return std::nullopt;
   if (!node.IsScalar()) {
     report(node, subject, fmt::format("{} must be a single value", what));
     return std::nullopt;
   }
   if (node.Scalar().size() > limits::max_text_bytes) {
-    report(node, subject, fmt::format("{} is {} bytes long; the limit is {}", what, node.Scalar().size(),
-                                      limits::max_text_bytes));
+    report(node, subject,
+           fmt::format("{} is {} bytes long; the limit is {}", what, node.Scalar().size(),
+                       limits::max_text_bytes));
     return std::nullopt;
   }
   return node.Scalar();
@@ -177,11 +191,13 @@ std::optional<std::string> YamlReader::scalar(const YAML::Node& node, std::strin
 std::optional<int> YamlReader::integer(const YAML::Node& node, std::string_view what, int min, int max,
                                        std::string_view subject) {
   const auto text = scalar(node, what, subject);
-  if (!text) return std::nullopt;
+  if (!text)
+    return std::nullopt;
   int value = 0;
   const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (error != std::errc{} || end != text->data() + text->size() || value < min || value > max) {
-    report(node, subject, fmt::format("{} must be a whole number from {} to {}, not '{}'", what, min, max, *text));
+    report(node, subject,
+           fmt::format("{} must be a whole number from {} to {}, not '{}'", what, min, max, *text));
     return std::nullopt;
   }
   return value;
@@ -191,7 +207,8 @@ std::optional<std::string> YamlReader::text(const YAML::Node& map, std::string_v
                                             std::string_view subject) {
   const YAML::Node value = map[std::string(key)];
   if (!value) {
-    if (required) report(map, subject, fmt::format("missing required key '{}'", key));
+    if (required)
+      report(map, subject, fmt::format("missing required key '{}'", key));
     return std::nullopt;
   }
   auto result = scalar(value, fmt::format("'{}'", key), subject);
@@ -206,14 +223,18 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& map, std::string_view 
                                         std::string_view subject) {
   const YAML::Node value = map[std::string(key)];
   if (!value) {
-    if (required) report(map, subject, fmt::format("missing required key '{}'", key));
+    if (required)
+      report(map, subject, fmt::format("missing required key '{}'", key));
     return std::nullopt;
   }
   const auto text = scalar(value, fmt::format("'{}'", key), subject);
-  if (!text) return std::nullopt;
+  if (!text)
+    return std::nullopt;
   // YAML 1.2 booleans only: "yes"/"no"/"on"/"off" are strings, as in our schemas.
-  if (*text == "true") return true;
-  if (*text == "false") return false;
+  if (*text == "true")
+    return true;
+  if (*text == "false")
+    return false;
   report(value, subject, fmt::format("'{}' must be true or false, not '{}'", key, *text));
   return std::nullopt;
 }
@@ -223,16 +244,19 @@ std::vector<YAML::Node> YamlReader::items(const YAML::Node& map, std::string_vie
   std::vector<YAML::Node> result;
   const YAML::Node value = map[std::string(key)];
   if (!value) {
-    if (required) report(map, subject, fmt::format("missing required key '{}'", key));
+    if (required)
+      report(map, subject, fmt::format("missing required key '{}'", key));
     return result;
   }
-  if (!expect_sequence(value, fmt::format("'{}'", key), subject)) return result;
+  if (!expect_sequence(value, fmt::format("'{}'", key), subject))
+    return result;
   if (value.size() > limits::max_list_items) {
-    report(value, subject, fmt::format("'{}' has {} items; the limit is {}", key, value.size(),
-                                       limits::max_list_items));
+    report(value, subject,
+           fmt::format("'{}' has {} items; the limit is {}", key, value.size(), limits::max_list_items));
   }
   for (std::size_t i = 0; i < value.size() && i < limits::max_list_items; ++i) {
-    if (!visit()) break;
+    if (!visit())
+      break;
     result.push_back(value[i]);
   }
   return result;
@@ -242,12 +266,14 @@ std::optional<std::vector<std::string>> YamlReader::text_list(const YAML::Node& 
                                                               bool required, std::string_view subject) {
   const YAML::Node value = map[std::string(key)];
   if (!value) {
-    if (required) report(map, subject, fmt::format("missing required key '{}'", key));
+    if (required)
+      report(map, subject, fmt::format("missing required key '{}'", key));
     return std::nullopt;
   }
   std::vector<std::string> result;
   for (const auto& item : items(map, key, required, subject)) {
-    if (auto text = scalar(item, fmt::format("an item of '{}'", key), subject)) result.push_back(std::move(*text));
+    if (auto text = scalar(item, fmt::format("an item of '{}'", key), subject))
+      result.push_back(std::move(*text));
   }
   return result;
 }

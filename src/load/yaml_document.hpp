@@ -46,11 +46,12 @@ class YamlReader {
                                   std::string_view subject = {});
   std::optional<bool> boolean(const YAML::Node& map, std::string_view key, bool required,
                               std::string_view subject = {});
-  std::optional<std::vector<std::string>> text_list(const YAML::Node& map, std::string_view key, bool required,
-                                                    std::string_view subject = {});
+  std::optional<std::vector<std::string>> text_list(const YAML::Node& map, std::string_view key,
+                                                    bool required, std::string_view subject = {});
 
   // A scalar node as text / as an integer in [min, max].
-  std::optional<std::string> scalar(const YAML::Node& node, std::string_view what, std::string_view subject = {});
+  std::optional<std::string> scalar(const YAML::Node& node, std::string_view what,
+                                    std::string_view subject = {});
   std::optional<int> integer(const YAML::Node& node, std::string_view what, int min, int max,
                              std::string_view subject = {});
 

@@ -16,25 +16,31 @@ std::vector<const DecisionNode*> reading_order(const DecisionTree& tree) {
   std::set<std::string> seen;
   const auto push = [&](const std::string& id) {
     const DecisionNode* node = tree.find(id);
-    if (node && seen.insert(id).second) order.push_back(node);
+    if (node && seen.insert(id).second)
+      order.push_back(node);
   };
   push(tree.start.id);
   for (std::size_t i = 0; i < order.size(); ++i) {
     for (const Branch* branch : {&order[i]->on_yes, &order[i]->on_no}) {
-      if (!branch->next.empty()) push(branch->next);
+      if (!branch->next.empty())
+        push(branch->next);
     }
   }
-  for (const auto& node : tree.nodes) push(node.id);
+  for (const auto& node : tree.nodes)
+    push(node.id);
   return order;
 }
 
 bool on_path(const std::vector<PathStep>& path, const std::string& node, Answer answer) {
-  return std::ranges::any_of(path, [&](const PathStep& step) { return step.node == node && step.answer == answer; });
+  return std::ranges::any_of(
+      path, [&](const PathStep& step) { return step.node == node && step.answer == answer; });
 }
 
 std::string branch_target_label(const Branch& branch) {
-  if (branch.verdict) return std::string(to_label(*branch.verdict));
-  if (!branch.next.empty()) return branch.next;
+  if (branch.verdict)
+    return std::string(to_label(*branch.verdict));
+  if (!branch.next.empty())
+    return branch.next;
   return "(nowhere)";
 }
 
@@ -45,35 +51,41 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
   std::size_t position = 0;
   while (position < text.size()) {
     std::size_t end = text.find(' ', position);
-    if (end == std::string_view::npos) end = text.size();
+    if (end == std::string_view::npos)
+      end = text.size();
     const std::string_view word = text.substr(position, end - position);
     if (!line.empty() && line.size() + 1 + word.size() > width) {
       lines.push_back(std::move(line));
       line.clear();
     }
-    if (!line.empty()) line += ' ';
+    if (!line.empty())
+      line += ' ';
     line += word;
     position = end + 1;
   }
-  if (!line.empty()) lines.push_back(std::move(line));
+  if (!line.empty())
+    lines.push_back(std::move(line));
   return lines;
 }
 
 std::string draw_text(const Requirement& requirement, const TreeDrawingOptions& options) {
   const auto& path = options.path;
-  std::string out = fmt::format("{} {}\nstart: {}\n", requirement.id, requirement.title, requirement.tree.start.id);
+  std::string out =
+      fmt::format("{} {}\nstart: {}\n", requirement.id, requirement.title, requirement.tree.start.id);
   for (const DecisionNode* node : reading_order(requirement.tree)) {
     out += fmt::format("\n{}[{}] {}\n", node->id == options.focus ? ">> " : "", node->id, node->question);
     if (options.aliases && !node->aliases.empty()) {
       out += fmt::format("      also printed as: {}\n", fmt::join(node->aliases, ", "));
     }
-    if (!node->exception.empty()) out += fmt::format("      tests exception: {}\n", node->exception);
+    if (!node->exception.empty())
+      out += fmt::format("      tests exception: {}\n", node->exception);
     for (const Answer answer : {Answer::yes, Answer::no}) {
       const Branch& branch = node->branch(answer);
       std::string line = fmt::format("  {} {:<3} -> {}", on_path(path, node->id, answer) ? '*' : ' ',
                                      to_string(answer), branch_target_label(branch));
       line = fmt::format("{:<36} ({})", line, to_label(branch.guidance));
-      if (!branch.restriction.empty()) line += fmt::format(" [restriction {}]", branch.restriction);
+      if (!branch.restriction.empty())
+        line += fmt::format(" [restriction {}]", branch.restriction);
       out += line + '\n';
     }
   }
@@ -83,7 +95,8 @@ std::string draw_text(const Requirement& requirement, const TreeDrawingOptions& 
 std::string dot_escape(std::string_view text) {
   std::string out;
   for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
+    if (c == '"' || c == '\\')
+      out += '\\';
     if (c == '\n') {
       out += "\\n";
       continue;
@@ -95,9 +108,12 @@ std::string dot_escape(std::string_view text) {
 
 std::string_view verdict_colour(Verdict verdict) {
   switch (verdict) {
-    case Verdict::pass: return "#c8e6c9";
-    case Verdict::fail: return "#ffcdd2";
-    case Verdict::not_applicable: return "#e0e0e0";
+    case Verdict::pass:
+      return "#c8e6c9";
+    case Verdict::fail:
+      return "#ffcdd2";
+    case Verdict::not_applicable:
+      return "#e0e0e0";
   }
   return "#ffffff";
 }
@@ -105,27 +121,37 @@ std::string_view verdict_colour(Verdict verdict) {
 std::string dot_edge_style(const Branch& branch, bool taken) {
   std::string style;
   switch (branch.guidance) {
-    case Guidance::recommended: style = "style=solid"; break;
-    case Guidance::not_recommended: style = "style=dashed"; break;
-    case Guidance::notified_body: style = "style=bold, color=\"#c62828\""; break;
+    case Guidance::recommended:
+      style = "style=solid";
+      break;
+    case Guidance::not_recommended:
+      style = "style=dashed";
+      break;
+    case Guidance::notified_body:
+      style = "style=bold, color=\"#c62828\"";
+      break;
   }
-  if (taken) style += ", penwidth=3, color=\"#1565c0\"";
+  if (taken)
+    style += ", penwidth=3, color=\"#1565c0\"";
   return style;
 }
 
 std::string draw_dot(const Requirement& requirement, const std::vector<PathStep>& path) {
   std::string out = fmt::format("digraph \"{}\" {{\n", dot_escape(requirement.id));
-  out += fmt::format("  label=\"{} {}\";\n  labelloc=t;\n", dot_escape(requirement.id), dot_escape(requirement.title));
+  out += fmt::format("  label=\"{} {}\";\n  labelloc=t;\n", dot_escape(requirement.id),
+                     dot_escape(requirement.title));
   out += "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\"];\n";
   for (const DecisionNode* node : reading_order(requirement.tree)) {
     std::string label = node->id;
-    for (const auto& line : wrap(node->question, 40)) label += "\n" + line;
+    for (const auto& line : wrap(node->question, 40))
+      label += "\n" + line;
     out += fmt::format("  \"{}\" [label=\"{}\"];\n", dot_escape(node->id), dot_escape(label));
     for (const Answer answer : {Answer::yes, Answer::no}) {
       const Branch& branch = node->branch(answer);
       const bool taken = on_path(path, node->id, answer);
       std::string edge_label(to_string(answer));
-      if (!branch.restriction.empty()) edge_label += "\n" + branch.restriction;
+      if (!branch.restriction.empty())
+        edge_label += "\n" + branch.restriction;
       std::string target;
       if (branch.verdict) {
         target = fmt::format("{}:{}", node->id, to_string(answer));
@@ -149,11 +175,20 @@ std::string mermaid_escape(std::string_view text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '"': out += "#quot;"; break;
-      case '<': out += "#lt;"; break;
-      case '>': out += "#gt;"; break;
-      case '\n': out += "<br/>"; break;
-      default: out += c;
+      case '"':
+        out += "#quot;";
+        break;
+      case '<':
+        out += "#lt;";
+        break;
+      case '>':
+        out += "#gt;";
+        break;
+      case '\n':
+        out += "<br/>";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -164,7 +199,8 @@ std::string draw_mermaid(const Requirement& requirement, const std::vector<PathS
   // Mermaid ids cannot hold dots; number the nodes in reading order instead.
   const auto mermaid_id = [&](const std::string& node_id) {
     for (std::size_t i = 0; i < order.size(); ++i) {
-      if (order[i]->id == node_id) return fmt::format("n{}", i);
+      if (order[i]->id == node_id)
+        return fmt::format("n{}", i);
     }
     return std::string("unknown");
   };
@@ -177,7 +213,8 @@ std::string draw_mermaid(const Requirement& requirement, const std::vector<PathS
   for (const DecisionNode* node : order) {
     const std::string id = mermaid_id(node->id);
     std::string label = node->id;
-    for (const auto& line : wrap(node->question, 40)) label += "\n" + line;
+    for (const auto& line : wrap(node->question, 40))
+      label += "\n" + line;
     out += fmt::format("  {}[\"{}\"]\n", id, mermaid_escape(label));
     for (const Answer answer : {Answer::yes, Answer::no}) {
       const Branch& branch = node->branch(answer);
@@ -193,13 +230,15 @@ std::string draw_mermaid(const Requirement& requirement, const std::vector<PathS
       } else {
         continue;
       }
-      const std::string_view arrow = branch.guidance == Guidance::recommended     ? "-->"
+      const std::string_view arrow = branch.guidance == Guidance::recommended       ? "-->"
                                      : branch.guidance == Guidance::not_recommended ? "-.->"
-                                                                                     : "==>";
+                                                                                    : "==>";
       std::string edge_label(to_string(answer));
-      if (!branch.restriction.empty()) edge_label += " " + branch.restriction;
+      if (!branch.restriction.empty())
+        edge_label += " " + branch.restriction;
       out += fmt::format("  {} {}|{}| {}\n", id, arrow, mermaid_escape(edge_label), target);
-      if (on_path(path, node->id, answer)) highlighted_links.push_back(fmt::format("{}", link));
+      if (on_path(path, node->id, answer))
+        highlighted_links.push_back(fmt::format("{}", link));
       ++link;
     }
   }
@@ -212,17 +251,23 @@ std::string draw_mermaid(const Requirement& requirement, const std::vector<PathS
 }  // namespace
 
 std::optional<TreeFormat> parse_tree_format(std::string_view text) {
-  if (text == "text") return TreeFormat::text;
-  if (text == "dot") return TreeFormat::dot;
-  if (text == "mermaid") return TreeFormat::mermaid;
+  if (text == "text")
+    return TreeFormat::text;
+  if (text == "dot")
+    return TreeFormat::dot;
+  if (text == "mermaid")
+    return TreeFormat::mermaid;
   return std::nullopt;
 }
 
 std::string draw_tree(const Requirement& requirement, TreeFormat format, const TreeDrawingOptions& options) {
   switch (format) {
-    case TreeFormat::text: return draw_text(requirement, options);
-    case TreeFormat::dot: return draw_dot(requirement, options.path);
-    case TreeFormat::mermaid: return draw_mermaid(requirement, options.path);
+    case TreeFormat::text:
+      return draw_text(requirement, options);
+    case TreeFormat::dot:
+      return draw_dot(requirement, options.path);
+    case TreeFormat::mermaid:
+      return draw_mermaid(requirement, options.path);
   }
   return {};
 }

@@ -26,6 +26,7 @@ struct TreeDrawingOptions {
   bool aliases = false;        // text format: list each node's printed aliases
 };
 
-std::string draw_tree(const Requirement& requirement, TreeFormat format, const TreeDrawingOptions& options = {});
+std::string draw_tree(const Requirement& requirement, TreeFormat format,
+                      const TreeDrawingOptions& options = {});
 
 }  // namespace en18031::render

@@ -24,7 +24,8 @@ struct Result {
 Result run_cli(std::vector<std::string> args) {
   args.insert(args.begin(), "en18031");
   std::vector<const char*> argv;
-  for (const auto& arg : args) argv.push_back(arg.c_str());
+  for (const auto& arg : args)
+    argv.push_back(arg.c_str());
   std::ostringstream out, err;
   const int code = run(static_cast<int>(argv.size()), argv.data(), out, err);
   return {code, out.str(), err.str()};
@@ -53,7 +54,8 @@ class CatalogueCopy {
     buffer << in.rdbuf();
     std::string text = buffer.str();
     const auto position = text.find(from);
-    if (position == std::string::npos) throw std::runtime_error(file + " has no '" + from + "'");
+    if (position == std::string::npos)
+      throw std::runtime_error(file + " has no '" + from + "'");
     text.replace(position, from.size(), to);
     std::ofstream(full, std::ios::trunc) << text;
     const int line = static_cast<int>(std::count(text.begin(), text.begin() + position, '\n')) + 1;
@@ -68,12 +70,14 @@ class CatalogueCopy {
 TEST(Cli, ListShowsAll48Requirements) {
   const auto result = run_cli({"catalogue", "list", "--catalogue", kCatalogue});
   EXPECT_EQ(result.exit_code, exit_ok) << result.err;
-  EXPECT_THAT(result.out, StartsWith("ID       PARTS   KIND            TITLE\nACM-1    1,2,3   applicability   "));
+  EXPECT_THAT(result.out,
+              StartsWith("ID       PARTS   KIND            TITLE\nACM-1    1,2,3   applicability   "));
   EXPECT_THAT(result.out, HasSubstr("\n48 requirements (part 1: 33, part 2: 43, part 3: 37)\n"));
 }
 
 TEST(Cli, ListFiltersByPartAndFamily) {
-  const auto result = run_cli({"catalogue", "list", "--catalogue", kCatalogue, "--part", "3", "--family", "aum"});
+  const auto result =
+      run_cli({"catalogue", "list", "--catalogue", kCatalogue, "--part", "3", "--family", "aum"});
   EXPECT_EQ(result.exit_code, exit_ok) << result.err;
   EXPECT_THAT(result.out, HasSubstr("AUM-1-3  3       applicability"));
   EXPECT_THAT(result.out, Not(HasSubstr("ACM-1")));
@@ -81,7 +85,8 @@ TEST(Cli, ListFiltersByPartAndFamily) {
 }
 
 TEST(Cli, ListAsJson) {
-  const auto result = run_cli({"catalogue", "list", "--catalogue", kCatalogue, "--part", "1", "--format", "json"});
+  const auto result =
+      run_cli({"catalogue", "list", "--catalogue", kCatalogue, "--part", "1", "--format", "json"});
   ASSERT_EQ(result.exit_code, exit_ok) << result.err;
   const auto list = nlohmann::json::parse(result.out);
   ASSERT_EQ(list.size(), 33U);
@@ -117,14 +122,16 @@ TEST(Cli, ShowPrintsTreeCategoriesAndInformation) {
 TEST(Cli, ShowUnknownIdFails) {
   const auto result = run_cli({"catalogue", "show", "--catalogue", kCatalogue, "XYZ-9"});
   EXPECT_EQ(result.exit_code, exit_bad_input);
-  EXPECT_EQ(result.err, "en18031: no requirement, decision node, category or information has the id 'XYZ-9'\n");
+  EXPECT_EQ(result.err,
+            "en18031: no requirement, decision node, category or information has the id 'XYZ-9'\n");
 }
 
 TEST(Cli, TreeDrawsDotAndMermaid) {
   const auto dot = run_cli({"catalogue", "tree", "--catalogue", kCatalogue, "SUM-2", "--format", "dot"});
   EXPECT_EQ(dot.exit_code, exit_ok) << dot.err;
   EXPECT_THAT(dot.out, StartsWith("digraph \"SUM-2\" {\n"));
-  const auto mermaid = run_cli({"catalogue", "tree", "--catalogue", kCatalogue, "SUM-1.DN-3", "--format", "mermaid"});
+  const auto mermaid =
+      run_cli({"catalogue", "tree", "--catalogue", kCatalogue, "SUM-1.DN-3", "--format", "mermaid"});
   EXPECT_EQ(mermaid.exit_code, exit_ok) << mermaid.err;
   EXPECT_THAT(mermaid.out, StartsWith("flowchart TD\n"));
   EXPECT_THAT(mermaid.out, HasSubstr("SUM-1.DN-5"));

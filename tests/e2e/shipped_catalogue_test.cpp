@@ -21,7 +21,8 @@ using ::testing::IsEmpty;
 const Catalogue& shipped() {
   static const Catalogue catalogue = [] {
     auto loaded = load::load_catalogue_from_directory(EN18031_SOURCE_DIR "/catalogue");
-    for (const auto& problem : loaded.problems) ADD_FAILURE() << format_diagnostic(problem);
+    for (const auto& problem : loaded.problems)
+      ADD_FAILURE() << format_diagnostic(problem);
     return std::move(loaded.catalogue);
   }();
   return catalogue;
@@ -30,27 +31,30 @@ const Catalogue& shipped() {
 std::vector<std::string> ids_in_part(int part) {
   std::vector<std::string> ids;
   for (const auto& requirement : shipped().requirements) {
-    if (requirement.in_part(part)) ids.push_back(requirement.id);
+    if (requirement.in_part(part))
+      ids.push_back(requirement.id);
   }
   return ids;
 }
 
 TEST(ShippedCatalogue, LoadsAndValidatesWithoutProblems) {
   std::vector<std::string> problems;
-  for (const auto& problem : validate(shipped())) problems.push_back(format_diagnostic(problem));
+  for (const auto& problem : validate(shipped()))
+    problems.push_back(format_diagnostic(problem));
   EXPECT_THAT(problems, IsEmpty());
 }
 
 TEST(ShippedCatalogue, HoldsExactlyThe48RequirementIdsOfEn18031) {
   // From the seeds README: 14 families, 48 ids across the three parts.
   const std::vector<std::string> expected{
-      "ACM-1", "ACM-2", "ACM-3", "ACM-4", "ACM-5", "ACM-6", "AUM-1-1", "AUM-1-2", "AUM-1-3", "AUM-2",
-      "AUM-2-2", "AUM-3", "AUM-4", "AUM-5-1", "AUM-5-2", "AUM-6", "SUM-1", "SUM-2", "SUM-3", "SSM-1",
-      "SSM-2", "SSM-3", "SCM-1", "SCM-2", "SCM-3", "SCM-4", "RLM-1", "NMM-1", "TCM-1", "LGM-1",
-      "LGM-2", "LGM-3", "LGM-4", "DLM-1", "UNM-1", "UNM-2", "CCK-1", "CCK-2", "CCK-3", "GEC-1",
-      "GEC-2", "GEC-3", "GEC-4", "GEC-5", "GEC-6", "GEC-7", "GEC-8", "CRY-1"};
+      "ACM-1",   "ACM-2", "ACM-3", "ACM-4",   "ACM-5",   "ACM-6", "AUM-1-1", "AUM-1-2", "AUM-1-3", "AUM-2",
+      "AUM-2-2", "AUM-3", "AUM-4", "AUM-5-1", "AUM-5-2", "AUM-6", "SUM-1",   "SUM-2",   "SUM-3",   "SSM-1",
+      "SSM-2",   "SSM-3", "SCM-1", "SCM-2",   "SCM-3",   "SCM-4", "RLM-1",   "NMM-1",   "TCM-1",   "LGM-1",
+      "LGM-2",   "LGM-3", "LGM-4", "DLM-1",   "UNM-1",   "UNM-2", "CCK-1",   "CCK-2",   "CCK-3",   "GEC-1",
+      "GEC-2",   "GEC-3", "GEC-4", "GEC-5",   "GEC-6",   "GEC-7", "GEC-8",   "CRY-1"};
   std::vector<std::string> actual;
-  for (const auto& requirement : shipped().requirements) actual.push_back(requirement.id);
+  for (const auto& requirement : shipped().requirements)
+    actual.push_back(requirement.id);
   EXPECT_THAT(actual, ElementsAreArray(expected));
   EXPECT_EQ(shipped().families.size(), 14U);
 }
@@ -60,10 +64,10 @@ TEST(ShippedCatalogue, PartsHoldTheirRequirements) {
   EXPECT_EQ(ids_in_part(2).size(), 43U);
   EXPECT_EQ(ids_in_part(3).size(), 37U);
   const std::map<std::string, std::vector<int>> restricted{
-      {"ACM-3", {2}},    {"ACM-4", {2}},    {"ACM-5", {2}},    {"ACM-6", {2}},    {"AUM-1-3", {3}},
-      {"AUM-2-2", {2, 3}}, {"RLM-1", {1}},  {"NMM-1", {1}},    {"TCM-1", {1}},    {"LGM-1", {2, 3}},
-      {"LGM-2", {2, 3}}, {"LGM-3", {2, 3}}, {"LGM-4", {2, 3}}, {"DLM-1", {2}},    {"UNM-1", {2}},
-      {"UNM-2", {2}},    {"GEC-7", {2}},    {"GEC-8", {3}}};
+      {"ACM-3", {2}},      {"ACM-4", {2}},    {"ACM-5", {2}},    {"ACM-6", {2}}, {"AUM-1-3", {3}},
+      {"AUM-2-2", {2, 3}}, {"RLM-1", {1}},    {"NMM-1", {1}},    {"TCM-1", {1}}, {"LGM-1", {2, 3}},
+      {"LGM-2", {2, 3}},   {"LGM-3", {2, 3}}, {"LGM-4", {2, 3}}, {"DLM-1", {2}}, {"UNM-1", {2}},
+      {"UNM-2", {2}},      {"GEC-7", {2}},    {"GEC-8", {3}}};
   for (const auto& requirement : shipped().requirements) {
     SCOPED_TRACE(requirement.id);
     const auto found = restricted.find(requirement.id);
@@ -83,7 +87,8 @@ TEST(ShippedCatalogue, EveryIdPrintedInSeed003Resolves) {
   std::string line;
   int rows = 0;
   while (std::getline(stream, line)) {
-    if (line.empty() || line.starts_with('#')) continue;
+    if (line.empty() || line.starts_with('#'))
+      continue;
     std::istringstream fields(line);
     std::string printed, normalised, kind, first_line;
     ASSERT_TRUE(std::getline(fields, printed, '\t') && std::getline(fields, normalised, '\t') &&
@@ -110,12 +115,14 @@ TEST(ShippedCatalogue, EveryIdPrintedInSeed003Resolves) {
 TEST(ShippedCatalogue, ProvisionalEntriesAreExactlyThoseTheSourcesBarelyCover) {
   std::vector<std::string> provisional;
   for (const auto& requirement : shipped().requirements) {
-    if (requirement.provisional) provisional.push_back(requirement.id);
+    if (requirement.provisional)
+      provisional.push_back(requirement.id);
   }
-  EXPECT_THAT(provisional, ElementsAreArray({"ACM-3", "ACM-4", "ACM-5", "ACM-6", "AUM-1-3", "AUM-2-2", "NMM-1",
-                                             "TCM-1", "GEC-8"}));
+  EXPECT_THAT(provisional, ElementsAreArray({"ACM-3", "ACM-4", "ACM-5", "ACM-6", "AUM-1-3", "AUM-2-2",
+                                             "NMM-1", "TCM-1", "GEC-8"}));
   for (const auto& requirement : shipped().requirements) {
-    if (!requirement.provisional) continue;
+    if (!requirement.provisional)
+      continue;
     SCOPED_TRACE(requirement.id);
     EXPECT_TRUE(std::ranges::any_of(requirement.errata,
                                     [](const Erratum& e) { return e.kind == ErratumKind::missing_detail; }));
@@ -139,24 +146,24 @@ TEST(ShippedCatalogue, SignedUpdateCategoryHasTheThreeTamperChecks) {
   ASSERT_TRUE(ref);
   const auto& category = shipped().requirement_of(*ref).implementation_categories.at(ref->item);
   std::vector<std::string> slugs;
-  for (const auto& check : category.document_how) slugs.push_back(check.id);
-  EXPECT_THAT(slugs, ::testing::IsSupersetOf({"unsigned-rejected", "signature-modified-rejected",
-                                              "payload-modified-rejected"}));
+  for (const auto& check : category.document_how)
+    slugs.push_back(check.id);
+  EXPECT_THAT(slugs, ::testing::IsSupersetOf(
+                         {"unsigned-rejected", "signature-modified-rejected", "payload-modified-rejected"}));
 }
 
 TEST(ShippedCatalogue, KnownErrataAreRecorded) {
   // The inconsistencies the seeds README names must each leave an erratum on the entry concerned.
-  const std::map<std::string, ErratumKind> expected{{"GEC-1", ErratumKind::broken_tree},
-                                                    {"AUM-3", ErratumKind::broken_tree},
-                                                    {"SUM-3", ErratumKind::contradiction},
-                                                    {"AUM-6", ErratumKind::id_misprint},
-                                                    {"GEC-3", ErratumKind::id_misprint},
-                                                    {"ACM-1", ErratumKind::id_misprint}};
+  const std::map<std::string, ErratumKind> expected{
+      {"GEC-1", ErratumKind::broken_tree},   {"AUM-3", ErratumKind::broken_tree},
+      {"SUM-3", ErratumKind::contradiction}, {"AUM-6", ErratumKind::id_misprint},
+      {"GEC-3", ErratumKind::id_misprint},   {"ACM-1", ErratumKind::id_misprint}};
   for (const auto& [id, kind] : expected) {
     SCOPED_TRACE(id);
     const Requirement* requirement = shipped().find_requirement(id);
     ASSERT_NE(requirement, nullptr);
-    EXPECT_TRUE(std::ranges::any_of(requirement->errata, [kind](const Erratum& e) { return e.kind == kind; }));
+    EXPECT_TRUE(
+        std::ranges::any_of(requirement->errata, [kind](const Erratum& e) { return e.kind == kind; }));
   }
 }
 

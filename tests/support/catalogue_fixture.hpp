@@ -84,7 +84,8 @@ requirements:
 // test cannot silently stop breaking what it means to break.
 inline std::string replace_once(std::string text, const std::string& from, const std::string& to) {
   const auto position = text.find(from);
-  if (position == std::string::npos) throw std::invalid_argument("fixture has no '" + from + "'");
+  if (position == std::string::npos)
+    throw std::invalid_argument("fixture has no '" + from + "'");
   if (text.find(from, position + 1) != std::string::npos) {
     throw std::invalid_argument("fixture has '" + from + "' more than once");
   }
@@ -92,7 +93,8 @@ inline std::string replace_once(std::string text, const std::string& from, const
 }
 
 inline load::CatalogueLoad load_from_memory(const std::map<std::string, std::string>& files) {
-  const load::FileReader read = [&files](const std::string& name, std::string& why) -> std::optional<std::string> {
+  const load::FileReader read = [&files](const std::string& name,
+                                         std::string& why) -> std::optional<std::string> {
     const auto found = files.find(name);
     if (found == files.end()) {
       why = "No such file or directory";
@@ -111,7 +113,8 @@ inline std::vector<std::string> problems_of(const std::string& index, const std:
   problems.insert(problems.end(), semantic.begin(), semantic.end());
   sort_diagnostics(problems);
   std::vector<std::string> formatted;
-  for (const auto& problem : problems) formatted.push_back(format_diagnostic(problem));
+  for (const auto& problem : problems)
+    formatted.push_back(format_diagnostic(problem));
   return formatted;
 }
 

@@ -17,33 +17,39 @@ using ::en18031::testing::replace_once;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-TEST(Validate, FixtureIsValid) { EXPECT_THAT(family_problems(kFixtureFamily), IsEmpty()); }
+TEST(Validate, FixtureIsValid) {
+  EXPECT_THAT(family_problems(kFixtureFamily), IsEmpty());
+}
 
 // ---- duplicate ids ----
 
 TEST(Validate, DuplicateRequirementIdIsReported) {
   const auto family = replace_once(kFixtureFamily, "  - id: ACM-2\n", "  - id: ACM-1\n");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:27:5: ACM-1: id is already used by requirement ACM-1 at cat/acm.yaml:3:5",
-                          "cat/acm.yaml:31:18: ACM-1: requirement depends on itself",
-                          "cat/acm.yaml:39:11: ACM-2.DN-1: decision node id does not name its requirement ACM-1",
-                          "cat/acm.yaml:44:9: IC.ACM-2.Generic: implementation category id does not name its "
-                          "requirement ACM-1",
-                          "cat/acm.yaml:51:9: E.Info.ACM-2.Mechanism: required information id does not name its "
-                          "requirement ACM-1"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:27:5: ACM-1: id is already used by requirement ACM-1 at cat/acm.yaml:3:5",
+                  "cat/acm.yaml:31:18: ACM-1: requirement depends on itself",
+                  "cat/acm.yaml:39:11: ACM-2.DN-1: decision node id does not name its requirement ACM-1",
+                  "cat/acm.yaml:44:9: IC.ACM-2.Generic: implementation category id does not name its "
+                  "requirement ACM-1",
+                  "cat/acm.yaml:51:9: E.Info.ACM-2.Mechanism: required information id does not name its "
+                  "requirement ACM-1"));
 }
 
 TEST(Validate, AliasThatIsAnotherItemsIdIsReported) {
   const auto family = replace_once(kFixtureFamily, "aliases: [AU.ACM-2.Generic]", "aliases: [acm-1.dn-2]");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:44:9: IC.ACM-2.Generic: alias acm-1.dn-2 is already the id or an alias of "
-                          "decision node ACM-1.DN-2 at cat/acm.yaml:22:11"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:44:9: IC.ACM-2.Generic: alias acm-1.dn-2 is already the id or an alias of "
+                  "decision node ACM-1.DN-2 at cat/acm.yaml:22:11"));
 }
 
 TEST(Validate, AliasRepeatingItsOwnIdIsReported) {
   const auto family = replace_once(kFixtureFamily, "aliases: [ACM-1-DN-1]", "aliases: [ACM-1.DN-1]");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:16:11: ACM-1.DN-1: alias ACM-1.DN-1 repeats an id or alias of the same item"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre(
+          "cat/acm.yaml:16:11: ACM-1.DN-1: alias ACM-1.DN-1 repeats an id or alias of the same item"));
 }
 
 // ---- unknown references ----
@@ -62,20 +68,23 @@ TEST(Validate, DependencyOnANodeIdIsReportedAsUnknownRequirement) {
 
 TEST(Validate, UnknownStartNodeIsReported) {
   const auto family = replace_once(kFixtureFamily, "start: ACM-1.DN-1", "start: ACM-1.DN-7");
-  EXPECT_THAT(family_problems(family), ElementsAre("cat/acm.yaml:14:14: ACM-1: tree starts at unknown node ACM-1.DN-7"));
+  EXPECT_THAT(family_problems(family),
+              ElementsAre("cat/acm.yaml:14:14: ACM-1: tree starts at unknown node ACM-1.DN-7"));
 }
 
 TEST(Validate, BranchToUnknownNodeIsReported) {
   const auto family = replace_once(kFixtureFamily, "next: ACM-1.DN-2", "next: ACM-1.DN-3");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:14:14: ACM-1: no path from ACM-1.DN-1 reaches PASS",
-                          "cat/acm.yaml:21:18: ACM-1.DN-1: on_no leads to unknown node ACM-1.DN-3",
-                          "cat/acm.yaml:22:11: ACM-1.DN-2: node cannot be reached from the tree's start ACM-1.DN-1"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:14:14: ACM-1: no path from ACM-1.DN-1 reaches PASS",
+                  "cat/acm.yaml:21:18: ACM-1.DN-1: on_no leads to unknown node ACM-1.DN-3",
+                  "cat/acm.yaml:22:11: ACM-1.DN-2: node cannot be reached from the tree's start ACM-1.DN-1"));
 }
 
 TEST(Validate, UnknownExceptionIsReported) {
   const auto family = replace_once(kFixtureFamily, "exception: open-by-design", "exception: closed");
-  EXPECT_THAT(family_problems(family), ElementsAre("cat/acm.yaml:16:11: ACM-1.DN-1: tests unknown exception closed"));
+  EXPECT_THAT(family_problems(family),
+              ElementsAre("cat/acm.yaml:16:11: ACM-1.DN-1: tests unknown exception closed"));
 }
 
 TEST(Validate, UnknownRestrictionIsReported) {
@@ -85,33 +94,39 @@ TEST(Validate, UnknownRestrictionIsReported) {
 }
 
 TEST(Validate, RequiredInformationNamingUnknownCategoryIsReported) {
-  const auto family =
-      replace_once(kFixtureFamily, "required_when: {category: IC.ACM-2.Generic}", "required_when: {category: IC.ACM-2.RBAC}");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:53:24: E.Info.ACM-2.Mechanism: required when category IC.ACM-2.RBAC is "
-                          "chosen, but ACM-2 has no such category"));
+  const auto family = replace_once(kFixtureFamily, "required_when: {category: IC.ACM-2.Generic}",
+                                   "required_when: {category: IC.ACM-2.RBAC}");
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:53:24: E.Info.ACM-2.Mechanism: required when category IC.ACM-2.RBAC is "
+                  "chosen, but ACM-2 has no such category"));
 }
 
 TEST(Validate, RequiredInformationNamingUnknownNodeIsReported) {
   const auto family = replace_once(kFixtureFamily, "required_when: {category: IC.ACM-2.Generic}",
                                    "required_when: {answer: {node: ACM-1.DN-1, is: \"no\"}}");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:53:24: E.Info.ACM-2.Mechanism: required when node ACM-1.DN-1 is answered no, "
-                          "but ACM-2 has no such node"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:53:24: E.Info.ACM-2.Mechanism: required when node ACM-1.DN-1 is answered no, "
+                  "but ACM-2 has no such node"));
 }
 
 // ---- tree shape ----
 
 TEST(Validate, CycleIsReported) {
-  const auto family = replace_once(kFixtureFamily, "on_no: {verdict: FAIL, guidance: notified-body}\n    source",
-                                   "on_no: {next: ACM-1.DN-1, guidance: notified-body}\n    source");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:16:11: ACM-1: decision tree has a cycle: ACM-1.DN-1 -> ACM-1.DN-2 -> ACM-1.DN-1"));
+  const auto family =
+      replace_once(kFixtureFamily, "on_no: {verdict: FAIL, guidance: notified-body}\n    source",
+                   "on_no: {next: ACM-1.DN-1, guidance: notified-body}\n    source");
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre(
+          "cat/acm.yaml:16:11: ACM-1: decision tree has a cycle: ACM-1.DN-1 -> ACM-1.DN-2 -> ACM-1.DN-1"));
 }
 
 TEST(Validate, SelfLoopIsReported) {
-  const auto family = replace_once(kFixtureFamily, "on_no: {verdict: FAIL, guidance: notified-body, restriction",
-                                   "on_no: {next: ACM-2.DN-1, guidance: notified-body, restriction");
+  const auto family =
+      replace_once(kFixtureFamily, "on_no: {verdict: FAIL, guidance: notified-body, restriction",
+                   "on_no: {next: ACM-2.DN-1, guidance: notified-body, restriction");
   EXPECT_THAT(family_problems(family),
               ElementsAre("cat/acm.yaml:39:11: ACM-2: decision tree has a cycle: ACM-2.DN-1 -> ACM-2.DN-1"));
 }
@@ -119,27 +134,36 @@ TEST(Validate, SelfLoopIsReported) {
 TEST(Validate, UnreachableNodeIsReported) {
   const auto family = replace_once(kFixtureFamily, "on_no: {next: ACM-1.DN-2, guidance: recommended}",
                                    "on_no: {verdict: PASS, guidance: recommended}");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:22:11: ACM-1.DN-2: node cannot be reached from the tree's start ACM-1.DN-1"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:22:11: ACM-1.DN-2: node cannot be reached from the tree's start ACM-1.DN-1"));
 }
 
 TEST(Validate, MissingBranchEndsNowhere) {
-  const auto family = replace_once(kFixtureFamily, "          on_no: {verdict: FAIL, guidance: notified-body}\n", "");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:22:11: ACM-1.DN-2: on_no leads nowhere: it has neither next nor verdict"));
+  const auto family =
+      replace_once(kFixtureFamily, "          on_no: {verdict: FAIL, guidance: notified-body}\n", "");
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:22:11: ACM-1.DN-2: on_no leads nowhere: it has neither next nor verdict"));
 }
 
 TEST(Validate, BranchWithoutTargetEndsNowhere) {
-  const auto family = replace_once(kFixtureFamily, "on_no: {verdict: FAIL, guidance: notified-body}\n    source",
-                                   "on_no: {guidance: notified-body}\n    source");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:25:18: ACM-1.DN-2: on_no leads nowhere: it has neither next nor verdict"));
+  const auto family =
+      replace_once(kFixtureFamily, "on_no: {verdict: FAIL, guidance: notified-body}\n    source",
+                   "on_no: {guidance: notified-body}\n    source");
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:25:18: ACM-1.DN-2: on_no leads nowhere: it has neither next nor verdict"));
 }
 
 TEST(Validate, TreeWithoutPassIsReported) {
-  const auto family = replace_once(kFixtureFamily, "on_yes: {verdict: PASS, guidance: recommended}\n          on_no: {verdict: FAIL, guidance: notified-body}\n    source",
-                                   "on_yes: {verdict: FAIL, guidance: recommended}\n          on_no: {verdict: FAIL, guidance: notified-body}\n    source");
-  EXPECT_THAT(family_problems(family), ElementsAre("cat/acm.yaml:14:14: ACM-1: no path from ACM-1.DN-1 reaches PASS"));
+  const auto family = replace_once(kFixtureFamily,
+                                   "on_yes: {verdict: PASS, guidance: recommended}\n          on_no: "
+                                   "{verdict: FAIL, guidance: notified-body}\n    source",
+                                   "on_yes: {verdict: FAIL, guidance: recommended}\n          on_no: "
+                                   "{verdict: FAIL, guidance: notified-body}\n    source");
+  EXPECT_THAT(family_problems(family),
+              ElementsAre("cat/acm.yaml:14:14: ACM-1: no path from ACM-1.DN-1 reaches PASS"));
 }
 
 // ---- parts and families ----
@@ -147,18 +171,22 @@ TEST(Validate, TreeWithoutPassIsReported) {
 TEST(Validate, RequirementInPartItsFamilyLacksIsReported) {
   const auto family = replace_once(kFixtureFamily, "    parts: [1, 2]\n    kind: appropriateness",
                                    "    parts: [1, 2, 3]\n    kind: appropriateness");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:29:12: ACM-2: requirement is in part 3 but family ACM covers only parts 1, 2",
-                          "cat/acm.yaml:29:12: ACM-2: protects names no asset types for part 3",
-                          "cat/acm.yaml:31:18: ACM-2: depends on ACM-1, which is not in part 3"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:29:12: ACM-2: requirement is in part 3 but family ACM covers only parts 1, 2",
+                  "cat/acm.yaml:29:12: ACM-2: protects names no asset types for part 3",
+                  "cat/acm.yaml:31:18: ACM-2: depends on ACM-1, which is not in part 3"));
 }
 
 TEST(Validate, AssetTypeOutsideThePartIsReported) {
-  const auto family = replace_once(kFixtureFamily, "    protects:\n      1: [security, network]\n      2: [security, privacy]\n    summary: Entities",
-                                   "    protects:\n      1: [security, privacy]\n      2: [security, privacy]\n    summary: Entities");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:8:7: ACM-1: part 1 does not protect privacy assets (it covers security, "
-                          "network)"));
+  const auto family = replace_once(
+      kFixtureFamily,
+      "    protects:\n      1: [security, network]\n      2: [security, privacy]\n    summary: Entities",
+      "    protects:\n      1: [security, privacy]\n      2: [security, privacy]\n    summary: Entities");
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:8:7: ACM-1: part 1 does not protect privacy assets (it covers security, "
+                  "network)"));
 }
 
 TEST(Validate, ProtectsForPartTheRequirementIsNotInIsReported) {
@@ -171,24 +199,28 @@ TEST(Validate, ProtectsForPartTheRequirementIsNotInIsReported) {
 
 TEST(Validate, RequirementIdFromAnotherFamilyIsReported) {
   auto family = replace_once(kFixtureFamily, "  - id: ACM-2\n", "  - id: AUM-2\n");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:27:5: AUM-2: requirement is in the ACM family file but its id names family AUM",
-                          "cat/acm.yaml:39:11: ACM-2.DN-1: decision node id does not name its requirement AUM-2",
-                          "cat/acm.yaml:44:9: IC.ACM-2.Generic: implementation category id does not name its "
-                          "requirement AUM-2",
-                          "cat/acm.yaml:51:9: E.Info.ACM-2.Mechanism: required information id does not name its "
-                          "requirement AUM-2"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre(
+          "cat/acm.yaml:27:5: AUM-2: requirement is in the ACM family file but its id names family AUM",
+          "cat/acm.yaml:39:11: ACM-2.DN-1: decision node id does not name its requirement AUM-2",
+          "cat/acm.yaml:44:9: IC.ACM-2.Generic: implementation category id does not name its "
+          "requirement AUM-2",
+          "cat/acm.yaml:51:9: E.Info.ACM-2.Mechanism: required information id does not name its "
+          "requirement AUM-2"));
 }
 
 TEST(Validate, FamilyFileDeclaringAnotherFamilyIsReported) {
   const auto family = replace_once(kFixtureFamily, "family: ACM\n", "family: AUM\n");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:1:1: ACM: file acm.yaml declares family AUM but the index lists it as ACM"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:1:1: ACM: file acm.yaml declares family AUM but the index lists it as ACM"));
 }
 
 TEST(Validate, FamilyDeclaredTwiceIsReported) {
-  const auto index = replace_once(kFixtureIndex, "file: acm.yaml, parts: [1, 2]}\n",
-                                  "file: acm.yaml, parts: [1, 2]}\n  - {id: ACM, title: Again, file: acm.yaml, parts: [1]}\n");
+  const auto index = replace_once(
+      kFixtureIndex, "file: acm.yaml, parts: [1, 2]}\n",
+      "file: acm.yaml, parts: [1, 2]}\n  - {id: ACM, title: Again, file: acm.yaml, parts: [1]}\n");
   // The file is read twice, so its requirements clash too; the index problem is what this test is about.
   EXPECT_THAT(problems_of(index, kFixtureFamily),
               ::testing::Contains("cat/catalogue.yaml:7:5: ACM: family is declared twice (first at "
@@ -196,40 +228,48 @@ TEST(Validate, FamilyDeclaredTwiceIsReported) {
 }
 
 TEST(Validate, FamilyInUndeclaredPartIsReported) {
-  const auto index = replace_once(kFixtureIndex, "file: acm.yaml, parts: [1, 2]}", "file: acm.yaml, parts: [1, 2, 3]}");
-  EXPECT_THAT(problems_of(index, kFixtureFamily),
-              ElementsAre("cat/catalogue.yaml:6:5: ACM: family lists part 3, which the catalogue does not declare"));
+  const auto index =
+      replace_once(kFixtureIndex, "file: acm.yaml, parts: [1, 2]}", "file: acm.yaml, parts: [1, 2, 3]}");
+  EXPECT_THAT(
+      problems_of(index, kFixtureFamily),
+      ElementsAre("cat/catalogue.yaml:6:5: ACM: family lists part 3, which the catalogue does not declare"));
 }
 
 // ---- dependencies ----
 
 TEST(Validate, DependencyCycleIsReported) {
-  const auto family = replace_once(kFixtureFamily, "    kind: applicability\n", "    kind: applicability\n    depends_on: [ACM-2]\n");
+  const auto family = replace_once(kFixtureFamily, "    kind: applicability\n",
+                                   "    kind: applicability\n    depends_on: [ACM-2]\n");
   EXPECT_THAT(family_problems(family),
               ElementsAre("cat/acm.yaml:3:5: ACM-1: dependency cycle: ACM-1 -> ACM-2 -> ACM-1"));
 }
 
 TEST(Validate, SelfDependencyIsReported) {
   const auto family = replace_once(kFixtureFamily, "depends_on: [ACM-1]", "depends_on: [ACM-2]");
-  EXPECT_THAT(family_problems(family), ElementsAre("cat/acm.yaml:31:18: ACM-2: requirement depends on itself"));
+  EXPECT_THAT(family_problems(family),
+              ElementsAre("cat/acm.yaml:31:18: ACM-2: requirement depends on itself"));
 }
 
 // ---- slugs within an item ----
 
 TEST(Validate, DuplicateExceptionIsReported) {
-  const auto family = replace_once(kFixtureFamily, "      - {id: open-by-design, summary: Open access is the purpose.}\n",
-                                   "      - {id: open-by-design, summary: Open access is the purpose.}\n"
-                                   "      - {id: open-by-design, summary: Again.}\n");
+  const auto family =
+      replace_once(kFixtureFamily, "      - {id: open-by-design, summary: Open access is the purpose.}\n",
+                   "      - {id: open-by-design, summary: Open access is the purpose.}\n"
+                   "      - {id: open-by-design, summary: Again.}\n");
   EXPECT_THAT(family_problems(family),
               ElementsAre("cat/acm.yaml:13:9: ACM-1: exception open-by-design is declared twice"));
 }
 
 TEST(Validate, DuplicateDocumentHowCheckIsReported) {
-  const auto family = replace_once(kFixtureFamily, "          - {id: authorised-only, text: how only authorised users reach the asset}\n",
-                                   "          - {id: authorised-only, text: how only authorised users reach the asset}\n"
-                                   "          - {id: authorised-only, text: again}\n");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:50:13: IC.ACM-2.Generic: document-how check authorised-only is declared twice"));
+  const auto family = replace_once(
+      kFixtureFamily, "          - {id: authorised-only, text: how only authorised users reach the asset}\n",
+      "          - {id: authorised-only, text: how only authorised users reach the asset}\n"
+      "          - {id: authorised-only, text: again}\n");
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre(
+          "cat/acm.yaml:50:13: IC.ACM-2.Generic: document-how check authorised-only is declared twice"));
 }
 
 // ---- everything at once ----

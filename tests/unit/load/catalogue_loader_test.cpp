@@ -51,45 +51,56 @@ TEST(CatalogueLoader, ReadsTheFixtureWithLocations) {
 }
 
 TEST(CatalogueLoader, YamlSyntaxErrorNamesLineAndColumn) {
-  const auto family = replace_once(kFixtureFamily, "    title: Applicability of access control\n",
-                                   "    title: [unclosed\n");
+  const auto family =
+      replace_once(kFixtureFamily, "    title: Applicability of access control\n", "    title: [unclosed\n");
   EXPECT_THAT(family_problems(family),
               ElementsAre("cat/acm.yaml:5:10: YAML syntax error: end of sequence flow not found"));
 }
 
 TEST(CatalogueLoader, MissingRequiredKeyIsReported) {
   const auto family = replace_once(kFixtureFamily, "    summary: Only authorised entities get access.\n", "");
-  EXPECT_THAT(family_problems(family), ElementsAre("cat/acm.yaml:27:5: ACM-2: missing required key 'summary'"));
+  EXPECT_THAT(family_problems(family),
+              ElementsAre("cat/acm.yaml:27:5: ACM-2: missing required key 'summary'"));
 }
 
 TEST(CatalogueLoader, UnknownKeyIsReportedWithTheAllowedOnes) {
-  const auto family = replace_once(kFixtureFamily, "          question: Is every access controlled?\n",
-                                   "          question: Is every access controlled?\n          answer: yes\n");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:24:11: ACM-1.DN-2: unknown key 'answer' (expected one of: id, aliases, "
-                          "question, exception, on_yes, on_no, note)"));
+  const auto family =
+      replace_once(kFixtureFamily, "          question: Is every access controlled?\n",
+                   "          question: Is every access controlled?\n          answer: yes\n");
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:24:11: ACM-1.DN-2: unknown key 'answer' (expected one of: id, aliases, "
+                  "question, exception, on_yes, on_no, note)"));
 }
 
 TEST(CatalogueLoader, DuplicateKeyIsReported) {
-  const auto family = replace_once(kFixtureFamily, "          question: Is every access controlled?\n",
-                                   "          question: Is every access controlled?\n          question: Again?\n");
-  EXPECT_THAT(family_problems(family), ElementsAre("cat/acm.yaml:24:11: ACM-1.DN-2: key 'question' appears twice"));
+  const auto family =
+      replace_once(kFixtureFamily, "          question: Is every access controlled?\n",
+                   "          question: Is every access controlled?\n          question: Again?\n");
+  EXPECT_THAT(family_problems(family),
+              ElementsAre("cat/acm.yaml:24:11: ACM-1.DN-2: key 'question' appears twice"));
 }
 
 TEST(CatalogueLoader, BadVerdictIsReported) {
-  const auto family = replace_once(kFixtureFamily, "on_yes: {verdict: PASS, guidance: recommended}\n          on_no: {verdict: FAIL, guidance: notified-body}\n    source",
-                                   "on_yes: {verdict: PASSED, guidance: recommended}\n          on_no: {verdict: FAIL, guidance: notified-body}\n    source");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:14:14: ACM-1: no path from ACM-1.DN-1 reaches PASS",
-                          "cat/acm.yaml:24:19: ACM-1.DN-2: on_yes leads nowhere: it has neither next nor verdict",
-                          "cat/acm.yaml:24:29: ACM-1.DN-2: verdict must be PASS, FAIL or NOT_APPLICABLE, not 'PASSED'"));
+  const auto family = replace_once(kFixtureFamily,
+                                   "on_yes: {verdict: PASS, guidance: recommended}\n          on_no: "
+                                   "{verdict: FAIL, guidance: notified-body}\n    source",
+                                   "on_yes: {verdict: PASSED, guidance: recommended}\n          on_no: "
+                                   "{verdict: FAIL, guidance: notified-body}\n    source");
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre(
+          "cat/acm.yaml:14:14: ACM-1: no path from ACM-1.DN-1 reaches PASS",
+          "cat/acm.yaml:24:19: ACM-1.DN-2: on_yes leads nowhere: it has neither next nor verdict",
+          "cat/acm.yaml:24:29: ACM-1.DN-2: verdict must be PASS, FAIL or NOT_APPLICABLE, not 'PASSED'"));
 }
 
 TEST(CatalogueLoader, BranchWithNextAndVerdictIsReported) {
   const auto family = replace_once(kFixtureFamily, "on_no: {next: ACM-1.DN-2, guidance: recommended}",
                                    "on_no: {next: ACM-1.DN-2, verdict: PASS, guidance: recommended}");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:21:18: ACM-1.DN-1: 'on_no' has both next and verdict; it must have one"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:21:18: ACM-1.DN-1: 'on_no' has both next and verdict; it must have one"));
 }
 
 TEST(CatalogueLoader, BadGuidanceIsReported) {
@@ -124,17 +135,20 @@ TEST(CatalogueLoader, WrongTypeIsReported) {
 TEST(CatalogueLoader, RequiredWhenWithTwoConditionsIsReported) {
   const auto family = replace_once(kFixtureFamily, "required_when: {category: IC.ACM-2.Generic}",
                                    "required_when: {category: IC.ACM-2.Generic, always: true}");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre("cat/acm.yaml:53:24: E.Info.ACM-2.Mechanism: 'required_when' must have exactly one of "
-                          "always, category, answer, judgement"));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:53:24: E.Info.ACM-2.Mechanism: 'required_when' must have exactly one of "
+                  "always, category, answer, judgement"));
 }
 
 TEST(CatalogueLoader, MissingFamilyFileIsReported) {
   auto loaded = load_from_memory({{"catalogue.yaml", kFixtureIndex}});
   std::vector<std::string> problems;
-  for (const auto& problem : loaded.problems) problems.push_back(format_diagnostic(problem));
-  EXPECT_THAT(problems, ElementsAre("cat/catalogue.yaml:6:5: ACM: cannot read family file cat/acm.yaml: No such file "
-                                    "or directory"));
+  for (const auto& problem : loaded.problems)
+    problems.push_back(format_diagnostic(problem));
+  EXPECT_THAT(problems,
+              ElementsAre("cat/catalogue.yaml:6:5: ACM: cannot read family file cat/acm.yaml: No such file "
+                          "or directory"));
 }
 
 TEST(CatalogueLoader, MissingIndexIsReported) {
@@ -146,15 +160,17 @@ TEST(CatalogueLoader, MissingIndexIsReported) {
 
 TEST(CatalogueLoader, FamilyFileOutsideTheFolderIsRefused) {
   const auto index = replace_once(kFixtureIndex, "file: acm.yaml", "file: ../../etc/passwd");
-  EXPECT_THAT(problems_of(index, kFixtureFamily),
-              ElementsAre("cat/catalogue.yaml:6:54: ACM: file '../../etc/passwd' must be a plain file name in the "
-                          "catalogue folder"));
+  EXPECT_THAT(
+      problems_of(index, kFixtureFamily),
+      ElementsAre("cat/catalogue.yaml:6:54: ACM: file '../../etc/passwd' must be a plain file name in the "
+                  "catalogue folder"));
 }
 
 // ---- limits on hostile input (limits.hpp) ----
 
 TEST(CatalogueLoader, DeepNestingIsRefusedBeforeParsing) {
-  const std::string deep = "family: ACM\nrequirements: " + std::string(200, '[') + std::string(200, ']') + "\n";
+  const std::string deep =
+      "family: ACM\nrequirements: " + std::string(200, '[') + std::string(200, ']') + "\n";
   EXPECT_THAT(family_problems(deep),
               ElementsAre(fmt::format("cat/acm.yaml:2: nesting is {} levels deep here; the limit is {}", 201,
                                       limits::max_nesting_depth)));
@@ -178,25 +194,30 @@ TEST(CatalogueLoader, AliasExpansionIsBounded) {
   std::string text =
       "n: &n {id: ACM-1.DN-1, question: q, on_yes: {verdict: PASS, guidance: recommended}, "
       "on_no: {verdict: FAIL, guidance: recommended}}\nns: &ns [*n";
-  for (int i = 1; i < 500; ++i) text += ", *n";
+  for (int i = 1; i < 500; ++i)
+    text += ", *n";
   text +=
-      "]\nr: &r {id: ACM-1, title: t, parts: [1], kind: applicability, protects: {1: [security]}, summary: s, "
+      "]\nr: &r {id: ACM-1, title: t, parts: [1], kind: applicability, protects: {1: [security]}, summary: "
+      "s, "
       "tree: {start: ACM-1.DN-1, nodes: *ns}, source: {document: project}}\nfamily: ACM\nrequirements: [*r";
-  for (int i = 1; i < 1000; ++i) text += ", *r";
+  for (int i = 1; i < 1000; ++i)
+    text += ", *r";
   text += "]\n";
   const auto problems = family_problems(text);
-  EXPECT_THAT(problems, ::testing::Contains(fmt::format(
-                            "cat/acm.yaml: document expands to more than {} nodes (through YAML aliases?); reading "
-                            "stopped",
-                            limits::max_nodes_visited)));
+  EXPECT_THAT(problems,
+              ::testing::Contains(fmt::format(
+                  "cat/acm.yaml: document expands to more than {} nodes (through YAML aliases?); reading "
+                  "stopped",
+                  limits::max_nodes_visited)));
 }
 
 TEST(CatalogueLoader, OverlongTextIsRefused) {
   const auto family = replace_once(kFixtureFamily, "    summary: Only authorised entities get access.\n",
                                    "    summary: " + std::string(limits::max_text_bytes + 1, 'x') + "\n");
-  EXPECT_THAT(family_problems(family),
-              ElementsAre(fmt::format("cat/acm.yaml:35:14: ACM-2: 'summary' is {} bytes long; the limit is {}",
-                                      limits::max_text_bytes + 1, limits::max_text_bytes)));
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre(fmt::format("cat/acm.yaml:35:14: ACM-2: 'summary' is {} bytes long; the limit is {}",
+                              limits::max_text_bytes + 1, limits::max_text_bytes)));
 }
 
 }  // namespace

@@ -39,8 +39,8 @@ TEST_F(TreeDrawing, TextListsEveryNodeWithBothBranches) {
 }
 
 TEST_F(TreeDrawing, TextMarksThePathTaken) {
-  const std::string text =
-      draw_tree(acm1(), TreeFormat::text, {.path = {{"ACM-1.DN-1", Answer::no}, {"ACM-1.DN-2", Answer::yes}}});
+  const std::string text = draw_tree(acm1(), TreeFormat::text,
+                                     {.path = {{"ACM-1.DN-1", Answer::no}, {"ACM-1.DN-2", Answer::yes}}});
   EXPECT_NE(text.find("  * no  -> ACM-1.DN-2"), std::string::npos);
   EXPECT_NE(text.find("  * yes -> PASS"), std::string::npos);
   EXPECT_NE(text.find("    yes -> NOT APPLICABLE"), std::string::npos);
@@ -59,18 +59,19 @@ TEST_F(TreeDrawing, TextShowsRestrictions) {
 }
 
 TEST_F(TreeDrawing, DotIsAGraphWithOutcomeNodes) {
-  EXPECT_EQ(draw_tree(acm2(), TreeFormat::dot),
-            "digraph \"ACM-2\" {\n"
-            "  label=\"ACM-2 Appropriate access control\";\n"
-            "  labelloc=t;\n"
-            "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
-            "  edge [fontname=\"Helvetica\"];\n"
-            "  \"ACM-2.DN-1\" [label=\"ACM-2.DN-1\\nDo only authorised entities get access?\"];\n"
-            "  \"ACM-2.DN-1:yes\" [shape=ellipse, style=filled, fillcolor=\"#c8e6c9\", label=\"PASS\"];\n"
-            "  \"ACM-2.DN-1\" -> \"ACM-2.DN-1:yes\" [label=\"yes\", style=solid];\n"
-            "  \"ACM-2.DN-1:no\" [shape=ellipse, style=filled, fillcolor=\"#ffcdd2\", label=\"FAIL\"];\n"
-            "  \"ACM-2.DN-1\" -> \"ACM-2.DN-1:no\" [label=\"no\\nEU-2025-138\", style=bold, color=\"#c62828\"];\n"
-            "}\n");
+  EXPECT_EQ(
+      draw_tree(acm2(), TreeFormat::dot),
+      "digraph \"ACM-2\" {\n"
+      "  label=\"ACM-2 Appropriate access control\";\n"
+      "  labelloc=t;\n"
+      "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+      "  edge [fontname=\"Helvetica\"];\n"
+      "  \"ACM-2.DN-1\" [label=\"ACM-2.DN-1\\nDo only authorised entities get access?\"];\n"
+      "  \"ACM-2.DN-1:yes\" [shape=ellipse, style=filled, fillcolor=\"#c8e6c9\", label=\"PASS\"];\n"
+      "  \"ACM-2.DN-1\" -> \"ACM-2.DN-1:yes\" [label=\"yes\", style=solid];\n"
+      "  \"ACM-2.DN-1:no\" [shape=ellipse, style=filled, fillcolor=\"#ffcdd2\", label=\"FAIL\"];\n"
+      "  \"ACM-2.DN-1\" -> \"ACM-2.DN-1:no\" [label=\"no\\nEU-2025-138\", style=bold, color=\"#c62828\"];\n"
+      "}\n");
 }
 
 TEST_F(TreeDrawing, DotEscapesQuotes) {
@@ -100,7 +101,8 @@ TEST_F(TreeDrawing, MermaidIsAFlowchart) {
 TEST_F(TreeDrawing, MermaidEscapesMarkup) {
   Requirement requirement = acm2();
   requirement.tree.nodes[0].question = R"(<b>"x"</b>?)";
-  EXPECT_NE(draw_tree(requirement, TreeFormat::mermaid).find("#lt;b#gt;#quot;x#quot;#lt;/b#gt;?"), std::string::npos);
+  EXPECT_NE(draw_tree(requirement, TreeFormat::mermaid).find("#lt;b#gt;#quot;x#quot;#lt;/b#gt;?"),
+            std::string::npos);
 }
 
 TEST(TreeFormat, ParsesKnownNamesOnly) {

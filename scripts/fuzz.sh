@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for a bounded time.
+#   scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 60)
+# Corpora live in tests/fuzz/corpus/<target>/ (seeds and interesting inputs, kept in git); a crash input is
+# written to tests/fuzz/corpus/<target>/ as crash-<sha1> so it stays in the corpus once the bug is fixed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+build="${EN18031_FUZZ_BUILD:-build-fuzz}"
+
+CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEN18031_FUZZ=ON \
+  -DEN18031_TESTS=OFF >/dev/null
+cmake --build "$build" --target fuzz_catalogue_yaml
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+status=0
+for target in fuzz_catalogue_yaml; do
+  corpus="tests/fuzz/corpus/${target#fuzz_}"
+  scratch="$(mktemp -d)"
+  echo "fuzz: $target for ${seconds}s (corpus $corpus)"
+  # New inputs go to a scratch folder so the committed corpus only grows on purpose; crashes go to the corpus.
+  if ! "$build/$target" "$scratch" "$corpus" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+      -rss_limit_mb=2048 -artifact_prefix="$corpus/" -print_final_stats=1 2>"$build/$target.log"; then
+    status=1
+    tail -n 60 "$build/$target.log"
+    echo "fuzz: $target FAILED; the crash input is in $corpus/"
+  else
+    grep -E "^(stat::number_of_executed_units|stat::new_units_added|Done)" "$build/$target.log" || true
+  fi
+  rm -rf "$scratch"
+done
+exit $status

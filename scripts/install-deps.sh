@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages en18031 needs to build, test and fuzz. Run as root (or with sudo).
+# Only missing packages are installed, so a second run is quick and needs no network.
+set -euo pipefail
+
+packages=(
+  # build
+  g++ cmake ninja-build ccache
+  # libraries (Debian's, see README "Dependencies")
+  libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  # tests
+  googletest libgtest-dev libgmock-dev python3 python3-yaml python3-jsonschema
+  # fuzzing (libFuzzer with ASan/UBSan)
+  clang libclang-rt-14-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if ((EUID != 0)); then
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
