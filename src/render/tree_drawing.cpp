@@ -1,7 +1,6 @@
 #include "render/tree_drawing.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -9,25 +8,68 @@
 namespace en18031::render {
 namespace {
 
-// Nodes in the order a reader follows them: breadth first from the start, then any unreachable ones
-// (a broken tree still draws, so the problem can be seen).
+// Nodes in the order a reader follows them: a node comes after every node that leads to it (a
+// topological order of the part reachable from the start, ties broken by file order), then whatever
+// is left (unreachable nodes, cycles) in file order, so a broken tree still draws and shows its problem.
 std::vector<const DecisionNode*> reading_order(const DecisionTree& tree) {
-  std::vector<const DecisionNode*> order;
-  std::set<std::string> seen;
-  const auto push = [&](const std::string& id) {
-    const DecisionNode* node = tree.find(id);
-    if (node && seen.insert(id).second)
-      order.push_back(node);
+  const auto& nodes = tree.nodes;
+  const auto index_of = [&](const std::string& id) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (nodes[i].id == id)
+        return i;
+    }
+    return std::nullopt;
   };
-  push(tree.start.id);
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    for (const Branch* branch : {&order[i]->on_yes, &order[i]->on_no}) {
-      if (!branch->next.empty())
-        push(branch->next);
+  const auto successors = [&](std::size_t i) {
+    std::vector<std::size_t> out;
+    for (const Branch* branch : {&nodes[i].on_yes, &nodes[i].on_no}) {
+      if (const auto next = branch->next.empty() ? std::nullopt : index_of(branch->next))
+        out.push_back(*next);
+    }
+    return out;
+  };
+  std::vector<bool> reachable(nodes.size(), false);
+  std::vector<std::size_t> pending;
+  if (const auto start = index_of(tree.start.id)) {
+    reachable[*start] = true;
+    pending.push_back(*start);
+  }
+  while (!pending.empty()) {
+    const std::size_t i = pending.back();
+    pending.pop_back();
+    for (const std::size_t next : successors(i)) {
+      if (!reachable[next]) {
+        reachable[next] = true;
+        pending.push_back(next);
+      }
     }
   }
-  for (const auto& node : tree.nodes)
-    push(node.id);
+  std::vector<int> incoming(nodes.size(), 0);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!reachable[i])
+      continue;
+    for (const std::size_t next : successors(i))
+      ++incoming[next];
+  }
+  std::vector<const DecisionNode*> order;
+  std::vector<bool> placed(nodes.size(), false);
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (!reachable[i] || placed[i] || incoming[i] > 0)
+        continue;
+      placed[i] = true;
+      order.push_back(&nodes[i]);
+      for (const std::size_t next : successors(i))
+        --incoming[next];
+      progress = true;
+      break;  // restart from the top so that file order breaks ties
+    }
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!placed[i])
+      order.push_back(&nodes[i]);
+  }
   return order;
 }
 

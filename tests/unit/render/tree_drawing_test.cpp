@@ -105,6 +105,36 @@ TEST_F(TreeDrawing, MermaidEscapesMarkup) {
             std::string::npos);
 }
 
+TEST(TreeDrawingOrder, ANodeComesAfterEveryNodeLeadingToIt) {
+  // X.DN-1 leads to DN-3 directly and through DN-2: breadth-first would show DN-3 before DN-2.
+  Requirement requirement;
+  requirement.id = "X-1";
+  requirement.title = "Order";
+  requirement.tree.start.id = "X-1.DN-1";
+  const auto node = [](std::string id, Branch yes, Branch no) {
+    DecisionNode n;
+    n.id = std::move(id);
+    n.question = "?";
+    n.on_yes = std::move(yes);
+    n.on_no = std::move(no);
+    return n;
+  };
+  const auto next = [](std::string id) { return Branch{.next = std::move(id)}; };
+  const auto pass = Branch{.verdict = Verdict::pass};
+  requirement.tree.nodes = {node("X-1.DN-3", pass, pass),
+                            node("X-1.DN-1", next("X-1.DN-3"), next("X-1.DN-2")),
+                            node("X-1.DN-2", next("X-1.DN-3"), pass), node("X-1.DN-9", pass, pass)};
+  const std::string text = draw_tree(requirement, TreeFormat::text);
+  const auto first = text.find("[X-1.DN-1]");
+  const auto second = text.find("[X-1.DN-2]");
+  const auto third = text.find("[X-1.DN-3]");
+  const auto unreachable = text.find("[X-1.DN-9]");
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+  EXPECT_LT(third, unreachable);
+  EXPECT_NE(unreachable, std::string::npos);
+}
+
 TEST(TreeFormat, ParsesKnownNamesOnly) {
   EXPECT_EQ(parse_tree_format("dot"), TreeFormat::dot);
   EXPECT_EQ(parse_tree_format("svg"), std::nullopt);
