@@ -109,11 +109,12 @@ struct ImplementationCategory {
 
 // When a piece of required information must be supplied.
 struct InformationCondition {
-  enum class Kind { always, category, answer, judgement };
+  enum class Kind { always, category, answer, part, judgement };
   Kind kind = Kind::always;
   std::string category;         // Kind::category: implementation category id
   std::string node;             // Kind::answer: decision node id ...
   Answer answer = Answer::yes;  // ... and the answer that makes the information required
+  int part = 0;                 // Kind::part: required when the product is assessed against this part
   std::string judgement;        // Kind::judgement: a condition the assessor decides
   SourceLocation where;
 };

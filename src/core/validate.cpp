@@ -308,6 +308,11 @@ class Validator {
                fmt::format("required when category {} is chosen, but {} has no such category",
                            condition.category, requirement.id));
       }
+      if (condition.kind == Kind::part && condition.part != 0 && !requirement.in_part(condition.part)) {
+        report(condition.where, information.id,
+               fmt::format("required in part {}, but {} is not in part {}", condition.part, requirement.id,
+                           condition.part));
+      }
       if (condition.kind == Kind::answer && !requirement.tree.find(condition.node)) {
         report(condition.where, information.id,
                fmt::format("required when node {} is answered {}, but {} has no such node", condition.node,

@@ -261,9 +261,10 @@ class FamilyFileReader {
     condition.where = yaml_.where(when);
     if (!yaml_.expect_map(when, "'required_when'", *id))
       return information;
-    yaml_.check_keys(when, {"always", "category", "answer", "judgement"}, *id);
+    yaml_.check_keys(when, {"always", "category", "answer", "part", "judgement"}, *id);
     if (when.size() != 1) {
-      yaml_.report(when, *id, "'required_when' must have exactly one of always, category, answer, judgement");
+      yaml_.report(when, *id,
+                   "'required_when' must have exactly one of always, category, answer, part, judgement");
       return information;
     }
     using Kind = InformationCondition::Kind;
@@ -275,6 +276,9 @@ class FamilyFileReader {
     } else if (when["category"]) {
       condition.kind = Kind::category;
       condition.category = yaml_.text(when, "category", true, *id).value_or("");
+    } else if (when["part"]) {
+      condition.kind = Kind::part;
+      condition.part = yaml_.integer(when["part"], "'part'", 1, 3, *id).value_or(0);
     } else if (when["judgement"]) {
       condition.kind = Kind::judgement;
       condition.judgement = yaml_.text(when, "judgement", true, *id).value_or("");

@@ -16,6 +16,8 @@ std::string condition_text(const InformationCondition& condition) {
       return fmt::format("when category {} is chosen", condition.category);
     case InformationCondition::Kind::answer:
       return fmt::format("when {} is answered {}", condition.node, to_string(condition.answer));
+    case InformationCondition::Kind::part:
+      return fmt::format("when assessed against part {}", condition.part);
     case InformationCondition::Kind::judgement:
       return fmt::format("when {}", condition.judgement);
   }

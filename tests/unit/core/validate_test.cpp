@@ -111,6 +111,15 @@ TEST(Validate, RequiredInformationNamingUnknownNodeIsReported) {
                   "but ACM-2 has no such node"));
 }
 
+TEST(Validate, RequiredInformationForAPartTheRequirementIsNotInIsReported) {
+  const auto family =
+      replace_once(kFixtureFamily, "required_when: {category: IC.ACM-2.Generic}", "required_when: {part: 3}");
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre(
+          "cat/acm.yaml:53:24: E.Info.ACM-2.Mechanism: required in part 3, but ACM-2 is not in part 3"));
+}
+
 // ---- tree shape ----
 
 TEST(Validate, CycleIsReported) {

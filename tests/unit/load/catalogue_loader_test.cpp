@@ -138,7 +138,17 @@ TEST(CatalogueLoader, RequiredWhenWithTwoConditionsIsReported) {
   EXPECT_THAT(
       family_problems(family),
       ElementsAre("cat/acm.yaml:53:24: E.Info.ACM-2.Mechanism: 'required_when' must have exactly one of "
-                  "always, category, answer, judgement"));
+                  "always, category, answer, part, judgement"));
+}
+
+TEST(CatalogueLoader, ReadsAPartCondition) {
+  const auto family =
+      replace_once(kFixtureFamily, "required_when: {category: IC.ACM-2.Generic}", "required_when: {part: 2}");
+  auto loaded = load_from_memory({{"catalogue.yaml", kFixtureIndex}, {"acm.yaml", family}});
+  ASSERT_TRUE(loaded.ok());
+  const auto& condition = loaded.catalogue.requirements[1].required_information[0].required_when;
+  EXPECT_EQ(condition.kind, InformationCondition::Kind::part);
+  EXPECT_EQ(condition.part, 2);
 }
 
 TEST(CatalogueLoader, MissingFamilyFileIsReported) {
