@@ -38,6 +38,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 // diagnostic to ctx.err and returns nullopt (callers exit with exit_bad_input).
 std::optional<Catalogue> load_checked_catalogue(Context& ctx);
 
+// The item `id` names (any id or alias); nullopt, with the message printed to ctx.err, if none does.
+std::optional<ItemRef> resolve_or_report(Context& ctx, const Catalogue& catalogue, const std::string& id);
+
 // The folder to read the catalogue from: --catalogue, else $EN18031_CATALOGUE, else the installed copy
 // beside the executable, else the source tree this binary was built from.
 std::string catalogue_directory(const Context& ctx);

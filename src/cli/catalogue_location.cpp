@@ -1,4 +1,4 @@
-// Finding and loading the catalogue for the commands that need it.
+// Finding and loading the catalogue, and resolving ids in it, for the commands that need them.
 #include <cstdlib>
 #include <filesystem>
 #include <ostream>
@@ -40,6 +40,14 @@ std::optional<Catalogue> load_checked_catalogue(Context& ctx) {
   ctx.err << "en18031: the catalogue in " << directory << " has " << problems.size()
           << " problem(s); run 'en18031 catalogue validate' for details\n";
   return std::nullopt;
+}
+
+std::optional<ItemRef> resolve_or_report(Context& ctx, const Catalogue& catalogue, const std::string& id) {
+  auto ref = catalogue.resolve(id);
+  if (!ref) {
+    ctx.err << "en18031: no requirement, decision node, category or information has the id '" << id << "'\n";
+  }
+  return ref;
 }
 
 }  // namespace en18031::cli

@@ -18,12 +18,9 @@ int run_catalogue_tree(Context& ctx, const TreeOptions& options) {
   const auto catalogue = load_checked_catalogue(ctx);
   if (!catalogue)
     return exit_bad_input;
-  const auto ref = catalogue->resolve(options.id);
-  if (!ref) {
-    ctx.err << fmt::format(
-        "en18031: no requirement, decision node, category or information has the id '{}'\n", options.id);
+  const auto ref = resolve_or_report(ctx, *catalogue, options.id);
+  if (!ref)
     return exit_bad_input;
-  }
   // The option's check guarantees a known format.
   ctx.out << render::draw_tree(catalogue->requirement_of(*ref), *render::parse_tree_format(options.format));
   return exit_ok;

@@ -11,6 +11,25 @@
 namespace en18031::load {
 namespace {
 
+// The asset types listed under `key` of `map` (a part's asset_types, or one part of a requirement's
+// protects).
+std::vector<AssetType> read_asset_types(YamlReader& yaml, const YAML::Node& map, const std::string& key,
+                                        std::string_view subject) {
+  std::vector<AssetType> types;
+  for (const auto& item : yaml.items(map, key, true, subject)) {
+    const auto text = yaml.scalar(item, "an asset type", subject);
+    if (!text)
+      continue;
+    if (const auto type = parse_asset_type(*text)) {
+      types.push_back(*type);
+    } else {
+      yaml.report(item, subject,
+                  fmt::format("asset type must be security, network, privacy or financial, not '{}'", *text));
+    }
+  }
+  return types;
+}
+
 // Reads one family file into Requirement values. Problems go to the reader; items whose id is missing
 // are skipped (nothing could refer to them), other missing fields leave defaults and a diagnostic.
 class FamilyFileReader {
@@ -36,14 +55,10 @@ class FamilyFileReader {
     out.aliases = yaml_.text_list(map, "aliases", false, subject).value_or(std::vector<std::string>{});
     out.title = yaml_.text(map, "title", true, subject).value_or("");
     out.summary = yaml_.text(map, "summary", true, subject).value_or("");
-    if (const auto kind = yaml_.text(map, "kind", true, subject)) {
-      if (const auto parsed = parse_requirement_kind(*kind)) {
-        out.kind = *parsed;
-      } else {
-        yaml_.report(map["kind"], subject,
-                     fmt::format("kind must be applicability, appropriateness or combined, not '{}'", *kind));
-      }
-    }
+    out.kind = yaml_
+                   .choice(map, "kind", true, parse_requirement_kind, "kind",
+                           "applicability, appropriateness or combined", subject)
+                   .value_or(RequirementKind::applicability);
     if (map["parts"])
       out.parts_where = yaml_.where(map["parts"]);
     for (const auto& part : yaml_.items(map, "parts", true, subject)) {
@@ -102,23 +117,8 @@ class FamilyFileReader {
       const auto part = yaml_.integer(it->first, "a key of 'protects' (a part)", 1, 3, out.id);
       if (!part)
         continue;
-      PartAssets entry{*part, {}, yaml_.where(it->first)};
-      const YAML::Node types = it->second;
-      if (!yaml_.expect_sequence(types, fmt::format("the asset types of part {}", *part), out.id))
-        continue;
-      for (std::size_t i = 0; i < types.size() && i < limits::max_list_items; ++i) {
-        const auto text = yaml_.scalar(types[i], "an asset type", out.id);
-        if (!text)
-          continue;
-        if (const auto type = parse_asset_type(*text)) {
-          entry.asset_types.push_back(*type);
-        } else {
-          yaml_.report(
-              types[i], out.id,
-              fmt::format("asset type must be security, network, privacy or financial, not '{}'", *text));
-        }
-      }
-      out.protects.push_back(std::move(entry));
+      out.protects.push_back(
+          {*part, read_asset_types(yaml_, protects, it->first.Scalar(), out.id), yaml_.where(it->first)});
     }
   }
 
@@ -179,25 +179,15 @@ class FamilyFileReader {
       return branch;
     yaml_.check_keys(map, {"next", "verdict", "guidance", "restriction", "note"}, node_id);
     branch.next = yaml_.text(map, "next", false, node_id).value_or("");
-    if (const auto verdict = yaml_.text(map, "verdict", false, node_id)) {
-      branch.verdict = parse_verdict(*verdict);
-      if (!branch.verdict) {
-        yaml_.report(map["verdict"], node_id,
-                     fmt::format("verdict must be PASS, FAIL or NOT_APPLICABLE, not '{}'", *verdict));
-      }
-    }
+    branch.verdict = yaml_.choice(map, "verdict", false, parse_verdict, "verdict",
+                                  "PASS, FAIL or NOT_APPLICABLE", node_id);
     if (!branch.next.empty() && branch.verdict) {
       yaml_.report(map, node_id, fmt::format("'{}' has both next and verdict; it must have one", key));
     }
-    if (const auto guidance = yaml_.text(map, "guidance", true, node_id)) {
-      if (const auto parsed = parse_guidance(*guidance)) {
-        branch.guidance = *parsed;
-      } else {
-        yaml_.report(map["guidance"], node_id,
-                     fmt::format("guidance must be recommended, not-recommended or notified-body, not '{}'",
-                                 *guidance));
-      }
-    }
+    branch.guidance = yaml_
+                          .choice(map, "guidance", true, parse_guidance, "guidance",
+                                  "recommended, not-recommended or notified-body", node_id)
+                          .value_or(Guidance::recommended);
     branch.restriction = yaml_.text(map, "restriction", false, node_id).value_or("");
     branch.note = yaml_.text(map, "note", false, node_id).value_or("");
     return branch;
@@ -215,15 +205,10 @@ class FamilyFileReader {
     category.where = yaml_.where(map);
     category.aliases = yaml_.text_list(map, "aliases", false, *id).value_or(std::vector<std::string>{});
     category.summary = yaml_.text(map, "summary", true, *id).value_or("");
-    if (const auto typical = yaml_.text(map, "typical", true, *id)) {
-      if (const auto parsed = parse_typicality(*typical)) {
-        category.typical = *parsed;
-      } else {
-        yaml_.report(
-            map["typical"], *id,
-            fmt::format("typical must be preferred, common, occasional or rare, not '{}'", *typical));
-      }
-    }
+    category.typical = yaml_
+                           .choice(map, "typical", true, parse_typicality, "typical",
+                                   "preferred, common, occasional or rare", *id)
+                           .value_or(Typicality::common);
     category.typical_note = yaml_.text(map, "typical_note", false, *id).value_or("");
     for (const auto& item : yaml_.items(map, "document_how", false, *id)) {
       if (!yaml_.expect_map(item, "a document-how check", *id))
@@ -287,13 +272,8 @@ class FamilyFileReader {
       if (yaml_.expect_map(answer, "'answer'", *id)) {
         yaml_.check_keys(answer, {"node", "is"}, *id);
         condition.node = yaml_.text(answer, "node", true, *id).value_or("");
-        if (const auto is = yaml_.text(answer, "is", true, *id)) {
-          if (const auto parsed = parse_answer(*is)) {
-            condition.answer = *parsed;
-          } else {
-            yaml_.report(answer["is"], *id, fmt::format("'is' must be \"yes\" or \"no\", not '{}'", *is));
-          }
-        }
+        condition.answer = yaml_.choice(answer, "is", true, parse_answer, "'is'", "\"yes\" or \"no\"", *id)
+                               .value_or(Answer::yes);
       }
     }
     return information;
@@ -319,16 +299,12 @@ class FamilyFileReader {
     yaml_.check_keys(map, {"kind", "problem", "choice", "reason"}, requirement);
     Erratum erratum;
     erratum.where = yaml_.where(map);
-    if (const auto kind = yaml_.text(map, "kind", true, requirement)) {
-      if (const auto parsed = parse_erratum_kind(*kind)) {
-        erratum.kind = *parsed;
-      } else {
-        yaml_.report(map["kind"], requirement,
-                     fmt::format("erratum kind must be id-misprint, broken-tree, contradiction, "
-                                 "part-disagreement, missing-detail or other, not '{}'",
-                                 *kind));
-      }
-    }
+    erratum.kind = yaml_
+                       .choice(map, "kind", true, parse_erratum_kind, "erratum kind",
+                               "id-misprint, broken-tree, contradiction, part-disagreement, missing-detail "
+                               "or other",
+                               requirement)
+                       .value_or(ErratumKind::other);
     erratum.problem = yaml_.text(map, "problem", true, requirement).value_or("");
     erratum.choice = yaml_.text(map, "choice", true, requirement).value_or("");
     erratum.reason = yaml_.text(map, "reason", true, requirement).value_or("");
@@ -346,22 +322,6 @@ std::vector<int> read_part_list(YamlReader& yaml, const YAML::Node& map, std::st
       parts.push_back(*number);
   }
   return parts;
-}
-
-std::vector<AssetType> read_asset_types(YamlReader& yaml, const YAML::Node& map, std::string_view subject) {
-  std::vector<AssetType> types;
-  for (const auto& item : yaml.items(map, "asset_types", true, subject)) {
-    const auto text = yaml.scalar(item, "an asset type", subject);
-    if (!text)
-      continue;
-    if (const auto type = parse_asset_type(*text)) {
-      types.push_back(*type);
-    } else {
-      yaml.report(item, subject,
-                  fmt::format("asset type must be security, network, privacy or financial, not '{}'", *text));
-    }
-  }
-  return types;
 }
 
 }  // namespace
@@ -402,7 +362,7 @@ void read_catalogue_index(std::string_view text, const std::string& file_name, C
     part.standard = yaml.text(item, "standard", true, subject).value_or("");
     part.article = yaml.text(item, "article", true, subject).value_or("");
     part.scope = yaml.text(item, "scope", true, subject).value_or("");
-    part.asset_types = read_asset_types(yaml, item, subject);
+    part.asset_types = read_asset_types(yaml, item, "asset_types", subject);
     part.provisional = yaml.boolean(item, "provisional", false, subject).value_or(false);
     part.note = yaml.text(item, "note", false, subject).value_or("");
     catalogue.parts.push_back(std::move(part));

@@ -203,14 +203,23 @@ std::optional<int> YamlReader::integer(const YAML::Node& node, std::string_view 
   return value;
 }
 
+YAML::Node YamlReader::field(const YAML::Node& map, std::string_view key, bool required,
+                             std::string_view subject) {
+  YAML::Node value = map[std::string(key)];
+  if (!value && required)
+    report(map, subject, fmt::format("missing required key '{}'", key));
+  return value;
+}
+
+std::string YamlReader::must_be(std::string_view label, std::string_view expected, std::string_view value) {
+  return fmt::format("{} must be {}, not '{}'", label, expected, value);
+}
+
 std::optional<std::string> YamlReader::text(const YAML::Node& map, std::string_view key, bool required,
                                             std::string_view subject) {
-  const YAML::Node value = map[std::string(key)];
-  if (!value) {
-    if (required)
-      report(map, subject, fmt::format("missing required key '{}'", key));
+  const YAML::Node value = field(map, key, required, subject);
+  if (!value)
     return std::nullopt;
-  }
   auto result = scalar(value, fmt::format("'{}'", key), subject);
   if (result && required && result->empty()) {
     report(value, subject, fmt::format("'{}' must not be empty", key));
@@ -221,12 +230,9 @@ std::optional<std::string> YamlReader::text(const YAML::Node& map, std::string_v
 
 std::optional<bool> YamlReader::boolean(const YAML::Node& map, std::string_view key, bool required,
                                         std::string_view subject) {
-  const YAML::Node value = map[std::string(key)];
-  if (!value) {
-    if (required)
-      report(map, subject, fmt::format("missing required key '{}'", key));
+  const YAML::Node value = field(map, key, required, subject);
+  if (!value)
     return std::nullopt;
-  }
   const auto text = scalar(value, fmt::format("'{}'", key), subject);
   if (!text)
     return std::nullopt;
@@ -242,12 +248,9 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& map, std::string_view 
 std::vector<YAML::Node> YamlReader::items(const YAML::Node& map, std::string_view key, bool required,
                                           std::string_view subject) {
   std::vector<YAML::Node> result;
-  const YAML::Node value = map[std::string(key)];
-  if (!value) {
-    if (required)
-      report(map, subject, fmt::format("missing required key '{}'", key));
+  const YAML::Node value = field(map, key, required, subject);
+  if (!value)
     return result;
-  }
   if (!expect_sequence(value, fmt::format("'{}'", key), subject))
     return result;
   if (value.size() > limits::max_list_items) {
@@ -264,10 +267,9 @@ std::vector<YAML::Node> YamlReader::items(const YAML::Node& map, std::string_vie
 
 std::optional<std::vector<std::string>> YamlReader::text_list(const YAML::Node& map, std::string_view key,
                                                               bool required, std::string_view subject) {
-  const YAML::Node value = map[std::string(key)];
-  if (!value) {
-    if (required)
-      report(map, subject, fmt::format("missing required key '{}'", key));
+  // Absent is nullopt (items() has reported it if required); present but empty is an empty list.
+  if (!map[std::string(key)]) {
+    items(map, key, required, subject);
     return std::nullopt;
   }
   std::vector<std::string> result;

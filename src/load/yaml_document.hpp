@@ -49,6 +49,21 @@ class YamlReader {
   std::optional<std::vector<std::string>> text_list(const YAML::Node& map, std::string_view key,
                                                     bool required, std::string_view subject = {});
 
+  // A field holding one of a fixed set of spellings, converted by `parse` (e.g. parse_verdict). A value
+  // `parse` rejects is reported as "<label> must be <expected>, not '<value>'".
+  template <typename Enum>
+  std::optional<Enum> choice(const YAML::Node& map, std::string_view key, bool required,
+                             std::optional<Enum> (*parse)(std::string_view), std::string_view label,
+                             std::string_view expected, std::string_view subject = {}) {
+    const auto spelled = text(map, key, required, subject);
+    if (!spelled)
+      return std::nullopt;
+    const auto parsed = parse(*spelled);
+    if (!parsed)
+      report(map[std::string(key)], subject, must_be(label, expected, *spelled));
+    return parsed;
+  }
+
   // A scalar node as text / as an integer in [min, max].
   std::optional<std::string> scalar(const YAML::Node& node, std::string_view what,
                                     std::string_view subject = {});
@@ -64,6 +79,10 @@ class YamlReader {
   bool visit();
 
  private:
+  // The value of `key` in `map`; an undefined node (and, when required, a report) if it is absent.
+  YAML::Node field(const YAML::Node& map, std::string_view key, bool required, std::string_view subject);
+  static std::string must_be(std::string_view label, std::string_view expected, std::string_view value);
+
   std::string file_name_;
   std::vector<Diagnostic>& problems_;
   std::size_t visited_ = 0;
