@@ -7,7 +7,7 @@ packages=(
   # build
   g++ cmake ninja-build ccache
   # libraries (Debian's, see README "Dependencies")
-  libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libssl-dev
   # tests
   googletest libgtest-dev libgmock-dev python3 python3-yaml python3-jsonschema
   # fuzzing (libFuzzer with ASan/UBSan)

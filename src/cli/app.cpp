@@ -21,6 +21,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   register_catalogue_list(*catalogue, ctx);
   register_catalogue_show(*catalogue, ctx);
   register_catalogue_tree(*catalogue, ctx);
+  register_assess(app, ctx);
 
   try {
     app.parse(argc, argv);

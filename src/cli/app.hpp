@@ -50,5 +50,6 @@ void register_catalogue_validate(CLI::App& parent, Context& ctx);
 void register_catalogue_list(CLI::App& parent, Context& ctx);
 void register_catalogue_show(CLI::App& parent, Context& ctx);
 void register_catalogue_tree(CLI::App& parent, Context& ctx);
+void register_assess(CLI::App& parent, Context& ctx);
 
 }  // namespace en18031::cli

@@ -6,54 +6,44 @@
 #include <functional>
 #include <utility>
 
+#include "core/spellings.hpp"
+
 namespace en18031 {
 namespace {
 
-// One table per vocabulary keeps the YAML spelling and the enum in one place.
-template <typename Enum, std::size_t N>
-using Spellings = std::array<std::pair<Enum, std::string_view>, N>;
+using spellings::parse;
+using spellings::spell;
 
-constexpr Spellings<AssetType, 4> kAssetTypes{{{AssetType::security, "security"},
-                                               {AssetType::network, "network"},
-                                               {AssetType::privacy, "privacy"},
-                                               {AssetType::financial, "financial"}}};
-constexpr Spellings<Verdict, 3> kVerdicts{
+constexpr spellings::Table<AssetType, 4> kAssetTypes{{{AssetType::security, "security"},
+                                                      {AssetType::network, "network"},
+                                                      {AssetType::privacy, "privacy"},
+                                                      {AssetType::financial, "financial"}}};
+constexpr spellings::Table<Verdict, 3> kVerdicts{
     {{Verdict::pass, "PASS"}, {Verdict::fail, "FAIL"}, {Verdict::not_applicable, "NOT_APPLICABLE"}}};
-constexpr Spellings<Guidance, 3> kGuidance{{{Guidance::recommended, "recommended"},
-                                            {Guidance::not_recommended, "not-recommended"},
-                                            {Guidance::notified_body, "notified-body"}}};
-constexpr Spellings<RequirementKind, 3> kKinds{{{RequirementKind::applicability, "applicability"},
-                                                {RequirementKind::appropriateness, "appropriateness"},
-                                                {RequirementKind::combined, "combined"}}};
-constexpr Spellings<Typicality, 4> kTypicality{{{Typicality::preferred, "preferred"},
-                                                {Typicality::common, "common"},
-                                                {Typicality::occasional, "occasional"},
-                                                {Typicality::rare, "rare"}}};
-constexpr Spellings<Answer, 2> kAnswers{{{Answer::yes, "yes"}, {Answer::no, "no"}}};
-constexpr Spellings<ErratumKind, 6> kErratumKinds{{{ErratumKind::id_misprint, "id-misprint"},
-                                                   {ErratumKind::broken_tree, "broken-tree"},
-                                                   {ErratumKind::contradiction, "contradiction"},
-                                                   {ErratumKind::part_disagreement, "part-disagreement"},
-                                                   {ErratumKind::missing_detail, "missing-detail"},
-                                                   {ErratumKind::other, "other"}}};
+constexpr spellings::Table<Guidance, 3> kGuidance{{{Guidance::recommended, "recommended"},
+                                                   {Guidance::not_recommended, "not-recommended"},
+                                                   {Guidance::notified_body, "notified-body"}}};
+constexpr spellings::Table<RequirementKind, 3> kKinds{{{RequirementKind::applicability, "applicability"},
+                                                       {RequirementKind::appropriateness, "appropriateness"},
+                                                       {RequirementKind::combined, "combined"}}};
+constexpr spellings::Table<Typicality, 4> kTypicality{{{Typicality::preferred, "preferred"},
+                                                       {Typicality::common, "common"},
+                                                       {Typicality::occasional, "occasional"},
+                                                       {Typicality::rare, "rare"}}};
+constexpr spellings::Table<Answer, 2> kAnswers{{{Answer::yes, "yes"}, {Answer::no, "no"}}};
+constexpr spellings::Table<ErratumKind, 6> kErratumKinds{
+    {{ErratumKind::id_misprint, "id-misprint"},
+     {ErratumKind::broken_tree, "broken-tree"},
+     {ErratumKind::contradiction, "contradiction"},
+     {ErratumKind::part_disagreement, "part-disagreement"},
+     {ErratumKind::missing_detail, "missing-detail"},
+     {ErratumKind::other, "other"}}};
 
-template <typename Enum, std::size_t N>
-std::string_view spell(const Spellings<Enum, N>& table, Enum value) {
-  for (const auto& [candidate, text] : table) {
-    if (candidate == value)
-      return text;
-  }
-  return "?";
-}
-
-template <typename Enum, std::size_t N>
-std::optional<Enum> parse(const Spellings<Enum, N>& table, std::string_view text) {
-  for (const auto& [candidate, spelling] : table) {
-    if (spelling == text)
-      return candidate;
-  }
-  return std::nullopt;
-}
+constexpr spellings::Table<Precondition, 4> kPreconditions{
+    {{Precondition::none, "none"},
+     {Precondition::routes_traffic, "routes-traffic"},
+     {Precondition::toy, "toy"},
+     {Precondition::toy_or_childcare, "toy-or-childcare"}}};
 
 }  // namespace
 
@@ -77,6 +67,9 @@ std::string_view to_string(Answer value) {
 }
 std::string_view to_string(ErratumKind value) {
   return spell(kErratumKinds, value);
+}
+std::string_view to_string(Precondition value) {
+  return spell(kPreconditions, value);
 }
 
 std::string_view to_label(Verdict value) {
@@ -137,6 +130,10 @@ std::optional<Answer> parse_answer(std::string_view text) {
 }
 std::optional<ErratumKind> parse_erratum_kind(std::string_view text) {
   return parse(kErratumKinds, text);
+}
+std::optional<Precondition> parse_precondition(std::string_view text) {
+  const auto parsed = parse(kPreconditions, text);
+  return parsed == Precondition::none ? std::nullopt : parsed;  // "none" is spelled by leaving the key out
 }
 
 const DecisionNode* DecisionTree::find(std::string_view node_id) const {

@@ -28,6 +28,8 @@ enum class RequirementKind { applicability, appropriateness, combined };
 enum class Typicality { preferred, common, occasional, rare };
 enum class Answer { yes, no };
 enum class ErratumKind { id_misprint, broken_tree, contradiction, part_disagreement, missing_detail, other };
+// A scope fact without which a requirement does not apply at all.
+enum class Precondition { none, routes_traffic, toy, toy_or_childcare };
 
 // Spellings used in the YAML files and in every output ("PASS", "not-recommended", ...).
 std::string_view to_string(AssetType value);
@@ -37,6 +39,7 @@ std::string_view to_string(RequirementKind value);
 std::string_view to_string(Typicality value);
 std::string_view to_string(Answer value);
 std::string_view to_string(ErratumKind value);
+std::string_view to_string(Precondition value);
 // For people: "NOT APPLICABLE", "not recommended", "Notified Body route".
 std::string_view to_label(Verdict value);
 std::string_view to_label(Guidance value);
@@ -48,6 +51,7 @@ std::optional<RequirementKind> parse_requirement_kind(std::string_view text);
 std::optional<Typicality> parse_typicality(std::string_view text);
 std::optional<Answer> parse_answer(std::string_view text);
 std::optional<ErratumKind> parse_erratum_kind(std::string_view text);
+std::optional<Precondition> parse_precondition(std::string_view text);
 
 // ---- the pieces of a requirement -----------------------------------------------------------------------
 
@@ -163,6 +167,7 @@ struct Requirement {
   SourceLocation parts_where;
   RequirementKind kind = RequirementKind::applicability;
   std::vector<LocatedId> depends_on;
+  Precondition precondition = Precondition::none;
   std::vector<PartAssets> protects;
   std::string summary;
   std::vector<RequirementException> exceptions;

@@ -1,11 +1,9 @@
 #include "load/catalogue_loader.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 
 #include "limits.hpp"
+#include "load/text_file.hpp"
 #include "load/yaml_document.hpp"
 
 namespace en18031::load {
@@ -46,7 +44,7 @@ class FamilyFileReader {
     yaml_.check_keys(map,
                      {"id", "aliases", "title", "parts", "kind", "depends_on", "protects", "summary",
                       "exceptions", "tree", "implementation_categories", "required_information",
-                      "evidence_kinds", "source", "provisional", "errata"},
+                      "evidence_kinds", "source", "provisional", "errata", "precondition"},
                      subject);
     Requirement out;
     out.id = *id;
@@ -70,6 +68,10 @@ class FamilyFileReader {
         out.depends_on.push_back({*text, yaml_.where(dependency)});
       }
     }
+    out.precondition = yaml_
+                           .choice(map, "precondition", false, parse_precondition, "precondition",
+                                   "routes-traffic, toy or toy-or-childcare", subject)
+                           .value_or(Precondition::none);
     read_protects(map, out);
     for (const auto& item : yaml_.items(map, "exceptions", false, subject)) {
       if (!yaml_.expect_map(item, "an exception", subject))
@@ -464,27 +466,8 @@ CatalogueLoad load_catalogue(const FileReader& read, const std::string& display_
 }
 
 CatalogueLoad load_catalogue_from_directory(const std::filesystem::path& directory) {
-  const FileReader read = [&directory](const std::string& name,
-                                       std::string& why) -> std::optional<std::string> {
-    const auto path = directory / name;
-    std::error_code error;
-    const auto size = std::filesystem::file_size(path, error);
-    if (error) {
-      why = error.message();
-      return std::nullopt;
-    }
-    if (size > limits::max_document_bytes) {
-      why = fmt::format("file is {} bytes; the limit is {} bytes", size, limits::max_document_bytes);
-      return std::nullopt;
-    }
-    std::ifstream stream(path, std::ios::binary);
-    if (!stream) {
-      why = "cannot open file";
-      return std::nullopt;
-    }
-    std::ostringstream text;
-    text << stream.rdbuf();
-    return text.str();
+  const FileReader read = [&directory](const std::string& name, std::string& why) {
+    return read_text_file(directory / name, why);
   };
   return load_catalogue(read, directory.string());
 }

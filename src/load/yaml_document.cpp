@@ -53,8 +53,11 @@ std::optional<NestingProblem> find_excessive_nesting(std::string_view text) {
     for (std::size_t i = indent; i < line.size(); ++i) {
       const char c = line[i];
       if (quote) {
-        if (c == quote)
+        if (quote == '"' && c == '\\') {
+          ++i;  // an escaped character inside a double-quoted string
+        } else if (c == quote) {
           quote = 0;
+        }
       } else if (c == '"' || c == '\'') {
         quote = c;
       } else if (c == '#' && (i == 0 || line[i - 1] == ' ')) {
@@ -80,26 +83,33 @@ std::string quoted_list(std::initializer_list<std::string_view> keys) {
 
 }  // namespace
 
-std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& file_name,
-                                     std::vector<Diagnostic>& problems) {
+bool within_document_limits(std::string_view text, const std::string& file_name,
+                            std::vector<Diagnostic>& problems) {
   if (text.size() > limits::max_document_bytes) {
     problems.push_back(
         {{file_name, 0, 0},
          "",
          fmt::format("file is {} bytes; the limit is {} bytes", text.size(), limits::max_document_bytes)});
-    return std::nullopt;
+    return false;
   }
   if (text.find('\0') != std::string_view::npos) {
-    problems.push_back({{file_name, 0, 0}, "", "file contains a NUL byte; it is not a YAML text file"});
-    return std::nullopt;
+    problems.push_back({{file_name, 0, 0}, "", "file contains a NUL byte; it is not a text file"});
+    return false;
   }
   if (const auto nesting = find_excessive_nesting(text)) {
     problems.push_back({{file_name, nesting->line, 0},
                         "",
                         fmt::format("nesting is {} levels deep here; the limit is {}", nesting->depth,
                                     limits::max_nesting_depth)});
-    return std::nullopt;
+    return false;
   }
+  return true;
+}
+
+std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& file_name,
+                                     std::vector<Diagnostic>& problems) {
+  if (!within_document_limits(text, file_name, problems))
+    return std::nullopt;
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::Exception& error) {
@@ -152,6 +162,19 @@ bool YamlReader::expect_sequence(const YAML::Node& node, std::string_view what, 
 
 void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
                             std::string_view subject) {
+  check_unique_keys(map, subject);
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node key = it->first;
+    if (!key.IsScalar())
+      continue;  // reported by check_unique_keys
+    const std::string& name = key.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      report(key, subject, fmt::format("unknown key '{}' (expected one of: {})", name, quoted_list(allowed)));
+    }
+  }
+}
+
+void YamlReader::check_unique_keys(const YAML::Node& map, std::string_view subject) {
   std::set<std::string> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (!visit())
@@ -161,12 +184,8 @@ void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::st
       report(key, subject, "a key must be a plain value");
       continue;
     }
-    const std::string name = key.Scalar();
-    if (!seen.insert(name).second) {
-      report(key, subject, fmt::format("key '{}' appears twice", name));
-    }
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      report(key, subject, fmt::format("unknown key '{}' (expected one of: {})", name, quoted_list(allowed)));
+    if (!seen.insert(key.Scalar()).second) {
+      report(key, subject, fmt::format("key '{}' appears twice", key.Scalar()));
     }
   }
 }

@@ -17,6 +17,11 @@
 
 namespace en18031::load {
 
+// Checks `text` against the size, NUL-byte and nesting limits of limits.hpp before any parser sees it
+// (YAML and JSON alike); on failure appends the reason to `problems` and returns false.
+bool within_document_limits(std::string_view text, const std::string& file_name,
+                            std::vector<Diagnostic>& problems);
+
 // Parses `text` (the content of `file_name`) after checking it against the limits in limits.hpp.
 // On failure returns nullopt and appends the reason to `problems`.
 std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& file_name,
@@ -40,6 +45,8 @@ class YamlReader {
   // Reports every key of `map` not in `allowed`, and keys that appear twice.
   void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
                   std::string_view subject = {});
+  // Reports keys that appear twice in a mapping whose keys are free (ids -> values).
+  void check_unique_keys(const YAML::Node& map, std::string_view subject = {});
 
   // A field of a mapping. Required fields that are absent are reported; optional ones return nullopt.
   std::optional<std::string> text(const YAML::Node& map, std::string_view key, bool required,

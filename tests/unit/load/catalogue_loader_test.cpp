@@ -195,7 +195,7 @@ TEST(CatalogueLoader, OversizedFileIsRefused) {
 
 TEST(CatalogueLoader, NulByteIsRefused) {
   EXPECT_THAT(family_problems(std::string("family: ACM\0", 12)),
-              ElementsAre("cat/acm.yaml: file contains a NUL byte; it is not a YAML text file"));
+              ElementsAre("cat/acm.yaml: file contains a NUL byte; it is not a text file"));
 }
 
 TEST(CatalogueLoader, AliasExpansionIsBounded) {

@@ -1,0 +1,15 @@
+// Writing result files so that a reader never sees half of one: write a temporary file beside the
+// target, flush it, then rename it over the target (atomic on POSIX file systems).
+#pragma once
+
+#include <expected>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace en18031::cli {
+
+std::expected<void, std::string> write_file_atomically(const std::filesystem::path& path,
+                                                       std::string_view content);
+
+}  // namespace en18031::cli

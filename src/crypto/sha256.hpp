@@ -1,0 +1,17 @@
+// SHA-256 through OpenSSL 3 (EVP), for evidence digests and input hashes.
+#pragma once
+
+#include <expected>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace en18031::crypto {
+
+// Lower-case hex SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
+
+// Lower-case hex SHA-256 of a file's content, read in blocks; the error says why it could not be read.
+std::expected<std::string, std::string> sha256_file_hex(const std::filesystem::path& path);
+
+}  // namespace en18031::crypto

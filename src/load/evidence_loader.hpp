@@ -1,0 +1,42 @@
+// Evidence records (JSON, docs/evidence-format.md): parse, check structure, verify the digest, and
+// hash the inputs they name. A record whose digest does not match its content is refused: it was
+// edited after it was written. Inputs that changed or are missing are not an error here; the engine
+// turns them into gaps (the evidence is stale or unverifiable).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/diagnostic.hpp"
+#include "core/evidence.hpp"
+
+namespace en18031::load {
+
+inline constexpr std::string_view kEvidenceFormat = "en18031-evidence";
+inline constexpr int kEvidenceVersion = 1;
+
+struct EvidenceLoad {
+  std::optional<EvidenceRecord> record;  // set when the record is well-formed and its digest matches
+  std::vector<Diagnostic> problems;
+};
+
+// Parses a record. Input files are not looked at: every input's status stays `missing`.
+EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name);
+
+// Reads `path`, parses it and hashes each input (relative to the record's folder). `display_name` is how
+// diagnostics and the record name the file (the path as the profile wrote it).
+EvidenceLoad load_evidence_file(const std::filesystem::path& path, const std::string& display_name);
+
+// The digest a record must carry: SHA-256 over its canonical text (the JSON without "digest", keys
+// sorted, no white space, UTF-8), as lower-case hex.
+std::string evidence_digest(const nlohmann::json& record);
+
+// Adds (or replaces) the digest of a record: what a probe calls last before writing it.
+nlohmann::json seal_evidence(nlohmann::json record);
+
+}  // namespace en18031::load

@@ -1,0 +1,27 @@
+// product.yaml -> Profile, keeping file:line:col for every item and reporting every structural problem.
+// Whether the ids it names exist in the catalogue is the engine's question (core/assessment.hpp).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "core/profile.hpp"
+
+namespace en18031::load {
+
+struct ProfileLoad {
+  Profile profile;
+  std::vector<Diagnostic> problems;
+
+  bool ok() const { return problems.empty(); }
+};
+
+ProfileLoad read_profile(std::string_view text, const std::string& file_name);
+
+// Reads the file (bounded by limits::max_document_bytes) and parses it.
+ProfileLoad load_profile_file(const std::filesystem::path& path);
+
+}  // namespace en18031::load
