@@ -1,0 +1,142 @@
+#include "load/evidence_loader.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "crypto/sha256.hpp"
+
+namespace en18031::load {
+namespace {
+
+using nlohmann::json;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+json unsealed_record(const std::string& input_hash) {
+  return {{"format", "en18031-evidence"},
+          {"version", 1},
+          {"tool", {{"name", "en18031 image tamper-test"}, {"version", "0.1.0"}}},
+          {"created", "2026-11-22T10:00:00Z"},
+          {"inputs", json::array({{{"path", "signed.bin"}, {"sha256", input_hash}}})},
+          {"checks", json::array({{{"id", "unsigned-rejected"},
+                                   {"result", "pass"},
+                                   {"detail", "the verifier refused the unsigned image"},
+                                   {"requirements", {"SUM-2"}},
+                                   {"supports", json::array({{{"node", "SUM-2.DN-1"}, {"answer", "yes"}}})},
+                                   {"document_how", {"IC.SUM-2.AuthIntVal.Sign:unsigned-rejected"}}}})}};
+}
+
+std::vector<std::string> problems_of(const std::string& text) {
+  std::vector<std::string> out;
+  for (const auto& problem : parse_evidence(text, "ev.json").problems)
+    out.push_back(format_diagnostic(problem));
+  return out;
+}
+
+TEST(EvidenceLoader, SealedRecordRoundTrips) {
+  const json sealed = seal_evidence(unsealed_record(std::string(64, '0')));
+  EXPECT_EQ(sealed["digest"]["algorithm"], "sha256");
+  const auto loaded = parse_evidence(sealed.dump(2), "ev.json");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  ASSERT_TRUE(loaded.record);
+  EXPECT_EQ(loaded.record->tool_name, "en18031 image tamper-test");
+  ASSERT_EQ(loaded.record->checks.size(), 1U);
+  EXPECT_EQ(loaded.record->checks[0].result, CheckResult::pass);
+  EXPECT_EQ(loaded.record->checks[0].supports[0].node, "SUM-2.DN-1");
+  EXPECT_EQ(loaded.record->inputs[0].status, EvidenceInput::Status::missing);  // not looked at by parse
+}
+
+TEST(EvidenceLoader, DigestIsOverTheCanonicalTextWithoutTheDigest) {
+  const json record = unsealed_record(std::string(64, '0'));
+  EXPECT_EQ(evidence_digest(record), crypto::sha256_hex(record.dump()));
+  EXPECT_EQ(evidence_digest(seal_evidence(record)), evidence_digest(record));
+}
+
+TEST(EvidenceLoader, TamperedRecordIsRefused) {
+  json sealed = seal_evidence(unsealed_record(std::string(64, '0')));
+  const std::string recorded = sealed["digest"]["value"];
+  sealed["checks"][0]["result"] = "fail";
+  const std::string computed = evidence_digest(sealed);
+  EXPECT_THAT(
+      problems_of(sealed.dump()),
+      ElementsAre("ev.json: the digest does not match the record's content (recorded " + recorded +
+                  ", computed " + computed + "): the record was changed after it was written; refusing it"));
+}
+
+TEST(EvidenceLoader, StructuralProblemsNameTheJsonPointer) {
+  json record = unsealed_record("not-a-hash");
+  record["checks"][0]["result"] = "passed";
+  record["checks"][0].erase("detail");
+  record["extra"] = true;
+  EXPECT_THAT(problems_of(seal_evidence(record).dump()),
+              ElementsAre("ev.json: unknown member 'extra'",
+                          "ev.json: /inputs/0/sha256: must be 64 lower-case hex digits",
+                          "ev.json: /checks/0/result: must be pass, fail or inconclusive, not \"passed\"",
+                          "ev.json: /checks/0: missing required member 'detail'"));
+}
+
+TEST(EvidenceLoader, SyntaxErrorHasLineAndColumn) {
+  const auto problems = problems_of("{\n  \"format\": \"en18031-evidence\",\n  \"version\": 1,,\n}");
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_THAT(problems[0], ::testing::StartsWith("ev.json:3:16: JSON syntax error: "));
+}
+
+TEST(EvidenceLoader, UnsupportedVersionIsReported) {
+  json record = unsealed_record(std::string(64, '0'));
+  record["version"] = 2;
+  EXPECT_THAT(problems_of(seal_evidence(record).dump()),
+              ElementsAre("ev.json: /version: version 2 is not supported (this tool reads version 1)"));
+}
+
+class EvidenceFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ =
+        std::filesystem::temp_directory_path() /
+        ("en18031-evidence-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(folder_);
+    std::filesystem::create_directories(folder_);
+    std::ofstream(folder_ / "signed.bin") << "firmware image";
+  }
+  void TearDown() override { std::filesystem::remove_all(folder_); }
+  void write_record(const std::string& input_hash) {
+    std::ofstream(folder_ / "ev.json") << seal_evidence(unsealed_record(input_hash)).dump(2);
+  }
+  std::filesystem::path folder_;
+};
+
+TEST_F(EvidenceFiles, InputHashesAreVerified) {
+  write_record(crypto::sha256_hex("firmware image"));
+  const auto loaded = load_evidence_file(folder_ / "ev.json", "evidence/ev.json");
+  ASSERT_TRUE(loaded.record);
+  EXPECT_EQ(loaded.record->path, "evidence/ev.json");
+  EXPECT_EQ(loaded.record->inputs[0].status, EvidenceInput::Status::verified);
+  EXPECT_TRUE(loaded.record->inputs_verified());
+}
+
+TEST_F(EvidenceFiles, ChangedInputIsAMismatch) {
+  write_record(crypto::sha256_hex("an older image"));
+  const auto loaded = load_evidence_file(folder_ / "ev.json", "ev.json");
+  ASSERT_TRUE(loaded.record);
+  EXPECT_EQ(loaded.record->inputs[0].status, EvidenceInput::Status::mismatch);
+  EXPECT_EQ(loaded.record->inputs[0].actual_sha256, crypto::sha256_hex("firmware image"));
+}
+
+TEST_F(EvidenceFiles, MissingInputCannotBeVerified) {
+  write_record(crypto::sha256_hex("firmware image"));
+  std::filesystem::remove(folder_ / "signed.bin");
+  const auto loaded = load_evidence_file(folder_ / "ev.json", "ev.json");
+  ASSERT_TRUE(loaded.record);
+  EXPECT_EQ(loaded.record->inputs[0].status, EvidenceInput::Status::missing);
+  EXPECT_FALSE(loaded.record->inputs_verified());
+}
+
+TEST(Sha256, KnownVector) {
+  EXPECT_EQ(crypto::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace en18031::load
