@@ -18,11 +18,13 @@ import yaml
 
 
 class Yaml12Loader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1's yes/no/on/off booleans."""
+    """SafeLoader without YAML 1.1's yes/no/on/off booleans and implicit timestamps."""
 
 
+# Dates stay strings too (JSON has no date type; the schemas check their pattern).
 Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 Yaml12Loader.add_implicit_resolver(

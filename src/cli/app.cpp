@@ -4,8 +4,8 @@
 
 namespace en18031::cli {
 
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  Context ctx{out, err, {}, {}};
+int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
+  Context ctx{in, out, err, {}, {}};
   CLI::App app{"en18031: EN 18031-1/-2/-3 requirements as data, assessment and evidence tools", "en18031"};
   app.set_version_flag("--version", EN18031_VERSION);
   app.require_subcommand(1);
@@ -22,6 +22,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   register_catalogue_show(*catalogue, ctx);
   register_catalogue_tree(*catalogue, ctx);
   register_assess(app, ctx);
+  register_init(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <istream>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,7 @@ enum ExitCode : int {
 
 // All run state of one invocation: where output goes and what the global options say. No globals.
 struct Context {
+  std::istream& in;
   std::ostream& out;
   std::ostream& err;
   std::string catalogue_option;  // --catalogue, empty when not given
@@ -32,7 +34,7 @@ struct Context {
 };
 
 // Parses argv, runs the chosen subcommand, returns the exit code. Prints usage errors to ctx.err.
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);
 
 // Loads the catalogue the options and environment point at and checks it. On any problem prints every
 // diagnostic to ctx.err and returns nullopt (callers exit with exit_bad_input).
@@ -51,5 +53,6 @@ void register_catalogue_list(CLI::App& parent, Context& ctx);
 void register_catalogue_show(CLI::App& parent, Context& ctx);
 void register_catalogue_tree(CLI::App& parent, Context& ctx);
 void register_assess(CLI::App& parent, Context& ctx);
+void register_init(CLI::App& parent, Context& ctx);
 
 }  // namespace en18031::cli

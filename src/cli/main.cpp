@@ -6,7 +6,7 @@
 
 int main(int argc, char** argv) {
   try {
-    return en18031::cli::run(argc, argv, std::cout, std::cerr);
+    return en18031::cli::run(argc, argv, std::cin, std::cout, std::cerr);
   } catch (const std::exception& error) {
     std::cerr << "en18031: internal error: " << error.what() << "\n";
     return en18031::cli::exit_internal;

@@ -290,8 +290,10 @@ class Engine {
     for (const auto& group : out.groups)
       covered.insert(group.assets.begin(), group.assets.end());
     for (const auto& asset : profile_.assets) {
-      if (protected_types.contains(asset.type) && !covered.contains(asset.id))
+      if (protected_types.contains(asset.type) && concerns(requirement.covers, asset) &&
+          !covered.contains(asset.id)) {
         out.uncovered_assets.push_back(asset.id);
+      }
     }
     if (out.uncovered_assets.empty())
       return;
@@ -302,6 +304,22 @@ class Engine {
                         out.where});
     if (out.status == Status::pass || out.status == Status::not_applicable)
       out.status = Status::incomplete;
+  }
+
+  static bool concerns(Coverage covers, const Asset& asset) {
+    switch (covers) {
+      case Coverage::all:
+        return true;
+      case Coverage::confidential:
+        return asset.confidential;
+      case Coverage::stored:
+        return asset.stored;
+      case Coverage::stored_confidential:
+        return asset.stored && asset.confidential;
+      case Coverage::confidential_parameters:
+        return asset.type == AssetType::security && asset.kind == AssetKind::parameter && asset.confidential;
+    }
+    return true;
   }
 
   // "DN-2", "SUM-2.DN-2" or a printed alias -> the node's id in `requirement`, or empty (reported).

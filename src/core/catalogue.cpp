@@ -39,6 +39,12 @@ constexpr spellings::Table<ErratumKind, 6> kErratumKinds{
      {ErratumKind::missing_detail, "missing-detail"},
      {ErratumKind::other, "other"}}};
 
+constexpr spellings::Table<Coverage, 5> kCoverage{
+    {{Coverage::all, "all"},
+     {Coverage::confidential, "confidential"},
+     {Coverage::stored, "stored"},
+     {Coverage::stored_confidential, "stored-confidential"},
+     {Coverage::confidential_parameters, "confidential-parameters"}}};
 constexpr spellings::Table<Precondition, 4> kPreconditions{
     {{Precondition::none, "none"},
      {Precondition::routes_traffic, "routes-traffic"},
@@ -70,6 +76,9 @@ std::string_view to_string(ErratumKind value) {
 }
 std::string_view to_string(Precondition value) {
   return spell(kPreconditions, value);
+}
+std::string_view to_string(Coverage value) {
+  return spell(kCoverage, value);
 }
 
 std::string_view to_label(Verdict value) {
@@ -130,6 +139,9 @@ std::optional<Answer> parse_answer(std::string_view text) {
 }
 std::optional<ErratumKind> parse_erratum_kind(std::string_view text) {
   return parse(kErratumKinds, text);
+}
+std::optional<Coverage> parse_coverage(std::string_view text) {
+  return parse(kCoverage, text);
 }
 std::optional<Precondition> parse_precondition(std::string_view text) {
   const auto parsed = parse(kPreconditions, text);

@@ -28,6 +28,10 @@ enum class RequirementKind { applicability, appropriateness, combined };
 enum class Typicality { preferred, common, occasional, rare };
 enum class Answer { yes, no };
 enum class ErratumKind { id_misprint, broken_tree, contradiction, part_disagreement, missing_detail, other };
+// Which assets of the protected types a requirement is about (functional completeness asks a group for
+// each of them): all, or only the confidential, stored, stored and confidential ones, or confidential
+// security parameters (the confidential cryptographic keys of CCK).
+enum class Coverage { all, confidential, stored, stored_confidential, confidential_parameters };
 // A scope fact without which a requirement does not apply at all.
 enum class Precondition { none, routes_traffic, toy, toy_or_childcare };
 
@@ -40,6 +44,7 @@ std::string_view to_string(Typicality value);
 std::string_view to_string(Answer value);
 std::string_view to_string(ErratumKind value);
 std::string_view to_string(Precondition value);
+std::string_view to_string(Coverage value);
 // For people: "NOT APPLICABLE", "not recommended", "Notified Body route".
 std::string_view to_label(Verdict value);
 std::string_view to_label(Guidance value);
@@ -52,6 +57,7 @@ std::optional<Typicality> parse_typicality(std::string_view text);
 std::optional<Answer> parse_answer(std::string_view text);
 std::optional<ErratumKind> parse_erratum_kind(std::string_view text);
 std::optional<Precondition> parse_precondition(std::string_view text);
+std::optional<Coverage> parse_coverage(std::string_view text);
 
 // ---- the pieces of a requirement -----------------------------------------------------------------------
 
@@ -168,6 +174,7 @@ struct Requirement {
   RequirementKind kind = RequirementKind::applicability;
   std::vector<LocatedId> depends_on;
   Precondition precondition = Precondition::none;
+  Coverage covers = Coverage::all;
   std::vector<PartAssets> protects;
   std::string summary;
   std::vector<RequirementException> exceptions;

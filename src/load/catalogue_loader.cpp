@@ -44,7 +44,7 @@ class FamilyFileReader {
     yaml_.check_keys(map,
                      {"id", "aliases", "title", "parts", "kind", "depends_on", "protects", "summary",
                       "exceptions", "tree", "implementation_categories", "required_information",
-                      "evidence_kinds", "source", "provisional", "errata", "precondition"},
+                      "evidence_kinds", "source", "provisional", "errata", "precondition", "covers"},
                      subject);
     Requirement out;
     out.id = *id;
@@ -72,6 +72,11 @@ class FamilyFileReader {
                            .choice(map, "precondition", false, parse_precondition, "precondition",
                                    "routes-traffic, toy or toy-or-childcare", subject)
                            .value_or(Precondition::none);
+    out.covers =
+        yaml_
+            .choice(map, "covers", false, parse_coverage, "covers",
+                    "all, confidential, stored, stored-confidential or confidential-parameters", subject)
+            .value_or(Coverage::all);
     read_protects(map, out);
     for (const auto& item : yaml_.items(map, "exceptions", false, subject)) {
       if (!yaml_.expect_map(item, "an exception", subject))

@@ -21,13 +21,14 @@ struct Result {
   std::string err;
 };
 
-Result run_cli(std::vector<std::string> args) {
+Result run_cli(std::vector<std::string> args, const std::string& input = {}) {
   args.insert(args.begin(), "en18031");
   std::vector<const char*> argv;
   for (const auto& arg : args)
     argv.push_back(arg.c_str());
+  std::istringstream in(input);
   std::ostringstream out, err;
-  const int code = run(static_cast<int>(argv.size()), argv.data(), out, err);
+  const int code = run(static_cast<int>(argv.size()), argv.data(), in, out, err);
   return {code, out.str(), err.str()};
 }
 

@@ -1,0 +1,219 @@
+// en18031 init: a starter product profile from a few scope questions, listing every requirement that
+// applies with the decision nodes to answer. Interactive (--interactive) or from flags for scripts.
+#include <filesystem>
+#include <istream>
+#include <ostream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/app.hpp"
+#include "cli/output_files.hpp"
+#include "core/profile.hpp"
+
+namespace en18031::cli {
+namespace {
+
+struct InitOptions {
+  std::string output = "product.yaml";
+  std::string name = "TODO product name";
+  std::string model = "TODO model";
+  std::string manufacturer = "TODO manufacturer";
+  std::string internet = "direct";
+  bool personal_data = false;
+  bool monetary_value = false;
+  bool routes_traffic = false;
+  bool toy = false;
+  bool childcare = false;
+  bool wearable = false;
+  bool interactive = false;
+  bool force = false;
+};
+
+// YAML double-quoted scalar, so any text the user typed stays a string.
+std::string yaml_quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string ask(Context& ctx, std::string_view question, std::string fallback) {
+  ctx.out << question << " [" << fallback << "]: " << std::flush;
+  std::string line;
+  if (!std::getline(ctx.in, line) || line.empty())
+    return fallback;
+  return line;
+}
+
+bool ask_yes_no(Context& ctx, std::string_view question, bool fallback) {
+  for (;;) {
+    const std::string answer = ask(ctx, question, fallback ? "y" : "n");
+    if (answer == "y" || answer == "yes")
+      return true;
+    if (answer == "n" || answer == "no")
+      return false;
+    ctx.out << "please answer y or n\n";
+  }
+}
+
+void ask_everything(Context& ctx, InitOptions& options) {
+  options.name = ask(ctx, "Product name", options.name);
+  options.model = ask(ctx, "Model or type number", options.model);
+  options.manufacturer = ask(ctx, "Manufacturer", options.manufacturer);
+  for (;;) {
+    options.internet = ask(ctx, "Internet connection: direct, via-other-equipment or none", options.internet);
+    if (parse_internet_capability(options.internet))
+      break;
+    ctx.out << "please answer direct, via-other-equipment or none\n";
+  }
+  options.personal_data = ask_yes_no(ctx, "Does it process personal data?", options.personal_data);
+  options.monetary_value =
+      ask_yes_no(ctx, "Does it process virtual money or monetary value?", options.monetary_value);
+  options.routes_traffic =
+      ask_yes_no(ctx, "Does it forward traffic for other devices?", options.routes_traffic);
+  options.toy = ask_yes_no(ctx, "Is it a toy?", options.toy);
+  options.childcare = ask_yes_no(ctx, "Is it childcare equipment?", options.childcare);
+  options.wearable = ask_yes_no(ctx, "Is it wearable?", options.wearable);
+}
+
+bool holds(const Requirement& requirement, const InitOptions& options) {
+  switch (requirement.precondition) {
+    case Precondition::none:
+      return true;
+    case Precondition::routes_traffic:
+      return options.routes_traffic;
+    case Precondition::toy:
+      return options.toy;
+    case Precondition::toy_or_childcare:
+      return options.toy || options.childcare;
+  }
+  return true;
+}
+
+std::string starter_profile(const Catalogue& catalogue, const InitOptions& options,
+                            const std::vector<int>& parts) {
+  std::string y = fmt::format(
+      "# en18031 product profile (docs/profile-format.md). Fill in every TODO, then run:\n"
+      "#   en18031 assess {}\n"
+      "profile: 1\nproduct:\n  name: {}\n  model: {}\n  manufacturer: {{name: {}, address: \"TODO "
+      "address\"}}\n"
+      "  firmware_version: \"TODO\"\n  intended_use: >-\n    TODO what the product is for, where and by whom "
+      "it is used.\n"
+      "  assessment_date: 2026-01-01  # TODO\narchitecture: >-\n  TODO processor, operating system, radios, "
+      "cloud "
+      "services, update path, trust anchors.\n",
+      options.output, yaml_quoted(options.name), yaml_quoted(options.model),
+      yaml_quoted(options.manufacturer));
+  y += fmt::format(
+      "scope:\n  radio: []  # TODO e.g. [LTE-M, Wi-Fi]\n  internet_capable: {}\n  processes_personal_data: "
+      "{}\n"
+      "  processes_monetary_value: {}\n  routes_traffic: {}\n  toy: {}\n  childcare: {}\n  wearable: {}\n",
+      options.internet, options.personal_data, options.monetary_value, options.routes_traffic, options.toy,
+      options.childcare, options.wearable);
+  y += "assets: []  # TODO every security asset, and the network / privacy / financial assets of the parts "
+       "that "
+       "apply\nentities: []\ninterfaces: []\nsoftware: []\nkeys: []\nvulnerabilities: []\n";
+  y += fmt::format(
+      "# Parts that apply: {}. Each requirement below needs one group per set of assets that take\n"
+      "# the same path through its tree; answer only the nodes on that path.\nassessments:\n",
+      parts.empty() ? std::string("none") : fmt::format("{}", fmt::join(parts, ", ")));
+  for (const auto& requirement : catalogue.requirements) {
+    std::vector<int> in_play;
+    for (const int part : requirement.parts) {
+      if (std::ranges::find(parts, part) != parts.end())
+        in_play.push_back(part);
+    }
+    if (in_play.empty())
+      continue;
+    if (!holds(requirement, options)) {
+      y += fmt::format("  # {} {}: not applicable ({} does not hold)\n", requirement.id, requirement.title,
+                       to_string(requirement.precondition));
+      continue;
+    }
+    y += fmt::format("  {}:  # {} (parts {})\n    - group: all\n      assets: []\n      answers: {{}}\n",
+                     requirement.id, requirement.title, fmt::join(in_play, ", "));
+    for (const auto& node : requirement.tree.nodes) {
+      const auto target = [](const Branch& branch) {
+        return branch.verdict ? std::string(to_label(*branch.verdict)) : branch.next;
+      };
+      y += fmt::format("        # {}: {} (yes -> {}; no -> {})\n", node.id, node.question,
+                       target(node.on_yes), target(node.on_no));
+    }
+    if (!requirement.implementation_categories.empty()) {
+      std::vector<std::string> ids;
+      for (const auto& category : requirement.implementation_categories)
+        ids.push_back(category.id);
+      y += fmt::format("      implementation_categories: []  # from: {}\n", fmt::join(ids, ", "));
+    }
+    y += "      information: {}\n";
+    for (const auto& information : requirement.required_information) {
+      y += fmt::format("        # {}: {}\n", information.id, information.summary);
+    }
+    y += "      demonstration: \"TODO how the mechanism was shown to work (or cite evidence: [...])\"\n";
+  }
+  return y;
+}
+
+int run_init(Context& ctx, InitOptions options) {
+  const auto catalogue = load_checked_catalogue(ctx);
+  if (!catalogue)
+    return exit_bad_input;
+  if (options.interactive)
+    ask_everything(ctx, options);
+  const auto internet = parse_internet_capability(options.internet);
+  if (!internet) {
+    ctx.err << fmt::format("en18031: --internet must be direct, via-other-equipment or none, not '{}'\n",
+                           options.internet);
+    return exit_bad_input;
+  }
+  if (!options.force && std::filesystem::exists(options.output)) {
+    ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
+    return exit_bad_input;
+  }
+  const bool connected = *internet != InternetCapability::none;
+  std::vector<int> parts;
+  if (connected)
+    parts.push_back(1);
+  if (options.personal_data && (connected || options.toy || options.childcare || options.wearable))
+    parts.push_back(2);
+  if (connected && options.monetary_value)
+    parts.push_back(3);
+  if (const auto done = write_file_atomically(options.output, starter_profile(*catalogue, options, parts));
+      !done) {
+    ctx.err << "en18031: " << done.error() << "\n";
+    return exit_bad_input;
+  }
+  ctx.out << fmt::format("wrote {} (parts {})\n", options.output,
+                         parts.empty() ? std::string("none") : fmt::format("{}", fmt::join(parts, ", ")));
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_init(CLI::App& parent, Context& ctx) {
+  auto options = std::make_shared<InitOptions>();
+  CLI::App* command =
+      parent.add_subcommand("init", "Write a starter product profile for the parts that apply");
+  command->add_option("-o,--output", options->output, "Profile to write")->capture_default_str();
+  command->add_flag("-i,--interactive", options->interactive, "Ask the scope questions on the terminal");
+  command->add_option("--name", options->name, "Product name");
+  command->add_option("--model", options->model, "Model or type number");
+  command->add_option("--manufacturer", options->manufacturer, "Manufacturer");
+  command->add_option("--internet", options->internet, "direct, via-other-equipment or none")
+      ->capture_default_str();
+  command->add_flag("--personal-data", options->personal_data, "It processes personal data");
+  command->add_flag("--monetary-value", options->monetary_value,
+                    "It processes virtual money or monetary value");
+  command->add_flag("--routes-traffic", options->routes_traffic, "It forwards traffic for other devices");
+  command->add_flag("--toy", options->toy, "It is a toy");
+  command->add_flag("--childcare", options->childcare, "It is childcare equipment");
+  command->add_flag("--wearable", options->wearable, "It is wearable");
+  command->add_flag("--force", options->force, "Replace an existing file");
+  command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_init(ctx, *options); }; });
+}
+
+}  // namespace en18031::cli
