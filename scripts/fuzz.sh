@@ -11,7 +11,7 @@ build="${EN18031_FUZZ_BUILD:-build-fuzz}"
 # libstdc++ 12 offers <expected> only when __cpp_concepts >= 202002L. Clang 16 implements what it needs
 # (conditionally trivial special members, P0848) but still reports 201907L, so the fuzz build says so.
 CXX=clang++-16 CXXFLAGS="-U__cpp_concepts -D__cpp_concepts=202002L" \
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEN18031_FUZZ=ON -DEN18031_TESTS=OFF >/dev/null
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEN18031_FUZZ=ON -DEN18031_TESTS=OFF -DEN18031_BENCH=OFF >/dev/null
 cmake --build "$build" --target fuzz_catalogue_yaml fuzz_profile_yaml fuzz_evidence_json
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"

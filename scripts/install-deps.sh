@@ -10,6 +10,8 @@ packages=(
   libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libssl-dev
   # tests
   googletest libgtest-dev libgmock-dev python3 python3-yaml python3-jsonschema
+  # benchmarks
+  libbenchmark-dev
   # fuzzing (libFuzzer with ASan/UBSan; clang 16 for C++23's <expected>, see scripts/fuzz.sh)
   clang-16 libclang-rt-16-dev
 )
