@@ -227,7 +227,8 @@ std::string summary_markdown(const ReportContext& context) {
   for (const auto& requirement : result.requirements) {
     std::string section;
     const auto add = [&section](std::string_view where, const Gap& gap) {
-      section += fmt::format("- {}{}. **Do:** {}", where, gap.message, gap.action);
+      const bool ends_sentence = gap.message.ends_with('?') || gap.message.ends_with('.');
+      section += fmt::format("- {}{}{} **Do:** {}", where, gap.message, ends_sentence ? "" : ".", gap.action);
       if (!gap.where.file.empty())
         section += fmt::format(" (`{}`)", format_location(gap.where));
       section += "\n";
