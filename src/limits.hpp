@@ -39,4 +39,20 @@ inline constexpr std::size_t max_tree_nodes = 512;
 // Requirements in the whole catalogue (EN 18031 has 48): bounds the dependency-cycle search recursion.
 inline constexpr std::size_t max_requirements = 1024;
 
+// ---- MCUboot firmware images (src/image) ------------------------------------------------------------
+
+// A whole image file, read into memory before parsing. MCUboot slots on real parts are at most a few MiB;
+// 64 MiB leaves room for external-flash slots and caps memory per image.
+inline constexpr std::size_t max_image_bytes = 64 * 1024 * 1024;
+
+// TLV entries in one TLV area. A u16 area size allows at most 16,383 four-byte entries; real images carry
+// under ten. Parsing stops with an error past this count.
+inline constexpr std::size_t max_tlv_entries = 512;
+
+// Keys (PEM) and the payloads `image sign` reads: a PEM key is under 4 KiB; 1 MiB allows any chain.
+inline constexpr std::size_t max_key_file_bytes = 1024 * 1024;
+
+// Images a tamper test builds and runs a verifier on: one external process each, so bounded.
+inline constexpr std::size_t max_tamper_variants = 64;
+
 }  // namespace en18031::limits

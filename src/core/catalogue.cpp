@@ -44,7 +44,7 @@ constexpr spellings::Table<Coverage, 5> kCoverage{
      {Coverage::confidential, "confidential"},
      {Coverage::stored, "stored"},
      {Coverage::stored_confidential, "stored-confidential"},
-     {Coverage::confidential_parameters, "confidential-parameters"}}};
+     {Coverage::confidential_keys, "confidential-keys"}}};
 constexpr spellings::Table<Precondition, 4> kPreconditions{
     {{Precondition::none, "none"},
      {Precondition::routes_traffic, "routes-traffic"},

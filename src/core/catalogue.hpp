@@ -29,9 +29,9 @@ enum class Typicality { preferred, common, occasional, rare };
 enum class Answer { yes, no };
 enum class ErratumKind { id_misprint, broken_tree, contradiction, part_disagreement, missing_detail, other };
 // Which assets of the protected types a requirement is about (functional completeness asks a group for
-// each of them): all, or only the confidential, stored, stored and confidential ones, or confidential
-// security parameters (the confidential cryptographic keys of CCK).
-enum class Coverage { all, confidential, stored, stored_confidential, confidential_parameters };
+// each of them): all, or only the confidential, stored, stored and confidential ones, or the confidential
+// cryptographic keys (CCK: confidential security parameters the profile lists under `keys`, not passwords).
+enum class Coverage { all, confidential, stored, stored_confidential, confidential_keys };
 // A scope fact without which a requirement does not apply at all.
 enum class Precondition { none, routes_traffic, toy, toy_or_childcare };
 

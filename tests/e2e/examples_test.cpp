@@ -152,8 +152,8 @@ TEST_P(Examples, RemovingRequiredInformationMakesThePassIncomplete) {
 
 INSTANTIATE_TEST_SUITE_P(Products, Examples,
                          ::testing::Values("air-quality-monitor", "smart-meter", "ev-charging-gateway"),
-                         [](const auto& info) {
-                           std::string name = info.param;
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;
                            std::erase(name, '-');
                            return name;
                          });

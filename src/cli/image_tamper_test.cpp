@@ -1,0 +1,265 @@
+// en18031 image tamper-test IMAGE -k PUBKEY [--signing-key KEY] [--verifier CMD] -o RECORD.json: builds the
+// hostile variants of a signed image, runs a verifier on each (ours, or an external command that exits 0
+// to accept), and writes an evidence record. Any hostile variant accepted fails the record and the command.
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <random>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/image_common.hpp"
+#include "cli/output_files.hpp"
+#include "crypto/sha256.hpp"
+#include "image/tamper.hpp"
+#include "image/verify.hpp"
+#include "limits.hpp"
+#include "load/evidence_loader.hpp"
+
+namespace en18031::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TamperOptions {
+  std::string image;
+  KeySource source;
+  KeySource signing;
+  std::string verifier;
+  std::string output = "tamper-test.json";
+};
+
+struct Verdict {
+  bool accepted = false;
+  std::string detail;
+};
+
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+// Runs `command` on the image at `path`: "{}" in the command is replaced by the path, else it is appended.
+Verdict run_external(const std::string& command, const fs::path& path, const fs::path& log) {
+  std::string line = command;
+  const std::string quoted = shell_quote(path.string());
+  if (const auto at = line.find("{}"); at != std::string::npos)
+    line.replace(at, 2, quoted);
+  else
+    line += " " + quoted;
+  const int status = std::system(("(" + line + ") >" + shell_quote(log.string()) + " 2>&1 </dev/null").c_str());
+  std::string last;
+  std::ifstream in(log);
+  for (std::string text; std::getline(in, text);)
+    if (!text.empty())
+      last = text;
+  if (status == -1)
+    return {false, "could not start the verifier"};
+  if (WIFEXITED(status)) {
+    const int code = WEXITSTATUS(status);
+    return {code == 0, fmt::format("exit {}{}", code, last.empty() ? "" : ": " + last)};
+  }
+  return {false, "the verifier was killed by a signal"};
+}
+
+std::string now_utc() {
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
+}
+
+std::string relative_to(const fs::path& file, const fs::path& record) {
+  const fs::path base = fs::absolute(record).parent_path();
+  return fs::relative(fs::absolute(file), base).generic_string();
+}
+
+int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
+  auto public_key = options.source.key.starts_with("pkcs11:") ? load_signing_key(options.source)
+                                                              : load_verifying_key(options.source);
+  if (!public_key) {
+    ctx.err << "en18031: " << public_key.error() << "\n";
+    return exit_bad_input;
+  }
+  std::optional<crypto::Key> signing_key;
+  if (!options.signing.key.empty()) {
+    auto loaded = load_signing_key(options.signing);
+    if (!loaded) {
+      ctx.err << "en18031: " << loaded.error() << "\n";
+      return exit_bad_input;
+    }
+    if (loaded->mcuboot_public_bytes() != public_key->mcuboot_public_bytes()) {
+      ctx.err << fmt::format("en18031: {}: the signing key is not the private half of {}\n", options.signing.key,
+                             options.source.key);
+      return exit_bad_input;
+    }
+    signing_key = std::move(*loaded);
+  }
+  auto bytes = read_binary_file(options.image, limits::max_image_bytes);
+  if (!bytes) {
+    ctx.err << "en18031: " << bytes.error() << "\n";
+    return exit_bad_input;
+  }
+  auto variants = image::make_tamper_variants(*bytes, options.image, signing_key ? &*signing_key : nullptr);
+  if (!variants) {
+    ctx.err << "en18031: " << variants.error().describe() << "\n";
+    return exit_bad_input;
+  }
+
+  // The device's policy: the original is what is installed, so nothing older may replace it.
+  const auto original = image::parse_image(*bytes, options.image);
+  image::VerifyOptions policy;
+  policy.key = &*public_key;
+  policy.min_version = original->header.version;
+  if (original->protected_area)
+    for (const auto& tlv : original->protected_area->entries)
+      if (tlv.type == image::tlv_sec_cnt && tlv.length == 4)
+        policy.min_security_counter = image::read_u32(*bytes, tlv.offset + image::kTlvHeaderSize);
+
+  std::mt19937_64 random{std::random_device{}()};
+  const fs::path scratch = fs::temp_directory_path() / fmt::format("en18031-tamper-{:016x}", random());
+  fs::create_directories(scratch);
+  auto verify = [&](const image::Bytes& image, const std::string& name) -> Verdict {
+    if (options.verifier.empty()) {
+      const auto report = image::verify_image(image, name, policy);
+      return {report.accepted, report.accepted ? "accepted" : report.problems.front()};
+    }
+    const fs::path path = scratch / (name + ".bin");
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(image.data()), static_cast<std::streamsize>(image.size()));
+    return run_external(options.verifier, path, scratch / (name + ".log"));
+  };
+
+  const Verdict control = verify(*bytes, "original");
+  std::map<std::string, std::vector<std::pair<const image::TamperVariant*, Verdict>>> by_check;
+  std::vector<std::string> accepted;
+  for (const auto& variant : variants->variants) {
+    Verdict verdict = verify(variant.bytes, variant.name);
+    if (verdict.accepted)
+      accepted.push_back(variant.name);
+    by_check[variant.check].push_back({&variant, std::move(verdict)});
+  }
+  fs::remove_all(scratch);
+
+  const std::string verifier_name =
+      options.verifier.empty() ? "en18031 image verify" : fmt::format("external command \"{}\"", options.verifier);
+  nlohmann::json checks = nlohmann::json::array();
+  checks.push_back({{"id", "original-accepted"},
+                    {"result", control.accepted ? "pass" : "fail"},
+                    {"detail", fmt::format("{} on the untampered image: {}", verifier_name, control.detail)},
+                    {"requirements", {"SUM-2"}},
+                    {"supports", nlohmann::json::array()},
+                    {"document_how", nlohmann::json::array()}});
+  bool all_pass = control.accepted;
+  for (const auto& check : image::tamper_checks()) {
+    const auto found = by_check.find(check.id);
+    std::string result = "inconclusive";
+    std::vector<std::string> lines;
+    if (found != by_check.end()) {
+      bool refused_all = true;
+      for (const auto& [variant, verdict] : found->second) {
+        refused_all = refused_all && !verdict.accepted;
+        lines.push_back(fmt::format("{} ({}): {} ({})", variant->name, variant->description,
+                                    verdict.accepted ? "ACCEPTED" : "refused", verdict.detail));
+      }
+      result = !control.accepted ? "inconclusive" : refused_all ? "pass" : "fail";
+    }
+    for (const auto& missing : variants->not_built)
+      if (missing.starts_with(check.id == "rollback-rejected" ? "rollback" : "payload-bit-flipped") &&
+          (check.id == "rollback-rejected" || check.id == "payload-modified-rejected"))
+        lines.push_back("not built: " + missing);
+    if (!control.accepted)
+      lines.insert(lines.begin(), "the verifier refused the untampered image, so its refusals prove nothing");
+    if (result != "pass")
+      all_pass = false;
+    nlohmann::json supports = nlohmann::json::array();
+    if (check.supports_authenticity)
+      supports.push_back({{"node", "SUM-2.DN-1"}, {"answer", "yes"}});
+    nlohmann::json document_how = nlohmann::json::array();
+    if (!check.document_how_slug.empty())
+      document_how.push_back("IC.SUM-2.AuthIntVal.Sign:" + check.document_how_slug);
+    std::string detail = fmt::format("{} must refuse {}. ", verifier_name, check.what);
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      detail += (i == 0 ? "" : "; ") + lines[i];
+    checks.push_back({{"id", check.id},
+                      {"result", result},
+                      {"detail", detail},
+                      {"requirements", {"SUM-2"}},
+                      {"supports", supports},
+                      {"document_how", document_how}});
+  }
+
+  nlohmann::json inputs = nlohmann::json::array();
+  inputs.push_back({{"path", relative_to(options.image, options.output)},
+                    {"sha256", crypto::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes->data()),
+                                                                   bytes->size()))}});
+  if (!options.source.key.starts_with("pkcs11:")) {
+    if (auto hash = crypto::sha256_file_hex(options.source.key))
+      inputs.push_back({{"path", relative_to(options.source.key, options.output)}, {"sha256", *hash}});
+  }
+  nlohmann::json record = {
+      {"format", load::kEvidenceFormat},
+      {"version", load::kEvidenceVersion},
+      {"tool", {{"name", "en18031 image tamper-test"}, {"version", EN18031_VERSION}}},
+      {"created", now_utc()},
+      {"subject", fmt::format("SUM-2 tamper test of {} against {}", fs::path(options.image).filename().string(),
+                              verifier_name)},
+      {"inputs", inputs},
+      {"checks", checks},
+  };
+  if (auto done = write_file_atomically(options.output, load::seal_evidence(record).dump(2) + "\n"); !done) {
+    ctx.err << "en18031: " << done.error() << "\n";
+    return exit_bad_input;
+  }
+  ctx.out << fmt::format("{} hostile variants of {} against {}: {} refused, {} accepted\n", variants->variants.size(),
+                         options.image, verifier_name, variants->variants.size() - accepted.size(), accepted.size());
+  for (const auto& missing : variants->not_built)
+    ctx.out << "not built: " << missing << "\n";
+  ctx.out << "wrote " << options.output << "\n";
+  if (!control.accepted) {
+    ctx.err << fmt::format("en18031: FAIL: the verifier refused the untampered image ({}); the test proves nothing\n",
+                           control.detail);
+    return exit_findings;
+  }
+  if (!accepted.empty()) {
+    std::string names;
+    for (const auto& name : accepted)
+      names += (names.empty() ? "" : ", ") + name;
+    ctx.err << fmt::format("en18031: FAIL: the verifier ACCEPTED {} hostile variant(s): {}\n", accepted.size(), names);
+    return exit_findings;
+  }
+  if (!all_pass) {
+    ctx.out << "some checks are inconclusive (see the record)\n";
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_image_tamper_test(CLI::App& parent, Context& ctx) {
+  auto options = std::make_shared<TamperOptions>();
+  CLI::App* command = parent.add_subcommand(
+      "tamper-test", "Run a verifier on hostile variants of a signed image and write an evidence record");
+  command->add_option("image", options->image, "The signed image")->required();
+  add_key_options(*command, options->source, "The trusted public key (PEM or pkcs11: URI)", true);
+  command->add_option("--signing-key", options->signing.key,
+                      "The private key that signed the image: makes the rollback variants validly signed");
+  command->add_option("--verifier", options->verifier,
+                      "External verifier command, exit 0 = accept; {} is replaced by the image path (else appended)");
+  command->add_option("-o,--output", options->output, "The evidence record to write")->capture_default_str();
+  command->callback([&ctx, options] {
+    ctx.action = [&ctx, options] { return run_image_tamper_test(ctx, *options); };
+  });
+}
+
+}  // namespace en18031::cli
