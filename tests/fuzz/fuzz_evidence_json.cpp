@@ -13,8 +13,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto direct = en18031::load::parse_evidence(text, "fuzz/evidence.json");
   const auto document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (document.is_object()) {
-    const auto sealed = en18031::load::parse_evidence(en18031::load::seal_evidence(document).dump(), "fuzz/sealed.json");
-    return static_cast<int>(sealed.problems.size() > 100000) + static_cast<int>(direct.problems.size() > 100000);
+    const auto sealed =
+        en18031::load::parse_evidence(en18031::load::seal_evidence(document).dump(), "fuzz/sealed.json");
+    return static_cast<int>(sealed.problems.size() > 100000) +
+           static_cast<int>(direct.problems.size() > 100000);
   }
   return 0;
 }

@@ -57,11 +57,13 @@ requirements:
 
 const en18031::Catalogue& catalogue() {
   static const en18031::Catalogue loaded = [] {
-    const en18031::load::FileReader read = [](const std::string& name, std::string&) -> std::optional<std::string> {
+    const en18031::load::FileReader read = [](const std::string& name,
+                                              std::string&) -> std::optional<std::string> {
       return std::string(name == "catalogue.yaml" ? kIndex : kFamily);
     };
     auto result = en18031::load::load_catalogue(read, "fuzz");
-    if (!result.ok()) __builtin_trap();  // the fixture itself must be valid
+    if (!result.ok())
+      __builtin_trap();  // the fixture itself must be valid
     return std::move(result.catalogue);
   }();
   return loaded;
@@ -72,7 +74,8 @@ const en18031::Catalogue& catalogue() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const auto loaded = en18031::load::read_profile(text, "fuzz/product.yaml");
-  if (!loaded.ok()) return 0;
+  if (!loaded.ok())
+    return 0;
   const auto result = en18031::assess(catalogue(), loaded.profile, {});
   return result ? static_cast<int>(result->requirements.size() > 1000) : 0;
 }
