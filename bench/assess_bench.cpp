@@ -16,13 +16,15 @@ const std::string kProfile = EN18031_SOURCE_DIR "/examples/ev-charging-gateway/p
 
 en18031::Catalogue load_catalogue() {
   auto loaded = en18031::load::load_catalogue_from_directory(kCatalogue);
-  if (!loaded.ok()) throw std::runtime_error("the catalogue does not load");
+  if (!loaded.ok())
+    throw std::runtime_error("the catalogue does not load");
   return std::move(loaded.catalogue);
 }
 
 en18031::Profile load_profile() {
   auto loaded = en18031::load::load_profile_file(kProfile);
-  if (!loaded.ok()) throw std::runtime_error("the example profile does not load");
+  if (!loaded.ok())
+    throw std::runtime_error("the example profile does not load");
   return std::move(loaded.profile);
 }
 
@@ -35,14 +37,16 @@ void LoadAndValidateCatalogue(benchmark::State& state) {
 BENCHMARK(LoadAndValidateCatalogue)->Unit(benchmark::kMillisecond);
 
 void LoadProfile(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(load_profile());
+  for (auto _ : state)
+    benchmark::DoNotOptimize(load_profile());
 }
 BENCHMARK(LoadProfile)->Unit(benchmark::kMillisecond);
 
 void Assess(benchmark::State& state) {
   const auto catalogue = load_catalogue();
   const auto profile = load_profile();
-  for (auto _ : state) benchmark::DoNotOptimize(en18031::assess(catalogue, profile, {}));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(en18031::assess(catalogue, profile, {}));
 }
 BENCHMARK(Assess)->Unit(benchmark::kMillisecond);
 

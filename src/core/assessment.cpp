@@ -308,17 +308,22 @@ class Engine {
 
   bool concerns(Coverage covers, const Asset& asset) const {
     switch (covers) {
-      case Coverage::all: return true;
-      case Coverage::confidential: return asset.confidential;
-      case Coverage::stored: return asset.stored;
-      case Coverage::stored_confidential: return asset.stored && asset.confidential;
+      case Coverage::all:
+        return true;
+      case Coverage::confidential:
+        return asset.confidential;
+      case Coverage::stored:
+        return asset.stored;
+      case Coverage::stored_confidential:
+        return asset.stored && asset.confidential;
       case Coverage::confidential_keys:
-        return asset.type == AssetType::security && asset.kind == AssetKind::parameter && asset.confidential &&
-               std::ranges::any_of(profile_.keys, [&](const CryptographicKey& key) { return key.id == asset.id; });
+        return asset.type == AssetType::security && asset.kind == AssetKind::parameter &&
+               asset.confidential && std::ranges::any_of(profile_.keys, [&](const CryptographicKey& key) {
+                 return key.id == asset.id;
+               });
     }
     return true;
   }
-
 
   // "DN-2", "SUM-2.DN-2" or a printed alias -> the node's id in `requirement`, or empty (reported).
   std::string resolve_node(const Requirement& requirement, const std::string& written,

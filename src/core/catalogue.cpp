@@ -39,12 +39,11 @@ constexpr spellings::Table<ErratumKind, 6> kErratumKinds{
      {ErratumKind::missing_detail, "missing-detail"},
      {ErratumKind::other, "other"}}};
 
-constexpr spellings::Table<Coverage, 5> kCoverage{
-    {{Coverage::all, "all"},
-     {Coverage::confidential, "confidential"},
-     {Coverage::stored, "stored"},
-     {Coverage::stored_confidential, "stored-confidential"},
-     {Coverage::confidential_keys, "confidential-keys"}}};
+constexpr spellings::Table<Coverage, 5> kCoverage{{{Coverage::all, "all"},
+                                                   {Coverage::confidential, "confidential"},
+                                                   {Coverage::stored, "stored"},
+                                                   {Coverage::stored_confidential, "stored-confidential"},
+                                                   {Coverage::confidential_keys, "confidential-keys"}}};
 constexpr spellings::Table<Precondition, 4> kPreconditions{
     {{Precondition::none, "none"},
      {Precondition::routes_traffic, "routes-traffic"},
