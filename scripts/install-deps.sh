@@ -10,8 +10,12 @@ packages=(
   libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libssl-dev
   # tests
   googletest libgtest-dev libgmock-dev python3 python3-yaml python3-jsonschema
+  # PKCS#11 signing keys (libp11's OpenSSL 3 engine) and the SoftHSM2 token the tests create
+  libp11-dev libengine-pkcs11-openssl softhsm2 opensc
   # benchmarks
   libbenchmark-dev
+  # the HTML reports as a person sees them (headless, tools/render_html_check.sh)
+  chromium
   # fuzzing (libFuzzer with ASan/UBSan; clang 16 for C++23's <expected>, see scripts/fuzz.sh)
   clang-16 libclang-rt-16-dev
 )

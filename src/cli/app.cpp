@@ -23,6 +23,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   register_catalogue_tree(*catalogue, ctx);
   register_assess(app, ctx);
   register_init(app, ctx);
+  register_report(app, ctx);
   register_image(app, ctx);
 
   try {

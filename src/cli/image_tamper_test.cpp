@@ -11,6 +11,7 @@
 #include <ostream>
 #include <random>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 

@@ -9,7 +9,7 @@
 
 #include "cli/app.hpp"
 #include "cli/output_files.hpp"
-#include "core/profile.hpp"
+#include "core/assessment.hpp"
 
 namespace en18031::cli {
 namespace {
@@ -80,18 +80,16 @@ void ask_everything(Context& ctx, InitOptions& options) {
   options.wearable = ask_yes_no(ctx, "Is it wearable?", options.wearable);
 }
 
-bool holds(const Requirement& requirement, const InitOptions& options) {
-  switch (requirement.precondition) {
-    case Precondition::none:
-      return true;
-    case Precondition::routes_traffic:
-      return options.routes_traffic;
-    case Precondition::toy:
-      return options.toy;
-    case Precondition::toy_or_childcare:
-      return options.toy || options.childcare;
-  }
-  return true;
+Scope scope_of(const InitOptions& options) {
+  Scope scope;
+  scope.internet = parse_internet_capability(options.internet).value_or(InternetCapability::none);
+  scope.processes_personal_data = options.personal_data;
+  scope.processes_monetary_value = options.monetary_value;
+  scope.routes_traffic = options.routes_traffic;
+  scope.toy = options.toy;
+  scope.childcare = options.childcare;
+  scope.wearable = options.wearable;
+  return scope;
 }
 
 std::string starter_profile(const Catalogue& catalogue, const InitOptions& options,
@@ -129,7 +127,7 @@ std::string starter_profile(const Catalogue& catalogue, const InitOptions& optio
     }
     if (in_play.empty())
       continue;
-    if (!holds(requirement, options)) {
+    if (!precondition_holds(requirement.precondition, scope_of(options))) {
       y += fmt::format("  # {} {}: not applicable ({} does not hold)\n", requirement.id, requirement.title,
                        to_string(requirement.precondition));
       continue;

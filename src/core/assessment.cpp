@@ -78,42 +78,7 @@ class Engine {
                                [part](const PartDecision& d) { return d.part == part && d.applies; });
   }
 
-  // RED Art. 3(3)(d), (e), (f) as Delegated Regulation (EU) 2022/30 narrows them.
-  void decide_parts() {
-    const Scope& scope = profile_.scope;
-    const bool internet = scope.internet != InternetCapability::none;
-    const std::string connection = scope.internet == InternetCapability::direct
-                                       ? "it can communicate over the internet itself"
-                                       : "it can communicate over the internet through other equipment";
-    result_.parts.push_back({1, internet,
-                             internet
-                                 ? fmt::format("Art. 3(3)(d): {}", connection)
-                                 : "Art. 3(3)(d) does not apply: it cannot communicate over the internet"});
-    const bool special = scope.toy || scope.childcare || scope.wearable;
-    const bool part2 = scope.processes_personal_data && (internet || special);
-    std::string reason2;
-    if (part2) {
-      reason2 =
-          internet
-              ? fmt::format("Art. 3(3)(e): it processes personal data and {}", connection)
-              : "Art. 3(3)(e): it is a toy, childcare equipment or wearable that processes personal data";
-    } else {
-      reason2 =
-          scope.processes_personal_data
-              ? "Art. 3(3)(e) does not apply: it processes personal data but is neither internet-capable nor "
-                "a toy, childcare equipment or wearable"
-              : "Art. 3(3)(e) does not apply: it processes no personal data";
-    }
-    result_.parts.push_back({2, part2, reason2});
-    const bool part3 = internet && scope.processes_monetary_value;
-    result_.parts.push_back(
-        {3, part3,
-         part3
-             ? fmt::format("Art. 3(3)(f): it processes virtual money or monetary value and {}", connection)
-             : (scope.processes_monetary_value
-                    ? "Art. 3(3)(f) does not apply: it processes monetary value but cannot reach the internet"
-                    : "Art. 3(3)(f) does not apply: it processes no virtual money or monetary value")});
-  }
+  void decide_parts() { result_.parts = en18031::decide_parts(profile_.scope); }
 
   void check_profile_facts() {
     std::map<std::string, SourceLocation> seen;
@@ -177,21 +142,17 @@ class Engine {
   }
 
   std::string precondition_failure(const Requirement& requirement) const {
-    const Scope& scope = profile_.scope;
+    if (precondition_holds(requirement.precondition, profile_.scope))
+      return {};
     switch (requirement.precondition) {
       case Precondition::none:
         return {};
       case Precondition::routes_traffic:
-        return scope.routes_traffic
-                   ? ""
-                   : "the equipment routes no traffic for other devices (scope.routes_traffic)";
+        return "the equipment routes no traffic for other devices (scope.routes_traffic)";
       case Precondition::toy:
-        return scope.toy ? "" : "the equipment is not a toy (scope.toy)";
+        return "the equipment is not a toy (scope.toy)";
       case Precondition::toy_or_childcare:
-        return scope.toy || scope.childcare
-                   ? ""
-                   : "the equipment is neither a toy nor childcare equipment (scope.toy, "
-                     "scope.childcare)";
+        return "the equipment is neither a toy nor childcare equipment (scope.toy, scope.childcare)";
     }
     return {};
   }
@@ -753,6 +714,55 @@ std::string_view to_key(Sufficiency::Kind kind) {
       return "missing";
   }
   return "?";
+}
+
+// RED Art. 3(3)(d), (e), (f) as Delegated Regulation (EU) 2022/30 narrows them.
+std::vector<PartDecision> decide_parts(const Scope& scope) {
+  std::vector<PartDecision> parts;
+  const bool internet = scope.internet != InternetCapability::none;
+  const std::string connection = scope.internet == InternetCapability::direct
+                                     ? "it can communicate over the internet itself"
+                                     : "it can communicate over the internet through other equipment";
+  parts.push_back({1, internet,
+                   internet ? fmt::format("Art. 3(3)(d): {}", connection)
+                            : "Art. 3(3)(d) does not apply: it cannot communicate over the internet"});
+  const bool special = scope.toy || scope.childcare || scope.wearable;
+  const bool part2 = scope.processes_personal_data && (internet || special);
+  std::string reason2;
+  if (part2) {
+    reason2 = internet
+                  ? fmt::format("Art. 3(3)(e): it processes personal data and {}", connection)
+                  : "Art. 3(3)(e): it is a toy, childcare equipment or wearable that processes personal data";
+  } else {
+    reason2 =
+        scope.processes_personal_data
+            ? "Art. 3(3)(e) does not apply: it processes personal data but is neither internet-capable nor "
+              "a toy, childcare equipment or wearable"
+            : "Art. 3(3)(e) does not apply: it processes no personal data";
+  }
+  parts.push_back({2, part2, reason2});
+  const bool part3 = internet && scope.processes_monetary_value;
+  parts.push_back(
+      {3, part3,
+       part3 ? fmt::format("Art. 3(3)(f): it processes virtual money or monetary value and {}", connection)
+             : (scope.processes_monetary_value
+                    ? "Art. 3(3)(f) does not apply: it processes monetary value but cannot reach the internet"
+                    : "Art. 3(3)(f) does not apply: it processes no virtual money or monetary value")});
+  return parts;
+}
+
+bool precondition_holds(Precondition precondition, const Scope& scope) {
+  switch (precondition) {
+    case Precondition::none:
+      return true;
+    case Precondition::routes_traffic:
+      return scope.routes_traffic;
+    case Precondition::toy:
+      return scope.toy;
+    case Precondition::toy_or_childcare:
+      return scope.toy || scope.childcare;
+  }
+  return true;
 }
 
 std::vector<int> AssessmentResult::applicable_parts() const {

@@ -126,6 +126,12 @@ struct AssessmentResult {
   int count(Status status) const;
 };
 
+// Which parts of EN 18031 apply to a product with this scope, each with the reason (RED Art. 3(3)(d)-(f)).
+std::vector<PartDecision> decide_parts(const Scope& scope);
+
+// Whether a requirement's scope precondition holds for a product with this scope.
+bool precondition_holds(Precondition precondition, const Scope& scope);
+
 // Walks `profile` through `catalogue`. Returns every problem with the profile itself (unknown ids, answers
 // off the path, ...) as an Error: such a profile cannot be assessed until fixed. `evidence` holds every
 // record the profile cites, loaded and checked by the caller.

@@ -151,8 +151,21 @@ struct RequirementAssessment {
   SourceLocation where;
 };
 
+// Who signs the Declaration of Conformity, where, and the Notified Body if the route needs one.
+struct DeclarationDetails {
+  bool present = false;
+  std::string place;
+  std::string signatory_name;
+  std::string signatory_function;
+  std::string notified_body_name;
+  std::string notified_body_number;
+  std::string notified_body_certificate;
+  SourceLocation where;
+};
+
 struct Profile {
   ProductInfo product;
+  DeclarationDetails declaration;
   std::string architecture;
   Scope scope;
   std::vector<Asset> assets;

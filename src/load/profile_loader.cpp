@@ -16,13 +16,14 @@ class ProfileReader {
     if (!yaml_.expect_map(root, "a product profile"))
       return;
     yaml_.check_keys(root, {"profile", "product", "architecture", "scope", "assets", "entities", "interfaces",
-                            "software", "keys", "vulnerabilities", "assessments", "open_points"});
+                            "software", "keys", "vulnerabilities", "assessments", "open_points", "declaration"});
     if (!root["profile"]) {
       yaml_.report(root, "", "missing required key 'profile' (the format version: profile: 1)");
     } else if (const auto version = yaml_.integer(root["profile"], "'profile'", 1, 1)) {
       (void)version;
     }
     read_product(root);
+    read_declaration(root);
     profile_.architecture = yaml_.text(root, "architecture", false).value_or("");
     read_scope(root);
     for (const auto& item : yaml_.items(root, "assets", true))
@@ -79,6 +80,29 @@ class ProfileReader {
       yaml_.check_keys(manufacturer, {"name", "address"}, "product");
       product.manufacturer_name = yaml_.text(manufacturer, "name", true, "product").value_or("");
       product.manufacturer_address = yaml_.text(manufacturer, "address", true, "product").value_or("");
+    }
+  }
+
+  void read_declaration(const YAML::Node& root) {
+    const YAML::Node map = root["declaration"];
+    if (!map || !yaml_.expect_map(map, "'declaration'")) return;
+    yaml_.check_keys(map, {"place", "signatory", "notified_body"}, "declaration");
+    auto& out = profile_.declaration;
+    out.present = true;
+    out.where = yaml_.where(map);
+    out.place = yaml_.text(map, "place", true, "declaration").value_or("");
+    if (const YAML::Node signatory = map["signatory"]; !signatory) {
+      yaml_.report(map, "declaration", "missing required key 'signatory'");
+    } else if (yaml_.expect_map(signatory, "'signatory'", "declaration")) {
+      yaml_.check_keys(signatory, {"name", "function"}, "declaration");
+      out.signatory_name = yaml_.text(signatory, "name", true, "declaration").value_or("");
+      out.signatory_function = yaml_.text(signatory, "function", true, "declaration").value_or("");
+    }
+    if (const YAML::Node body = map["notified_body"]; body && yaml_.expect_map(body, "'notified_body'", "declaration")) {
+      yaml_.check_keys(body, {"name", "number", "certificate"}, "declaration");
+      out.notified_body_name = yaml_.text(body, "name", true, "declaration").value_or("");
+      out.notified_body_number = yaml_.text(body, "number", true, "declaration").value_or("");
+      out.notified_body_certificate = yaml_.text(body, "certificate", false, "declaration").value_or("");
     }
   }
 

@@ -19,6 +19,7 @@ namespace en18031 {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::string kSource = EN18031_SOURCE_DIR;
 
@@ -297,6 +298,53 @@ TEST_F(Scratch, TamperedEvidenceIsRefused) {
   EXPECT_THAT(run.err, HasSubstr("evidence/tamper.json: the digest does not match the record's content"));
   EXPECT_THAT(run.err, HasSubstr("en18031: refusing to assess with evidence that cannot be trusted\n"));
   EXPECT_FALSE(std::filesystem::exists(path("out")));
+}
+
+std::string read_text(const std::string& file) {
+  std::ifstream stream(file);
+  std::stringstream text;
+  text << stream.rdbuf();
+  return text.str();
+}
+
+TEST_F(Scratch, ReportWritesTheTechnicalFileAndRefusesTheDeclarationWithGaps) {
+  const auto run = run_cli({"report", kSource + "/examples/ev-charging-gateway/product.yaml", "-o",
+                            path("out"), "--format", "md,html,doc", "--catalogue", kSource + "/catalogue"});
+  EXPECT_EQ(run.exit_code, cli::exit_findings);
+  EXPECT_THAT(run.err, ::testing::StartsWith("en18031: no Declaration of Conformity while "));
+  EXPECT_THAT(run.err, HasSubstr("use --draft for a draft marked as such on every page\n"));
+  EXPECT_FALSE(std::filesystem::exists(path("out/declaration.md")));
+  const std::string md = read_text(path("out/technical-file.md"));
+  EXPECT_THAT(md, ::testing::StartsWith("# Technical file: "));
+  EXPECT_THAT(md, HasSubstr("## 5 EN 18031 assessments"));
+  const std::string html = read_text(path("out/technical-file.html"));
+  EXPECT_THAT(html, HasSubstr("<svg"));
+  // Self-contained: nothing to fetch (the SVG namespace URI is a name, not a request).
+  for (const std::string fetch : {"src=", "<link", "<script", "url(", "@import"}) {
+    EXPECT_THAT(html, Not(HasSubstr(fetch))) << fetch;
+  }
+  EXPECT_THAT(html, HasSubstr("default-src 'none'"));
+}
+
+TEST_F(Scratch, DraftDeclarationIsMarkedOnEveryPage) {
+  const auto run = run_cli({"report", kSource + "/examples/smart-meter/product.yaml", "-o", path("out"),
+                            "--format", "doc", "--draft", "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_THAT(read_text(path("out/declaration.md")),
+              ::testing::StartsWith("> **DRAFT - not a valid declaration of conformity**\n"));
+  EXPECT_THAT(read_text(path("out/declaration.html")),
+              HasSubstr("DRAFT - not a valid declaration of conformity"));
+}
+
+TEST_F(Scratch, ReportIsByteIdenticalForTheSameInputs) {
+  for (const std::string folder : {"a", "b"}) {
+    ASSERT_EQ(run_cli({"report", kSource + "/examples/air-quality-monitor/product.yaml", "-o", path(folder),
+                       "--catalogue", kSource + "/catalogue"})
+                  .exit_code,
+              cli::exit_ok);
+  }
+  EXPECT_EQ(read_text(path("a/technical-file.html")), read_text(path("b/technical-file.html")));
+  EXPECT_EQ(read_text(path("a/technical-file.md")), read_text(path("b/technical-file.md")));
 }
 
 TEST_F(Scratch, InitWritesAProfileThatAssessesAsIncomplete) {

@@ -1,0 +1,137 @@
+#include "cli/assessment_run.hpp"
+
+#include <filesystem>
+#include <ostream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/output_files.hpp"
+#include "load/evidence_loader.hpp"
+#include "load/profile_loader.hpp"
+#include "render/assessment_report.hpp"
+#include "render/document.hpp"
+
+namespace en18031::cli {
+namespace {
+
+void print_problems(Context& ctx, std::vector<Diagnostic> problems) {
+  sort_diagnostics(problems);
+  for (const auto& problem : problems)
+    ctx.err << format_diagnostic(problem) << "\n";
+}
+
+}  // namespace
+
+std::optional<AssessedProduct> load_and_assess(Context& ctx, const std::string& profile_path) {
+  auto catalogue = load_checked_catalogue(ctx);
+  if (!catalogue)
+    return std::nullopt;
+  auto loaded = load::load_profile_file(profile_path);
+  if (!loaded.ok()) {
+    print_problems(ctx, loaded.problems);
+    ctx.err << fmt::format("en18031: {} has {} problem(s); nothing was assessed\n", profile_path,
+                           loaded.problems.size());
+    return std::nullopt;
+  }
+  // Every evidence record the profile cites, relative to the profile's folder; a bad one stops the run.
+  EvidenceSet evidence;
+  std::vector<Diagnostic> evidence_problems;
+  const auto base = std::filesystem::path(profile_path).parent_path();
+  for (const auto& entry : loaded.profile.assessments) {
+    for (const auto& group : entry.groups) {
+      for (const auto& reference : group.evidence) {
+        if (evidence.contains(reference.text))
+          continue;
+        auto record = load::load_evidence_file(base / reference.text, reference.text);
+        if (!record.record) {
+          evidence_problems.insert(evidence_problems.end(), record.problems.begin(), record.problems.end());
+          evidence_problems.push_back(
+              {reference.where, entry.requirement,
+               fmt::format("evidence {} cannot be used (see above)", reference.text)});
+          continue;
+        }
+        evidence.emplace(reference.text, std::move(*record.record));
+      }
+    }
+  }
+  if (!evidence_problems.empty()) {
+    print_problems(ctx, std::move(evidence_problems));
+    ctx.err << "en18031: refusing to assess with evidence that cannot be trusted\n";
+    return std::nullopt;
+  }
+  auto result = assess(*catalogue, loaded.profile, evidence);
+  if (!result) {
+    print_problems(ctx, result.error().diagnostics);
+    ctx.err << fmt::format("en18031: {} has {} problem(s); nothing was assessed\n", profile_path,
+                           result.error().diagnostics.size());
+    return std::nullopt;
+  }
+  return AssessedProduct{std::move(*catalogue), std::move(loaded.profile), std::move(evidence),
+                         std::move(*result), profile_path};
+}
+
+int write_outputs(Context& ctx, const AssessedProduct& product, const OutputOptions& options) {
+  const render::ReportContext report{product.catalogue,    product.profile, product.result,
+                                     product.profile_path, EN18031_VERSION, &product.evidence};
+  const std::filesystem::path directory(options.directory);
+  std::vector<std::pair<std::string, std::string>> files;  // name, content
+  bool declaration_refused = false;
+  for (const auto& format : options.formats) {
+    if (format == "json") {
+      files.emplace_back("results.json", render::results_json(report));
+    } else if (format == "summary") {
+      files.emplace_back("summary.md", render::summary_markdown(report));
+    } else if (format == "md" || format == "html") {
+      const auto document = render::technical_file(report);
+      if (format == "md")
+        files.emplace_back("technical-file.md", render::doc::to_markdown(document));
+      if (format == "html")
+        files.emplace_back("technical-file.html", render::doc::to_html(document));
+    } else if (format == "sarif") {
+      files.emplace_back("results.sarif", render::sarif_log(report));
+    } else if (format == "cyclonedx") {
+      files.emplace_back("bom.cdx.json", render::cyclonedx_bom(report));
+    } else if (format == "doc") {
+      const auto blockers = render::declaration_blockers(report);
+      if (!blockers.empty() && !options.draft) {
+        declaration_refused = true;
+        ctx.err << fmt::format(
+            "en18031: no Declaration of Conformity while {}; use --draft for a draft marked as "
+            "such on every page\n",
+            fmt::join(blockers, "; "));
+        continue;
+      }
+      const auto document = render::declaration(report, options.draft);
+      files.emplace_back("declaration.md", render::doc::to_markdown(document));
+      files.emplace_back("declaration.html", render::doc::to_html(document));
+    }
+  }
+  for (const auto& [name, content] : files) {
+    const auto path = directory / name;
+    if (const auto done = write_file_atomically(path, content); !done) {
+      ctx.err << "en18031: " << done.error() << "\n";
+      return exit_bad_input;
+    }
+    ctx.out << "wrote " << path.string() << "\n";
+  }
+  return declaration_refused ? exit_findings : exit_ok;
+}
+
+void print_result(Context& ctx, const AssessedProduct& product) {
+  const auto& result = product.result;
+  const auto& about = product.profile.product;
+  ctx.out << fmt::format("{} {} (firmware {}): parts {}\n", about.name, about.model, about.firmware_version,
+                         fmt::join(result.applicable_parts(), ", "));
+  ctx.out << fmt::format(
+      "{} requirements: {} PASS, {} FAIL, {} NOT APPLICABLE, {} INCOMPLETE, {} CONTRADICTED\n",
+      result.requirements.size(), result.count(Status::pass), result.count(Status::fail),
+      result.count(Status::not_applicable), result.count(Status::incomplete),
+      result.count(Status::contradicted));
+  ctx.out << (result.module_a_possible
+                  ? "Module A (self-assessment) is possible\n"
+                  : fmt::format("Module A is not possible yet: {} reason(s), see the summary\n",
+                                result.route_reasons.size()));
+}
+
+}  // namespace en18031::cli

@@ -1,0 +1,410 @@
+// The HTML writer of the document model: one self-contained HTML5 file (inline CSS and SVG, no scripts,
+// nothing fetched), readable on screen (contents beside the text, tables that scroll rather than overflow)
+// and printable on A4 (contents on their own page, a new page at each PageBreak and before each requirement
+// section, table rows and figures kept whole, the banner on every page). Deterministic: the same document
+// gives the same bytes.
+#include <algorithm>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "render/document.hpp"
+
+namespace en18031::render::doc {
+namespace {
+
+// Screen first; the print rules follow in @media print. Colours keep 4.5:1 contrast on white.
+constexpr std::string_view kStyle = R"css(
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+html { font-size: 15px; }
+body { margin: 0; color: #212121; background: #ffffff; line-height: 1.5;
+  font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; }
+.banner { position: sticky; top: 0; z-index: 10; margin: 0; padding: 0.5rem 1rem; text-align: center;
+  font-size: 1.15rem; font-weight: bold; letter-spacing: 0.04em; color: #ffffff; background: #b71c1c;
+  border-bottom: 3px solid #7f0000; }
+.layout { display: grid; grid-template-columns: 17rem minmax(0, 1fr); align-items: start; }
+.layout.without-contents { display: block; }
+.toc { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; padding: 1.25rem 1rem;
+  border-right: 1px solid #cfd8dc; background: #f7f9fa; font-size: 0.87rem; }
+.with-banner .toc { top: 2.75rem; max-height: calc(100vh - 2.75rem); }
+.toc-title { margin: 0 0 0.5rem; font-weight: bold; text-transform: uppercase; letter-spacing: 0.06em;
+  color: #455a64; }
+.toc ol { list-style: none; margin: 0; padding: 0; }
+.toc ol ol { padding-left: 1rem; }
+.toc li { margin: 0.15rem 0; }
+.toc a { color: #1a4f8b; text-decoration: none; }
+.toc a:hover, .toc a:focus { text-decoration: underline; }
+main { max-width: 64rem; padding: 1.5rem 2.5rem 4rem; }
+.document-title { margin: 0 0 1rem; font-size: 1.9rem; font-weight: bold; line-height: 1.25; }
+h1, h2, h3, h4 { line-height: 1.25; margin: 1.6em 0 0.6em; scroll-margin-top: 0.5rem; }
+.with-banner :is(h1, h2, h3, h4) { scroll-margin-top: 3.5rem; }
+h1 { font-size: 1.75rem; border-bottom: 2px solid #37474f; padding-bottom: 0.25rem; }
+h2 { font-size: 1.4rem; border-bottom: 1px solid #b0bec5; padding-bottom: 0.2rem; }
+h3 { font-size: 1.15rem; }
+h4 { font-size: 1rem; }
+main > :first-child { margin-top: 0; }
+p, ul { margin: 0.6em 0; }
+code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.88em; background: #eef1f3;
+  padding: 0.05em 0.3em; border-radius: 3px; white-space: nowrap; }
+code.long { white-space: normal; overflow-wrap: anywhere; }
+.table-wrap { overflow-x: auto; margin: 0.8em 0 1.2em; }
+table { border-collapse: collapse; font-size: 0.92rem; min-width: 50%; }
+th, td { border: 1px solid #cfd8dc; padding: 0.35rem 0.6rem; text-align: left; vertical-align: top;
+  overflow-wrap: break-word; }
+th { background: #eceff1; font-weight: bold; }
+tbody tr:nth-child(even) td { background: #f7f9fa; }
+figure { margin: 1em 0 1.5em; }
+.drawing { overflow-x: auto; }
+.drawing svg { display: block; max-width: 100%; height: auto; }
+figcaption { margin-top: 0.4em; font-size: 0.9rem; color: #455a64; font-style: italic; }
+details.text-alternative { margin-top: 0.4em; font-size: 0.9rem; }
+details.text-alternative summary { cursor: pointer; color: #1a4f8b; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f5f7f8; border: 1px solid #cfd8dc;
+  padding: 0.6rem; font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.85rem; }
+.page-break { border: 0; border-top: 1px dashed #b0bec5; margin: 2.5rem 0; }
+@media (max-width: 60rem) {
+  .layout { display: block; }
+  .toc { position: static; max-height: none; border-right: 0; border-bottom: 1px solid #cfd8dc; }
+  main { padding: 1rem; }
+}
+@media print {
+  @page { size: A4; margin: 20mm 16mm 18mm; }
+  html { font-size: 10pt; }
+  body { background: none; }
+  .layout, main { display: block; max-width: none; padding: 0; }
+  .toc { position: static; max-height: none; overflow: visible; border: 0; background: none; padding: 0;
+    font-size: 1rem; break-after: page; }
+  .toc a { color: inherit; }
+  .banner { position: fixed; top: 40%; left: 0; right: 0; z-index: -1; padding: 0; border: 0; background: none;
+    color: rgba(183, 28, 28, 0.14); font-size: 44pt; line-height: 1.2; transform: rotate(-30deg);
+    pointer-events: none; }
+  .page-break { border: 0; margin: 0; break-after: page; }
+  .requirement { break-before: page; }
+  h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; }
+  /* No heading alone at the foot of a page: a break right after a heading moves before it. */
+  :is(h1, h2, h3, h4):has(+ .page-break) { break-before: page; }
+  :is(h1, h2, h3, h4) + .page-break { break-after: auto; }
+  :is(h1, h2, h3, h4) + .requirement, :is(h1, h2, h3, h4) + .page-break + .requirement { break-before: auto; }
+  tr, figure, pre { break-inside: avoid; }
+  thead { display: table-header-group; }
+  .table-wrap, .drawing { overflow: visible; }
+  table { width: 100%; font-size: 0.85rem; }
+  th, td { padding: 0.2rem 0.35rem; }
+  .drawing svg { max-height: 225mm; width: auto; }
+  details.text-alternative { display: none; }
+  a { color: inherit; text-decoration: none; }
+}
+)css";
+
+constexpr std::size_t kLongCode = 24;
+
+std::string escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// Text with its line breaks kept (cells and list items have no other way to break a line).
+std::string escape_lines(std::string_view text) {
+  std::string out;
+  for (std::size_t start = 0;;) {
+    const std::size_t end = text.find('\n', start);
+    out += escape(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos)
+      return out;
+    out += "<br>";
+    start = end + 1;
+  }
+}
+
+// Escaped text with a line-break opportunity after each '.', '/', '_' and ':' inside it.
+std::string breakable(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += escape(text.substr(i, 1));
+    const char c = text[i];
+    if ((c == '.' || c == '/' || c == '_' || c == ':') && i + 1 < text.size())
+      out += "<wbr>";
+  }
+  return out;
+}
+
+// A CSS string literal for the printed page margins: nothing that could end the string or the style element.
+std::string css_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || byte < 0x20 || byte == 0x7F) {
+      out += fmt::format("\\{:x} ", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string line_html(const Line& line) {
+  std::string out;
+  for (const auto& span : line) {
+    switch (span.style) {
+      case Span::Style::plain:
+        out += escape_lines(span.text);
+        break;
+      case Span::Style::strong:
+        out += "<strong>" + escape_lines(span.text) + "</strong>";
+        break;
+      case Span::Style::emphasis:
+        out += "<em>" + escape_lines(span.text) + "</em>";
+        break;
+      case Span::Style::code:
+        // Short code (ids) stays on one line; long code (long ids, paths, hashes) breaks after its dots and
+        // slashes, and anywhere when a piece is still too wide.
+        out += span.text.size() > kLongCode ? "<code class=\"long\">" + breakable(span.text) + "</code>"
+                                            : "<code>" + escape(span.text) + "</code>";
+        break;
+    }
+  }
+  return out;
+}
+
+// An id attribute may hold no white space; everything else is escaped where it is written.
+std::string id_of(std::string_view anchor) {
+  std::string out(anchor);
+  std::ranges::replace_if(out, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; },
+                          '-');
+  return out;
+}
+
+// Every heading's id: its anchor, or "section-N" when it has none, made unique by a "-2", "-3" suffix.
+std::vector<std::string> heading_ids(const Document& document) {
+  std::vector<std::string> ids;
+  std::set<std::string> used;
+  for (const auto& block : document.blocks) {
+    if (const auto* heading = std::get_if<Heading>(&block)) {
+      std::string id = heading->anchor.empty() ? fmt::format("section-{}", ids.size() + 1) : id_of(heading->anchor);
+      if (used.contains(id)) {
+        int suffix = 2;
+        while (used.contains(fmt::format("{}-{}", id, suffix)))
+          ++suffix;
+        id = fmt::format("{}-{}", id, suffix);
+      }
+      used.insert(id);
+      ids.push_back(std::move(id));
+    }
+  }
+  return ids;
+}
+
+int level_of(const Heading& heading) { return std::clamp(heading.level, 1, 4); }
+
+// Level-1 headings with their level-2 headings nested below; a level-2 heading before any level-1 heading
+// stands at the top level.
+std::string table_of_contents(const Document& document, const std::vector<std::string>& ids) {
+  std::string items;
+  bool open_level1 = false;
+  bool open_level2 = false;
+  std::size_t index = 0;
+  for (const auto& block : document.blocks) {
+    const auto* heading = std::get_if<Heading>(&block);
+    if (heading == nullptr)
+      continue;
+    const std::string& id = ids[index++];
+    const int level = level_of(*heading);
+    if (level > 2)
+      continue;
+    const std::string link = fmt::format(R"(<a href="#{}">{}</a>)", escape(id), escape(heading->text));
+    if (level == 1 || !open_level1) {
+      if (open_level2)
+        items += "</ol>";
+      if (open_level1)
+        items += "</li>\n";
+      open_level2 = false;
+      items += "<li>" + link;
+      open_level1 = true;
+      if (level == 2) {  // no level-1 heading above it
+        items += "</li>\n";
+        open_level1 = false;
+      }
+      continue;
+    }
+    items += open_level2 ? "\n" : "\n<ol>";
+    open_level2 = true;
+    items += "<li>" + link + "</li>";
+  }
+  if (open_level2)
+    items += "</ol>";
+  if (open_level1)
+    items += "</li>\n";
+  if (items.empty())
+    return {};
+  return "<nav class=\"toc\" aria-label=\"Contents\">\n<p class=\"toc-title\">Contents</p>\n<ol>\n" + items +
+         "</ol>\n</nav>\n";
+}
+
+std::size_t length_of(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::ranges::count_if(text, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::size_t length_of(const Line& line) {
+  std::size_t length = 0;
+  for (const auto& span : line)
+    length += length_of(span.text);
+  return length;
+}
+
+// Width hints for the columns, in per cent: browsers share a narrow page out by the longest line of each
+// column, which starves a column of long descriptions next to several short ones. A column's share follows
+// its average text (capped, so one long column cannot take everything), and at least its header.
+std::string column_widths(const Table& table) {
+  const std::size_t columns = table.header.size();
+  if (columns < 2 || table.rows.empty())
+    return {};
+  std::vector<std::size_t> measure(columns, 0);
+  std::size_t total = 0;
+  for (std::size_t column = 0; column < columns; ++column) {
+    std::size_t sum = 0;
+    for (const auto& row : table.rows)
+      sum += column < row.size() ? length_of(row[column]) : 0;
+    const std::size_t average = (sum + table.rows.size() - 1) / table.rows.size();
+    measure[column] = std::max({length_of(table.header[column]), std::min<std::size_t>(average, 80), std::size_t{3}});
+    total += measure[column];
+  }
+  std::string out = "<colgroup>";
+  for (const std::size_t value : measure)
+    out += fmt::format("<col style=\"width: {}%\">", (value * 100 + total / 2) / total);
+  return out + "</colgroup>\n";
+}
+
+struct Writer {
+  const std::vector<std::string>& ids;
+  std::string out;
+  std::size_t heading_index = 0;
+
+  void operator()(const Heading& heading) {
+    const int level = level_of(heading);
+    // A section about one requirement (anchor "req-SUM-2") starts a printed page.
+    const bool requirement = heading.anchor.starts_with("req-");
+    out += fmt::format(R"(<h{0} id="{1}"{2}>{3}</h{0}>)", level, escape(ids[heading_index++]),
+                       requirement ? R"( class="requirement")" : "", escape(heading.text));
+    out += '\n';
+  }
+  void operator()(const Paragraph& paragraph) { out += "<p>" + line_html(paragraph.content) + "</p>\n"; }
+  void operator()(const BulletList& list) {
+    if (list.items.empty())
+      return;
+    out += "<ul>\n";
+    for (const auto& item : list.items)
+      out += "<li>" + line_html(item) + "</li>\n";
+    out += "</ul>\n";
+  }
+  void operator()(const Table& table) {
+    out += "<div class=\"table-wrap\">\n<table>\n" + column_widths(table);
+    if (!table.header.empty()) {
+      out += "<thead><tr>";
+      for (const auto& cell : table.header)
+        out += "<th scope=\"col\">" + escape_lines(cell) + "</th>";
+      out += "</tr></thead>\n";
+    }
+    out += "<tbody>\n";
+    for (const auto& row : table.rows) {
+      out += "<tr>";
+      for (const auto& cell : row)
+        out += "<td>" + line_html(cell) + "</td>";
+      // Keep the table rectangular when a row is short.
+      for (std::size_t i = row.size(); i < table.header.size(); ++i)
+        out += "<td></td>";
+      out += "</tr>\n";
+    }
+    out += "</tbody>\n</table>\n</div>\n";
+  }
+  void operator()(const Figure& figure) {
+    out += "<figure>\n";
+    if (figure.svg.empty()) {
+      out += "<pre>" + escape(figure.text_alternative) + "</pre>\n";
+    } else {
+      // The SVG is ours (generated, its text escaped where it was made), so it goes in as it is.
+      out += "<div class=\"drawing\">\n" + figure.svg;
+      if (!figure.svg.ends_with('\n'))
+        out += '\n';
+      out += "</div>\n";
+      if (!figure.text_alternative.empty()) {
+        out += "<details class=\"text-alternative\"><summary>Text version</summary>\n<pre>" +
+               escape(figure.text_alternative) + "</pre></details>\n";
+      }
+    }
+    if (!figure.caption.empty())
+      out += "<figcaption>" + escape(figure.caption) + "</figcaption>\n";
+    out += "</figure>\n";
+  }
+  void operator()(const PageBreak&) { out += "<hr class=\"page-break\">\n"; }
+};
+
+}  // namespace
+
+std::string to_html(const Document& document) {
+  const std::vector<std::string> ids = heading_ids(document);
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  // Nothing may be fetched or run, even if a drawing held a reference: the browser blocks it and says so.
+  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += "<title>" + escape(document.title) + "</title>\n<style>";
+  out += kStyle;
+  // The printed page margins: the banner at the top of every page, the title and page number at the bottom.
+  out += "@media print {\n  @page {\n";
+  if (!document.banner.empty()) {
+    out += "    @top-center { content: " + css_string(document.banner) +
+           "; color: #b71c1c; font: bold 11pt sans-serif; border-bottom: 1.5pt solid #b71c1c; }\n";
+  }
+  out += "    @bottom-left { content: " + css_string(document.title) + "; font: 8pt sans-serif; color: #455a64; }\n";
+  out += "    @bottom-right { content: \"page \" counter(page) \" of \" counter(pages); font: 8pt sans-serif; "
+         "color: #455a64; }\n  }\n}\n";
+  out += "</style>\n</head>\n";
+  if (document.banner.empty()) {
+    out += "<body>\n";
+  } else {
+    out += "<body class=\"with-banner\">\n<div class=\"banner\" role=\"note\">" + escape(document.banner) +
+           "</div>\n";
+  }
+  const std::string contents = table_of_contents(document, ids);
+  out += contents.empty() ? "<div class=\"layout without-contents\">\n" : "<div class=\"layout\">\n";
+  out += contents;
+  out += "<main>\n";
+  // The title, unless the document opens with a level-1 heading that says the same.
+  const auto* first = document.blocks.empty() ? nullptr : std::get_if<Heading>(&document.blocks.front());
+  if (!document.title.empty() && (first == nullptr || first->level != 1 || first->text != document.title))
+    out += "<p class=\"document-title\">" + escape(document.title) + "</p>\n";
+  Writer writer{ids, {}};
+  for (const auto& block : document.blocks)
+    std::visit(writer, block);
+  out += writer.out;
+  out += "</main>\n</div>\n</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace en18031::render::doc

@@ -1,0 +1,400 @@
+// The HTML writer: one self-contained file (no scripts, nothing fetched), every text escaped, headings with
+// their anchors and a table of contents, the banner, the print rules, and balanced markup. The last test
+// writes a sample technical-file-like document for the headless-Chromium check (tools/render_html_check.sh).
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "load/catalogue_loader.hpp"
+#include "render/assessment_report.hpp"
+#include "render/document.hpp"
+#include "render/tree_drawing.hpp"
+
+namespace en18031::render::doc {
+namespace {
+
+// HTML5 elements without an end tag.
+const std::set<std::string> kVoid = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source"};
+
+// Tags balance (void elements aside, and SVG's self-closing ones), attributes are quoted, text holds no raw
+// '<' and every '&' starts an entity. The style element's CSS is skipped. Returns what is wrong, or empty.
+std::string markup_problem(const std::string& text) {
+  static const std::regex entity(R"(^&(amp|lt|gt|quot|#[0-9]+|#x[0-9a-fA-F]+);)");
+  static const std::regex attributes(
+      R"(^[A-Za-z][A-Za-z0-9:-]*(\s+[A-Za-z][A-Za-z0-9:-]*(="[^"<]*")?)*\s*$)");
+  std::vector<std::string> open;
+  std::size_t at = text.starts_with("<!DOCTYPE html>\n") ? 16 : 0;
+  while (at < text.size()) {
+    if (text[at] == '&') {
+      if (!std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(at), text.end(), entity))
+        return "bad entity at " + text.substr(at, 20);
+      ++at;
+      continue;
+    }
+    if (text[at] == '>')
+      return "raw '>' in text at " + text.substr(at > 20 ? at - 20 : 0, 40);
+    if (text[at] != '<') {
+      ++at;
+      continue;
+    }
+    const std::size_t end = text.find('>', at);
+    if (end == std::string::npos)
+      return "unclosed tag";
+    std::string tag = text.substr(at + 1, end - at - 1);
+    at = end + 1;
+    if (tag.starts_with('/')) {
+      const std::string name = tag.substr(1);
+      if (open.empty() || open.back() != name)
+        return "</" + name + "> closes " + (open.empty() ? std::string("nothing") : "<" + open.back() + ">");
+      open.pop_back();
+      continue;
+    }
+    const bool self_closing = tag.ends_with('/');
+    if (self_closing)
+      tag.pop_back();
+    if (!std::regex_match(tag, attributes))
+      return "bad attributes in <" + tag + ">";
+    const std::string name = tag.substr(0, tag.find_first_of(" \n"));
+    if (name == "style") {
+      at = text.find("</style>", at);
+      if (at == std::string::npos)
+        return "style never closed";
+      at += 8;
+      continue;
+    }
+    if (!self_closing && !kVoid.contains(name))
+      open.push_back(name);
+  }
+  if (!open.empty())
+    return "<" + open.back() + "> never closed";
+  return {};
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t found = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++found;
+  return found;
+}
+
+std::string body_of(const std::string& html) {
+  const std::size_t start = html.find("<body>");
+  return start == std::string::npos ? std::string() : html.substr(start);
+}
+
+Document small_document() {
+  Document document{.title = "Technical file: Monitor", .banner = {}, .blocks = {}};
+  document.blocks = {
+      Heading{1, "Technical file: Monitor", "front"},
+      Paragraph{plain("Product and firmware.")},
+      Heading{2, "1 Intended use", "intended-use"},
+      Paragraph{plain("Measures air quality.")},
+      Heading{2, "5 EN 18031 assessments", "assessments"},
+      PageBreak{},
+      Heading{3, "5.1 [ACM-1] Applicability of access control: PASS", "req-ACM-1"},
+      Heading{4, "Functional completeness", ""},
+  };
+  return document;
+}
+
+TEST(DocumentHtml, IsOneSelfContainedHtml5File) {
+  Document document = small_document();
+  document.blocks.push_back(Figure{"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"></svg>",
+                                   "a tree", "Figure 1"});
+  const std::string html = to_html(document);
+  EXPECT_TRUE(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                              "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                              "style-src 'unsafe-inline'\">\n"));
+  EXPECT_TRUE(html.ends_with("</main>\n</div>\n</body>\n</html>\n"));
+  EXPECT_EQ(markup_problem(html), "");
+  EXPECT_EQ(count(html, "<style>"), 1U);
+  // No scripts, nothing fetched: the only URL is the SVG namespace.
+  for (const std::string forbidden : {"<script", "<link", "<img", "src=", "@import", "url(", "@font-face",
+                                      "<iframe", "<object", "<embed"}) {
+    EXPECT_EQ(html.find(forbidden), std::string::npos) << forbidden;
+  }
+  std::string without_namespace = html;
+  for (std::size_t at; (at = without_namespace.find("http://www.w3.org/2000/svg")) != std::string::npos;)
+    without_namespace.erase(at, 26);
+  EXPECT_EQ(without_namespace.find("http:"), std::string::npos);
+  EXPECT_EQ(without_namespace.find("https:"), std::string::npos);
+  EXPECT_EQ(without_namespace.find("//"), std::string::npos);
+}
+
+TEST(DocumentHtml, EscapesEveryText) {
+  Document document{.title = "A <b>&</b> \"title\"", .banner = "DRAFT <i>'x'</i>", .blocks = {}};
+  document.blocks = {
+      Heading{2, "H <script>alert(1)</script>", "a\"b c"},
+      Paragraph{{Span{"p < q & r > s"}, strong("<strong>"), emphasis("'em'"), code("a<b>&c")}},
+      BulletList{{plain("item <1>")}},
+      Table{{"Col <1>", "Col & 2"}, {{plain("cell \"1\""), Line{code("<x>")}}}},
+      Figure{"", "tree <alt> & more", "Caption <c>"},
+  };
+  const std::string html = to_html(document);
+  EXPECT_EQ(markup_problem(html), "");
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("<title>A &lt;b&gt;&amp;&lt;/b&gt; &quot;title&quot;</title>"), std::string::npos);
+  EXPECT_NE(html.find(R"(<div class="banner" role="note">DRAFT &lt;i&gt;&#39;x&#39;&lt;/i&gt;</div>)"),
+            std::string::npos);
+  EXPECT_NE(html.find(R"(<h2 id="a&quot;b-c">H &lt;script&gt;alert(1)&lt;/script&gt;</h2>)"), std::string::npos);
+  EXPECT_NE(html.find("<p>p &lt; q &amp; r &gt; s<strong>&lt;strong&gt;</strong><em>&#39;em&#39;</em>"
+                      "<code>a&lt;b&gt;&amp;c</code></p>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<li>item &lt;1&gt;</li>"), std::string::npos);
+  EXPECT_NE(html.find(R"(<th scope="col">Col &lt;1&gt;</th><th scope="col">Col &amp; 2</th>)"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>cell &quot;1&quot;</td><td><code>&lt;x&gt;</code></td>"), std::string::npos);
+  EXPECT_NE(html.find("<pre>tree &lt;alt&gt; &amp; more</pre>"), std::string::npos);
+  EXPECT_NE(html.find("<figcaption>Caption &lt;c&gt;</figcaption>"), std::string::npos);
+  // In the print margins, as CSS strings that cannot end the string or the style element.
+  EXPECT_NE(html.find(R"(@top-center { content: "DRAFT \3c i\3e 'x'\3c /i\3e ";)"), std::string::npos);
+  EXPECT_NE(html.find(R"(@bottom-left { content: "A \3c b\3e \26 \3c /b\3e  \22 title\22 ";)"), std::string::npos);
+  EXPECT_EQ(count(html, "</style>"), 1U);
+}
+
+TEST(DocumentHtml, KeepsLineBreaksInCells) {
+  Document document;
+  document.blocks = {Table{{"a"}, {{plain("one\ntwo")}}}};
+  EXPECT_NE(to_html(document).find("<td>one<br>two</td>"), std::string::npos);
+}
+
+TEST(DocumentHtml, LongCodeBreaksShortCodeStaysWhole) {
+  Document document;
+  const std::string hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  document.blocks = {Paragraph{{code("AUM-5-1.DN-4"), code(hash), code("E.Info.ACM-1.AccessibleAssets<")}}};
+  const std::string html = to_html(document);
+  EXPECT_NE(html.find("<p><code>AUM-5-1.DN-4</code><code class=\"long\">" + hash +
+                      "</code><code class=\"long\">E.<wbr>Info.<wbr>ACM-1.<wbr>AccessibleAssets&lt;</code></p>"),
+            std::string::npos);
+  EXPECT_NE(html.find("code.long { white-space: normal; overflow-wrap: anywhere; }"), std::string::npos);
+}
+
+TEST(DocumentHtml, HeadingsCarryTheirAnchors) {
+  Document document = small_document();
+  document.blocks.push_back(Heading{2, "No anchor", ""});
+  document.blocks.push_back(Heading{2, "Again", "intended-use"});
+  document.blocks.push_back(Heading{9, "Too deep", "deep"});
+  const std::string html = to_html(document);
+  EXPECT_NE(html.find("<h1 id=\"front\">Technical file: Monitor</h1>\n"), std::string::npos);
+  EXPECT_NE(html.find("<h2 id=\"intended-use\">1 Intended use</h2>\n"), std::string::npos);
+  EXPECT_NE(html.find("<h3 id=\"req-ACM-1\" class=\"requirement\">5.1 [ACM-1] Applicability of access control: "
+                      "PASS</h3>\n"),
+            std::string::npos);
+  // Headings without an anchor are numbered by their position; a repeated anchor gets a suffix.
+  EXPECT_NE(html.find("<h4 id=\"section-5\">Functional completeness</h4>\n"), std::string::npos);
+  EXPECT_NE(html.find("<h2 id=\"section-6\">No anchor</h2>\n"), std::string::npos);
+  EXPECT_NE(html.find("<h2 id=\"intended-use-2\">Again</h2>\n"), std::string::npos);
+  EXPECT_NE(html.find("<h4 id=\"deep\">Too deep</h4>\n"), std::string::npos);
+  static const std::regex id(R"re( id="([^"]*)")re");
+  std::set<std::string> ids;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), id); it != std::sregex_iterator(); ++it)
+    EXPECT_TRUE(ids.insert((*it)[1]).second) << "duplicate id " << (*it)[1];
+}
+
+TEST(DocumentHtml, TableOfContentsListsLevelOneAndTwo) {
+  Document document = small_document();
+  document.blocks.insert(document.blocks.begin(), Heading{2, "Before <any> part one", "early"});
+  const std::string html = to_html(document);
+  EXPECT_NE(html.find("<div class=\"layout\">\n"
+                      "<nav class=\"toc\" aria-label=\"Contents\">\n"
+                      "<p class=\"toc-title\">Contents</p>\n"
+                      "<ol>\n"
+                      "<li><a href=\"#early\">Before &lt;any&gt; part one</a></li>\n"
+                      "<li><a href=\"#front\">Technical file: Monitor</a>\n"
+                      "<ol><li><a href=\"#intended-use\">1 Intended use</a></li>\n"
+                      "<li><a href=\"#assessments\">5 EN 18031 assessments</a></li></ol></li>\n"
+                      "</ol>\n"
+                      "</nav>\n"
+                      "<main>\n"),
+            std::string::npos)
+      << html;
+  // Every link points at a heading in the file.
+  static const std::regex link(R"re(href="#([^"]*)")re");
+  const std::string body = body_of(html);
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), link); it != std::sregex_iterator(); ++it)
+    EXPECT_NE(body.find(" id=\"" + (*it)[1].str() + "\""), std::string::npos) << (*it)[1];
+}
+
+TEST(DocumentHtml, NoContentsWithoutHeadings) {
+  Document document{.title = "Note", .banner = {}, .blocks = {Paragraph{plain("Text.")}}};
+  const std::string html = to_html(document);
+  EXPECT_EQ(html.find("<nav"), std::string::npos);
+  EXPECT_NE(html.find("<div class=\"layout without-contents\">\n<main>\n<p class=\"document-title\">Note</p>\n"
+                      "<p>Text.</p>\n</main>"),
+            std::string::npos);
+}
+
+TEST(DocumentHtml, ShowsTheTitleUnlessTheFirstHeadingSaysIt) {
+  EXPECT_EQ(to_html(small_document()).find("document-title\">"), std::string::npos);
+  Document document = small_document();
+  document.title = "Other";
+  EXPECT_NE(to_html(document).find("<main>\n<p class=\"document-title\">Other</p>\n<h1 id=\"front\">"),
+            std::string::npos);
+}
+
+TEST(DocumentHtml, ShowsTheBannerOnScreenAndOnEveryPrintedPage) {
+  Document document = small_document();
+  document.banner = "DRAFT - not a valid declaration";
+  const std::string html = to_html(document);
+  EXPECT_NE(html.find("<body class=\"with-banner\">\n<div class=\"banner\" role=\"note\">DRAFT - not a valid "
+                      "declaration</div>\n<div class=\"layout\">"),
+            std::string::npos);
+  EXPECT_NE(html.find(".banner { position: sticky; top: 0;"), std::string::npos);
+  EXPECT_NE(html.find("  .banner { position: fixed; top: 40%;"), std::string::npos);
+  EXPECT_NE(html.find("@top-center { content: \"DRAFT - not a valid declaration\"; color: #b71c1c;"),
+            std::string::npos);
+
+  const std::string plain_html = to_html(small_document());
+  EXPECT_EQ(plain_html.find("class=\"banner\""), std::string::npos);
+  EXPECT_NE(plain_html.find("</head>\n<body>\n<div class=\"layout\">"), std::string::npos);
+  EXPECT_EQ(plain_html.find("@top-center"), std::string::npos);
+}
+
+TEST(DocumentHtml, PrintsOnA4WithPageBreaks) {
+  Document document = small_document();
+  document.blocks.push_back(PageBreak{});
+  const std::string html = to_html(document);
+  EXPECT_EQ(count(html, "<hr class=\"page-break\">\n"), 2U);
+  // The page break comes right before the requirement heading: one forced break, not two.
+  EXPECT_NE(html.find("<hr class=\"page-break\">\n<h3 id=\"req-ACM-1\" class=\"requirement\">"), std::string::npos);
+  const std::string print = html.substr(html.find("@media print {"));
+  for (const std::string rule : {
+           "@page { size: A4; margin: 20mm 16mm 18mm; }",
+           ".page-break { border: 0; margin: 0; break-after: page; }",
+           ".requirement { break-before: page; }",
+           "h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; }",
+           "tr, figure, pre { break-inside: avoid; }",
+           ":is(h1, h2, h3, h4):has(+ .page-break) { break-before: page; }",
+           ":is(h1, h2, h3, h4) + .page-break { break-after: auto; }",
+           "thead { display: table-header-group; }",
+           ".toc { position: static;",
+           "@bottom-right { content: \"page \" counter(page) \" of \" counter(pages);",
+       }) {
+    EXPECT_NE(print.find(rule), std::string::npos) << rule;
+  }
+}
+
+TEST(DocumentHtml, TablesHaveHeadersAndStayRectangular) {
+  Document document;
+  document.blocks = {Table{{"Id", "Verdict", "Hash"}, {{plain("ACM-1"), plain("PASS")}}}};
+  const std::string html = to_html(document);
+  // Column hints follow the average text and the header: 5, 7 and 4 characters.
+  EXPECT_NE(html.find("<div class=\"table-wrap\">\n<table>\n<colgroup><col style=\"width: 31%\"><col style=\"width: "
+                      "44%\"><col style=\"width: 25%\"></colgroup>\n<thead><tr><th scope=\"col\">Id</th><th "
+                      "scope=\"col\">Verdict</th><th scope=\"col\">Hash</th></tr></thead>\n<tbody>\n"
+                      "<tr><td>ACM-1</td><td>PASS</td><td></td></tr>\n</tbody>\n</table>\n</div>\n"),
+            std::string::npos);
+}
+
+TEST(DocumentHtml, FiguresHoldTheSvgAndItsTextAlternative) {
+  Document document;
+  const std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect/></svg>";
+  document.blocks = {Figure{svg, "text <version>", "Decision tree"}};
+  const std::string html = to_html(document);
+  EXPECT_NE(html.find("<figure>\n<div class=\"drawing\">\n" + svg +
+                      "\n</div>\n<details class=\"text-alternative\"><summary>Text version</summary>\n"
+                      "<pre>text &lt;version&gt;</pre></details>\n<figcaption>Decision tree</figcaption>\n"
+                      "</figure>\n"),
+            std::string::npos);
+}
+
+TEST(DocumentHtml, IsDeterministic) {
+  Document document = small_document();
+  document.banner = "DRAFT";
+  EXPECT_EQ(to_html(document), to_html(document));
+}
+
+// ---- the sample the browser check renders ----
+
+const Catalogue& shipped() {
+  static const Catalogue catalogue = [] {
+    auto loaded = load::load_catalogue_from_directory(EN18031_SOURCE_DIR "/catalogue");
+    EXPECT_TRUE(loaded.ok());
+    return std::move(loaded.catalogue);
+  }();
+  return catalogue;
+}
+
+std::filesystem::path sample_directory() {
+#ifdef EN18031_BINARY_DIR
+  return std::filesystem::path(EN18031_BINARY_DIR) / "render-check";
+#else
+  return std::filesystem::path(::testing::TempDir()) / "render-check";
+#endif
+}
+
+// Like a technical file: a draft banner, sections, wide tables with hashes, and tree drawings with a path.
+Document sample_document() {
+  Document document{.title = "Technical file: Sample <monitor> & gateway",
+                    .banner = "DRAFT - not a valid declaration",
+                    .blocks = {}};
+  auto& blocks = document.blocks;
+  blocks.push_back(Heading{1, document.title, "front"});
+  blocks.push_back(Paragraph{{strong("Product: "), Span{"Sample monitor, firmware 1.2.3 "}, code("fw-1.2.3")}});
+  blocks.push_back(Heading{2, "Result and conformity route", "result"});
+  blocks.push_back(Table{{"Requirement", "Asset group", "Verdict", "Status", "Route"},
+                         {{plain("ACM-1"), plain("cloud-link"), Line{strong("PASS")}, plain("complete"),
+                           plain("Module A")},
+                          {plain("AUM-5-1"), plain("local-ui"), Line{strong("FAIL")}, plain("gap"),
+                           plain("Notified Body (Module B + C)")}}});
+  blocks.push_back(Heading{2, "3 Assets to be protected and entities", "assets"});
+  blocks.push_back(BulletList{{plain("Security assets: keys, credentials"), plain("Network assets: <none>")}});
+  blocks.push_back(Heading{2, "5 EN 18031 assessments", "assessments"});
+  int number = 1;
+  for (const char* id : {"AUM-5-1", "SUM-1", "ACM-2"}) {
+    const Requirement* requirement = shipped().find_requirement(id);
+    if (requirement == nullptr)
+      continue;
+    std::vector<PathStep> path;
+    for (const DecisionNode* node = requirement->tree.find(requirement->tree.start.id); node != nullptr;) {
+      const Answer answer = node->on_no.next.empty() ? Answer::yes : Answer::no;
+      path.push_back({node->id, answer});
+      node = node->branch(answer).next.empty() ? nullptr : requirement->tree.find(node->branch(answer).next);
+    }
+    blocks.push_back(PageBreak{});
+    blocks.push_back(Heading{3, "5." + std::to_string(number++) + " [" + requirement->id + "] " + requirement->title,
+                             "req-" + requirement->id});
+    blocks.push_back(Paragraph{{strong("Requirement: "), Span{requirement->summary}}});
+    Table decisions{{"Node", "Question", "Answer", "Leads to", "Guidance", "Justification"}, {}};
+    for (const auto& step : path) {
+      const DecisionNode* node = requirement->tree.find(step.node);
+      const Branch& branch = node->branch(step.answer);
+      decisions.rows.push_back({Line{code(step.node)}, plain(node->question),
+                                plain(std::string(to_string(step.answer))),
+                                plain(branch.verdict ? std::string(to_label(*branch.verdict)) : branch.next),
+                                plain(std::string(to_label(branch.guidance))),
+                                plain("Because the design says so; see the architecture document, section 4.2.")});
+    }
+    blocks.push_back(decisions);
+    blocks.push_back(Figure{tree_svg(*requirement, path), draw_tree(*requirement, TreeFormat::text, {.path = path}),
+                            "Decision tree of " + requirement->id + ", path taken highlighted"});
+    blocks.push_back(Heading{4, "Functional sufficiency", ""});
+    blocks.push_back(Table{{"Evidence", "Tool", "Version", "Time", "SHA-256", "Result"},
+                           {{Line{code("evidence/port-scan.json")}, plain("nmap"), plain("7.93"),
+                             plain("2025-03-01T10:00:00Z"),
+                             Line{code("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")},
+                             plain("pass")}}});
+  }
+  return document;
+}
+
+TEST(DocumentHtmlSample, WritesTheBrowserCheckSample) {
+  const Document document = sample_document();
+  const std::string html = to_html(document);
+  EXPECT_EQ(markup_problem(html), "");
+  EXPECT_EQ(count(html, "<svg xmlns="), 3U);
+  const std::filesystem::path directory = sample_directory();
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory / "sample.html", std::ios::binary) << html;
+  std::ofstream(directory / "sample.md", std::ios::binary) << to_markdown(document);
+  EXPECT_EQ(std::filesystem::file_size(directory / "sample.html"), html.size());
+}
+
+}  // namespace
+}  // namespace en18031::render::doc

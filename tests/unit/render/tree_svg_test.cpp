@@ -1,0 +1,365 @@
+// The SVG decision-tree drawing: well-formed standalone SVG, every text escaped, the layout inside its
+// viewBox, the path taken highlighted, and the edge styles of the other drawings.
+#include <algorithm>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "load/catalogue_loader.hpp"
+#include "render/assessment_report.hpp"
+#include "render/tree_drawing.hpp"
+#include "support/catalogue_fixture.hpp"
+
+namespace en18031::render {
+namespace {
+
+using ::en18031::testing::kFixtureFamily;
+using ::en18031::testing::kFixtureIndex;
+using ::en18031::testing::load_from_memory;
+
+// A small XML check: every tag closes in order, attributes are quoted, text holds no raw '<' and every '&'
+// starts one of the five entities or a numeric reference. Returns what is wrong, or empty.
+std::string xml_problem(const std::string& text) {
+  std::vector<std::string> open;
+  std::size_t at = 0;
+  const auto entity_ok = [](const std::string& in, std::size_t amp) {
+    static const std::regex entity(R"(^&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)");
+    return std::regex_search(in.begin() + static_cast<std::ptrdiff_t>(amp), in.end(), entity);
+  };
+  while (at < text.size()) {
+    if (text[at] == '&') {
+      if (!entity_ok(text, at))
+        return "bad entity at " + std::to_string(at);
+      ++at;
+      continue;
+    }
+    if (text[at] == '>')
+      return "raw '>' in text at " + std::to_string(at);
+    if (text[at] != '<') {
+      ++at;
+      continue;
+    }
+    const std::size_t end = text.find('>', at);
+    if (end == std::string::npos)
+      return "unclosed tag at " + std::to_string(at);
+    std::string tag = text.substr(at + 1, end - at - 1);
+    if (tag.find('<') != std::string::npos)
+      return "'<' inside a tag at " + std::to_string(at);
+    at = end + 1;
+    if (tag.starts_with('/')) {
+      const std::string name = tag.substr(1);
+      if (open.empty() || open.back() != name)
+        return "</" + name + "> closes " + (open.empty() ? std::string("nothing") : "<" + open.back() + ">");
+      open.pop_back();
+      continue;
+    }
+    const bool self_closing = tag.ends_with('/');
+    if (self_closing)
+      tag.pop_back();
+    const std::string name = tag.substr(0, tag.find_first_of(" \n"));
+    // Attributes: name="value" pairs, nothing else.
+    static const std::regex attributes(R"(^[A-Za-z][A-Za-z0-9:-]*(\s+[A-Za-z][A-Za-z0-9:-]*="[^"<]*")*\s*$)");
+    if (!std::regex_match(tag, attributes))
+      return "bad attributes in <" + tag + ">";
+    for (std::size_t amp = tag.find('&'); amp != std::string::npos; amp = tag.find('&', amp + 1)) {
+      if (!entity_ok(tag, amp))
+        return "bad entity in <" + tag + ">";
+    }
+    if (!self_closing)
+      open.push_back(name);
+  }
+  if (!open.empty())
+    return "<" + open.back() + "> never closed";
+  return {};
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t found = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++found;
+  return found;
+}
+
+struct Box {
+  int width = 0;
+  int height = 0;
+};
+
+Box view_box(const std::string& svg) {
+  static const std::regex root(R"re(^<svg xmlns="http://www\.w3\.org/2000/svg" class="decision-tree" viewBox="0 0 (\d+) (\d+)" width="(\d+)" height="(\d+)")re");
+  std::smatch match;
+  if (!std::regex_search(svg, match, root))
+    return {};
+  EXPECT_EQ(match[1], match[3]);
+  EXPECT_EQ(match[2], match[4]);
+  return {std::stoi(match[1]), std::stoi(match[2])};
+}
+
+// Every coordinate the drawing uses (x, y, widths, path points) lies inside the viewBox.
+void expect_inside_view_box(const std::string& svg, const std::string& name) {
+  const Box box = view_box(svg);
+  ASSERT_GT(box.width, 0) << name;
+  static const std::regex rect(R"re(<rect[^>]* x="(-?\d+)" y="(-?\d+)" width="(\d+)" height="(\d+)")re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), rect); it != std::sregex_iterator(); ++it) {
+    const int x = std::stoi((*it)[1]);
+    const int y = std::stoi((*it)[2]);
+    EXPECT_GE(x, 0) << name << ": " << it->str();
+    EXPECT_GE(y, 0) << name << ": " << it->str();
+    EXPECT_LE(x + std::stoi((*it)[3]), box.width) << name << ": " << it->str();
+    EXPECT_LE(y + std::stoi((*it)[4]), box.height) << name << ": " << it->str();
+  }
+  static const std::regex text(R"re(<text x="(-?\d+)" y="(-?\d+)")re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), text); it != std::sregex_iterator(); ++it) {
+    EXPECT_GE(std::stoi((*it)[1]), 0) << name;
+    EXPECT_LE(std::stoi((*it)[1]), box.width) << name;
+    EXPECT_GE(std::stoi((*it)[2]), 0) << name;
+    EXPECT_LE(std::stoi((*it)[2]), box.height) << name;
+  }
+  static const std::regex path(R"re( d="([^"]*)")re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), path); it != std::sregex_iterator(); ++it) {
+    // Absolute commands only: M x y, L x y, H x, V y, Z.
+    std::istringstream in((*it)[1].str());
+    std::string command;
+    int x = 0;
+    int y = 0;
+    while (in >> command) {
+      const char letter = command[0];
+      const std::string rest = command.substr(1);
+      if (letter == 'M' || letter == 'L') {
+        x = std::stoi(rest);
+        in >> y;
+      } else if (letter == 'H') {
+        x = std::stoi(rest);
+      } else if (letter == 'V') {
+        y = std::stoi(rest);
+      } else {
+        ASSERT_EQ(letter, 'Z') << name << ": " << it->str();
+      }
+      EXPECT_TRUE(x >= 0 && x <= box.width && y >= 0 && y <= box.height) << name << ": " << it->str();
+    }
+  }
+}
+
+class TreeSvg : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = load_from_memory({{"catalogue.yaml", kFixtureIndex}, {"acm.yaml", kFixtureFamily}});
+    ASSERT_TRUE(loaded.ok());
+    catalogue_ = std::move(loaded.catalogue);
+  }
+  const Requirement& acm1() const { return catalogue_.requirements[0]; }
+  const Requirement& acm2() const { return catalogue_.requirements[1]; }
+  Catalogue catalogue_;
+};
+
+TEST_F(TreeSvg, IsAWellFormedStandaloneSvg) {
+  const std::string svg = tree_svg(acm1(), {});
+  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_TRUE(svg.starts_with(R"(<svg xmlns="http://www.w3.org/2000/svg" class="decision-tree" viewBox="0 0 )"));
+  EXPECT_TRUE(svg.ends_with("</svg>\n"));
+  EXPECT_NE(svg.find("<title>Decision tree of ACM-1 Applicability of access control</title>\n<desc>No path "
+                     "taken.</desc>\n"),
+            std::string::npos);
+  // Nothing a browser would fetch, nothing that runs, and no ids that could clash in a page of drawings.
+  EXPECT_EQ(svg.find("href"), std::string::npos);
+  EXPECT_EQ(svg.find("<script"), std::string::npos);
+  EXPECT_EQ(svg.find(" id="), std::string::npos);
+  expect_inside_view_box(svg, "ACM-1");
+}
+
+TEST_F(TreeSvg, DrawsEveryNodeAndOutcome) {
+  const std::string svg = tree_svg(acm1(), {});
+  EXPECT_EQ(count(svg, R"(<g class="node">)"), 2U);
+  EXPECT_NE(svg.find(R"(font-weight="bold" fill="#212121">ACM-1.DN-1</text>)"), std::string::npos);
+  EXPECT_NE(svg.find(R"(font-style="italic" fill="#546e7a">tests exception: open-by-design</text>)"),
+            std::string::npos);
+  EXPECT_NE(svg.find(">Is open access the purpose?</text>"), std::string::npos);
+  EXPECT_EQ(count(svg, R"(<g class="outcome not-applicable">)"), 1U);
+  EXPECT_EQ(count(svg, R"(<g class="outcome pass">)"), 1U);
+  EXPECT_EQ(count(svg, R"(<g class="outcome fail">)"), 1U);
+  EXPECT_NE(svg.find(">NOT APPLICABLE</text>"), std::string::npos);
+  // Three edges to outcomes and one straight down to the next row; the start arrow into the first node.
+  EXPECT_EQ(count(svg, R"(<g class="edge )"), 4U);
+  EXPECT_EQ(count(svg, R"(<g class="start">)"), 1U);
+  EXPECT_EQ(svg.find(" taken\""), std::string::npos);
+  EXPECT_EQ(svg.find(">path taken</text>"), std::string::npos);
+}
+
+TEST_F(TreeSvg, HighlightsThePathTaken) {
+  const std::string svg = tree_svg(acm1(), {{"ACM-1.DN-1", Answer::no}, {"ACM-1.DN-2", Answer::yes}});
+  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_EQ(count(svg, R"(<g class="node taken">)"), 2U);
+  EXPECT_EQ(count(svg, R"( taken">)"), 5U);  // two nodes, two edges, one outcome
+  EXPECT_NE(svg.find(R"(<g class="edge no recommended taken"><path d=")"), std::string::npos);
+  EXPECT_NE(svg.find(R"(<g class="edge yes recommended taken"><path d=")"), std::string::npos);
+  EXPECT_EQ(count(svg, R"(<g class="outcome pass taken">)"), 1U);
+  EXPECT_EQ(count(svg, R"(<g class="outcome fail">)"), 1U);
+  EXPECT_EQ(count(svg, R"(<g class="edge yes not-recommended">)"), 1U);
+  EXPECT_NE(svg.find(R"(stroke="#1565c0" stroke-width="3.5")"), std::string::npos);
+  EXPECT_NE(svg.find("<desc>Path taken: ACM-1.DN-1 no, ACM-1.DN-2 yes.</desc>"), std::string::npos);
+  EXPECT_NE(svg.find(">path taken</text>"), std::string::npos);
+  // Taken edges are drawn after the others, so they lie on top.
+  EXPECT_GT(svg.find(R"(<g class="edge no recommended taken">)"), svg.find(R"(<g class="edge no notified-body">)"));
+}
+
+TEST_F(TreeSvg, StylesEdgesByGuidance) {
+  const std::string svg = tree_svg(acm1(), {});
+  static const std::regex not_recommended(
+      R"re(<g class="edge yes not-recommended"><path d="[^"]*" fill="none" stroke="#546e7a" stroke-width="1.6" stroke-dasharray="7 5"/>)re");
+  EXPECT_TRUE(std::regex_search(svg, not_recommended)) << svg;
+  static const std::regex notified_body(
+      R"re(<g class="edge no notified-body"><path d="[^"]*" fill="none" stroke="#c62828" stroke-width="1.6"/>)re");
+  EXPECT_TRUE(std::regex_search(svg, notified_body)) << svg;
+  static const std::regex recommended(
+      R"re(<g class="edge yes recommended"><path d="[^"]*" fill="none" stroke="#546e7a" stroke-width="1.6"/>)re");
+  EXPECT_TRUE(std::regex_search(svg, recommended)) << svg;
+}
+
+TEST_F(TreeSvg, LabelsEdgesWithAnswerAndRestriction) {
+  const std::string svg = tree_svg(acm2(), {});
+  EXPECT_NE(svg.find(R"(paint-order="stroke">no [EU-2025-138]</text>)"), std::string::npos);
+  EXPECT_NE(svg.find(R"(paint-order="stroke">yes</text>)"), std::string::npos);
+  EXPECT_EQ(count(svg, R"(<g class="outcome )"), 2U);
+}
+
+TEST_F(TreeSvg, EscapesEveryText) {
+  Requirement requirement = acm1();
+  requirement.title = R"(Access <b>"control"</b> & 'more')";
+  requirement.tree.nodes[0].question = "Is <script>alert(1)</script> & \"open\" access the 'purpose'?";
+  requirement.tree.nodes[0].exception = "a<b";
+  requirement.tree.nodes[1].on_no.restriction = "R&D>1";
+  const std::string svg = tree_svg(requirement, {});
+  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_EQ(svg.find("<script"), std::string::npos);
+  EXPECT_EQ(svg.find("<b>"), std::string::npos);
+  EXPECT_NE(svg.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;open&quot;"), std::string::npos);
+  EXPECT_NE(svg.find("Access &lt;b&gt;&quot;control&quot;&lt;/b&gt; &amp; &#39;more&#39;"), std::string::npos);
+  EXPECT_NE(svg.find(">tests exception: a&lt;b</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">no [R&amp;D&gt;1]</text>"), std::string::npos);
+}
+
+TEST_F(TreeSvg, WrapsLongQuestionsAndCutsLongWords) {
+  Requirement requirement = acm2();
+  requirement.tree.nodes[0].question =
+      "Does every access control mechanism authenticate an entity before it can read confidential or change "
+      "sensitive configuration? " +
+      std::string(100, 'x');
+  const std::string svg = tree_svg(requirement, {});
+  EXPECT_EQ(xml_problem(svg), "");
+  // Lines no wider than the box at DejaVu Sans' widths (narrow letters fit more per line); the long word cut.
+  EXPECT_NE(svg.find(">Does every access control mechanism authenticate an</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">entity before it can read confidential or change sensitive</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">configuration?</text>"), std::string::npos);
+  EXPECT_EQ(count(svg, ">" + std::string(49, 'x') + "</text>"), 2U);
+  EXPECT_NE(svg.find(">xx</text>"), std::string::npos);
+  expect_inside_view_box(svg, "wrapped");
+}
+
+TEST_F(TreeSvg, CutsLongWordsBetweenCodePoints) {
+  Requirement requirement = acm2();
+  std::string question;
+  for (int i = 0; i < 50; ++i)
+    question += "\xC3\xA9";  // é
+  requirement.tree.nodes[0].question = question;
+  const std::string svg = tree_svg(requirement, {});
+  std::string first_line;
+  for (int i = 0; i < 39; ++i)
+    first_line += "\xC3\xA9";
+  EXPECT_NE(svg.find(">" + first_line + "</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">" + first_line.substr(0, 2 * 11) + "</text>"), std::string::npos);
+}
+
+TEST_F(TreeSvg, ShowsBranchesThatLeadNowhere) {
+  Requirement requirement = acm1();
+  requirement.tree.nodes[1].on_yes = Branch{};
+  requirement.tree.nodes[1].on_no = Branch{.next = "ACM-1.DN-9"};
+  const std::string svg = tree_svg(requirement, {});
+  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_NE(svg.find(R"(<g class="outcome broken">)"), std::string::npos);
+  EXPECT_NE(svg.find(">(leads nowhere)</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">(no node ACM-1.DN-9)</text>"), std::string::npos);
+  expect_inside_view_box(svg, "broken");
+}
+
+TEST_F(TreeSvg, RoutesSkippingAndBackwardEdgesThroughLanes) {
+  Requirement requirement = acm1();
+  DecisionNode third = requirement.tree.nodes[1];
+  third.id = "ACM-1.DN-3";
+  third.exception.clear();
+  requirement.tree.nodes[0].on_yes = Branch{.next = "ACM-1.DN-3", .guidance = Guidance::not_recommended};
+  requirement.tree.nodes[1].on_yes = Branch{.next = "ACM-1.DN-3"};
+  third.on_no = Branch{.next = "ACM-1.DN-1"};  // a cycle: drawn, and still inside the picture
+  requirement.tree.nodes.push_back(third);
+  const std::string svg = tree_svg(requirement, {{"ACM-1.DN-1", Answer::yes}, {"ACM-1.DN-3", Answer::yes}});
+  EXPECT_EQ(xml_problem(svg), "");
+  static const std::regex lane(R"re(<g class="edge yes not-recommended taken"><path d="M\d+ \d+ H\d+ V\d+ H\d+")re");
+  EXPECT_TRUE(std::regex_search(svg, lane)) << svg;
+  static const std::regex any_lane(R"re(<path d="M\d+ \d+ H\d+ V\d+ H\d+")re");
+  EXPECT_EQ(std::distance(std::sregex_iterator(svg.begin(), svg.end(), any_lane), std::sregex_iterator()), 2);
+  expect_inside_view_box(svg, "lanes");
+}
+
+TEST_F(TreeSvg, IsDeterministic) {
+  const std::vector<PathStep> path = {{"ACM-1.DN-1", Answer::no}};
+  EXPECT_EQ(tree_svg(acm1(), path), tree_svg(acm1(), path));
+}
+
+const Catalogue& shipped() {
+  static const Catalogue catalogue = [] {
+    auto loaded = load::load_catalogue_from_directory(EN18031_SOURCE_DIR "/catalogue");
+    EXPECT_TRUE(loaded.ok());
+    return std::move(loaded.catalogue);
+  }();
+  return catalogue;
+}
+
+// Node ids in the order a drawing shows them.
+std::vector<std::string> node_order(const std::string& drawing, const Requirement& requirement) {
+  std::vector<std::pair<std::size_t, std::string>> found;
+  for (const auto& node : requirement.tree.nodes) {
+    const std::size_t at = drawing.find(node.id + (drawing.starts_with("<svg") ? "</text>" : "] "));
+    if (at != std::string::npos)
+      found.emplace_back(at, node.id);
+  }
+  std::ranges::sort(found);
+  std::vector<std::string> ids;
+  for (const auto& [at, id] : found)
+    ids.push_back(id);
+  return ids;
+}
+
+TEST(TreeSvgShipped, EveryTreeIsWellFormedInsideItsBoxAndInTheTextOrder) {
+  ASSERT_EQ(shipped().requirements.size(), 48U);
+  for (const auto& requirement : shipped().requirements) {
+    // Take the first answer everywhere, so some drawings highlight a path.
+    std::vector<PathStep> path;
+    for (const auto& node : requirement.tree.nodes)
+      path.push_back({node.id, Answer::yes});
+    for (const auto& steps : {std::vector<PathStep>{}, path}) {
+      const std::string svg = tree_svg(requirement, steps);
+      EXPECT_EQ(xml_problem(svg), "") << requirement.id;
+      expect_inside_view_box(svg, requirement.id);
+      EXPECT_EQ(count(svg, R"(<g class="node)"), requirement.tree.nodes.size()) << requirement.id;
+      EXPECT_EQ(count(svg, R"(<g class="edge )"), 2 * requirement.tree.nodes.size()) << requirement.id;
+      EXPECT_EQ(node_order(svg, requirement), node_order(draw_tree(requirement, TreeFormat::text), requirement))
+          << requirement.id;
+    }
+  }
+}
+
+TEST(TreeSvgShipped, AumFiveOneUsesALaneForTheSkippedRow) {
+  const Requirement* requirement = shipped().find_requirement("AUM-5-1");
+  ASSERT_NE(requirement, nullptr);
+  const std::string svg = tree_svg(*requirement, {});
+  // DN-1 yes skips DN-2 and DN-3 to reach DN-5: routed left of the nodes; the rest go straight down or right.
+  static const std::regex lane(R"re(<g class="edge yes not-recommended"><path d="M\d+ \d+ H\d+ V\d+ H\d+")re");
+  EXPECT_TRUE(std::regex_search(svg, lane));
+  EXPECT_EQ(count(svg, R"(<g class="edge )"), 10U);
+  EXPECT_NE(svg.find(R"(paint-order="stroke">yes [EU-2025-138]</text>)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace en18031::render
