@@ -13,7 +13,8 @@
 namespace en18031::cli {
 
 void register_image(CLI::App& parent, Context& ctx) {
-  CLI::App* image = parent.add_subcommand("image", "MCUboot-compatible firmware images: sign, verify, tamper-test");
+  CLI::App* image =
+      parent.add_subcommand("image", "MCUboot-compatible firmware images: sign, verify, tamper-test");
   image->require_subcommand(1);
   image->fallthrough();
   register_image_keygen(*image, ctx);
@@ -32,7 +33,8 @@ void add_key_options(CLI::App& command, KeySource& source, const std::string& ke
                      "File holding the passphrase of an encrypted PEM key (default $EN18031_KEY_PASSPHRASE)");
   command.add_option("--pkcs11-module", source.pkcs11_module,
                      "PKCS#11 library for pkcs11: keys (default $EN18031_PKCS11_MODULE)");
-  command.add_option("--pin", source.pin, "PKCS#11 user PIN (default $EN18031_PKCS11_PIN, or pin-value in the URI)");
+  command.add_option("--pin", source.pin,
+                     "PKCS#11 user PIN (default $EN18031_PKCS11_PIN, or pin-value in the URI)");
 }
 
 std::expected<image::Bytes, std::string> read_binary_file(const std::string& path, std::size_t limit) {
@@ -100,7 +102,8 @@ std::expected<crypto::Key, std::string> load_key(const KeySource& source, bool p
   if (!secret)
     return std::unexpected(secret.error());
   const std::string_view pem(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-  auto key = private_key ? crypto::load_private_key_pem(pem, *secret) : crypto::load_public_key_pem(pem, *secret);
+  auto key =
+      private_key ? crypto::load_private_key_pem(pem, *secret) : crypto::load_public_key_pem(pem, *secret);
   if (!key)
     return std::unexpected(fmt::format("{}: {}", source.key, key.error()));
   return key;
@@ -108,7 +111,9 @@ std::expected<crypto::Key, std::string> load_key(const KeySource& source, bool p
 
 }  // namespace
 
-std::expected<crypto::Key, std::string> load_signing_key(const KeySource& source) { return load_key(source, true); }
+std::expected<crypto::Key, std::string> load_signing_key(const KeySource& source) {
+  return load_key(source, true);
+}
 std::expected<crypto::Key, std::string> load_verifying_key(const KeySource& source) {
   return load_key(source, false);
 }

@@ -32,9 +32,11 @@ int run_image_dump(Context& ctx, const DumpOptions& options) {
 
 void register_image_dump(CLI::App& parent, Context& ctx) {
   auto options = std::make_shared<DumpOptions>();
-  CLI::App* command = parent.add_subcommand("dump", "Print an image's header, TLVs and trailer (as imgtool dumpinfo)");
+  CLI::App* command =
+      parent.add_subcommand("dump", "Print an image's header, TLVs and trailer (as imgtool dumpinfo)");
   command->add_option("image", options->image, "The image file")->required();
-  command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_image_dump(ctx, *options); }; });
+  command->callback(
+      [&ctx, options] { ctx.action = [&ctx, options] { return run_image_dump(ctx, *options); }; });
 }
 
 }  // namespace en18031::cli

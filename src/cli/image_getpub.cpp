@@ -54,7 +54,8 @@ void register_image_getpub(CLI::App& parent, Context& ctx) {
       ->check(CLI::IsMember({"pem", "c"}))
       ->capture_default_str();
   command->add_option("-o,--output", options->output, "Write to this file instead of standard output");
-  command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_image_getpub(ctx, *options); }; });
+  command->callback(
+      [&ctx, options] { ctx.action = [&ctx, options] { return run_image_getpub(ctx, *options); }; });
 }
 
 }  // namespace en18031::cli

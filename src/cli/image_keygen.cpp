@@ -19,8 +19,9 @@ struct KeygenOptions {
 int run_image_keygen(Context& ctx, const KeygenOptions& options) {
   const auto type = crypto::parse_key_type(options.type);
   if (!type) {
-    ctx.err << fmt::format("en18031: unknown key type \"{}\" (ecdsa-p256, ecdsa-p384, ed25519, rsa-2048, rsa-3072)\n",
-                           options.type);
+    ctx.err << fmt::format(
+        "en18031: unknown key type \"{}\" (ecdsa-p256, ecdsa-p384, ed25519, rsa-2048, rsa-3072)\n",
+        options.type);
     return exit_bad_input;
   }
   if (std::filesystem::exists(options.source.key) && !options.force) {
@@ -56,12 +57,14 @@ int run_image_keygen(Context& ctx, const KeygenOptions& options) {
 void register_image_keygen(CLI::App& parent, Context& ctx) {
   auto options = std::make_shared<KeygenOptions>();
   CLI::App* command = parent.add_subcommand("keygen", "Generate a signing key (PKCS#8 PEM)");
-  command->add_option("-t,--type", options->type, "ecdsa-p256, ecdsa-p384, ed25519, rsa-2048 or rsa-3072")->required();
+  command->add_option("-t,--type", options->type, "ecdsa-p256, ecdsa-p384, ed25519, rsa-2048 or rsa-3072")
+      ->required();
   command->add_option("-k,--key", options->source.key, "The PEM file to write")->required();
   command->add_option("--passphrase-file", options->source.passphrase_file,
                       "Encrypt the key with the passphrase in this file");
   command->add_flag("--force", options->force, "Replace an existing file");
-  command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_image_keygen(ctx, *options); }; });
+  command->callback(
+      [&ctx, options] { ctx.action = [&ctx, options] { return run_image_keygen(ctx, *options); }; });
 }
 
 }  // namespace en18031::cli

@@ -60,7 +60,8 @@ int run_image_sign(Context& ctx, const SignCliOptions& options) {
   if (!options.security_counter.empty()) {
     const auto counter = parse_number(options.security_counter, 0xffffffff);
     if (!counter)
-      return bad(ctx, fmt::format("--security-counter \"{}\" is not a 32-bit number", options.security_counter));
+      return bad(ctx,
+                 fmt::format("--security-counter \"{}\" is not a 32-bit number", options.security_counter));
     sign.security_counter = static_cast<std::uint32_t>(*counter);
   }
   const auto load = parse_number(options.load_addr, 0xffffffff);
@@ -88,7 +89,8 @@ int run_image_sign(Context& ctx, const SignCliOptions& options) {
           options.output, std::string_view(reinterpret_cast<const char*>(image->data()), image->size()));
       !done)
     return bad(ctx, done.error());
-  ctx.out << fmt::format("wrote {} ({} bytes, version {}, {})\n", options.output, image->size(), sign.version.text(),
+  ctx.out << fmt::format("wrote {} ({} bytes, version {}, {})\n", options.output, image->size(),
+                         sign.version.text(),
                          key ? fmt::format("signed with {}", crypto::to_string(key->type())) : "hash only");
   return exit_ok;
 }
@@ -97,15 +99,17 @@ int run_image_sign(Context& ctx, const SignCliOptions& options) {
 
 void register_image_sign(CLI::App& parent, Context& ctx) {
   auto options = std::make_shared<SignCliOptions>();
-  CLI::App* command = parent.add_subcommand("sign", "Make an MCUboot image from a firmware binary (as imgtool sign)");
+  CLI::App* command =
+      parent.add_subcommand("sign", "Make an MCUboot image from a firmware binary (as imgtool sign)");
   command->add_option("infile", options->input, "The firmware binary")->required();
   command->add_option("outfile", options->output, "The image to write")->required();
-  add_key_options(*command, options->source, "Private PEM key or pkcs11: URI; without it the image is hash-only",
-                  false);
+  add_key_options(*command, options->source,
+                  "Private PEM key or pkcs11: URI; without it the image is hash-only", false);
   command->add_option("-v,--version", options->version, "Image version, 1.2.3+4")->capture_default_str();
   command->add_option("-H,--header-size", options->header_size, "Header size")->capture_default_str();
   command->add_flag("--pad-header", options->pad_header, "Add the header's room in front of the binary");
-  command->add_option("--align", options->align, "Flash write alignment: 1, 2, 4 or 8")->capture_default_str();
+  command->add_option("--align", options->align, "Flash write alignment: 1, 2, 4 or 8")
+      ->capture_default_str();
   command->add_option("-S,--slot-size", options->slot_size, "Slot size (checked; needed by --pad)");
   command->add_flag("--pad", options->pad, "Pad to the slot size and write the trailer's boot magic");
   command->add_flag("--confirm", options->confirm, "With --pad: mark the image confirmed (image_ok)");
@@ -117,7 +121,8 @@ void register_image_sign(CLI::App& parent, Context& ctx) {
   command->add_option("--sha", options->sha, "Image hash: 256, 384 or 512")
       ->check(CLI::IsMember({"256", "384", "512"}))
       ->capture_default_str();
-  command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_image_sign(ctx, *options); }; });
+  command->callback(
+      [&ctx, options] { ctx.action = [&ctx, options] { return run_image_sign(ctx, *options); }; });
 }
 
 }  // namespace en18031::cli

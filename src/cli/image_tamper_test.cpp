@@ -1,8 +1,6 @@
 // en18031 image tamper-test IMAGE -k PUBKEY [--signing-key KEY] [--verifier CMD] -o RECORD.json: builds the
 // hostile variants of a signed image, runs a verifier on each (ours, or an external command that exits 0
 // to accept), and writes an evidence record. Any hostile variant accepted fails the record and the command.
-#include <sys/wait.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +12,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sys/wait.h>
 
 #include "cli/image_common.hpp"
 #include "cli/output_files.hpp"
@@ -60,7 +59,8 @@ Verdict run_external(const std::string& command, const fs::path& path, const fs:
     line.replace(at, 2, quoted);
   else
     line += " " + quoted;
-  const int status = std::system(("(" + line + ") >" + shell_quote(log.string()) + " 2>&1 </dev/null").c_str());
+  const int status =
+      std::system(("(" + line + ") >" + shell_quote(log.string()) + " 2>&1 </dev/null").c_str());
   std::string last;
   std::ifstream in(log);
   for (std::string text; std::getline(in, text);)
@@ -100,8 +100,8 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
       return exit_bad_input;
     }
     if (loaded->mcuboot_public_bytes() != public_key->mcuboot_public_bytes()) {
-      ctx.err << fmt::format("en18031: {}: the signing key is not the private half of {}\n", options.signing.key,
-                             options.source.key);
+      ctx.err << fmt::format("en18031: {}: the signing key is not the private half of {}\n",
+                             options.signing.key, options.source.key);
       return exit_bad_input;
     }
     signing_key = std::move(*loaded);
@@ -152,8 +152,9 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
   }
   fs::remove_all(scratch);
 
-  const std::string verifier_name =
-      options.verifier.empty() ? "en18031 image verify" : fmt::format("external command \"{}\"", options.verifier);
+  const std::string verifier_name = options.verifier.empty()
+                                        ? "en18031 image verify"
+                                        : fmt::format("external command \"{}\"", options.verifier);
   nlohmann::json checks = nlohmann::json::array();
   checks.push_back({{"id", "original-accepted"},
                     {"result", control.accepted ? "pass" : "fail"},
@@ -202,8 +203,8 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
 
   nlohmann::json inputs = nlohmann::json::array();
   inputs.push_back({{"path", relative_to(options.image, options.output)},
-                    {"sha256", crypto::sha256_hex(std::string_view(reinterpret_cast<const char*>(bytes->data()),
-                                                                   bytes->size()))}});
+                    {"sha256", crypto::sha256_hex(std::string_view(
+                                   reinterpret_cast<const char*>(bytes->data()), bytes->size()))}});
   if (!options.source.key.starts_with("pkcs11:")) {
     if (auto hash = crypto::sha256_file_hex(options.source.key))
       inputs.push_back({{"path", relative_to(options.source.key, options.output)}, {"sha256", *hash}});
@@ -213,8 +214,8 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
       {"version", load::kEvidenceVersion},
       {"tool", {{"name", "en18031 image tamper-test"}, {"version", EN18031_VERSION}}},
       {"created", now_utc()},
-      {"subject", fmt::format("SUM-2 tamper test of {} against {}", fs::path(options.image).filename().string(),
-                              verifier_name)},
+      {"subject", fmt::format("SUM-2 tamper test of {} against {}",
+                              fs::path(options.image).filename().string(), verifier_name)},
       {"inputs", inputs},
       {"checks", checks},
   };
@@ -222,21 +223,24 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
     ctx.err << "en18031: " << done.error() << "\n";
     return exit_bad_input;
   }
-  ctx.out << fmt::format("{} hostile variants of {} against {}: {} refused, {} accepted\n", variants->variants.size(),
-                         options.image, verifier_name, variants->variants.size() - accepted.size(), accepted.size());
+  ctx.out << fmt::format("{} hostile variants of {} against {}: {} refused, {} accepted\n",
+                         variants->variants.size(), options.image, verifier_name,
+                         variants->variants.size() - accepted.size(), accepted.size());
   for (const auto& missing : variants->not_built)
     ctx.out << "not built: " << missing << "\n";
   ctx.out << "wrote " << options.output << "\n";
   if (!control.accepted) {
-    ctx.err << fmt::format("en18031: FAIL: the verifier refused the untampered image ({}); the test proves nothing\n",
-                           control.detail);
+    ctx.err << fmt::format(
+        "en18031: FAIL: the verifier refused the untampered image ({}); the test proves nothing\n",
+        control.detail);
     return exit_findings;
   }
   if (!accepted.empty()) {
     std::string names;
     for (const auto& name : accepted)
       names += (names.empty() ? "" : ", ") + name;
-    ctx.err << fmt::format("en18031: FAIL: the verifier ACCEPTED {} hostile variant(s): {}\n", accepted.size(), names);
+    ctx.err << fmt::format("en18031: FAIL: the verifier ACCEPTED {} hostile variant(s): {}\n",
+                           accepted.size(), names);
     return exit_findings;
   }
   if (!all_pass) {
@@ -255,12 +259,12 @@ void register_image_tamper_test(CLI::App& parent, Context& ctx) {
   add_key_options(*command, options->source, "The trusted public key (PEM or pkcs11: URI)", true);
   command->add_option("--signing-key", options->signing.key,
                       "The private key that signed the image: makes the rollback variants validly signed");
-  command->add_option("--verifier", options->verifier,
-                      "External verifier command, exit 0 = accept; {} is replaced by the image path (else appended)");
+  command->add_option(
+      "--verifier", options->verifier,
+      "External verifier command, exit 0 = accept; {} is replaced by the image path (else appended)");
   command->add_option("-o,--output", options->output, "The evidence record to write")->capture_default_str();
-  command->callback([&ctx, options] {
-    ctx.action = [&ctx, options] { return run_image_tamper_test(ctx, *options); };
-  });
+  command->callback(
+      [&ctx, options] { ctx.action = [&ctx, options] { return run_image_tamper_test(ctx, *options); }; });
 }
 
 }  // namespace en18031::cli

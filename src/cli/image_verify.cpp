@@ -43,7 +43,8 @@ int run_image_verify(Context& ctx, const VerifyCliOptions& options) {
   if (!options.min_version.empty()) {
     verify.min_version = image::parse_version(options.min_version);
     if (!verify.min_version) {
-      ctx.err << fmt::format("en18031: --min-version \"{}\" is not a version like 1.2.3+4\n", options.min_version);
+      ctx.err << fmt::format("en18031: --min-version \"{}\" is not a version like 1.2.3+4\n",
+                             options.min_version);
       return exit_bad_input;
     }
   }
@@ -69,13 +70,18 @@ int run_image_verify(Context& ctx, const VerifyCliOptions& options) {
 
 void register_image_verify(CLI::App& parent, Context& ctx) {
   auto options = std::make_shared<VerifyCliOptions>();
-  CLI::App* command = parent.add_subcommand("verify", "Verify an image's hash, key and signature as MCUboot does");
+  CLI::App* command =
+      parent.add_subcommand("verify", "Verify an image's hash, key and signature as MCUboot does");
   command->add_option("image", options->image, "The image file")->required();
-  add_key_options(*command, options->source, "Public (or private) PEM key, or a pkcs11: URI; without it only the hash is checked", false);
+  add_key_options(*command, options->source,
+                  "Public (or private) PEM key, or a pkcs11: URI; without it only the hash is checked",
+                  false);
   command->add_option("--min-security-counter", options->min_security_counter,
                       "Refuse images whose security counter is lower (rollback)");
-  command->add_option("--min-version", options->min_version, "Refuse images older than this version (rollback)");
-  command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_image_verify(ctx, *options); }; });
+  command->add_option("--min-version", options->min_version,
+                      "Refuse images older than this version (rollback)");
+  command->callback(
+      [&ctx, options] { ctx.action = [&ctx, options] { return run_image_verify(ctx, *options); }; });
 }
 
 }  // namespace en18031::cli

@@ -27,7 +27,9 @@ using BioPtr = std::unique_ptr<BIO, BioFree>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
-std::shared_ptr<EVP_PKEY> own(EVP_PKEY* key) { return std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free); }
+std::shared_ptr<EVP_PKEY> own(EVP_PKEY* key) {
+  return std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free);
+}
 
 [[noreturn]] void internal_failure(const char* what) {
   ERR_clear_error();
@@ -99,8 +101,8 @@ std::string_view to_string(KeyType type) {
 }
 
 std::optional<KeyType> parse_key_type(std::string_view text) {
-  for (KeyType type : {KeyType::ecdsa_p256, KeyType::ecdsa_p384, KeyType::ed25519, KeyType::rsa2048,
-                       KeyType::rsa3072}) {
+  for (KeyType type :
+       {KeyType::ecdsa_p256, KeyType::ecdsa_p384, KeyType::ed25519, KeyType::rsa2048, KeyType::rsa3072}) {
     if (to_string(type) == text)
       return type;
   }
@@ -142,7 +144,8 @@ std::expected<KeyType, std::string> key_type_of(EVP_PKEY* key) {
         return KeyType::ecdsa_p256;
       if (bits == 384)
         return KeyType::ecdsa_p384;
-      return std::unexpected("an EC key of " + std::to_string(bits) + " bits (MCUboot signs with P-256 or P-384)");
+      return std::unexpected("an EC key of " + std::to_string(bits) +
+                             " bits (MCUboot signs with P-256 or P-384)");
     case EVP_PKEY_ED25519:
       return KeyType::ed25519;
     case EVP_PKEY_RSA:
@@ -150,7 +153,8 @@ std::expected<KeyType, std::string> key_type_of(EVP_PKEY* key) {
         return KeyType::rsa2048;
       if (bits == 3072)
         return KeyType::rsa3072;
-      return std::unexpected("an RSA key of " + std::to_string(bits) + " bits (MCUboot signs with 2048 or 3072)");
+      return std::unexpected("an RSA key of " + std::to_string(bits) +
+                             " bits (MCUboot signs with 2048 or 3072)");
     default:
       return std::unexpected(std::string("a key of type ") + OBJ_nid2sn(EVP_PKEY_get_base_id(key)) +
                              " (MCUboot signs with ECDSA, Ed25519 or RSA)");
@@ -220,8 +224,8 @@ Key Key::public_only() const {
 std::expected<Key, std::string> load_private_key_pem(std::string_view pem, std::string_view passphrase) {
   auto bio = memory_bio(pem);
   const std::string secret(passphrase);
-  EVP_PKEY* raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback,
-                                          const_cast<std::string*>(&secret));
+  EVP_PKEY* raw =
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback, const_cast<std::string*>(&secret));
   if (raw == nullptr) {
     const std::string reason = openssl_reason();
     if (pem.find("ENCRYPTED") != std::string_view::npos)
@@ -292,7 +296,8 @@ Bytes digest(HashAlg hash, std::span<const std::uint8_t> data) {
   return out;
 }
 
-std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash, std::span<const std::uint8_t> digest) {
+std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash,
+                                              std::span<const std::uint8_t> digest) {
   if (!key.has_private())
     return std::unexpected("the key has no private half");
   if (key.type() == KeyType::ed25519) {
@@ -310,7 +315,8 @@ std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash, std:
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
   if (!ctx)
     internal_failure("EVP_PKEY_CTX_new");
-  if (EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(ctx.get(), message_digest(hash)) != 1)
+  if (EVP_PKEY_sign_init(ctx.get()) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(ctx.get(), message_digest(hash)) != 1)
     return std::unexpected("cannot sign with this key: " + openssl_reason());
   if (key.type() == KeyType::rsa2048 || key.type() == KeyType::rsa3072) {
     if (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) != 1 ||
@@ -334,9 +340,9 @@ bool verify_digest(const Key& key, HashAlg hash, std::span<const std::uint8_t> s
     MdCtxPtr ctx(EVP_MD_CTX_new());
     if (!ctx)
       internal_failure("EVP_MD_CTX_new");
-    const bool ok = EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
-                    EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), digest.data(),
-                                     digest.size()) == 1;
+    const bool ok =
+        EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
+        EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), digest.data(), digest.size()) == 1;
     ERR_clear_error();
     return ok;
   }
@@ -350,7 +356,8 @@ bool verify_digest(const Key& key, HashAlg hash, std::span<const std::uint8_t> s
          EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), message_digest(hash)) == 1 &&
          EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), static_cast<int>(digest.size())) == 1;
   }
-  ok = ok && EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest.data(), digest.size()) == 1;
+  ok =
+      ok && EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest.data(), digest.size()) == 1;
   ERR_clear_error();
   return ok;
 }

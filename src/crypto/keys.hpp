@@ -65,14 +65,15 @@ std::expected<Key, std::string> generate_key(KeyType type);
 // A key inside a PKCS#11 token, addressed by an RFC 7512 URI, through libp11's OpenSSL engine. `module` is
 // the PKCS#11 library (e.g. SoftHSM2's); `pin` may be empty when the URI carries pin-value. The private key
 // stays in the token: signing is done by the token.
-std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::string_view module, std::string_view pin,
-                                                 bool private_key);
+std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::string_view module,
+                                                std::string_view pin, bool private_key);
 
 Bytes digest(HashAlg hash, std::span<const std::uint8_t> data);
 
 // MCUboot's signatures over an image digest: ECDSA as DER over the digest; RSA-PSS (MGF1 and salt of the
 // digest's length, as imgtool) over the digest; Ed25519 over the digest bytes as its message.
-std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash, std::span<const std::uint8_t> digest);
+std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash,
+                                              std::span<const std::uint8_t> digest);
 bool verify_digest(const Key& key, HashAlg hash, std::span<const std::uint8_t> signature,
                    std::span<const std::uint8_t> digest);
 

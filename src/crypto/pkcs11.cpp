@@ -24,8 +24,8 @@ std::string engine_reason() {
 
 }  // namespace
 
-std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::string_view module, std::string_view pin,
-                                                 bool private_key) {
+std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::string_view module,
+                                                std::string_view pin, bool private_key) {
   if (!uri.starts_with("pkcs11:"))
     return std::unexpected("not a PKCS#11 URI (must start with \"pkcs11:\")");
   if (module.empty())
@@ -33,7 +33,8 @@ std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::strin
   ENGINE_load_builtin_engines();
   ENGINE* engine = ENGINE_by_id("pkcs11");
   if (engine == nullptr)
-    return std::unexpected("OpenSSL has no pkcs11 engine (install libengine-pkcs11-openssl): " + engine_reason());
+    return std::unexpected("OpenSSL has no pkcs11 engine (install libengine-pkcs11-openssl): " +
+                           engine_reason());
   const std::string module_text(module), pin_text(pin), uri_text(uri);
   if (ENGINE_ctrl_cmd_string(engine, "MODULE_PATH", module_text.c_str(), 0) != 1 ||
       (!pin_text.empty() && ENGINE_ctrl_cmd_string(engine, "PIN", pin_text.c_str(), 0) != 1) ||

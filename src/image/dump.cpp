@@ -37,10 +37,15 @@ std::string frame(const std::string& header, const std::string& content) {
 std::string flags_text(std::uint32_t flags) {
   if (flags == 0)
     return "0x0";
-  static constexpr std::pair<const char*, std::uint32_t> kFlags[] = {
-      {"PIC", 0x01},        {"ENCRYPTED_AES128", 0x04}, {"ENCRYPTED_AES256", 0x08},
-      {"NON_BOOTABLE", 0x10}, {"RAM_LOAD", 0x20},         {"ROM_FIXED", 0x100},
-      {"COMPRESSED_LZMA1", 0x200}, {"COMPRESSED_LZMA2", 0x400}, {"COMPRESSED_ARM_THUMB", 0x800}};
+  static constexpr std::pair<const char*, std::uint32_t> kFlags[] = {{"PIC", 0x01},
+                                                                     {"ENCRYPTED_AES128", 0x04},
+                                                                     {"ENCRYPTED_AES256", 0x08},
+                                                                     {"NON_BOOTABLE", 0x10},
+                                                                     {"RAM_LOAD", 0x20},
+                                                                     {"ROM_FIXED", 0x100},
+                                                                     {"COMPRESSED_LZMA1", 0x200},
+                                                                     {"COMPRESSED_LZMA2", 0x400},
+                                                                     {"COMPRESSED_ARM_THUMB", 0x800}};
   std::string text;
   std::uint32_t known = 0;
   for (const auto& [name, bit] : kFlags) {
@@ -111,7 +116,8 @@ std::string dump_image(const Image& image, const std::string& file_name) {
     out += "(Note: some fields may not be used, depending on the update \nstrategy)\n\n";
     out += "swap status: (len: unknown)\n";
     out += "enc. keys:   ";
-    out += (h.flags & 0x0c) != 0 ? "(len: 0x20, if BOOT_SWAP_SAVE_ENCTLV is unset)\n" : "Image not encrypted\n";
+    out +=
+        (h.flags & 0x0c) != 0 ? "(len: 0x20, if BOOT_SWAP_SAVE_ENCTLV is unset)\n" : "Image not encrypted\n";
     if (image.trailer) {
       const Trailer& t = *image.trailer;
       out += fmt::format("swap size:   {}\n", hex(t.swap_size));

@@ -9,7 +9,9 @@
 
 namespace en18031::image {
 
-std::string hex(std::uint64_t value) { return fmt::format("{:#x}", value); }
+std::string hex(std::uint64_t value) {
+  return fmt::format("{:#x}", value);
+}
 
 std::uint16_t read_u16(std::span<const std::uint8_t> bytes, std::size_t offset) {
   return static_cast<std::uint16_t>(bytes[offset] | (bytes[offset + 1] << 8));
@@ -17,7 +19,8 @@ std::uint16_t read_u16(std::span<const std::uint8_t> bytes, std::size_t offset) 
 
 std::uint32_t read_u32(std::span<const std::uint8_t> bytes, std::size_t offset) {
   return static_cast<std::uint32_t>(bytes[offset]) | (static_cast<std::uint32_t>(bytes[offset + 1]) << 8) |
-         (static_cast<std::uint32_t>(bytes[offset + 2]) << 16) | (static_cast<std::uint32_t>(bytes[offset + 3]) << 24);
+         (static_cast<std::uint32_t>(bytes[offset + 2]) << 16) |
+         (static_cast<std::uint32_t>(bytes[offset + 3]) << 24);
 }
 
 namespace {
@@ -97,7 +100,9 @@ bool allowed_unprotected(std::uint16_t type) {
   }
 }
 
-std::string ImageVersion::text() const { return fmt::format("{}.{}.{}+{}", major, minor, revision, build); }
+std::string ImageVersion::text() const {
+  return fmt::format("{}.{}.{}+{}", major, minor, revision, build);
+}
 
 std::optional<ImageVersion> parse_version(std::string_view text) {
   ImageVersion version;
@@ -156,7 +161,8 @@ Bytes encode_tlv_area(std::uint16_t magic, const std::vector<TlvEntry>& entries)
   for (const auto& entry : entries) {
     put_u16(out.data() + at, entry.type);
     put_u16(out.data() + at + 2, static_cast<std::uint16_t>(entry.data.size()));
-    std::copy(entry.data.begin(), entry.data.end(), out.begin() + static_cast<std::ptrdiff_t>(at + kTlvHeaderSize));
+    std::copy(entry.data.begin(), entry.data.end(),
+              out.begin() + static_cast<std::ptrdiff_t>(at + kTlvHeaderSize));
     at += kTlvHeaderSize + entry.data.size();
   }
   return out;
@@ -175,48 +181,54 @@ std::vector<const Tlv*> Image::find(std::uint16_t type, bool in_protected) const
 
 namespace {
 
-Error fail(const std::string& name, std::string message) { return Error::single({name, 0, 0}, "", std::move(message)); }
+Error fail(const std::string& name, std::string message) {
+  return Error::single({name, 0, 0}, "", std::move(message));
+}
 
 // Reads the TLV area whose info header is at `offset`. `label` is "TLV area" or "protected TLV area".
 std::expected<TlvArea, Error> parse_area(std::span<const std::uint8_t> bytes, std::size_t offset,
                                          std::uint16_t expected_magic, std::string_view label,
                                          const std::string& name) {
   if (offset > bytes.size() || bytes.size() - offset < kTlvInfoSize)
-    return std::unexpected(fail(name, fmt::format("{} at offset {}: the file ends at {} before its 4-byte info header",
-                                                  label, hex(offset), hex(bytes.size()))));
+    return std::unexpected(
+        fail(name, fmt::format("{} at offset {}: the file ends at {} before its 4-byte info header", label,
+                               hex(offset), hex(bytes.size()))));
   TlvArea area;
   area.offset = offset;
   area.magic = read_u16(bytes, offset);
   area.total = read_u16(bytes, offset + 2);
   if (area.magic != expected_magic)
-    return std::unexpected(
-        fail(name, fmt::format("{} at offset {}: magic is {}, not {}", label, hex(offset), hex(area.magic),
-                               hex(expected_magic))));
+    return std::unexpected(fail(name, fmt::format("{} at offset {}: magic is {}, not {}", label, hex(offset),
+                                                  hex(area.magic), hex(expected_magic))));
   if (area.total < kTlvInfoSize)
-    return std::unexpected(fail(name, fmt::format("{} at offset {}: size {} is smaller than its 4-byte info header",
-                                                  label, hex(offset), hex(area.total))));
+    return std::unexpected(
+        fail(name, fmt::format("{} at offset {}: size {} is smaller than its 4-byte info header", label,
+                               hex(offset), hex(area.total))));
   if (bytes.size() - offset < area.total)
-    return std::unexpected(fail(
-        name, fmt::format("{} at offset {}: size {} runs past the end of the file at {}", label, hex(offset),
-                          hex(area.total), hex(bytes.size()))));
+    return std::unexpected(
+        fail(name, fmt::format("{} at offset {}: size {} runs past the end of the file at {}", label,
+                               hex(offset), hex(area.total), hex(bytes.size()))));
   std::size_t at = offset + kTlvInfoSize;
   const std::size_t end = area.end();
   while (at < end) {
     if (area.entries.size() >= limits::max_tlv_entries)
-      return std::unexpected(fail(name, fmt::format("{} at offset {}: more than {} TLV entries", label, hex(offset),
-                                                    limits::max_tlv_entries)));
+      return std::unexpected(fail(name, fmt::format("{} at offset {}: more than {} TLV entries", label,
+                                                    hex(offset), limits::max_tlv_entries)));
     if (end - at < kTlvHeaderSize)
-      return std::unexpected(fail(name, fmt::format("{} at offset {}: TLV at offset {} has only {} of its 4 header "
-                                                    "bytes before the area ends at {}",
-                                                    label, hex(offset), hex(at), end - at, hex(end))));
+      return std::unexpected(
+          fail(name, fmt::format("{} at offset {}: TLV at offset {} has only {} of its 4 header "
+                                 "bytes before the area ends at {}",
+                                 label, hex(offset), hex(at), end - at, hex(end))));
     Tlv tlv;
     tlv.offset = at;
     tlv.type = read_u16(bytes, at);
     tlv.length = read_u16(bytes, at + 2);
     if (end - at - kTlvHeaderSize < tlv.length)
       return std::unexpected(fail(
-          name, fmt::format("{} at offset {}: TLV {} ({}) at offset {}: length {} runs past the area's end at {}", label,
-                            hex(offset), tlv_name(tlv.type), hex(tlv.type), hex(at), hex(tlv.length), hex(end))));
+          name,
+          fmt::format("{} at offset {}: TLV {} ({}) at offset {}: length {} runs past the area's end at {}",
+                      label, hex(offset), tlv_name(tlv.type), hex(tlv.type), hex(at), hex(tlv.length),
+                      hex(end))));
     tlv.data = bytes.subspan(at + kTlvHeaderSize, tlv.length);
     area.entries.push_back(tlv);
     at += kTlvHeaderSize + tlv.length;
@@ -228,11 +240,11 @@ std::expected<TlvArea, Error> parse_area(std::span<const std::uint8_t> bytes, st
 
 std::expected<Image, Error> parse_image(std::span<const std::uint8_t> bytes, const std::string& name) {
   if (bytes.size() > limits::max_image_bytes)
-    return std::unexpected(fail(name, fmt::format("the image is {} bytes, more than the limit of {}", bytes.size(),
-                                                  limits::max_image_bytes)));
+    return std::unexpected(fail(name, fmt::format("the image is {} bytes, more than the limit of {}",
+                                                  bytes.size(), limits::max_image_bytes)));
   if (bytes.size() < kHeaderSize)
-    return std::unexpected(
-        fail(name, fmt::format("the file is {} bytes, shorter than the 32-byte MCUboot header", bytes.size())));
+    return std::unexpected(fail(
+        name, fmt::format("the file is {} bytes, shorter than the 32-byte MCUboot header", bytes.size())));
   Image image;
   image.bytes = bytes;
   ImageHeader& h = image.header;
@@ -248,16 +260,18 @@ std::expected<Image, Error> parse_image(std::span<const std::uint8_t> bytes, con
   h.version.build = read_u32(bytes, 24);
   h.pad1 = read_u32(bytes, 28);
   if (h.magic != kImageMagic)
-    return std::unexpected(
-        fail(name, fmt::format("header magic (offset 0x0) is {}, not MCUboot's {}", hex(h.magic), hex(kImageMagic))));
+    return std::unexpected(fail(name, fmt::format("header magic (offset 0x0) is {}, not MCUboot's {}",
+                                                  hex(h.magic), hex(kImageMagic))));
   if (h.hdr_size < kHeaderSize)
     return std::unexpected(
-        fail(name, fmt::format("header size {} (offset 0x8) is smaller than the 32-byte header", hex(h.hdr_size))));
+        fail(name,
+             fmt::format("header size {} (offset 0x8) is smaller than the 32-byte header", hex(h.hdr_size))));
   const std::size_t payload_end = std::size_t{h.hdr_size} + h.img_size;
   if (payload_end > bytes.size())
-    return std::unexpected(fail(name, fmt::format("image size {} (offset 0xc) puts the payload's end at {}, past the "
-                                                  "end of the file at {}",
-                                                  hex(h.img_size), hex(payload_end), hex(bytes.size()))));
+    return std::unexpected(
+        fail(name, fmt::format("image size {} (offset 0xc) puts the payload's end at {}, past the "
+                               "end of the file at {}",
+                               hex(h.img_size), hex(payload_end), hex(bytes.size()))));
   std::size_t tlv_offset = payload_end;
   if (h.protected_tlv_size != 0) {
     auto area = parse_area(bytes, tlv_offset, kTlvProtectedInfoMagic, "protected TLV area", name);
@@ -271,9 +285,10 @@ std::expected<Image, Error> parse_image(std::span<const std::uint8_t> bytes, con
     image.protected_area = std::move(*area);
     tlv_offset += h.protected_tlv_size;
   } else if (bytes.size() - tlv_offset >= 2 && read_u16(bytes, tlv_offset) == kTlvProtectedInfoMagic) {
-    return std::unexpected(fail(name, fmt::format("protected TLV area at offset {} is present but the header's "
-                                                  "protected_tlv_size (offset 0xa) is 0",
-                                                  hex(tlv_offset))));
+    return std::unexpected(
+        fail(name, fmt::format("protected TLV area at offset {} is present but the header's "
+                               "protected_tlv_size (offset 0xa) is 0",
+                               hex(tlv_offset))));
   }
   auto area = parse_area(bytes, tlv_offset, kTlvInfoMagic, "TLV area", name);
   if (!area)
@@ -289,7 +304,8 @@ std::expected<Image, Error> parse_image(std::span<const std::uint8_t> bytes, con
     trailer.magic_offset = magic;
     const auto magic_bytes = bytes.subspan(magic, sizeof kBootMagic);
     trailer.magic_ok = std::equal(magic_bytes.begin(), magic_bytes.end(), std::begin(kBootMagic));
-    trailer.magic_erased = std::all_of(magic_bytes.begin(), magic_bytes.end(), [](std::uint8_t b) { return b == 0xff; });
+    trailer.magic_erased =
+        std::all_of(magic_bytes.begin(), magic_bytes.end(), [](std::uint8_t b) { return b == 0xff; });
     trailer.image_ok = bytes[magic - kMaxAlign];
     trailer.copy_done = bytes[magic - 2 * kMaxAlign];
     trailer.swap_info = bytes[magic - 3 * kMaxAlign];

@@ -114,12 +114,15 @@ struct Image {
   ImageHeader header;
   std::optional<TlvArea> protected_area;
   TlvArea area;
-  // Set when the block continues past the TLV area (a padded slot); nullopt fields when too short to hold one.
+  // Set when the block continues past the TLV area (a padded slot); nullopt fields when too short to hold
+  // one.
   std::size_t padding_bytes = 0;
   std::optional<Trailer> trailer;
 
   // Bytes the hash covers: header, payload and protected TLV area.
-  std::size_t hashed_size() const { return std::size_t{header.hdr_size} + header.img_size + header.protected_tlv_size; }
+  std::size_t hashed_size() const {
+    return std::size_t{header.hdr_size} + header.img_size + header.protected_tlv_size;
+  }
   std::span<const std::uint8_t> payload() const { return bytes.subspan(header.hdr_size, header.img_size); }
   // Every TLV of type `type` in the unprotected area (or the protected one).
   std::vector<const Tlv*> find(std::uint16_t type, bool in_protected = false) const;
@@ -128,7 +131,8 @@ struct Image {
 // Parses `bytes` (named `name` in messages). The block must outlive the returned Image.
 std::expected<Image, Error> parse_image(std::span<const std::uint8_t> bytes, const std::string& name);
 
-// A TLV area as imgtool writes it: info header (magic, total size) then each entry (type u8, pad u8, len u16).
+// A TLV area as imgtool writes it: info header (magic, total size) then each entry (type u8, pad u8, len
+// u16).
 struct TlvEntry {
   std::uint16_t type = 0;
   Bytes data;

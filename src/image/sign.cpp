@@ -30,7 +30,9 @@ std::size_t trailer_size(std::size_t align) {
 
 namespace {
 
-Error fail(const std::string& name, std::string message) { return Error::single({name, 0, 0}, "", std::move(message)); }
+Error fail(const std::string& name, std::string message) {
+  return Error::single({name, 0, 0}, "", std::move(message));
+}
 
 std::uint16_t hash_tlv(crypto::HashAlg hash) {
   switch (hash) {
@@ -49,8 +51,8 @@ std::uint16_t hash_tlv(crypto::HashAlg hash) {
 std::expected<Bytes, Error> sign_image(std::span<const std::uint8_t> payload, const crypto::Key* key,
                                        const SignOptions& options, const std::string& name) {
   if (options.header_size < kHeaderSize)
-    return std::unexpected(fail(name, fmt::format("header size {} is smaller than the 32-byte header",
-                                                  hex(options.header_size))));
+    return std::unexpected(fail(
+        name, fmt::format("header size {} is smaller than the 32-byte header", hex(options.header_size))));
   if (options.align != 1 && options.align != 2 && options.align != 4 && options.align != 8)
     return std::unexpected(fail(name, fmt::format("alignment {} is not 1, 2, 4 or 8", options.align)));
   if (payload.size() > limits::max_image_bytes)
@@ -69,10 +71,12 @@ std::expected<Bytes, Error> sign_image(std::span<const std::uint8_t> payload, co
     image.assign(options.header_size, options.erased_value);
   } else {
     if (payload.size() < options.header_size ||
-        !std::all_of(payload.begin(), payload.begin() + options.header_size, [](std::uint8_t b) { return b == 0; }))
-      return std::unexpected(fail(name, fmt::format("the first {} bytes of the payload are not zeros to hold the "
-                                                    "header (use --pad-header)",
-                                                    hex(options.header_size))));
+        !std::all_of(payload.begin(), payload.begin() + options.header_size,
+                     [](std::uint8_t b) { return b == 0; }))
+      return std::unexpected(
+          fail(name, fmt::format("the first {} bytes of the payload are not zeros to hold the "
+                                 "header (use --pad-header)",
+                                 hex(options.header_size))));
   }
   image.insert(image.end(), payload.begin(), payload.end());
   const std::size_t img_size = image.size() - options.header_size;
@@ -82,9 +86,10 @@ std::expected<Bytes, Error> sign_image(std::span<const std::uint8_t> payload, co
   std::vector<TlvEntry> protected_entries;
   if (options.security_counter) {
     const std::uint32_t counter = *options.security_counter;
-    protected_entries.push_back({tlv_sec_cnt,
-                                 {static_cast<std::uint8_t>(counter), static_cast<std::uint8_t>(counter >> 8),
-                                  static_cast<std::uint8_t>(counter >> 16), static_cast<std::uint8_t>(counter >> 24)}});
+    protected_entries.push_back(
+        {tlv_sec_cnt,
+         {static_cast<std::uint8_t>(counter), static_cast<std::uint8_t>(counter >> 8),
+          static_cast<std::uint8_t>(counter >> 16), static_cast<std::uint8_t>(counter >> 24)}});
   }
   const Bytes protected_area =
       protected_entries.empty() ? Bytes{} : encode_tlv_area(kTlvProtectedInfoMagic, protected_entries);
@@ -118,9 +123,10 @@ std::expected<Bytes, Error> sign_image(std::span<const std::uint8_t> payload, co
   if (options.slot_size != 0) {
     const std::size_t trailer = trailer_size(options.align);
     if (image.size() + trailer > options.slot_size)
-      return std::unexpected(fail(name, fmt::format("the image ({} bytes) and its trailer ({} bytes) do not fit the "
-                                                    "slot of {} bytes",
-                                                    image.size(), trailer, options.slot_size)));
+      return std::unexpected(
+          fail(name, fmt::format("the image ({} bytes) and its trailer ({} bytes) do not fit the "
+                                 "slot of {} bytes",
+                                 image.size(), trailer, options.slot_size)));
     if (options.pad) {
       image.resize(options.slot_size, options.erased_value);
       std::copy(std::begin(kBootMagic), std::end(kBootMagic), image.end() - sizeof kBootMagic);

@@ -13,7 +13,8 @@ const std::vector<TamperCheck>& tamper_checks() {
   static const std::vector<TamperCheck> checks = {
       {"unsigned-rejected", "an image without a signature", "unsigned-rejected"},
       {"signature-modified-rejected", "an image whose signature was altered", "signature-modified-rejected"},
-      {"payload-modified-rejected", "an altered payload with the original's signature", "payload-modified-rejected"},
+      {"payload-modified-rejected", "an altered payload with the original's signature",
+       "payload-modified-rejected"},
       {"header-modified-rejected", "header fields changed after signing", ""},
       {"tlv-area-malformed-rejected", "a TLV area truncated or lying about its size", ""},
       {"other-key-rejected", "an image signed by a key the device does not trust", ""},
@@ -24,7 +25,9 @@ const std::vector<TamperCheck>& tamper_checks() {
 
 namespace {
 
-Error fail(const std::string& name, std::string message) { return Error::single({name, 0, 0}, "", std::move(message)); }
+Error fail(const std::string& name, std::string message) {
+  return Error::single({name, 0, 0}, "", std::move(message));
+}
 
 std::optional<crypto::HashAlg> hash_type(std::uint16_t type) {
   if (type == tlv_sha256)
@@ -61,8 +64,9 @@ Bytes assemble(std::span<const std::uint8_t> prefix, const std::vector<TlvEntry>
 // Replaces the hash (recomputed over `prefix`), key hash and signature by those of `key`; when
 // `keep_key_id` is set the original KEYHASH/PUBKEY stay (a forgery claiming the trusted key).
 std::expected<std::vector<TlvEntry>, std::string> resign(std::span<const std::uint8_t> prefix,
-                                                         const std::vector<TlvEntry>& original, crypto::HashAlg hash,
-                                                         const crypto::Key& key, bool keep_key_id) {
+                                                         const std::vector<TlvEntry>& original,
+                                                         crypto::HashAlg hash, const crypto::Key& key,
+                                                         bool keep_key_id) {
   const Bytes digest = crypto::digest(hash, prefix);
   auto signature = crypto::sign_digest(key, hash, digest);
   if (!signature)
@@ -84,7 +88,9 @@ std::expected<std::vector<TlvEntry>, std::string> resign(std::span<const std::ui
   return entries;
 }
 
-void flip_bit(Bytes& bytes, std::size_t offset) { bytes[offset] ^= 0x01; }
+void flip_bit(Bytes& bytes, std::size_t offset) {
+  bytes[offset] ^= 0x01;
+}
 
 void put_u16(Bytes& bytes, std::size_t offset, std::uint16_t value) {
   bytes[offset] = static_cast<std::uint8_t>(value);
@@ -94,7 +100,8 @@ void put_u16(Bytes& bytes, std::size_t offset, std::uint16_t value) {
 }  // namespace
 
 std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::uint8_t> original,
-                                                          const std::string& name, const crypto::Key* signing_key) {
+                                                          const std::string& name,
+                                                          const crypto::Key* signing_key) {
   auto parsed = parse_image(original, name);
   if (!parsed)
     return std::unexpected(parsed.error());
@@ -114,7 +121,8 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
   if (!hash)
     return std::unexpected(fail(name, "the image has no hash TLV: it is not a signed image to tamper with"));
   if (signature == nullptr || signature->length < 2)
-    return std::unexpected(fail(name, "the image has no signature TLV: it is not a signed image to tamper with"));
+    return std::unexpected(
+        fail(name, "the image has no signature TLV: it is not a signed image to tamper with"));
 
   TamperVariants out;
   auto add = [&](std::string variant, std::string check, std::string description, Bytes bytes) {
@@ -142,7 +150,8 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
     const std::size_t where = signature->offset + kTlvHeaderSize + signature->length / 2;
     flip_bit(flipped, where);
     add("signature-bit-flipped", "signature-modified-rejected",
-        fmt::format("one bit of the {} signature flipped at offset {}", tlv_name(signature->type), hex(where)),
+        fmt::format("one bit of the {} signature flipped at offset {}", tlv_name(signature->type),
+                    hex(where)),
         std::move(flipped));
     std::vector<TlvEntry> shortened = entries;
     for (auto& entry : shortened)
@@ -159,15 +168,18 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
     const std::size_t where = std::size_t{image.header.hdr_size} + image.header.img_size / 2;
     flip_bit(flipped, where);
     add("payload-bit-flipped", "payload-modified-rejected",
-        fmt::format("one payload bit flipped at offset {}, original hash and signature kept", hex(where)), flipped);
+        fmt::format("one payload bit flipped at offset {}, original hash and signature kept", hex(where)),
+        flipped);
     std::vector<TlvEntry> rehashed = entries;
-    const Bytes digest = crypto::digest(*hash, std::span<const std::uint8_t>(flipped).first(image.hashed_size()));
+    const Bytes digest =
+        crypto::digest(*hash, std::span<const std::uint8_t>(flipped).first(image.hashed_size()));
     for (auto& entry : rehashed)
       if (hash_type(entry.type))
         entry.data = digest;
     add("payload-bit-flipped-rehashed", "payload-modified-rejected",
-        fmt::format("one payload bit flipped at offset {} and the hash TLV recomputed, original signature kept",
-                    hex(where)),
+        fmt::format(
+            "one payload bit flipped at offset {} and the hash TLV recomputed, original signature kept",
+            hex(where)),
         assemble(std::span<const std::uint8_t>(flipped).first(image.hashed_size()), rehashed, tail));
   } else {
     out.not_built.push_back("payload-bit-flipped: the image has an empty payload");
@@ -176,16 +188,16 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
   {
     Bytes version(original.begin(), original.end());
     version[20] = static_cast<std::uint8_t>(version[20] + 1);
-    add("header-version-changed", "header-modified-rejected", "the header's major version (offset 0x14) raised by one",
-        std::move(version));
+    add("header-version-changed", "header-modified-rejected",
+        "the header's major version (offset 0x14) raised by one", std::move(version));
     Bytes load(original.begin(), original.end());
     load[4] ^= 0x10;
-    add("header-load-addr-changed", "header-modified-rejected", "the header's load address (offset 0x4) changed",
-        std::move(load));
+    add("header-load-addr-changed", "header-modified-rejected",
+        "the header's load address (offset 0x4) changed", std::move(load));
     Bytes flags(original.begin(), original.end());
     flags[16] ^= 0x20;
-    add("header-flags-changed", "header-modified-rejected", "the header's RAM_LOAD flag (offset 0x10) toggled",
-        std::move(flags));
+    add("header-flags-changed", "header-modified-rejected",
+        "the header's RAM_LOAD flag (offset 0x10) toggled", std::move(flags));
   }
   // TLV area truncated or lying about its size; header sizes lying.
   {
@@ -193,22 +205,26 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
     add("tlv-area-truncated", "tlv-area-malformed-rejected",
         fmt::format("the file cut in the middle of the signature TLV (at offset {})",
                     hex(signature->offset + kTlvHeaderSize + signature->length / 2)),
-        Bytes(original.begin(), original.begin() + static_cast<std::ptrdiff_t>(signature->offset + kTlvHeaderSize +
-                                                                                signature->length / 2)));
+        Bytes(original.begin(),
+              original.begin() +
+                  static_cast<std::ptrdiff_t>(signature->offset + kTlvHeaderSize + signature->length / 2)));
     Bytes larger(original.begin(), original.end());
     put_u16(larger, area + 2, static_cast<std::uint16_t>(image.area.total + 0x1000));
     add("tlv-area-size-too-large", "tlv-area-malformed-rejected",
-        fmt::format("the TLV area's size field (offset {}) claims 0x1000 more bytes than there are", hex(area + 2)),
+        fmt::format("the TLV area's size field (offset {}) claims 0x1000 more bytes than there are",
+                    hex(area + 2)),
         std::move(larger));
     Bytes smaller(original.begin(), original.end());
     put_u16(smaller, area + 2, static_cast<std::uint16_t>(signature->offset - area));
     add("tlv-area-size-hides-signature", "tlv-area-malformed-rejected",
-        fmt::format("the TLV area's size field (offset {}) ends the area before the signature", hex(area + 2)),
+        fmt::format("the TLV area's size field (offset {}) ends the area before the signature",
+                    hex(area + 2)),
         std::move(smaller));
     Bytes img_size(original.begin(), original.end());
     img_size[12] = static_cast<std::uint8_t>(img_size[12] + 4);
     add("header-img-size-lies", "tlv-area-malformed-rejected",
-        "the header's image size (offset 0xc) 4 bytes larger, so the TLV area is looked for in the wrong place",
+        "the header's image size (offset 0xc) 4 bytes larger, so the TLV area is looked for in the wrong "
+        "place",
         std::move(img_size));
     Bytes protected_size(original.begin(), original.end());
     put_u16(protected_size, 10, static_cast<std::uint16_t>(image.header.protected_tlv_size + 8));
@@ -237,7 +253,8 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
       add(claim ? "other-key-claiming-trusted-key-id" : "other-key", "other-key-rejected",
           claim ? fmt::format("re-signed by a fresh {} key, the trusted key's KEYHASH/PUBKEY kept",
                               crypto::to_string(type))
-                : fmt::format("re-signed by a fresh {} key with its own KEYHASH/PUBKEY", crypto::to_string(type)),
+                : fmt::format("re-signed by a fresh {} key with its own KEYHASH/PUBKEY",
+                              crypto::to_string(type)),
           assemble(prefix, *forged, tail));
     }
   }

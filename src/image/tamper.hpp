@@ -30,7 +30,8 @@ struct TamperVariants {
 // signed it: it makes the rollback variants (an older version, a lower security counter) validly signed.
 // Without it those are listed in `not_built`.
 std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::uint8_t> original,
-                                                          const std::string& name, const crypto::Key* signing_key);
+                                                          const std::string& name,
+                                                          const crypto::Key* signing_key);
 
 // The check ids a tamper test reports, in order, with whether they support SUM-2.DN-1 and which "document
 // how" slug of IC.SUM-2.AuthIntVal.Sign they demonstrate (empty when none).

@@ -26,7 +26,9 @@ bool equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }
 
-std::string at(const Tlv& tlv) { return fmt::format("{} TLV at offset {}", tlv_name(tlv.type), hex(tlv.offset)); }
+std::string at(const Tlv& tlv) {
+  return fmt::format("{} TLV at offset {}", tlv_name(tlv.type), hex(tlv.offset));
+}
 
 // Largest DER ECDSA signature for the key's curve; exact sizes for the others.
 bool signature_length_ok(crypto::KeyType type, std::size_t length) {
@@ -47,7 +49,8 @@ bool signature_length_ok(crypto::KeyType type, std::size_t length) {
 
 }  // namespace
 
-VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string& name, const VerifyOptions& options) {
+VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string& name,
+                          const VerifyOptions& options) {
   VerifyReport report;
   auto parsed = parse_image(bytes, name);
   if (!parsed) {
@@ -62,7 +65,8 @@ VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string
   // TLVs after the protected area are not covered by the hash: only hashes, keys and signatures belong there.
   for (const auto& tlv : image.area.entries)
     if (!allowed_unprotected(tlv.type))
-      problems.push_back(fmt::format("{} is outside the protected area, so the signature does not cover it", at(tlv)));
+      problems.push_back(
+          fmt::format("{} is outside the protected area, so the signature does not cover it", at(tlv)));
   std::optional<std::uint32_t> counter;
   if (image.protected_area) {
     for (const auto& tlv : image.protected_area->entries) {
@@ -85,7 +89,8 @@ VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string
   std::optional<crypto::HashAlg> hash;
   Bytes digest;
   if (hashes.empty()) {
-    problems.push_back(fmt::format("TLV area at offset {}: no SHA256, SHA384 or SHA512 TLV", hex(image.area.offset)));
+    problems.push_back(
+        fmt::format("TLV area at offset {}: no SHA256, SHA384 or SHA512 TLV", hex(image.area.offset)));
   } else if (hashes.size() > 1) {
     problems.push_back(fmt::format("{}: a second hash TLV (the first is at offset {})", at(*hashes[1]),
                                    hex(hashes[0]->offset)));
@@ -96,9 +101,10 @@ VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string
       problems.push_back(fmt::format("{}: length {} is not {}", at(*hashes[0]), hex(hashes[0]->length),
                                      hex(crypto::digest_size(*hash))));
     else if (!equal(hashes[0]->data, digest))
-      problems.push_back(fmt::format("{}: the image's digest is different (header, payload or protected TLVs were "
-                                     "changed)",
-                                     at(*hashes[0])));
+      problems.push_back(
+          fmt::format("{}: the image's digest is different (header, payload or protected TLVs were "
+                      "changed)",
+                      at(*hashes[0])));
     else
       report.notes.push_back(fmt::format("{} matches the image", tlv_name(hashes[0]->type)));
   }
@@ -113,8 +119,8 @@ VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string
     }
     for (const Tlv* tlv : image.find(tlv_pubkey)) {
       if (!equal(tlv->data, public_bytes))
-        problems.push_back(
-            fmt::format("{}: the image embeds another key than the given {} key", at(*tlv), crypto::to_string(key.type())));
+        problems.push_back(fmt::format("{}: the image embeds another key than the given {} key", at(*tlv),
+                                       crypto::to_string(key.type())));
     }
     const std::uint16_t wanted = signature_tlv(key.type());
     const auto signatures = image.find(wanted);
@@ -122,21 +128,23 @@ VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string
     std::vector<std::string> failures;
     for (const Tlv* tlv : signatures) {
       if (!signature_length_ok(key.type(), tlv->length)) {
-        failures.push_back(fmt::format("{}: length {} is wrong for a {} signature", at(*tlv), hex(tlv->length),
-                                       crypto::to_string(key.type())));
+        failures.push_back(fmt::format("{}: length {} is wrong for a {} signature", at(*tlv),
+                                       hex(tlv->length), crypto::to_string(key.type())));
         continue;
       }
       if (crypto::verify_digest(key, *hash, tlv->data, digest)) {
         verified = true;
-        report.notes.push_back(fmt::format("{} verifies with the given {} key", at(*tlv), crypto::to_string(key.type())));
+        report.notes.push_back(
+            fmt::format("{} verifies with the given {} key", at(*tlv), crypto::to_string(key.type())));
         break;
       }
       failures.push_back(fmt::format("{}: the signature does not verify with the given {} key", at(*tlv),
                                      crypto::to_string(key.type())));
     }
     if (signatures.empty())
-      problems.push_back(fmt::format("TLV area at offset {}: no {} signature for the given {} key", hex(image.area.offset),
-                                     tlv_name(wanted), crypto::to_string(key.type())));
+      problems.push_back(fmt::format("TLV area at offset {}: no {} signature for the given {} key",
+                                     hex(image.area.offset), tlv_name(wanted),
+                                     crypto::to_string(key.type())));
     else if (!verified)
       problems.insert(problems.end(), failures.begin(), failures.end());
   } else if (options.key == nullptr) {
@@ -155,8 +163,8 @@ VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string
     const auto& v = image.header.version;
     const auto& m = *options.min_version;
     if (std::tie(v.major, v.minor, v.revision) < std::tie(m.major, m.minor, m.revision))
-      problems.push_back(fmt::format("version {} (offset 0x14) is older than the minimum {} (rollback)", v.text(),
-                                     m.text()));
+      problems.push_back(fmt::format("version {} (offset 0x14) is older than the minimum {} (rollback)",
+                                     v.text(), m.text()));
   }
   if (image.padding_bytes != 0) {
     if (!image.trailer)
@@ -166,8 +174,9 @@ VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string
       problems.push_back(fmt::format("trailer magic at offset {} is neither MCUboot's boot magic nor erased",
                                      hex(image.trailer->magic_offset)));
     else if (image.trailer->magic_ok)
-      report.notes.push_back(image.trailer->image_ok == 0x01 ? "trailer: boot magic set, image confirmed"
-                                                             : "trailer: boot magic set, image not confirmed");
+      report.notes.push_back(image.trailer->image_ok == 0x01
+                                 ? "trailer: boot magic set, image confirmed"
+                                 : "trailer: boot magic set, image not confirmed");
   }
   report.accepted = problems.empty();
   return report;

@@ -28,6 +28,7 @@ struct VerifyReport {
   std::optional<Image> image;         // when it parsed
 };
 
-VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string& name, const VerifyOptions& options);
+VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string& name,
+                          const VerifyOptions& options);
 
 }  // namespace en18031::image

@@ -1,8 +1,10 @@
-// The HTML writer of the document model: one self-contained HTML5 file (inline CSS and SVG, no scripts,
-// nothing fetched), readable on screen (contents beside the text, tables that scroll rather than overflow)
-// and printable on A4 (contents on their own page, a new page at each PageBreak and before each requirement
-// section, table rows and figures kept whole, the banner on every page). Deterministic: the same document
-// gives the same bytes.
+// The HTML writer of the document model: one self-contained HTML5 file (inline CSS and SVG, no scripts, a
+// Content-Security-Policy that lets the browser fetch nothing), readable on screen (contents beside the
+// text, the banner fixed at the top, tables that scroll rather than overflow) and printable on A4 (contents
+// on their own page, a new page at each PageBreak and before each requirement section - a heading whose
+// anchor starts with "req-" - never a heading alone at the foot of a page, table rows and figures kept
+// whole, the banner at the top of and across every page). Deterministic: the same document gives the same
+// bytes.
 #include <algorithm>
 #include <set>
 #include <string>
@@ -26,7 +28,7 @@ body { margin: 0; color: #212121; background: #ffffff; line-height: 1.5;
 .banner { position: sticky; top: 0; z-index: 10; margin: 0; padding: 0.5rem 1rem; text-align: center;
   font-size: 1.15rem; font-weight: bold; letter-spacing: 0.04em; color: #ffffff; background: #b71c1c;
   border-bottom: 3px solid #7f0000; }
-.layout { display: grid; grid-template-columns: 17rem minmax(0, 1fr); align-items: start; }
+.layout { display: grid; grid-template-columns: 15rem minmax(0, 1fr); align-items: start; }
 .layout.without-contents { display: block; }
 .toc { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; padding: 1.25rem 1rem;
   border-right: 1px solid #cfd8dc; background: #f7f9fa; font-size: 0.87rem; }
@@ -38,7 +40,8 @@ body { margin: 0; color: #212121; background: #ffffff; line-height: 1.5;
 .toc li { margin: 0.15rem 0; }
 .toc a { color: #1a4f8b; text-decoration: none; }
 .toc a:hover, .toc a:focus { text-decoration: underline; }
-main { max-width: 64rem; padding: 1.5rem 2.5rem 4rem; }
+main { padding: 1.5rem 2rem 4rem; }
+main > :is(p, ul, h1, h2, h3, h4, figure) { max-width: 62rem; }
 .document-title { margin: 0 0 1rem; font-size: 1.9rem; font-weight: bold; line-height: 1.25; }
 h1, h2, h3, h4 { line-height: 1.25; margin: 1.6em 0 0.6em; scroll-margin-top: 0.5rem; }
 .with-banner :is(h1, h2, h3, h4) { scroll-margin-top: 3.5rem; }
@@ -57,6 +60,8 @@ th, td { border: 1px solid #cfd8dc; padding: 0.35rem 0.6rem; text-align: left; v
   overflow-wrap: break-word; }
 th { background: #eceff1; font-weight: bold; }
 tbody tr:nth-child(even) td { background: #f7f9fa; }
+table.wide { font-size: 0.82rem; }
+table.wide th, table.wide td { padding: 0.3rem 0.4rem; }
 figure { margin: 1em 0 1.5em; }
 .drawing { overflow-x: auto; }
 .drawing svg { display: block; max-width: 100%; height: auto; }
@@ -79,8 +84,9 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f5f7f8; borde
   .toc { position: static; max-height: none; overflow: visible; border: 0; background: none; padding: 0;
     font-size: 1rem; break-after: page; }
   .toc a { color: inherit; }
-  .banner { position: fixed; top: 40%; left: 0; right: 0; z-index: -1; padding: 0; border: 0; background: none;
-    color: rgba(183, 28, 28, 0.14); font-size: 44pt; line-height: 1.2; transform: rotate(-30deg);
+  .banner { position: fixed; top: 40%; left: 0; right: 0; z-index: -1; padding: 0; border: 0;
+    background: none;
+    color: rgba(183, 28, 28, 0.12); font-size: 44pt; line-height: 1.2; transform: rotate(-30deg);
     pointer-events: none; }
   .page-break { border: 0; margin: 0; break-after: page; }
   .requirement { break-before: page; }
@@ -93,7 +99,8 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f5f7f8; borde
   thead { display: table-header-group; }
   .table-wrap, .drawing { overflow: visible; }
   table { width: 100%; font-size: 0.85rem; }
-  th, td { padding: 0.2rem 0.35rem; }
+  th, td, table.wide th, table.wide td { padding: 0.2rem 0.35rem; }
+  table.wide { font-size: 0.8rem; }
   .drawing svg { max-height: 225mm; width: auto; }
   details.text-alternative { display: none; }
   a { color: inherit; text-decoration: none; }
@@ -101,6 +108,7 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f5f7f8; borde
 )css";
 
 constexpr std::size_t kLongCode = 24;
+constexpr std::size_t kWideTable = 6;
 
 std::string escape(std::string_view text) {
   std::string out;
@@ -123,7 +131,8 @@ std::string escape(std::string_view text) {
         out += "&#39;";
         break;
       default:
-        out += c;
+        // HTML allows no other C0 control characters in text.
+        out += static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r' ? ' ' : c;
     }
   }
   return out;
@@ -195,8 +204,8 @@ std::string line_html(const Line& line) {
 // An id attribute may hold no white space; everything else is escaped where it is written.
 std::string id_of(std::string_view anchor) {
   std::string out(anchor);
-  std::ranges::replace_if(out, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; },
-                          '-');
+  std::ranges::replace_if(
+      out, [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }, '-');
   return out;
 }
 
@@ -206,7 +215,8 @@ std::vector<std::string> heading_ids(const Document& document) {
   std::set<std::string> used;
   for (const auto& block : document.blocks) {
     if (const auto* heading = std::get_if<Heading>(&block)) {
-      std::string id = heading->anchor.empty() ? fmt::format("section-{}", ids.size() + 1) : id_of(heading->anchor);
+      std::string id =
+          heading->anchor.empty() ? fmt::format("section-{}", ids.size() + 1) : id_of(heading->anchor);
       if (used.contains(id)) {
         int suffix = 2;
         while (used.contains(fmt::format("{}-{}", id, suffix)))
@@ -220,7 +230,9 @@ std::vector<std::string> heading_ids(const Document& document) {
   return ids;
 }
 
-int level_of(const Heading& heading) { return std::clamp(heading.level, 1, 4); }
+int level_of(const Heading& heading) {
+  return std::clamp(heading.level, 1, 4);
+}
 
 // Level-1 headings with their level-2 headings nested below; a level-2 heading before any level-1 heading
 // stands at the top level.
@@ -266,41 +278,6 @@ std::string table_of_contents(const Document& document, const std::vector<std::s
          "</ol>\n</nav>\n";
 }
 
-std::size_t length_of(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::ranges::count_if(text, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-std::size_t length_of(const Line& line) {
-  std::size_t length = 0;
-  for (const auto& span : line)
-    length += length_of(span.text);
-  return length;
-}
-
-// Width hints for the columns, in per cent: browsers share a narrow page out by the longest line of each
-// column, which starves a column of long descriptions next to several short ones. A column's share follows
-// its average text (capped, so one long column cannot take everything), and at least its header.
-std::string column_widths(const Table& table) {
-  const std::size_t columns = table.header.size();
-  if (columns < 2 || table.rows.empty())
-    return {};
-  std::vector<std::size_t> measure(columns, 0);
-  std::size_t total = 0;
-  for (std::size_t column = 0; column < columns; ++column) {
-    std::size_t sum = 0;
-    for (const auto& row : table.rows)
-      sum += column < row.size() ? length_of(row[column]) : 0;
-    const std::size_t average = (sum + table.rows.size() - 1) / table.rows.size();
-    measure[column] = std::max({length_of(table.header[column]), std::min<std::size_t>(average, 80), std::size_t{3}});
-    total += measure[column];
-  }
-  std::string out = "<colgroup>";
-  for (const std::size_t value : measure)
-    out += fmt::format("<col style=\"width: {}%\">", (value * 100 + total / 2) / total);
-  return out + "</colgroup>\n";
-}
-
 struct Writer {
   const std::vector<std::string>& ids;
   std::string out;
@@ -324,7 +301,9 @@ struct Writer {
     out += "</ul>\n";
   }
   void operator()(const Table& table) {
-    out += "<div class=\"table-wrap\">\n<table>\n" + column_widths(table);
+    // Many columns: a smaller font, so that the long ones keep a readable width.
+    out += table.header.size() >= kWideTable ? "<div class=\"table-wrap\">\n<table class=\"wide\">\n"
+                                             : "<div class=\"table-wrap\">\n<table>\n";
     if (!table.header.empty()) {
       out += "<thead><tr>";
       for (const auto& cell : table.header)
@@ -371,7 +350,9 @@ std::string to_html(const Document& document) {
   const std::vector<std::string> ids = heading_ids(document);
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   // Nothing may be fetched or run, even if a drawing held a reference: the browser blocks it and says so.
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
+  out +=
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+      "'unsafe-inline'\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<title>" + escape(document.title) + "</title>\n<style>";
   out += kStyle;
@@ -381,9 +362,11 @@ std::string to_html(const Document& document) {
     out += "    @top-center { content: " + css_string(document.banner) +
            "; color: #b71c1c; font: bold 11pt sans-serif; border-bottom: 1.5pt solid #b71c1c; }\n";
   }
-  out += "    @bottom-left { content: " + css_string(document.title) + "; font: 8pt sans-serif; color: #455a64; }\n";
-  out += "    @bottom-right { content: \"page \" counter(page) \" of \" counter(pages); font: 8pt sans-serif; "
-         "color: #455a64; }\n  }\n}\n";
+  out += "    @bottom-left { content: " + css_string(document.title) +
+         "; width: 140mm; font: 8pt sans-serif; color: #455a64; }\n";
+  out +=
+      "    @bottom-right { content: \"page \" counter(page) \" of \" counter(pages); width: 30mm; "
+      "text-align: right; font: 8pt sans-serif; color: #455a64; }\n  }\n}\n";
   out += "</style>\n</head>\n";
   if (document.banner.empty()) {
     out += "<body>\n";

@@ -8,69 +8,12 @@
 namespace en18031::render {
 namespace {
 
-// Nodes in the order a reader follows them: a node comes after every node that leads to it (a
-// topological order of the part reachable from the start, ties broken by file order), then whatever
-// is left (unreachable nodes, cycles) in file order, so a broken tree still draws and shows its problem.
-std::vector<const DecisionNode*> reading_order(const DecisionTree& tree) {
-  const auto& nodes = tree.nodes;
-  const auto index_of = [&](const std::string& id) -> std::optional<std::size_t> {
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (nodes[i].id == id)
-        return i;
-    }
-    return std::nullopt;
-  };
-  const auto successors = [&](std::size_t i) {
-    std::vector<std::size_t> out;
-    for (const Branch* branch : {&nodes[i].on_yes, &nodes[i].on_no}) {
-      if (const auto next = branch->next.empty() ? std::nullopt : index_of(branch->next))
-        out.push_back(*next);
-    }
-    return out;
-  };
-  std::vector<bool> reachable(nodes.size(), false);
-  std::vector<std::size_t> pending;
-  if (const auto start = index_of(tree.start.id)) {
-    reachable[*start] = true;
-    pending.push_back(*start);
-  }
-  while (!pending.empty()) {
-    const std::size_t i = pending.back();
-    pending.pop_back();
-    for (const std::size_t next : successors(i)) {
-      if (!reachable[next]) {
-        reachable[next] = true;
-        pending.push_back(next);
-      }
-    }
-  }
-  std::vector<int> incoming(nodes.size(), 0);
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!reachable[i])
-      continue;
-    for (const std::size_t next : successors(i))
-      ++incoming[next];
-  }
-  std::vector<const DecisionNode*> order;
-  std::vector<bool> placed(nodes.size(), false);
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (!reachable[i] || placed[i] || incoming[i] > 0)
-        continue;
-      placed[i] = true;
-      order.push_back(&nodes[i]);
-      for (const std::size_t next : successors(i))
-        --incoming[next];
-      progress = true;
-      break;  // restart from the top so that file order breaks ties
-    }
-  }
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!placed[i])
-      order.push_back(&nodes[i]);
-  }
-  return order;
+// Nodes for drawing, in reading_order.
+std::vector<const DecisionNode*> nodes_in_order(const DecisionTree& tree) {
+  std::vector<const DecisionNode*> nodes;
+  for (const std::size_t i : reading_order(tree))
+    nodes.push_back(&tree.nodes[i]);
+  return nodes;
 }
 
 bool on_path(const std::vector<PathStep>& path, const std::string& node, Answer answer) {
@@ -114,7 +57,7 @@ std::string draw_text(const Requirement& requirement, const TreeDrawingOptions& 
   const auto& path = options.path;
   std::string out =
       fmt::format("{} {}\nstart: {}\n", requirement.id, requirement.title, requirement.tree.start.id);
-  for (const DecisionNode* node : reading_order(requirement.tree)) {
+  for (const DecisionNode* node : nodes_in_order(requirement.tree)) {
     out += fmt::format("\n{}[{}] {}\n", node->id == options.focus ? ">> " : "", node->id, node->question);
     if (options.aliases && !node->aliases.empty()) {
       out += fmt::format("      also printed as: {}\n", fmt::join(node->aliases, ", "));
@@ -183,7 +126,7 @@ std::string draw_dot(const Requirement& requirement, const std::vector<PathStep>
   out += fmt::format("  label=\"{} {}\";\n  labelloc=t;\n", dot_escape(requirement.id),
                      dot_escape(requirement.title));
   out += "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\"];\n";
-  for (const DecisionNode* node : reading_order(requirement.tree)) {
+  for (const DecisionNode* node : nodes_in_order(requirement.tree)) {
     std::string label = node->id;
     for (const auto& line : wrap(node->question, 40))
       label += "\n" + line;
@@ -237,7 +180,7 @@ std::string mermaid_escape(std::string_view text) {
 }
 
 std::string draw_mermaid(const Requirement& requirement, const std::vector<PathStep>& path) {
-  const auto order = reading_order(requirement.tree);
+  const auto order = nodes_in_order(requirement.tree);
   // Mermaid ids cannot hold dots; number the nodes in reading order instead.
   const auto mermaid_id = [&](const std::string& node_id) {
     for (std::size_t i = 0; i < order.size(); ++i) {
@@ -291,6 +234,68 @@ std::string draw_mermaid(const Requirement& requirement, const std::vector<PathS
 }
 
 }  // namespace
+
+std::vector<std::size_t> reading_order(const DecisionTree& tree) {
+  const auto& nodes = tree.nodes;
+  const auto index_of = [&](const std::string& id) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (nodes[i].id == id)
+        return i;
+    }
+    return std::nullopt;
+  };
+  const auto successors = [&](std::size_t i) {
+    std::vector<std::size_t> out;
+    for (const Branch* branch : {&nodes[i].on_yes, &nodes[i].on_no}) {
+      if (const auto next = branch->next.empty() ? std::nullopt : index_of(branch->next))
+        out.push_back(*next);
+    }
+    return out;
+  };
+  std::vector<bool> reachable(nodes.size(), false);
+  std::vector<std::size_t> pending;
+  if (const auto start = index_of(tree.start.id)) {
+    reachable[*start] = true;
+    pending.push_back(*start);
+  }
+  while (!pending.empty()) {
+    const std::size_t i = pending.back();
+    pending.pop_back();
+    for (const std::size_t next : successors(i)) {
+      if (!reachable[next]) {
+        reachable[next] = true;
+        pending.push_back(next);
+      }
+    }
+  }
+  std::vector<int> incoming(nodes.size(), 0);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!reachable[i])
+      continue;
+    for (const std::size_t next : successors(i))
+      ++incoming[next];
+  }
+  std::vector<std::size_t> order;
+  std::vector<bool> placed(nodes.size(), false);
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (!reachable[i] || placed[i] || incoming[i] > 0)
+        continue;
+      placed[i] = true;
+      order.push_back(i);
+      for (const std::size_t next : successors(i))
+        --incoming[next];
+      progress = true;
+      break;  // restart from the top so that file order breaks ties
+    }
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!placed[i])
+      order.push_back(i);
+  }
+  return order;
+}
 
 std::optional<TreeFormat> parse_tree_format(std::string_view text) {
   if (text == "text")

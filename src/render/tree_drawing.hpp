@@ -2,6 +2,7 @@
 // A path (the nodes and answers an assessment took) can be highlighted; the catalogue commands pass none.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,5 +29,10 @@ struct TreeDrawingOptions {
 
 std::string draw_tree(const Requirement& requirement, TreeFormat format,
                       const TreeDrawingOptions& options = {});
+
+// The order every drawing lists a tree's nodes in, as indexes into tree.nodes: a node after every node
+// that leads to it (a topological order of what the start reaches, ties in file order), then whatever is
+// unreachable or in a cycle, in file order, so a broken tree still draws and shows its problem.
+std::vector<std::size_t> reading_order(const DecisionTree& tree);
 
 }  // namespace en18031::render

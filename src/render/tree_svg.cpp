@@ -73,17 +73,19 @@ std::string xml_escape(std::string_view text) {
 // default sans-serif and wider than Liberation Sans, Arial or Helvetica, so text measured with it fits
 // with any of them. Other characters count as kOtherAdvance; bold text is up to kBoldFactor wider.
 constexpr std::array<int, 95> kAdvance = {
-    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337,  // ' ' .. '/'
-    636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531,  // '0' .. '?'
+    318,  401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337,  // ' ' .. '/'
+    636,  636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531,  // '0' .. '?'
     1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787,  // '@' .. 'O'
-    603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500,   // 'P' .. '_'
-    500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,   // '`' .. 'o'
-    635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,        // 'p' .. '~'
+    603,  787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500,  // 'P' .. '_'
+    500,  613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,  // '`' .. 'o'
+    635,  635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,       // 'p' .. '~'
 };
 constexpr int kOtherAdvance = 750;
 constexpr double kBoldFactor = 1.12;
 
-bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
+bool starts_code_point(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+}
 
 int advance(char c) {
   const auto byte = static_cast<unsigned char>(c);
@@ -105,7 +107,9 @@ int text_width(std::string_view text, int font_size, bool bold = false) {
 std::vector<std::string> wrap(std::string_view text, int width, int font_size, bool bold = false) {
   std::vector<std::string> lines;
   std::string line;
-  const auto fits = [&](std::string_view candidate) { return text_width(candidate, font_size, bold) <= width; };
+  const auto fits = [&](std::string_view candidate) {
+    return text_width(candidate, font_size, bold) <= width;
+  };
   std::size_t position = 0;
   while (position <= text.size()) {
     std::size_t end = text.find_first_of(" \t\n", position);
@@ -146,74 +150,9 @@ std::vector<std::string> wrap(std::string_view text, int width, int font_size, b
   return lines;
 }
 
-// The reading order of tree_drawing.cpp (the text, DOT and Mermaid drawings), so every drawing of a tree
-// lists its nodes alike: a node after every node that leads to it (ties in file order), then whatever is
-// unreachable or in a cycle, in file order.
-std::vector<std::size_t> reading_order(const DecisionTree& tree) {
-  const auto& nodes = tree.nodes;
-  const auto index_of = [&](const std::string& id) -> std::optional<std::size_t> {
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (nodes[i].id == id)
-        return i;
-    }
-    return std::nullopt;
-  };
-  const auto successors = [&](std::size_t i) {
-    std::vector<std::size_t> out;
-    for (const Branch* branch : {&nodes[i].on_yes, &nodes[i].on_no}) {
-      if (const auto next = branch->next.empty() ? std::nullopt : index_of(branch->next))
-        out.push_back(*next);
-    }
-    return out;
-  };
-  std::vector<bool> reachable(nodes.size(), false);
-  std::vector<std::size_t> pending;
-  if (const auto start = index_of(tree.start.id)) {
-    reachable[*start] = true;
-    pending.push_back(*start);
-  }
-  while (!pending.empty()) {
-    const std::size_t i = pending.back();
-    pending.pop_back();
-    for (const std::size_t next : successors(i)) {
-      if (!reachable[next]) {
-        reachable[next] = true;
-        pending.push_back(next);
-      }
-    }
-  }
-  std::vector<int> incoming(nodes.size(), 0);
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!reachable[i])
-      continue;
-    for (const std::size_t next : successors(i))
-      ++incoming[next];
-  }
-  std::vector<std::size_t> order;
-  std::vector<bool> placed(nodes.size(), false);
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (!reachable[i] || placed[i] || incoming[i] > 0)
-        continue;
-      placed[i] = true;
-      order.push_back(i);
-      for (const std::size_t next : successors(i))
-        --incoming[next];
-      progress = true;
-      break;
-    }
-  }
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!placed[i])
-      order.push_back(i);
-  }
-  return order;
-}
-
 bool on_path(const std::vector<PathStep>& path, const std::string& node, Answer answer) {
-  return std::ranges::any_of(path,
-                             [&](const PathStep& step) { return step.node == node && step.answer == answer; });
+  return std::ranges::any_of(
+      path, [&](const PathStep& step) { return step.node == node && step.answer == answer; });
 }
 
 bool visited(const std::vector<PathStep>& path, const std::string& node) {
@@ -239,7 +178,6 @@ struct Edge {
 };
 
 struct Row {
-  const DecisionNode* node = nullptr;
   std::vector<std::string> id;         // the node id, wrapped (bold)
   std::vector<std::string> exception;  // "tests exception: ...", wrapped (italic)
   std::vector<std::string> question;
@@ -267,11 +205,11 @@ enum class Direction { down, right };
 
 std::string arrowhead(int tip_x, int tip_y, Direction direction, std::string_view colour) {
   if (direction == Direction::down) {
-    return fmt::format(R"(<path d="M{} {} L{} {} L{} {} Z" fill="{}"/>)", tip_x, tip_y, tip_x - 5, tip_y - kArrow,
-                       tip_x + 5, tip_y - kArrow, colour);
+    return fmt::format(R"(<path d="M{} {} L{} {} L{} {} Z" fill="{}"/>)", tip_x, tip_y, tip_x - 5,
+                       tip_y - kArrow, tip_x + 5, tip_y - kArrow, colour);
   }
-  return fmt::format(R"(<path d="M{} {} L{} {} L{} {} Z" fill="{}"/>)", tip_x, tip_y, tip_x - kArrow, tip_y - 5,
-                     tip_x - kArrow, tip_y + 5, colour);
+  return fmt::format(R"(<path d="M{} {} L{} {} L{} {} Z" fill="{}"/>)", tip_x, tip_y, tip_x - kArrow,
+                     tip_y - 5, tip_x - kArrow, tip_y + 5, colour);
 }
 
 // A label over an edge, with a white halo so that lines behind it do not cross the letters.
@@ -336,7 +274,6 @@ std::string tree_svg(const Requirement& requirement, const std::vector<PathStep>
   for (std::size_t r = 0; r < order.size(); ++r) {
     const DecisionNode& node = tree.nodes[order[r]];
     Row& row = rows[r];
-    row.node = &node;
     row.taken = visited(path, node.id);
     row.id = wrap(node.id, kTextWidth, kSmallFont, true);
     if (!node.exception.empty())
@@ -391,7 +328,8 @@ std::string tree_svg(const Requirement& requirement, const std::vector<PathStep>
   for (std::size_t r = 0; r < rows.size(); ++r) {
     Row& row = rows[r];
     const int text_height =
-        2 * kNodePadding + static_cast<int>(row.id.size() + row.exception.size() + row.question.size()) * kLine;
+        2 * kNodePadding +
+        static_cast<int>(row.id.size() + row.exception.size() + row.question.size()) * kLine;
     int outcomes = 0;
     bool exits_left = false;
     for (const Edge& edge : edges) {
@@ -409,9 +347,8 @@ std::string tree_svg(const Requirement& requirement, const std::vector<PathStep>
   const int width_without_lanes = kNodeWidth + outcome_gap + outcome_width;
   const std::string title = requirement.id + " " + requirement.title;
   int y = kMargin;
-  std::vector<std::string> title_lines;
   // Lanes are not known yet; wrap the title to the part that is always there.
-  title_lines = wrap(title, width_without_lanes, kTitleFont, true);
+  const std::vector<std::string> title_lines = wrap(title, width_without_lanes, kTitleFont, true);
   y += static_cast<int>(title_lines.size()) * kTitleLine;
   const bool starts_at_first_row = !order.empty() && tree.nodes[order[0]].id == tree.start.id;
   y += starts_at_first_row ? kStartArrow + 8 : 12;
@@ -467,8 +404,9 @@ std::string tree_svg(const Requirement& requirement, const std::vector<PathStep>
     const int high = std::max(edge->from_y, edge->to_y) + 6;
     std::size_t lane = 0;
     for (; lane < lanes.size(); ++lane) {
-      const bool free = std::ranges::none_of(
-          lanes[lane], [&](const std::pair<int, int>& used) { return low <= used.second && used.first <= high; });
+      const bool free = std::ranges::none_of(lanes[lane], [&](const std::pair<int, int>& used) {
+        return low <= used.second && used.first <= high;
+      });
       if (free)
         break;
     }
@@ -505,24 +443,27 @@ std::string tree_svg(const Requirement& requirement, const std::vector<PathStep>
   // ---- drawing ----
   std::string out = fmt::format(
       R"(<svg xmlns="http://www.w3.org/2000/svg" class="decision-tree" viewBox="0 0 {0} {1}" width="{0}" )"
-      R"(height="{1}" role="img" font-family="'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif">)"
+      R"(height="{1}" role="img" )"
+      R"(font-family="'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif">)"
       "\n",
       width, height);
   out += fmt::format("<title>Decision tree of {}</title>\n", xml_escape(title));
   {
     std::string description;
     for (const PathStep& step : path)
-      description += (description.empty() ? "" : ", ") + step.node + " " + std::string(to_string(step.answer));
-    out += fmt::format("<desc>{}</desc>\n", description.empty() ? std::string("No path taken.")
-                                                                : xml_escape("Path taken: " + description + "."));
+      description +=
+          (description.empty() ? "" : ", ") + step.node + " " + std::string(to_string(step.answer));
+    out += fmt::format("<desc>{}</desc>\n", description.empty()
+                                                ? std::string("No path taken.")
+                                                : xml_escape("Path taken: " + description + "."));
   }
   out += fmt::format(R"(<rect class="background" x="0" y="0" width="{}" height="{}" fill="#ffffff"/>)", width,
                      height);
   out += "\n";
   for (std::size_t i = 0; i < title_lines.size(); ++i) {
-    out += fmt::format(R"(<text class="title" x="{}" y="{}" font-size="{}" font-weight="bold" fill="{}">{}</text>)",
-                       kMargin, kMargin + 15 + static_cast<int>(i) * kTitleLine, kTitleFont, kInk,
-                       xml_escape(title_lines[i]));
+    out += fmt::format(
+        R"(<text class="title" x="{}" y="{}" font-size="{}" font-weight="bold" fill="{}">{}</text>)", kMargin,
+        kMargin + 15 + static_cast<int>(i) * kTitleLine, kTitleFont, kInk, xml_escape(title_lines[i]));
     out += "\n";
   }
   if (starts_at_first_row) {
@@ -576,9 +517,10 @@ std::string tree_svg(const Requirement& requirement, const std::vector<PathStep>
 
   for (const Row& row : rows) {
     out += fmt::format(R"(<g class="node{}">)", row.taken ? " taken" : "");
-    out += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" rx="6" fill="{}" stroke="{}" stroke-width="{}"/>)",
-                       node_x, row.top, kNodeWidth, row.height, row.taken ? "#e3f2fd" : "#fafafa",
-                       row.taken ? kTakenColour : "#90a4ae", row.taken ? "3" : "1.2");
+    out += fmt::format(
+        R"(<rect x="{}" y="{}" width="{}" height="{}" rx="6" fill="{}" stroke="{}" stroke-width="{}"/>)",
+        node_x, row.top, kNodeWidth, row.height, row.taken ? "#e3f2fd" : "#fafafa",
+        row.taken ? kTakenColour : "#90a4ae", row.taken ? "3" : "1.2");
     int line_y = row.top + kNodePadding + kFont;
     for (const auto& line : row.id) {
       out += fmt::format(R"(<text x="{}" y="{}" font-size="{}" font-weight="bold" fill="{}">{}</text>)",
@@ -591,8 +533,8 @@ std::string tree_svg(const Requirement& requirement, const std::vector<PathStep>
       line_y += kLine;
     }
     for (const auto& line : row.question) {
-      out += fmt::format(R"(<text x="{}" y="{}" font-size="{}" fill="{}">{}</text>)", node_x + kNodePadding, line_y,
-                         kFont, kInk, xml_escape(line));
+      out += fmt::format(R"(<text x="{}" y="{}" font-size="{}" fill="{}">{}</text>)", node_x + kNodePadding,
+                         line_y, kFont, kInk, xml_escape(line));
       line_y += kLine;
     }
     out += "</g>\n";
@@ -608,8 +550,9 @@ std::string tree_svg(const Requirement& requirement, const std::vector<PathStep>
         R"(<rect x="{}" y="{}" width="{}" height="{}" rx="15" fill="{}" stroke="{}" stroke-width="{}"{}/>)",
         outcome_x, top, outcome_width, kOutcomeHeight, style.fill, edge.taken ? kTakenColour : style.stroke,
         edge.taken ? "3.5" : "1.2", edge.outcome_class == "broken" ? R"( stroke-dasharray="4 3")" : "");
-    out += fmt::format(R"(<text x="{}" y="{}" font-size="{}" font-weight="bold" text-anchor="middle" fill="{}">{}</text>)",
-                       outcome_x + outcome_width / 2, edge.to_y + 5, kFont, kInk, xml_escape(edge.outcome));
+    out += fmt::format(
+        R"(<text x="{}" y="{}" font-size="{}" font-weight="bold" text-anchor="middle" fill="{}">{}</text>)",
+        outcome_x + outcome_width / 2, edge.to_y + 5, kFont, kInk, xml_escape(edge.outcome));
     out += "</g>\n";
   }
 
@@ -619,8 +562,8 @@ std::string tree_svg(const Requirement& requirement, const std::vector<PathStep>
     out += fmt::format(R"(<path d="M{} {} H{}" fill="none" stroke="{}" stroke-width="{}"{}/>)", legend_x,
                        legend_y - 4, legend_x + 28, item.colour, item.width,
                        item.dashed ? R"( stroke-dasharray="7 5")" : "");
-    out += fmt::format(R"(<text x="{}" y="{}" font-size="{}" fill="#37474f">{}</text>)", legend_x + 36, legend_y,
-                       kSmallFont, xml_escape(item.text));
+    out += fmt::format(R"(<text x="{}" y="{}" font-size="{}" fill="#37474f">{}</text>)", legend_x + 36,
+                       legend_y, kSmallFont, xml_escape(item.text));
     legend_x += 36 + text_width(item.text, kSmallFont) + 18;
   }
   out += "</g>\n</svg>\n";

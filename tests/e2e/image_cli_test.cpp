@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/wait.h>
 
 #include "cli/app.hpp"
 #include "load/evidence_loader.hpp"
@@ -61,19 +62,22 @@ std::string read(const std::string& path) {
 }
 
 TEST(ImageCli, VerifyAcceptsAndRefusesWithReasons) {
-  const auto ok = run_cli({"image", "verify", "-k", kVectors + "ecdsa-p256.pub.pem", kVectors + "signed-ecdsa-p256-slot.bin"});
+  const auto ok = run_cli(
+      {"image", "verify", "-k", kVectors + "ecdsa-p256.pub.pem", kVectors + "signed-ecdsa-p256-slot.bin"});
   EXPECT_EQ(ok.exit_code, exit_ok) << ok.err;
   EXPECT_THAT(ok.out, HasSubstr("signed-ecdsa-p256-slot.bin: OK, version 3.1.4+15\n"));
   const std::string tampered = kVectors + "tampered-payload.bin";
   const auto bad = run_cli({"image", "verify", "-k", kVectors + "ecdsa-p256.pub.pem", tampered});
   EXPECT_EQ(bad.exit_code, exit_findings);
-  EXPECT_EQ(bad.err, tampered + ": SHA256 TLV at offset 0xc211: the image's digest is different (header, payload or "
-                                "protected TLVs were changed)\n" +
-                         tampered + ": ECDSASIG TLV at offset 0xc259: the signature does not verify with the given "
-                                    "ecdsa-p256 key\n");
+  EXPECT_EQ(bad.err, tampered +
+                         ": SHA256 TLV at offset 0xc211: the image's digest is different (header, payload or "
+                         "protected TLVs were changed)\n" +
+                         tampered +
+                         ": ECDSASIG TLV at offset 0xc259: the signature does not verify with the given "
+                         "ecdsa-p256 key\n");
   EXPECT_EQ(bad.out, tampered + ": REFUSED\n");
-  const auto rollback = run_cli({"image", "verify", "-k", kVectors + "ecdsa-p256.pub.pem", "--min-security-counter",
-                                 "8", kVectors + "signed-ecdsa-p256-slot.bin"});
+  const auto rollback = run_cli({"image", "verify", "-k", kVectors + "ecdsa-p256.pub.pem",
+                                 "--min-security-counter", "8", kVectors + "signed-ecdsa-p256-slot.bin"});
   EXPECT_EQ(rollback.exit_code, exit_findings);
   EXPECT_THAT(rollback.err, HasSubstr("security counter 7 is lower than the minimum 8 (rollback)"));
 }
@@ -82,7 +86,8 @@ TEST(ImageCli, UnusableInputsExitTwoWithTheFileNamed) {
   const auto missing = run_cli({"image", "verify", "/nonexistent/x.bin"});
   EXPECT_EQ(missing.exit_code, exit_bad_input);
   EXPECT_EQ(missing.err, "en18031: /nonexistent/x.bin: cannot open the file\n");
-  const auto not_key = run_cli({"image", "verify", "-k", kVectors + "app-small.bin", kVectors + "signed-ed25519.bin"});
+  const auto not_key =
+      run_cli({"image", "verify", "-k", kVectors + "app-small.bin", kVectors + "signed-ed25519.bin"});
   EXPECT_EQ(not_key.exit_code, exit_bad_input);
   EXPECT_THAT(not_key.err, HasSubstr("en18031: " + kVectors + "app-small.bin: not a PEM public key: "));
   const auto dump = run_cli({"image", "dump", kVectors + "app-small.bin"});
@@ -108,16 +113,17 @@ TEST(ImageCli, SignKeygenGetpubRoundTrip) {
   EXPECT_EQ(again.err, "en18031: " + (dir / "k.pem") + " exists; use --force to replace it\n");
   ASSERT_EQ(run_cli({"image", "getpub", "-k", dir / "k.pem", "-o", dir / "k.pub.pem"}).exit_code, exit_ok);
   EXPECT_THAT(read(dir / "k.pub.pem"), HasSubstr("-----BEGIN PUBLIC KEY-----"));
-  const auto sign = run_cli({"image", "sign", "-k", dir / "k.pem", "--header-size", "0x200", "--pad-header", "-v",
-                             "2.1.0+7", "-s", "3", kVectors + "app.bin", dir / "s.bin"});
+  const auto sign = run_cli({"image", "sign", "-k", dir / "k.pem", "--header-size", "0x200", "--pad-header",
+                             "-v", "2.1.0+7", "-s", "3", kVectors + "app.bin", dir / "s.bin"});
   ASSERT_EQ(sign.exit_code, exit_ok) << sign.err;
   const auto verify = run_cli({"image", "verify", "-k", dir / "k.pub.pem", dir / "s.bin"});
   EXPECT_EQ(verify.exit_code, exit_ok) << verify.err;
   const auto other = run_cli({"image", "verify", "-k", kVectors + "ecdsa-p256.pub.pem", dir / "s.bin"});
   EXPECT_EQ(other.exit_code, exit_findings);
   // Ed25519 with imgtool's options: the very same bytes as imgtool's image.
-  const auto ed = run_cli({"image", "sign", "-k", kVectors + "ed25519.pem", "--header-size", "0x200", "--pad-header",
-                           "--align", "4", "-S", "0x20000", "-v", "0.9.0", kVectors + "app.bin", dir / "ed.bin"});
+  const auto ed =
+      run_cli({"image", "sign", "-k", kVectors + "ed25519.pem", "--header-size", "0x200", "--pad-header",
+               "--align", "4", "-S", "0x20000", "-v", "0.9.0", kVectors + "app.bin", dir / "ed.bin"});
   ASSERT_EQ(ed.exit_code, exit_ok) << ed.err;
   EXPECT_EQ(read(dir / "ed.bin"), read(kVectors + "signed-ed25519.bin"));
   const auto bad_version = run_cli({"image", "sign", "-v", "1.2.3.4", kVectors + "app.bin", dir / "x.bin"});
@@ -128,15 +134,18 @@ TEST(ImageCli, SignKeygenGetpubRoundTrip) {
 TEST(ImageCli, EncryptedKeyNeedsItsPassphrase) {
   Scratch dir;
   std::ofstream(dir / "pass") << "correct horse\n";
-  ASSERT_EQ(run_cli({"image", "keygen", "-t", "ed25519", "-k", dir / "e.pem", "--passphrase-file", dir / "pass"})
-                .exit_code,
-            exit_ok);
+  ASSERT_EQ(
+      run_cli({"image", "keygen", "-t", "ed25519", "-k", dir / "e.pem", "--passphrase-file", dir / "pass"})
+          .exit_code,
+      exit_ok);
   EXPECT_THAT(read(dir / "e.pem"), HasSubstr("ENCRYPTED"));
-  const auto without = run_cli({"image", "sign", "-k", dir / "e.pem", "--pad-header", kVectors + "app-small.bin", dir / "s.bin"});
+  const auto without = run_cli(
+      {"image", "sign", "-k", dir / "e.pem", "--pad-header", kVectors + "app-small.bin", dir / "s.bin"});
   EXPECT_EQ(without.exit_code, exit_bad_input);
-  EXPECT_EQ(without.err, "en18031: " + (dir / "e.pem") + ": the key is encrypted and no passphrase was given\n");
-  const auto with = run_cli({"image", "sign", "-k", dir / "e.pem", "--passphrase-file", dir / "pass", "--pad-header",
-                             kVectors + "app-small.bin", dir / "s.bin"});
+  EXPECT_EQ(without.err,
+            "en18031: " + (dir / "e.pem") + ": the key is encrypted and no passphrase was given\n");
+  const auto with = run_cli({"image", "sign", "-k", dir / "e.pem", "--passphrase-file", dir / "pass",
+                             "--pad-header", kVectors + "app-small.bin", dir / "s.bin"});
   EXPECT_EQ(with.exit_code, exit_ok) << with.err;
 }
 
@@ -150,11 +159,12 @@ nlohmann::json load_record(const std::string& path) {
 TEST(ImageCli, TamperTestAgainstOurVerifierPasses) {
   Scratch dir;
   const auto result = run_cli({"image", "tamper-test", kVectors + "signed-ecdsa-p256-slot.bin", "-k",
-                               kVectors + "ecdsa-p256.pub.pem", "--signing-key", kVectors + "ecdsa-p256.pem", "-o",
-                               dir / "evidence.json"});
+                               kVectors + "ecdsa-p256.pub.pem", "--signing-key", kVectors + "ecdsa-p256.pem",
+                               "-o", dir / "evidence.json"});
   EXPECT_EQ(result.exit_code, exit_ok) << result.err;
-  EXPECT_THAT(result.out, HasSubstr("18 hostile variants of " + kVectors +
-                                    "signed-ecdsa-p256-slot.bin against en18031 image verify: 18 refused, 0 accepted\n"));
+  EXPECT_THAT(result.out,
+              HasSubstr("18 hostile variants of " + kVectors +
+                        "signed-ecdsa-p256-slot.bin against en18031 image verify: 18 refused, 0 accepted\n"));
   const auto record = load_record(dir / "evidence.json");
   std::map<std::string, nlohmann::json> checks;
   for (const auto& check : record["checks"])
@@ -162,8 +172,10 @@ TEST(ImageCli, TamperTestAgainstOurVerifierPasses) {
   EXPECT_EQ(checks.size(), 8u);
   for (const char* id : {"unsigned-rejected", "signature-modified-rejected", "payload-modified-rejected"}) {
     EXPECT_EQ(checks[id]["result"], "pass") << id;
-    EXPECT_EQ(checks[id]["supports"], nlohmann::json::parse(R"([{"node":"SUM-2.DN-1","answer":"yes"}])")) << id;
-    EXPECT_EQ(checks[id]["document_how"], nlohmann::json::array({std::string("IC.SUM-2.AuthIntVal.Sign:") + id}));
+    EXPECT_EQ(checks[id]["supports"], nlohmann::json::parse(R"([{"node":"SUM-2.DN-1","answer":"yes"}])"))
+        << id;
+    EXPECT_EQ(checks[id]["document_how"],
+              nlohmann::json::array({std::string("IC.SUM-2.AuthIntVal.Sign:") + id}));
   }
   for (const auto& [id, check] : checks)
     EXPECT_EQ(check["result"], "pass") << id;
@@ -172,15 +184,18 @@ TEST(ImageCli, TamperTestAgainstOurVerifierPasses) {
 
 TEST(ImageCli, TamperTestAgainstAnAcceptEverythingVerifierFailsLoudly) {
   Scratch dir;
-  const auto result = run_cli({"image", "tamper-test", kVectors + "signed-ed25519.bin", "-k",
-                               kVectors + "ed25519.pub.pem", "--verifier", "true", "-o", dir / "evidence.json"});
+  const auto result =
+      run_cli({"image", "tamper-test", kVectors + "signed-ed25519.bin", "-k", kVectors + "ed25519.pub.pem",
+               "--verifier", "true", "-o", dir / "evidence.json"});
   EXPECT_EQ(result.exit_code, exit_findings);
   EXPECT_THAT(result.err, HasSubstr("en18031: FAIL: the verifier ACCEPTED 16 hostile variant(s): unsigned, "
                                     "signature-stripped, signature-bit-flipped"));
   const auto record = load_record(dir / "evidence.json");
   for (const auto& check : record["checks"]) {
     const std::string id = check["id"];
-    EXPECT_EQ(check["result"], id == "original-accepted" ? "pass" : id == "rollback-rejected" ? "inconclusive" : "fail")
+    EXPECT_EQ(check["result"], id == "original-accepted"   ? "pass"
+                               : id == "rollback-rejected" ? "inconclusive"
+                                                           : "fail")
         << id;
   }
 }
@@ -191,53 +206,76 @@ TEST(ImageCli, TamperTestRunsAnExternalVerifier) {
   const std::string binary = EN18031_BINARY_DIR "/en18031";
   if (!fs::exists(binary))
     GTEST_SKIP() << binary << " not built";
-  const auto result = run_cli({"image", "tamper-test", kVectors + "signed-ed25519.bin", "-k", kVectors + "ed25519.pub.pem",
-                               "--verifier", binary + " image verify -k " + kVectors + "ed25519.pub.pem --min-version 0.9.0 {}",
-                               "-o", dir / "evidence.json"});
+  const auto result = run_cli(
+      {"image", "tamper-test", kVectors + "signed-ed25519.bin", "-k", kVectors + "ed25519.pub.pem",
+       "--verifier", binary + " image verify -k " + kVectors + "ed25519.pub.pem --min-version 0.9.0 {}", "-o",
+       dir / "evidence.json"});
   EXPECT_EQ(result.exit_code, exit_ok) << result.err << result.out;
   EXPECT_THAT(result.out, HasSubstr("16 refused, 0 accepted"));
   // A verifier that refuses everything refuses the original too: the record proves nothing and says so.
   const auto refuses = run_cli({"image", "tamper-test", kVectors + "signed-ed25519.bin", "-k",
                                 kVectors + "ed25519.pub.pem", "--verifier", "false", "-o", dir / "e2.json"});
   EXPECT_EQ(refuses.exit_code, exit_findings);
-  EXPECT_EQ(refuses.err, "en18031: FAIL: the verifier refused the untampered image (exit 1); the test proves nothing\n");
+  EXPECT_EQ(refuses.err,
+            "en18031: FAIL: the verifier refused the untampered image (exit 1); the test proves nothing\n");
 }
 
 // SoftHSM2: a fresh token in a temporary folder, the key generated inside it by the token (pkcs11-tool
 // --keypairgen), the image signed through the PKCS#11 URI and verified with the exported public key.
 TEST(ImageCliPkcs11, SignsWithAKeyThatNeverLeavesSoftHsm) {
   const std::string module = "/usr/lib/softhsm/libsofthsm2.so";
-  if (!fs::exists(module) || std::system("command -v softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null") != 0)
+  if (!fs::exists(module) ||
+      std::system("command -v softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null") != 0)
     GTEST_SKIP() << "softhsm2 and opensc (pkcs11-tool) are needed";
   Scratch dir;
   fs::create_directories(dir / "tokens");
-  std::ofstream(dir / "softhsm2.conf") << "directories.tokendir = " << (dir / "tokens") << "\nobjectstore.backend = file\n";
+  std::ofstream(dir / "softhsm2.conf")
+      << "directories.tokendir = " << (dir / "tokens") << "\nobjectstore.backend = file\n";
   ::setenv("SOFTHSM2_CONF", (dir / "softhsm2.conf").c_str(), 1);
   const std::string quiet = " >" + (dir / "log") + " 2>&1";
-  ASSERT_EQ(std::system(("softhsm2-util --init-token --free --label en18031-test --pin 1234 --so-pin 5678" + quiet).c_str()), 0)
+  ASSERT_EQ(
+      std::system(("softhsm2-util --init-token --free --label en18031-test --pin 1234 --so-pin 5678" + quiet)
+                      .c_str()),
+      0)
       << read(dir / "log");
-  ASSERT_EQ(std::system(("pkcs11-tool --module " + module +
-                         " --token-label en18031-test --login --pin 1234 --keypairgen --key-type EC:prime256v1"
-                         " --id 01 --label fw-signing" + quiet).c_str()),
-            0)
+  ASSERT_EQ(
+      std::system(("pkcs11-tool --module " + module +
+                   " --token-label en18031-test --login --pin 1234 --keypairgen --key-type EC:prime256v1"
+                   " --id 01 --label fw-signing" +
+                   quiet)
+                      .c_str()),
+      0)
       << read(dir / "log");
   const std::string uri = "pkcs11:token=en18031-test;object=fw-signing;type=private";
-  const auto getpub = run_cli({"image", "getpub", "-k", uri, "--pkcs11-module", module, "--pin", "1234", "-o", dir / "hsm.pub.pem"});
+  const auto getpub = run_cli(
+      {"image", "getpub", "-k", uri, "--pkcs11-module", module, "--pin", "1234", "-o", dir / "hsm.pub.pem"});
   ASSERT_EQ(getpub.exit_code, exit_ok) << getpub.err;
-  const auto sign = run_cli({"image", "sign", "-k", uri, "--pkcs11-module", module, "--pin", "1234", "--pad-header",
-                             "-v", "1.0.0", kVectors + "app.bin", dir / "hsm.bin"});
+  const auto sign = run_cli({"image", "sign", "-k", uri, "--pkcs11-module", module, "--pin", "1234",
+                             "--pad-header", "-v", "1.0.0", kVectors + "app.bin", dir / "hsm.bin"});
   ASSERT_EQ(sign.exit_code, exit_ok) << sign.err;
   EXPECT_THAT(sign.out, HasSubstr("signed with ecdsa-p256"));
   const auto verify = run_cli({"image", "verify", "-k", dir / "hsm.pub.pem", dir / "hsm.bin"});
   EXPECT_EQ(verify.exit_code, exit_ok) << verify.err;
-  EXPECT_EQ(run_cli({"image", "verify", "-k", kVectors + "ecdsa-p256.pub.pem", dir / "hsm.bin"}).exit_code, exit_findings);
-  // The private key is not extractable: the token refuses to hand it out.
-  EXPECT_NE(std::system(("pkcs11-tool --module " + module + " --token-label en18031-test --login --pin 1234"
-                         " --read-object --type privkey --id 01" + quiet).c_str()),
-            0);
-  const auto wrong_pin = run_cli({"image", "sign", "-k", uri, "--pkcs11-module", module, "--pin", "9999",
-                                  "--pad-header", kVectors + "app.bin", dir / "x.bin"});
-  EXPECT_EQ(wrong_pin.exit_code, exit_bad_input);
+  EXPECT_EQ(run_cli({"image", "verify", "-k", kVectors + "ecdsa-p256.pub.pem", dir / "hsm.bin"}).exit_code,
+            exit_findings);
+  // The key was generated in the token and cannot leave it: sensitive and never extractable.
+  ASSERT_EQ(
+      std::system(("pkcs11-tool --module " + module + " --token-label en18031-test --login --pin 1234 -O" +
+                   " >" + (dir / "objects") + " 2>&1")
+                      .c_str()),
+      0);
+  EXPECT_THAT(read(dir / "objects"),
+              HasSubstr("Access:     sensitive, always sensitive, never extractable, local"));
+  // A wrong PIN, in a fresh process (in this one the module's session is already logged in).
+  const std::string binary = EN18031_BINARY_DIR "/en18031";
+  if (fs::exists(binary)) {
+    const int status =
+        std::system((binary + " image sign -k '" + uri + "' --pkcs11-module " + module +
+                     " --pin 9999 --pad-header " + kVectors + "app.bin " + (dir / "x.bin") + quiet)
+                        .c_str());
+    EXPECT_EQ(WEXITSTATUS(status), exit_bad_input);
+    EXPECT_THAT(read(dir / "log"), HasSubstr("en18031: no private key at " + uri));
+  }
 }
 
 }  // namespace

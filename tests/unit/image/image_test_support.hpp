@@ -22,7 +22,9 @@ inline std::string read_text(const std::string& name) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-inline crypto::Key private_key(const std::string& stem) { return *crypto::load_private_key_pem(read_text(stem + ".pem")); }
+inline crypto::Key private_key(const std::string& stem) {
+  return *crypto::load_private_key_pem(read_text(stem + ".pem"));
+}
 inline crypto::Key public_key(const std::string& stem) {
   return *crypto::load_public_key_pem(read_text(stem + ".pub.pem"));
 }

@@ -41,7 +41,8 @@ TEST(McubootParse, ReadsTheSlotImageOfImgtool) {
 }
 
 TEST(McubootParse, RefusesShortFilesAndWrongMagic) {
-  EXPECT_EQ(parse_error(Bytes(10, 0)), "x.bin: the file is 10 bytes, shorter than the 32-byte MCUboot header");
+  EXPECT_EQ(parse_error(Bytes(10, 0)),
+            "x.bin: the file is 10 bytes, shorter than the 32-byte MCUboot header");
   EXPECT_EQ(parse_error(Bytes(64, 0)), "x.bin: header magic (offset 0x0) is 0x0, not MCUboot's 0x96f3b83d");
 }
 
@@ -53,23 +54,28 @@ TEST(McubootParse, RefusesLyingSizes) {
   b = original;
   b[15] = 0x7f;
   EXPECT_EQ(parse_error(b),
-            "x.bin: image size 0x7f00c00d (offset 0xc) puts the payload's end at 0x7f00c20d, past the end of the file "
+            "x.bin: image size 0x7f00c00d (offset 0xc) puts the payload's end at 0x7f00c20d, past the end of "
+            "the file "
             "at 0xc2a5");
   b = original;
   put16(b, 0xc20d + 2, 0x1000);
-  EXPECT_EQ(parse_error(b), "x.bin: TLV area at offset 0xc20d: size 0x1000 runs past the end of the file at 0xc2a5");
+  EXPECT_EQ(parse_error(b),
+            "x.bin: TLV area at offset 0xc20d: size 0x1000 runs past the end of the file at 0xc2a5");
   b = original;
   put16(b, 0xc20d + 2, 2);
-  EXPECT_EQ(parse_error(b), "x.bin: TLV area at offset 0xc20d: size 0x2 is smaller than its 4-byte info header");
-  b = original;
-  put16(b, 0xc20d + 4 + 2, 0x90);  // the SHA256 TLV claims more than the area holds
   EXPECT_EQ(parse_error(b),
-            "x.bin: TLV area at offset 0xc20d: TLV SHA256 (0x10) at offset 0xc211: length 0x90 runs past the area's "
+            "x.bin: TLV area at offset 0xc20d: size 0x2 is smaller than its 4-byte info header");
+  b = original;
+  put16(b, 0xc20d + 4 + 2, 0x91);  // the SHA256 TLV claims more than the area holds
+  EXPECT_EQ(parse_error(b),
+            "x.bin: TLV area at offset 0xc20d: TLV SHA256 (0x10) at offset 0xc211: length 0x91 runs past the "
+            "area's "
             "end at 0xc2a5");
   b = original;
   put16(b, 0xc20d + 2, 0x4 + 0x24 + 2);  // ends two bytes into the KEYHASH entry header
   EXPECT_EQ(parse_error(b),
-            "x.bin: TLV area at offset 0xc20d: TLV at offset 0xc235 has only 2 of its 4 header bytes before the area "
+            "x.bin: TLV area at offset 0xc20d: TLV at offset 0xc235 has only 2 of its 4 header bytes before "
+            "the area "
             "ends at 0xc237");
   b = Bytes(original.begin(), original.begin() + 0xc20f);
   EXPECT_EQ(parse_error(b),
@@ -83,13 +89,15 @@ TEST(McubootParse, ChecksTheProtectedAreaAgainstTheHeader) {
   const auto original = read_vector("signed-ecdsa-p256-slot.bin");
   Bytes b = original;
   put16(b, 10, 0x14);
-  EXPECT_EQ(parse_error(b),
-            "x.bin: protected TLV area at offset 0xc40d: its size field says 0xc, the header's protected_tlv_size "
-            "(offset 0xa) says 0x14");
+  EXPECT_EQ(
+      parse_error(b),
+      "x.bin: protected TLV area at offset 0xc40d: its size field says 0xc, the header's protected_tlv_size "
+      "(offset 0xa) says 0x14");
   b = original;
   put16(b, 10, 0);
   EXPECT_EQ(parse_error(b),
-            "x.bin: protected TLV area at offset 0xc40d is present but the header's protected_tlv_size (offset 0xa) "
+            "x.bin: protected TLV area at offset 0xc40d is present but the header's protected_tlv_size "
+            "(offset 0xa) "
             "is 0");
   const auto plain = read_vector("signed-ecdsa-p256.bin");
   b = plain;

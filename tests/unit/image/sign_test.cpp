@@ -43,7 +43,7 @@ void expect_same_but_signature(const Bytes& ours, const Bytes& theirs, const cha
   ASSERT_TRUE(our_image && their_image);
   const std::size_t signature = their_image->area.entries.back().offset;
   EXPECT_EQ(Bytes(ours.begin(), ours.begin() + static_cast<std::ptrdiff_t>(signature) - 0),
-            Bytes(theirs.begin(), theirs.begin() + static_cast<std::ptrdiff_t>(signature)) )
+            Bytes(theirs.begin(), theirs.begin() + static_cast<std::ptrdiff_t>(signature)))
       << "before the signature TLV";
   EXPECT_EQ(our_image->area.entries.back().type, their_image->area.entries.back().type);
   const auto key = test::public_key(key_stem);
@@ -67,8 +67,10 @@ TEST(Sign, EcdsaSlotImageMatchesImgtoolsLayout) {
   const std::size_t signature = ours_parsed->area.entries.back().offset;
   EXPECT_EQ(Bytes(image->begin(), image->begin() + static_cast<std::ptrdiff_t>(ours_parsed->area.offset)),
             Bytes(theirs.begin(), theirs.begin() + static_cast<std::ptrdiff_t>(ours_parsed->area.offset)));
-  EXPECT_EQ(Bytes(image->begin() + static_cast<std::ptrdiff_t>(ours_parsed->area.offset + 4), image->begin() + static_cast<std::ptrdiff_t>(signature)),
-            Bytes(theirs.begin() + static_cast<std::ptrdiff_t>(ours_parsed->area.offset + 4), theirs.begin() + static_cast<std::ptrdiff_t>(signature)));
+  EXPECT_EQ(Bytes(image->begin() + static_cast<std::ptrdiff_t>(ours_parsed->area.offset + 4),
+                  image->begin() + static_cast<std::ptrdiff_t>(signature)),
+            Bytes(theirs.begin() + static_cast<std::ptrdiff_t>(ours_parsed->area.offset + 4),
+                  theirs.begin() + static_cast<std::ptrdiff_t>(signature)));
   EXPECT_EQ(Bytes(image->end() - 3200, image->end()), Bytes(theirs.end() - 3200, theirs.end())) << "trailer";
   const auto pub = test::public_key("ecdsa-p256");
   EXPECT_TRUE(verify_image(*image, "ours", {.key = &pub, .min_security_counter = 7}).accepted);
@@ -98,12 +100,13 @@ TEST(Sign, RsaAndFullKeyImagesMatchImgtoolsLayout) {
 TEST(Sign, RefusesWhatImgtoolRefuses) {
   SignOptions options = imgtool_defaults("1.0.0");
   options.pad_header = false;
-  EXPECT_EQ(sign_image(read_vector("app-small.bin"), nullptr, options, "app.bin").error().describe(),
-            "app.bin: the first 0x200 bytes of the payload are not zeros to hold the header (use --pad-header)");
+  EXPECT_EQ(
+      sign_image(read_vector("app-small.bin"), nullptr, options, "app.bin").error().describe(),
+      "app.bin: the first 0x200 bytes of the payload are not zeros to hold the header (use --pad-header)");
   options = imgtool_defaults("1.0.0");
-  options.slot_size = 0x1000;
+  options.slot_size = 0x800;
   EXPECT_EQ(sign_image(read_vector("app-small.bin"), nullptr, options, "app.bin").error().describe(),
-            "app.bin: the image (1552 bytes) and its trailer (1584 bytes) do not fit the slot of 4096 bytes");
+            "app.bin: the image (1552 bytes) and its trailer (1584 bytes) do not fit the slot of 2048 bytes");
   options = imgtool_defaults("1.0.0");
   options.align = 3;
   EXPECT_EQ(sign_image(read_vector("app-small.bin"), nullptr, options, "app.bin").error().describe(),

@@ -65,8 +65,9 @@ TEST(Tamper, PayloadVariantsKeepTheOriginalSignature) {
 }
 
 TEST(Tamper, RefusesAnUnsignedOriginal) {
-  EXPECT_EQ(make_tamper_variants(test::read_vector("unsigned-sha256.bin"), "u.bin", nullptr).error().describe(),
-            "u.bin: the image has no signature TLV: it is not a signed image to tamper with");
+  EXPECT_EQ(
+      make_tamper_variants(test::read_vector("unsigned-sha256.bin"), "u.bin", nullptr).error().describe(),
+      "u.bin: the image has no signature TLV: it is not a signed image to tamper with");
 }
 
 }  // namespace

@@ -89,7 +89,8 @@ struct Box {
 };
 
 Box view_box(const std::string& svg) {
-  static const std::regex root(R"re(^<svg xmlns="http://www\.w3\.org/2000/svg" class="decision-tree" viewBox="0 0 (\d+) (\d+)" width="(\d+)" height="(\d+)")re");
+  static const std::regex root(R"re(^<svg xmlns="http://www\.w3\.org/2000/svg" class="decision-tree" )re"
+                               R"re(viewBox="0 0 (\d+) (\d+)" width="(\d+)" height="(\d+)")re");
   std::smatch match;
   if (!std::regex_search(svg, match, root))
     return {};
@@ -158,7 +159,8 @@ class TreeSvg : public ::testing::Test {
 TEST_F(TreeSvg, IsAWellFormedStandaloneSvg) {
   const std::string svg = tree_svg(acm1(), {});
   EXPECT_EQ(xml_problem(svg), "");
-  EXPECT_TRUE(svg.starts_with(R"(<svg xmlns="http://www.w3.org/2000/svg" class="decision-tree" viewBox="0 0 )"));
+  EXPECT_TRUE(
+      svg.starts_with(R"(<svg xmlns="http://www.w3.org/2000/svg" class="decision-tree" viewBox="0 0 )"));
   EXPECT_TRUE(svg.ends_with("</svg>\n"));
   EXPECT_NE(svg.find("<title>Decision tree of ACM-1 Applicability of access control</title>\n<desc>No path "
                      "taken.</desc>\n"),
@@ -202,19 +204,23 @@ TEST_F(TreeSvg, HighlightsThePathTaken) {
   EXPECT_NE(svg.find("<desc>Path taken: ACM-1.DN-1 no, ACM-1.DN-2 yes.</desc>"), std::string::npos);
   EXPECT_NE(svg.find(">path taken</text>"), std::string::npos);
   // Taken edges are drawn after the others, so they lie on top.
-  EXPECT_GT(svg.find(R"(<g class="edge no recommended taken">)"), svg.find(R"(<g class="edge no notified-body">)"));
+  EXPECT_GT(svg.find(R"(<g class="edge no recommended taken">)"),
+            svg.find(R"(<g class="edge no notified-body">)"));
 }
 
 TEST_F(TreeSvg, StylesEdgesByGuidance) {
   const std::string svg = tree_svg(acm1(), {});
   static const std::regex not_recommended(
-      R"re(<g class="edge yes not-recommended"><path d="[^"]*" fill="none" stroke="#546e7a" stroke-width="1.6" stroke-dasharray="7 5"/>)re");
+      R"re(<g class="edge yes not-recommended"><path d="[^"]*" fill="none" stroke="#546e7a" )re"
+      R"re(stroke-width="1.6" stroke-dasharray="7 5"/>)re");
   EXPECT_TRUE(std::regex_search(svg, not_recommended)) << svg;
   static const std::regex notified_body(
-      R"re(<g class="edge no notified-body"><path d="[^"]*" fill="none" stroke="#c62828" stroke-width="1.6"/>)re");
+      R"re(<g class="edge no notified-body"><path d="[^"]*" fill="none" stroke="#c62828" )re"
+      R"re(stroke-width="1.6"/>)re");
   EXPECT_TRUE(std::regex_search(svg, notified_body)) << svg;
   static const std::regex recommended(
-      R"re(<g class="edge yes recommended"><path d="[^"]*" fill="none" stroke="#546e7a" stroke-width="1.6"/>)re");
+      R"re(<g class="edge yes recommended"><path d="[^"]*" fill="none" stroke="#546e7a" )re"
+      R"re(stroke-width="1.6"/>)re");
   EXPECT_TRUE(std::regex_search(svg, recommended)) << svg;
 }
 
@@ -236,7 +242,8 @@ TEST_F(TreeSvg, EscapesEveryText) {
   EXPECT_EQ(svg.find("<script"), std::string::npos);
   EXPECT_EQ(svg.find("<b>"), std::string::npos);
   EXPECT_NE(svg.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;open&quot;"), std::string::npos);
-  EXPECT_NE(svg.find("Access &lt;b&gt;&quot;control&quot;&lt;/b&gt; &amp; &#39;more&#39;"), std::string::npos);
+  EXPECT_NE(svg.find("Access &lt;b&gt;&quot;control&quot;&lt;/b&gt; &amp; &#39;more&#39;"),
+            std::string::npos);
   EXPECT_NE(svg.find(">tests exception: a&lt;b</text>"), std::string::npos);
   EXPECT_NE(svg.find(">no [R&amp;D&gt;1]</text>"), std::string::npos);
 }
@@ -251,7 +258,8 @@ TEST_F(TreeSvg, WrapsLongQuestionsAndCutsLongWords) {
   EXPECT_EQ(xml_problem(svg), "");
   // Lines no wider than the box at DejaVu Sans' widths (narrow letters fit more per line); the long word cut.
   EXPECT_NE(svg.find(">Does every access control mechanism authenticate an</text>"), std::string::npos);
-  EXPECT_NE(svg.find(">entity before it can read confidential or change sensitive</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">entity before it can read confidential or change sensitive</text>"),
+            std::string::npos);
   EXPECT_NE(svg.find(">configuration?</text>"), std::string::npos);
   EXPECT_EQ(count(svg, ">" + std::string(49, 'x') + "</text>"), 2U);
   EXPECT_NE(svg.find(">xx</text>"), std::string::npos);
@@ -295,11 +303,22 @@ TEST_F(TreeSvg, RoutesSkippingAndBackwardEdgesThroughLanes) {
   requirement.tree.nodes.push_back(third);
   const std::string svg = tree_svg(requirement, {{"ACM-1.DN-1", Answer::yes}, {"ACM-1.DN-3", Answer::yes}});
   EXPECT_EQ(xml_problem(svg), "");
-  static const std::regex lane(R"re(<g class="edge yes not-recommended taken"><path d="M\d+ \d+ H\d+ V\d+ H\d+")re");
+  static const std::regex lane(
+      R"re(<g class="edge yes not-recommended taken"><path d="M\d+ \d+ H\d+ V\d+ H\d+")re");
   EXPECT_TRUE(std::regex_search(svg, lane)) << svg;
   static const std::regex any_lane(R"re(<path d="M\d+ \d+ H\d+ V\d+ H\d+")re");
   EXPECT_EQ(std::distance(std::sregex_iterator(svg.begin(), svg.end(), any_lane), std::sregex_iterator()), 2);
   expect_inside_view_box(svg, "lanes");
+}
+
+TEST_F(TreeSvg, DrawsATreeWithoutNodes) {
+  Requirement requirement = acm1();
+  requirement.tree.nodes.clear();
+  const std::string svg = tree_svg(requirement, {});
+  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_EQ(svg.find("<g class=\"node"), std::string::npos);
+  EXPECT_EQ(svg.find("<g class=\"start"), std::string::npos);
+  expect_inside_view_box(svg, "empty");
 }
 
 TEST_F(TreeSvg, IsDeterministic) {
@@ -344,7 +363,8 @@ TEST(TreeSvgShipped, EveryTreeIsWellFormedInsideItsBoxAndInTheTextOrder) {
       expect_inside_view_box(svg, requirement.id);
       EXPECT_EQ(count(svg, R"(<g class="node)"), requirement.tree.nodes.size()) << requirement.id;
       EXPECT_EQ(count(svg, R"(<g class="edge )"), 2 * requirement.tree.nodes.size()) << requirement.id;
-      EXPECT_EQ(node_order(svg, requirement), node_order(draw_tree(requirement, TreeFormat::text), requirement))
+      EXPECT_EQ(node_order(svg, requirement),
+                node_order(draw_tree(requirement, TreeFormat::text), requirement))
           << requirement.id;
     }
   }
@@ -355,7 +375,8 @@ TEST(TreeSvgShipped, AumFiveOneUsesALaneForTheSkippedRow) {
   ASSERT_NE(requirement, nullptr);
   const std::string svg = tree_svg(*requirement, {});
   // DN-1 yes skips DN-2 and DN-3 to reach DN-5: routed left of the nodes; the rest go straight down or right.
-  static const std::regex lane(R"re(<g class="edge yes not-recommended"><path d="M\d+ \d+ H\d+ V\d+ H\d+")re");
+  static const std::regex lane(
+      R"re(<g class="edge yes not-recommended"><path d="M\d+ \d+ H\d+ V\d+ H\d+")re");
   EXPECT_TRUE(std::regex_search(svg, lane));
   EXPECT_EQ(count(svg, R"(<g class="edge )"), 10U);
   EXPECT_NE(svg.find(R"(paint-order="stroke">yes [EU-2025-138]</text>)"), std::string::npos);
