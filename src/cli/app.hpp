@@ -55,6 +55,7 @@ void register_catalogue_tree(CLI::App& parent, Context& ctx);
 void register_assess(CLI::App& parent, Context& ctx);
 void register_init(CLI::App& parent, Context& ctx);
 void register_report(CLI::App& parent, Context& ctx);
-void register_image(CLI::App& parent, Context& ctx);  // en18031 image keygen|getpub|sign|verify|dump|tamper-test
+void register_image(CLI::App& parent,
+                    Context& ctx);  // en18031 image keygen|getpub|sign|verify|dump|tamper-test
 
 }  // namespace en18031::cli

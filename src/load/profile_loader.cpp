@@ -15,8 +15,9 @@ class ProfileReader {
   void read(const YAML::Node& root) {
     if (!yaml_.expect_map(root, "a product profile"))
       return;
-    yaml_.check_keys(root, {"profile", "product", "architecture", "scope", "assets", "entities", "interfaces",
-                            "software", "keys", "vulnerabilities", "assessments", "open_points", "declaration"});
+    yaml_.check_keys(
+        root, {"profile", "product", "architecture", "scope", "assets", "entities", "interfaces", "software",
+               "keys", "vulnerabilities", "assessments", "open_points", "declaration"});
     if (!root["profile"]) {
       yaml_.report(root, "", "missing required key 'profile' (the format version: profile: 1)");
     } else if (const auto version = yaml_.integer(root["profile"], "'profile'", 1, 1)) {
@@ -85,7 +86,8 @@ class ProfileReader {
 
   void read_declaration(const YAML::Node& root) {
     const YAML::Node map = root["declaration"];
-    if (!map || !yaml_.expect_map(map, "'declaration'")) return;
+    if (!map || !yaml_.expect_map(map, "'declaration'"))
+      return;
     yaml_.check_keys(map, {"place", "signatory", "notified_body"}, "declaration");
     auto& out = profile_.declaration;
     out.present = true;
@@ -98,7 +100,8 @@ class ProfileReader {
       out.signatory_name = yaml_.text(signatory, "name", true, "declaration").value_or("");
       out.signatory_function = yaml_.text(signatory, "function", true, "declaration").value_or("");
     }
-    if (const YAML::Node body = map["notified_body"]; body && yaml_.expect_map(body, "'notified_body'", "declaration")) {
+    if (const YAML::Node body = map["notified_body"];
+        body && yaml_.expect_map(body, "'notified_body'", "declaration")) {
       yaml_.check_keys(body, {"name", "number", "certificate"}, "declaration");
       out.notified_body_name = yaml_.text(body, "name", true, "declaration").value_or("");
       out.notified_body_number = yaml_.text(body, "number", true, "declaration").value_or("");

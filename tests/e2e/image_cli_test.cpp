@@ -269,10 +269,12 @@ TEST(ImageCliPkcs11, SignsWithAKeyThatNeverLeavesSoftHsm) {
   // A wrong PIN, in a fresh process (in this one the module's session is already logged in).
   const std::string binary = EN18031_BINARY_DIR "/en18031";
   if (fs::exists(binary)) {
-    const int status =
-        std::system((binary + " image sign -k '" + uri + "' --pkcs11-module " + module +
-                     " --pin 9999 --pad-header " + kVectors + "app.bin " + (dir / "x.bin") + quiet)
-                        .c_str());
+    // libp11 0.4.12's engine leaks its EVP_PKEY methods when it is unloaded after a failed login (frames in
+    // the dlclosed pkcs11.so, none in ours); a sanitizer build's leak check must not turn exit 2 into 1.
+    const int status = std::system(("ASAN_OPTIONS=detect_leaks=0 " + binary + " image sign -k '" + uri +
+                                    "' --pkcs11-module " + module + " --pin 9999 --pad-header " + kVectors +
+                                    "app.bin " + (dir / "x.bin") + quiet)
+                                       .c_str());
     EXPECT_EQ(WEXITSTATUS(status), exit_bad_input);
     EXPECT_THAT(read(dir / "log"), HasSubstr("en18031: no private key at " + uri));
   }
