@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "render/document.hpp"
+#include "render/markup_escape.hpp"
 
 namespace en18031::render::doc {
 namespace {
@@ -111,31 +112,7 @@ constexpr std::size_t kLongCode = 24;
 constexpr std::size_t kWideTable = 6;
 
 std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // HTML allows no other C0 control characters in text.
-        out += static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r' ? ' ' : c;
-    }
-  }
-  return out;
+  return escape_markup(text, true);
 }
 
 // Text with its line breaks kept (cells and list items have no other way to break a line).

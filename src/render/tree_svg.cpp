@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "render/assessment_report.hpp"
+#include "render/markup_escape.hpp"
 #include "render/tree_drawing.hpp"
 
 namespace en18031::render {
@@ -42,31 +43,7 @@ constexpr std::string_view kNotifiedBodyColour = "#c62828";
 constexpr std::string_view kTakenColour = "#1565c0";
 
 std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // XML 1.0 allows no other control characters; a tab or line break is a space in a drawing.
-        out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-    }
-  }
-  return out;
+  return escape_markup(text, false);
 }
 
 // Advance widths of DejaVu Sans, in thousandths of an em, for ' ' (0x20) to '~' (0x7E). It is Debian's

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "support/cli_runner.hpp"
 
 namespace en18031::cli {
 namespace {
@@ -15,22 +16,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-struct Result {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-Result run_cli(std::vector<std::string> args, const std::string& input = {}) {
-  args.insert(args.begin(), "en18031");
-  std::vector<const char*> argv;
-  for (const auto& arg : args)
-    argv.push_back(arg.c_str());
-  std::istringstream in(input);
-  std::ostringstream out, err;
-  const int code = run(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  return {code, out.str(), err.str()};
-}
+using ::en18031::testing::run_cli;
 
 const std::string kCatalogue = EN18031_SOURCE_DIR "/catalogue";
 

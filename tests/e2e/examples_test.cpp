@@ -14,6 +14,7 @@
 #include "load/catalogue_loader.hpp"
 #include "load/evidence_loader.hpp"
 #include "load/profile_loader.hpp"
+#include "support/cli_runner.hpp"
 
 namespace en18031 {
 namespace {
@@ -209,22 +210,7 @@ TEST(ExampleJustifications, RemovingAJustificationMakesTheGroupIncomplete) {
 
 // ---- the command line ----
 
-struct Run {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-Run run_cli(std::vector<std::string> args, const std::string& input = {}) {
-  args.insert(args.begin(), "en18031");
-  std::vector<const char*> argv;
-  for (const auto& arg : args)
-    argv.push_back(arg.c_str());
-  std::istringstream in(input);
-  std::ostringstream out, err;
-  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  return {code, out.str(), err.str()};
-}
+using ::en18031::testing::run_cli;
 
 class Scratch : public ::testing::Test {
  protected:

@@ -12,6 +12,7 @@
 
 #include "cli/app.hpp"
 #include "load/evidence_loader.hpp"
+#include "support/cli_runner.hpp"
 
 namespace en18031::cli {
 namespace {
@@ -19,22 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-struct Result {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-Result run_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "en18031");
-  std::vector<const char*> argv;
-  for (const auto& arg : args)
-    argv.push_back(arg.c_str());
-  std::istringstream in;
-  std::ostringstream out, err;
-  const int code = run(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  return {code, out.str(), err.str()};
-}
+using ::en18031::testing::run_cli;
 
 const std::string kVectors = EN18031_SOURCE_DIR "/tests/data/mcuboot/";
 
