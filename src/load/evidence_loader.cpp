@@ -238,6 +238,12 @@ EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name)
     result.problems.push_back({location_of_offset(file_name, text, error.byte > 0 ? error.byte - 1 : 0), "",
                                fmt::format("JSON syntax error: {}", error.what())});
     return result;
+  } catch (const json::exception& error) {
+    // Not a syntax error but a value the parser cannot hold, such as a number too large for a double
+    // (out_of_range 406); found by fuzzing.
+    result.problems.push_back(
+        {{file_name, 0, 0}, "", fmt::format("unreadable JSON value: {}", error.what())});
+    return result;
   }
   EvidenceRecord record;
   record.path = file_name;

@@ -84,6 +84,14 @@ TEST(EvidenceLoader, SyntaxErrorHasLineAndColumn) {
   EXPECT_THAT(problems[0], ::testing::StartsWith("ev.json:3:16: JSON syntax error: "));
 }
 
+TEST(EvidenceLoader, NumberTooLargeIsAnErrorNotACrash) {
+  // tests/fuzz/corpus/evidence_json/crash-61262a63...: nlohmann throws out_of_range, not parse_error.
+  EXPECT_THAT(
+      problems_of("18e1098e109 "),
+      ElementsAre("ev.json: unreadable JSON value: [json.exception.out_of_range.406] number overflow parsing "
+                  "'18e1098'"));
+}
+
 TEST(EvidenceLoader, UnsupportedVersionIsReported) {
   json record = unsealed_record(std::string(64, '0'));
   record["version"] = 2;
