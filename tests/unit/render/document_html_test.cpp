@@ -15,73 +15,14 @@
 #include "render/assessment_report.hpp"
 #include "render/document.hpp"
 #include "render/tree_drawing.hpp"
+#include "support/markup_check.hpp"
 
 namespace en18031::render::doc {
 namespace {
 
-// HTML5 elements without an end tag.
-const std::set<std::string> kVoid = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source"};
-
-// Tags balance (void elements aside, and SVG's self-closing ones), attributes are quoted, text holds no raw
-// '<' and every '&' starts an entity. The style element's CSS is skipped. Returns what is wrong, or empty.
-std::string markup_problem(const std::string& text) {
-  static const std::regex entity(R"(^&(amp|lt|gt|quot|#[0-9]+|#x[0-9a-fA-F]+);)");
-  static const std::regex attributes(
-      R"(^[A-Za-z][A-Za-z0-9:-]*(\s+[A-Za-z][A-Za-z0-9:-]*(="[^"<]*")?)*\s*$)");
-  std::vector<std::string> open;
-  std::size_t at = text.starts_with("<!DOCTYPE html>\n") ? 16 : 0;
-  while (at < text.size()) {
-    if (text[at] == '&') {
-      if (!std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(at), text.end(), entity))
-        return "bad entity at " + text.substr(at, 20);
-      ++at;
-      continue;
-    }
-    if (text[at] == '>')
-      return "raw '>' in text at " + text.substr(at > 20 ? at - 20 : 0, 40);
-    if (text[at] != '<') {
-      ++at;
-      continue;
-    }
-    const std::size_t end = text.find('>', at);
-    if (end == std::string::npos)
-      return "unclosed tag";
-    std::string tag = text.substr(at + 1, end - at - 1);
-    at = end + 1;
-    if (tag.starts_with('/')) {
-      const std::string name = tag.substr(1);
-      if (open.empty() || open.back() != name)
-        return "</" + name + "> closes " + (open.empty() ? std::string("nothing") : "<" + open.back() + ">");
-      open.pop_back();
-      continue;
-    }
-    const bool self_closing = tag.ends_with('/');
-    if (self_closing)
-      tag.pop_back();
-    if (!std::regex_match(tag, attributes))
-      return "bad attributes in <" + tag + ">";
-    const std::string name = tag.substr(0, tag.find_first_of(" \n"));
-    if (name == "style") {
-      at = text.find("</style>", at);
-      if (at == std::string::npos)
-        return "style never closed";
-      at += 8;
-      continue;
-    }
-    if (!self_closing && !kVoid.contains(name))
-      open.push_back(name);
-  }
-  if (!open.empty())
-    return "<" + open.back() + "> never closed";
-  return {};
-}
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t found = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-    ++found;
-  return found;
-}
+using ::en18031::testing::count;
+using ::en18031::testing::Markup;
+using ::en18031::testing::markup_problem;
 
 std::string body_of(const std::string& html) {
   const std::size_t start = html.find("<body>");
@@ -113,7 +54,7 @@ TEST(DocumentHtml, IsOneSelfContainedHtml5File) {
                        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                        "style-src 'unsafe-inline'\">\n"));
   EXPECT_TRUE(html.ends_with("</main>\n</div>\n</body>\n</html>\n"));
-  EXPECT_EQ(markup_problem(html), "");
+  EXPECT_EQ(markup_problem(html, Markup::html), "");
   EXPECT_EQ(count(html, "<style>"), 1U);
   // No scripts, nothing fetched: the only URL is the SVG namespace.
   for (const std::string forbidden : {"<script", "<link", "<img", "src=", "@import", "url(", "@font-face",
@@ -138,7 +79,7 @@ TEST(DocumentHtml, EscapesEveryText) {
       Figure{"", "tree <alt> & more", "Caption <c>"},
   };
   const std::string html = to_html(document);
-  EXPECT_EQ(markup_problem(html), "");
+  EXPECT_EQ(markup_problem(html, Markup::html), "");
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_NE(html.find("<title>A &lt;b&gt;&amp;&lt;/b&gt; &quot;title&quot;</title>"), std::string::npos);
   EXPECT_NE(html.find(R"(<div class="banner" role="note">DRAFT &lt;i&gt;&#39;x&#39;&lt;/i&gt;</div>)"),
@@ -413,7 +354,7 @@ Document sample_document() {
 TEST(DocumentHtmlSample, WritesTheBrowserCheckSample) {
   const Document document = sample_document();
   const std::string html = to_html(document);
-  EXPECT_EQ(markup_problem(html), "");
+  EXPECT_EQ(markup_problem(html, Markup::html), "");
   EXPECT_EQ(count(html, "<svg xmlns="), 3U);
   const std::filesystem::path directory = sample_directory();
   std::filesystem::create_directories(directory);

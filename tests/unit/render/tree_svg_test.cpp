@@ -12,76 +12,18 @@
 #include "render/assessment_report.hpp"
 #include "render/tree_drawing.hpp"
 #include "support/catalogue_fixture.hpp"
+#include "support/markup_check.hpp"
 
 namespace en18031::render {
 namespace {
 
+using ::en18031::testing::count;
+using ::en18031::testing::Markup;
+using ::en18031::testing::markup_problem;
+
 using ::en18031::testing::kFixtureFamily;
 using ::en18031::testing::kFixtureIndex;
 using ::en18031::testing::load_from_memory;
-
-// A small XML check: every tag closes in order, attributes are quoted, text holds no raw '<' and every '&'
-// starts one of the five entities or a numeric reference. Returns what is wrong, or empty.
-std::string xml_problem(const std::string& text) {
-  std::vector<std::string> open;
-  std::size_t at = 0;
-  const auto entity_ok = [](const std::string& in, std::size_t amp) {
-    static const std::regex entity(R"(^&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)");
-    return std::regex_search(in.begin() + static_cast<std::ptrdiff_t>(amp), in.end(), entity);
-  };
-  while (at < text.size()) {
-    if (text[at] == '&') {
-      if (!entity_ok(text, at))
-        return "bad entity at " + std::to_string(at);
-      ++at;
-      continue;
-    }
-    if (text[at] == '>')
-      return "raw '>' in text at " + std::to_string(at);
-    if (text[at] != '<') {
-      ++at;
-      continue;
-    }
-    const std::size_t end = text.find('>', at);
-    if (end == std::string::npos)
-      return "unclosed tag at " + std::to_string(at);
-    std::string tag = text.substr(at + 1, end - at - 1);
-    if (tag.find('<') != std::string::npos)
-      return "'<' inside a tag at " + std::to_string(at);
-    at = end + 1;
-    if (tag.starts_with('/')) {
-      const std::string name = tag.substr(1);
-      if (open.empty() || open.back() != name)
-        return "</" + name + "> closes " + (open.empty() ? std::string("nothing") : "<" + open.back() + ">");
-      open.pop_back();
-      continue;
-    }
-    const bool self_closing = tag.ends_with('/');
-    if (self_closing)
-      tag.pop_back();
-    const std::string name = tag.substr(0, tag.find_first_of(" \n"));
-    // Attributes: name="value" pairs, nothing else.
-    static const std::regex attributes(R"(^[A-Za-z][A-Za-z0-9:-]*(\s+[A-Za-z][A-Za-z0-9:-]*="[^"<]*")*\s*$)");
-    if (!std::regex_match(tag, attributes))
-      return "bad attributes in <" + tag + ">";
-    for (std::size_t amp = tag.find('&'); amp != std::string::npos; amp = tag.find('&', amp + 1)) {
-      if (!entity_ok(tag, amp))
-        return "bad entity in <" + tag + ">";
-    }
-    if (!self_closing)
-      open.push_back(name);
-  }
-  if (!open.empty())
-    return "<" + open.back() + "> never closed";
-  return {};
-}
-
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t found = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-    ++found;
-  return found;
-}
 
 struct Box {
   int width = 0;
@@ -158,7 +100,7 @@ class TreeSvg : public ::testing::Test {
 
 TEST_F(TreeSvg, IsAWellFormedStandaloneSvg) {
   const std::string svg = tree_svg(acm1(), {});
-  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_EQ(markup_problem(svg, Markup::xml), "");
   EXPECT_TRUE(
       svg.starts_with(R"(<svg xmlns="http://www.w3.org/2000/svg" class="decision-tree" viewBox="0 0 )"));
   EXPECT_TRUE(svg.ends_with("</svg>\n"));
@@ -192,7 +134,7 @@ TEST_F(TreeSvg, DrawsEveryNodeAndOutcome) {
 
 TEST_F(TreeSvg, HighlightsThePathTaken) {
   const std::string svg = tree_svg(acm1(), {{"ACM-1.DN-1", Answer::no}, {"ACM-1.DN-2", Answer::yes}});
-  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_EQ(markup_problem(svg, Markup::xml), "");
   EXPECT_EQ(count(svg, R"(<g class="node taken">)"), 2U);
   EXPECT_EQ(count(svg, R"( taken">)"), 5U);  // two nodes, two edges, one outcome
   EXPECT_NE(svg.find(R"(<g class="edge no recommended taken"><path d=")"), std::string::npos);
@@ -238,7 +180,7 @@ TEST_F(TreeSvg, EscapesEveryText) {
   requirement.tree.nodes[0].exception = "a<b";
   requirement.tree.nodes[1].on_no.restriction = "R&D>1";
   const std::string svg = tree_svg(requirement, {});
-  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_EQ(markup_problem(svg, Markup::xml), "");
   EXPECT_EQ(svg.find("<script"), std::string::npos);
   EXPECT_EQ(svg.find("<b>"), std::string::npos);
   EXPECT_NE(svg.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;open&quot;"), std::string::npos);
@@ -255,7 +197,7 @@ TEST_F(TreeSvg, WrapsLongQuestionsAndCutsLongWords) {
       "sensitive configuration? " +
       std::string(100, 'x');
   const std::string svg = tree_svg(requirement, {});
-  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_EQ(markup_problem(svg, Markup::xml), "");
   // Lines no wider than the box at DejaVu Sans' widths (narrow letters fit more per line); the long word cut.
   EXPECT_NE(svg.find(">Does every access control mechanism authenticate an</text>"), std::string::npos);
   EXPECT_NE(svg.find(">entity before it can read confidential or change sensitive</text>"),
@@ -285,7 +227,7 @@ TEST_F(TreeSvg, ShowsBranchesThatLeadNowhere) {
   requirement.tree.nodes[1].on_yes = Branch{};
   requirement.tree.nodes[1].on_no = Branch{.next = "ACM-1.DN-9"};
   const std::string svg = tree_svg(requirement, {});
-  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_EQ(markup_problem(svg, Markup::xml), "");
   EXPECT_NE(svg.find(R"(<g class="outcome broken">)"), std::string::npos);
   EXPECT_NE(svg.find(">(leads nowhere)</text>"), std::string::npos);
   EXPECT_NE(svg.find(">(no node ACM-1.DN-9)</text>"), std::string::npos);
@@ -302,7 +244,7 @@ TEST_F(TreeSvg, RoutesSkippingAndBackwardEdgesThroughLanes) {
   third.on_no = Branch{.next = "ACM-1.DN-1"};  // a cycle: drawn, and still inside the picture
   requirement.tree.nodes.push_back(third);
   const std::string svg = tree_svg(requirement, {{"ACM-1.DN-1", Answer::yes}, {"ACM-1.DN-3", Answer::yes}});
-  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_EQ(markup_problem(svg, Markup::xml), "");
   static const std::regex lane(
       R"re(<g class="edge yes not-recommended taken"><path d="M\d+ \d+ H\d+ V\d+ H\d+")re");
   EXPECT_TRUE(std::regex_search(svg, lane)) << svg;
@@ -315,7 +257,7 @@ TEST_F(TreeSvg, DrawsATreeWithoutNodes) {
   Requirement requirement = acm1();
   requirement.tree.nodes.clear();
   const std::string svg = tree_svg(requirement, {});
-  EXPECT_EQ(xml_problem(svg), "");
+  EXPECT_EQ(markup_problem(svg, Markup::xml), "");
   EXPECT_EQ(svg.find("<g class=\"node"), std::string::npos);
   EXPECT_EQ(svg.find("<g class=\"start"), std::string::npos);
   expect_inside_view_box(svg, "empty");
@@ -359,7 +301,7 @@ TEST(TreeSvgShipped, EveryTreeIsWellFormedInsideItsBoxAndInTheTextOrder) {
       path.push_back({node.id, Answer::yes});
     for (const auto& steps : {std::vector<PathStep>{}, path}) {
       const std::string svg = tree_svg(requirement, steps);
-      EXPECT_EQ(xml_problem(svg), "") << requirement.id;
+      EXPECT_EQ(markup_problem(svg, Markup::xml), "") << requirement.id;
       expect_inside_view_box(svg, requirement.id);
       EXPECT_EQ(count(svg, R"(<g class="node)"), requirement.tree.nodes.size()) << requirement.id;
       EXPECT_EQ(count(svg, R"(<g class="edge )"), 2 * requirement.tree.nodes.size()) << requirement.id;
