@@ -57,5 +57,6 @@ void register_init(CLI::App& parent, Context& ctx);
 void register_report(CLI::App& parent, Context& ctx);
 void register_image(CLI::App& parent,
                     Context& ctx);  // en18031 image keygen|getpub|sign|verify|dump|tamper-test
+void register_fleet(CLI::App& parent, Context& ctx);  // en18031 fleet check|revoke (fleet.cpp)
 
 }  // namespace en18031::cli

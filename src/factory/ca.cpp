@@ -1,0 +1,351 @@
+#include "factory/ca.hpp"
+
+#include <ctime>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "limits.hpp"
+
+namespace en18031::factory {
+namespace {
+
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct ExtensionFree {
+  void operator()(X509_EXTENSION* e) const { X509_EXTENSION_free(e); }
+};
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct BignumFree {
+  void operator()(BIGNUM* b) const { BN_free(b); }
+};
+struct NameFree {
+  void operator()(X509_NAME* n) const { X509_NAME_free(n); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+using ExtensionPtr = std::unique_ptr<X509_EXTENSION, ExtensionFree>;
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+using BignumPtr = std::unique_ptr<BIGNUM, BignumFree>;
+
+[[noreturn]] void internal_failure(const char* what) {
+  ERR_clear_error();
+  throw std::runtime_error(std::string("OpenSSL failed: ") + what);
+}
+
+std::string openssl_reason() {
+  const unsigned long code = ERR_peek_last_error();
+  std::string text = "unknown reason";
+  if (code != 0) {
+    const char* reason = ERR_reason_error_string(code);
+    text = reason != nullptr ? reason : "error " + std::to_string(code);
+  }
+  ERR_clear_error();
+  return text;
+}
+
+std::string hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string text;
+  for (std::uint8_t byte : bytes) {
+    text.push_back(kDigits[byte >> 4]);
+    text.push_back(kDigits[byte & 15]);
+  }
+  return text;
+}
+
+// A random positive serial number of 127 bits (RFC 5280: at most 20 octets, positive, unique per CA;
+// CA/Browser Forum practice: at least 64 random bits).
+std::string set_random_serial(X509* certificate) {
+  std::array<std::uint8_t, 16> bytes{};
+  do {
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+      internal_failure("RAND_bytes");
+    bytes[0] &= 0x7f;
+  } while (bytes[0] == 0);  // a leading zero byte would make a shorter, 120-bit number; draw again
+  BignumPtr number(BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), nullptr));
+  if (!number || BN_to_ASN1_INTEGER(number.get(), X509_get_serialNumber(certificate)) == nullptr)
+    internal_failure("serial number");
+  return hex(bytes);
+}
+
+void add_name_entry(X509_NAME* name, const char* field, std::string_view value) {
+  if (value.empty())
+    return;
+  if (X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                 reinterpret_cast<const unsigned char*>(value.data()),
+                                 static_cast<int>(value.size()), -1, 0) != 1)
+    throw std::invalid_argument(
+        fmt::format("cannot put \"{}\" into the certificate's {}: {}", value, field, openssl_reason()));
+}
+
+std::expected<void, std::string> add_extension(X509* certificate, X509V3_CTX* context, int nid,
+                                               const std::string& value) {
+  ExtensionPtr extension(X509V3_EXT_conf_nid(nullptr, context, nid, value.c_str()));
+  if (!extension || X509_add_ext(certificate, extension.get(), -1) != 1)
+    return std::unexpected(
+        fmt::format("cannot add the {} extension \"{}\": {}", OBJ_nid2sn(nid), value, openssl_reason()));
+  return {};
+}
+
+void set_time(ASN1_TIME* field, SystemTime when) {
+  if (ASN1_TIME_set(field, std::chrono::system_clock::to_time_t(when)) == nullptr)
+    internal_failure("ASN1_TIME_set");
+}
+
+SystemTime to_system_time(const ASN1_TIME* time) {
+  std::tm parts{};
+  if (ASN1_TIME_to_tm(time, &parts) != 1)
+    return {};
+  return std::chrono::system_clock::from_time_t(timegm(&parts));
+}
+
+const EVP_MD* digest_for(const crypto::Key& key) {
+  return key.type() == crypto::KeyType::ecdsa_p384 ? EVP_sha384() : EVP_sha256();
+}
+
+std::expected<void, std::string> sign(X509* certificate, const crypto::Key& key) {
+  if (X509_sign(certificate, key.get(), digest_for(key)) <= 0)
+    return std::unexpected("signing the certificate failed: " + openssl_reason());
+  return {};
+}
+
+std::expected<Ca, std::string> build_ca(const CaRequest& request, crypto::Key key, const Ca* parent) {
+  if (key.type() != crypto::KeyType::ecdsa_p256 && key.type() != crypto::KeyType::ecdsa_p384)
+    return std::unexpected(fmt::format("a manufacturing CA key must be ECDSA P-256 or P-384, not {}",
+                                       crypto::to_string(key.type())));
+  if (request.common_name.empty())
+    return std::unexpected("the CA needs a common name");
+  if (request.validity_days < 1 || request.validity_days > 36500)
+    return std::unexpected(fmt::format("CA validity of {} days is outside 1..36500", request.validity_days));
+  if (!request.country.empty() && request.country.size() != 2)
+    return std::unexpected(fmt::format("country \"{}\" is not a two-letter ISO 3166 code", request.country));
+  X509Ptr certificate(X509_new());
+  if (!certificate || X509_set_version(certificate.get(), X509_VERSION_3) != 1)
+    internal_failure("X509_new");
+  set_random_serial(certificate.get());
+  try {
+    X509_NAME* subject = X509_get_subject_name(certificate.get());
+    add_name_entry(subject, "C", request.country);
+    add_name_entry(subject, "O", request.organization);
+    add_name_entry(subject, "CN", request.common_name);
+  } catch (const std::invalid_argument& error) {
+    return std::unexpected(error.what());
+  }
+  const auto now = std::chrono::system_clock::now();
+  const auto not_after = now + std::chrono::days(request.validity_days);
+  if (parent != nullptr && not_after > parent->not_after())
+    return std::unexpected(fmt::format("the intermediate would outlive its parent CA (valid until {})",
+                                       rfc3339_utc(parent->not_after())));
+  set_time(X509_getm_notBefore(certificate.get()), now - std::chrono::minutes(5));
+  set_time(X509_getm_notAfter(certificate.get()), not_after);
+  if (X509_set_pubkey(certificate.get(), key.get()) != 1)
+    return std::unexpected("cannot use the CA key's public half: " + openssl_reason());
+  X509* issuer_certificate = parent != nullptr ? parent->certificate() : certificate.get();
+  if (X509_set_issuer_name(certificate.get(), X509_get_subject_name(issuer_certificate)) != 1)
+    internal_failure("X509_set_issuer_name");
+  X509V3_CTX context;
+  X509V3_set_ctx_nodb(&context);
+  X509V3_set_ctx(&context, issuer_certificate, certificate.get(), nullptr, nullptr, 0);
+  std::string constraints = "critical,CA:TRUE";
+  if (request.path_length)
+    constraints += fmt::format(",pathlen:{}", *request.path_length);
+  else if (parent != nullptr)
+    constraints += ",pathlen:0";
+  for (const auto& [nid, value] : {std::pair<int, std::string>{NID_basic_constraints, constraints},
+                                   {NID_key_usage, "critical,keyCertSign,cRLSign"},
+                                   {NID_subject_key_identifier, "hash"},
+                                   {NID_authority_key_identifier, "keyid:always"}})
+    if (auto added = add_extension(certificate.get(), &context, nid, value); !added)
+      return std::unexpected(added.error());
+  if (auto signed_ = sign(certificate.get(), parent != nullptr ? parent->key() : key); !signed_)
+    return std::unexpected(signed_.error());
+  return Ca(std::shared_ptr<X509>(certificate.release(), X509_free), std::move(key));
+}
+
+}  // namespace
+
+Ca::Ca(std::shared_ptr<X509> certificate, crypto::Key key)
+    : certificate_(std::move(certificate)), key_(std::move(key)) {}
+
+std::string Ca::certificate_pem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_X509(bio.get(), certificate_.get()) != 1)
+    internal_failure("PEM_write_bio_X509");
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
+Bytes Ca::certificate_der() const {
+  unsigned char* data = nullptr;
+  const int size = i2d_X509(certificate_.get(), &data);
+  if (size <= 0)
+    internal_failure("i2d_X509");
+  Bytes der(data, data + size);
+  OPENSSL_free(data);
+  return der;
+}
+
+std::string Ca::fingerprint_hex() const {
+  std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  if (X509_digest(certificate_.get(), EVP_sha256(), digest.data(), &size) != 1)
+    internal_failure("X509_digest");
+  return hex(std::span(digest.data(), size));
+}
+
+std::string Ca::subject() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio ||
+      X509_NAME_print_ex(bio.get(), X509_get_subject_name(certificate_.get()), 0, XN_FLAG_RFC2253) < 0)
+    internal_failure("X509_NAME_print_ex");
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
+SystemTime Ca::not_before() const {
+  return to_system_time(X509_get0_notBefore(certificate_.get()));
+}
+SystemTime Ca::not_after() const {
+  return to_system_time(X509_get0_notAfter(certificate_.get()));
+}
+
+bool Ca::self_signed() const {
+  return X509_self_signed(certificate_.get(), 0) == 1;
+}
+
+std::expected<Ca, std::string> create_root_ca(const CaRequest& request, crypto::Key key) {
+  return build_ca(request, std::move(key), nullptr);
+}
+
+std::expected<Ca, std::string> create_intermediate_ca(const CaRequest& request, crypto::Key key,
+                                                      const Ca& parent) {
+  return build_ca(request, std::move(key), &parent);
+}
+
+std::expected<Ca, std::string> load_ca(const std::string& certificate_file, const std::string& key_source,
+                                       std::string_view passphrase, std::string_view pkcs11_module,
+                                       std::string_view pin) {
+  std::ifstream file(certificate_file, std::ios::binary);
+  if (!file)
+    return std::unexpected(fmt::format("cannot read CA certificate {}", certificate_file));
+  std::string pem(limits::max_key_file_bytes + 1, '\0');
+  file.read(pem.data(), static_cast<std::streamsize>(pem.size()));
+  pem.resize(static_cast<std::size_t>(file.gcount()));
+  if (pem.size() > limits::max_key_file_bytes)
+    return std::unexpected(fmt::format("CA certificate {} is larger than {} bytes", certificate_file,
+                                       limits::max_key_file_bytes));
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  X509Ptr certificate(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!certificate)
+    return std::unexpected(
+        fmt::format("{} holds no PEM certificate: {}", certificate_file, openssl_reason()));
+  if (X509_check_ca(certificate.get()) < 1 || (X509_get_key_usage(certificate.get()) & KU_KEY_CERT_SIGN) == 0)
+    return std::unexpected(
+        fmt::format("{} is not a CA certificate (it needs basicConstraints CA:TRUE and keyUsage keyCertSign)",
+                    certificate_file));
+  std::expected<crypto::Key, std::string> key = std::unexpected(std::string());
+  if (key_source.starts_with("pkcs11:")) {
+    key = crypto::load_pkcs11_key(key_source, pkcs11_module, pin, true);
+    if (!key)
+      return std::unexpected(fmt::format("CA key {}: {}", key_source, key.error()));
+  } else {
+    std::ifstream key_file(key_source, std::ios::binary);
+    if (!key_file)
+      return std::unexpected(fmt::format("cannot read CA key {}", key_source));
+    std::string key_pem(limits::max_key_file_bytes + 1, '\0');
+    key_file.read(key_pem.data(), static_cast<std::streamsize>(key_pem.size()));
+    key_pem.resize(static_cast<std::size_t>(key_file.gcount()));
+    key = crypto::load_private_key_pem(key_pem, passphrase);
+    OPENSSL_cleanse(key_pem.data(), key_pem.size());
+    if (!key)
+      return std::unexpected(fmt::format("CA key {}: {}", key_source, key.error()));
+  }
+  if (EVP_PKEY_eq(X509_get0_pubkey(certificate.get()), key->get()) != 1) {
+    ERR_clear_error();
+    return std::unexpected(
+        fmt::format("CA key {} does not belong to certificate {}", key_source, certificate_file));
+  }
+  return Ca(std::shared_ptr<X509>(certificate.release(), X509_free), std::move(*key));
+}
+
+std::expected<Bytes, std::string> issue_device_certificate(const Ca& ca, EVP_PKEY* device_public_key,
+                                                           const DeviceCertificateRequest& request,
+                                                           std::string* serial_hex) {
+  if (request.not_after > ca.not_after())
+    return std::unexpected(
+        fmt::format("the device certificate would be valid until {}, past its CA's end ({})",
+                    rfc3339_utc(request.not_after), rfc3339_utc(ca.not_after())));
+  X509Ptr certificate(X509_new());
+  if (!certificate || X509_set_version(certificate.get(), X509_VERSION_3) != 1)
+    internal_failure("X509_new");
+  const std::string serial = set_random_serial(certificate.get());
+  if (serial_hex != nullptr)
+    *serial_hex = serial;
+  try {
+    X509_NAME* subject = X509_get_subject_name(certificate.get());
+    add_name_entry(subject, "O", request.organization);
+    add_name_entry(subject, "serialNumber", request.serial_number_attribute);
+    add_name_entry(subject, "CN", request.common_name);
+  } catch (const std::invalid_argument& error) {
+    return std::unexpected(error.what());
+  }
+  if (X509_set_issuer_name(certificate.get(), X509_get_subject_name(ca.certificate())) != 1)
+    internal_failure("X509_set_issuer_name");
+  set_time(X509_getm_notBefore(certificate.get()), request.not_before);
+  set_time(X509_getm_notAfter(certificate.get()), request.not_after);
+  if (X509_set_pubkey(certificate.get(), device_public_key) != 1)
+    internal_failure("X509_set_pubkey");
+  X509V3_CTX context;
+  X509V3_set_ctx_nodb(&context);
+  X509V3_set_ctx(&context, ca.certificate(), certificate.get(), nullptr, nullptr, 0);
+  std::vector<std::pair<int, std::string>> extensions = {
+      {NID_basic_constraints, "critical,CA:FALSE"},
+      {NID_key_usage, "critical,digitalSignature"},
+      {NID_ext_key_usage, "clientAuth"},
+      {NID_subject_key_identifier, "hash"},
+      {NID_authority_key_identifier, "keyid:always"},
+  };
+  std::string alternative_names;
+  for (const auto& name : request.dns_names)
+    alternative_names += (alternative_names.empty() ? "DNS:" : ",DNS:") + name;
+  for (const auto& uri : request.uris)
+    alternative_names += (alternative_names.empty() ? "URI:" : ",URI:") + uri;
+  if (!alternative_names.empty())
+    extensions.emplace_back(NID_subject_alt_name, alternative_names);
+  for (const auto& [nid, value] : extensions)
+    if (auto added = add_extension(certificate.get(), &context, nid, value); !added)
+      return std::unexpected(added.error());
+  if (auto signed_ = sign(certificate.get(), ca.key()); !signed_)
+    return std::unexpected(signed_.error());
+  unsigned char* data = nullptr;
+  const int size = i2d_X509(certificate.get(), &data);
+  if (size <= 0)
+    internal_failure("i2d_X509");
+  Bytes der(data, data + size);
+  OPENSSL_free(data);
+  return der;
+}
+
+std::string rfc3339_utc(SystemTime when) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+}  // namespace en18031::factory
