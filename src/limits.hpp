@@ -55,4 +55,14 @@ inline constexpr std::size_t max_key_file_bytes = 1024 * 1024;
 // Images a tamper test builds and runs a verifier on: one external process each, so bounded.
 inline constexpr std::size_t max_tamper_variants = 64;
 
+// ---- Factory provisioning (src/factory, en18031 provision) -------------------------------------------
+
+// A serial list file is read whole; 20 million serials of up to 64 characters fit in 1.3 GiB, and a real
+// production order is far smaller.
+inline constexpr std::size_t max_serial_list_bytes = std::size_t{1} << 30;
+
+// Serials one provisioning run takes (from a list or a range). A run holds them in memory; larger orders
+// are split into several runs, which the registry joins seamlessly.
+inline constexpr std::size_t max_serials_per_run = 20'000'000;
+
 }  // namespace en18031::limits

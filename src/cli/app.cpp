@@ -25,6 +25,9 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   register_init(app, ctx);
   register_report(app, ctx);
   register_image(app, ctx);
+  register_ca(app, ctx);
+  register_registry(app, ctx);
+  register_provision(app, ctx);
   register_fleet(app, ctx);
 
   try {

@@ -12,7 +12,7 @@
 namespace en18031::cli {
 
 std::expected<void, std::string> write_file_atomically(const std::filesystem::path& path,
-                                                       std::string_view content) {
+                                                       std::string_view content, unsigned permissions) {
   std::error_code error;
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), error);
@@ -38,8 +38,9 @@ std::expected<void, std::string> write_file_atomically(const std::filesystem::pa
     }
     written += static_cast<std::size_t>(n);
   }
-  // Make the content durable before the rename makes it visible, and give it ordinary permissions.
-  if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
+  // Make the content durable before the rename makes it visible, with the permissions asked for (mkstemp
+  // made it 0600, so a secret is never readable by others, not even briefly).
+  if (::fchmod(fd, static_cast<mode_t>(permissions)) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
     const std::string why = std::strerror(errno);
     std::remove(temporary.c_str());
     return std::unexpected(fmt::format("cannot write {}: {}", path.string(), why));

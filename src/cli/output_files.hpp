@@ -9,7 +9,8 @@
 
 namespace en18031::cli {
 
+// `permissions` are those of the final file: 0600 for keys and other secrets.
 std::expected<void, std::string> write_file_atomically(const std::filesystem::path& path,
-                                                       std::string_view content);
+                                                       std::string_view content, unsigned permissions = 0644);
 
 }  // namespace en18031::cli

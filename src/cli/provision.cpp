@@ -1,0 +1,235 @@
+// en18031 provision: per-device credentials for a range or a list of serials, into the registry.
+#include "factory/provision.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <ostream>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+
+#include "cli/factory_common.hpp"
+#include "cli/image_common.hpp"
+#include "limits.hpp"
+#include "load/text_file.hpp"
+
+namespace en18031::cli {
+namespace {
+
+struct ProvisionOptions {
+  std::string recipe;
+  RegistrySource registry;
+  CaSource ca;
+  std::string serials_file;
+  std::string first;
+  std::size_t count = 0;
+  std::string password_secret_file;
+  unsigned threads = 0;
+  bool quiet = false;
+};
+
+// The serials of a list file: one per line, blank lines and '#' comments skipped. Every problem is
+// reported as FILE:LINE: message; a serial that repeats names the line it repeats.
+std::expected<std::vector<std::string>, std::vector<std::string>> read_serial_list(const std::string& path,
+                                                                                   factory::SerialKind kind) {
+  auto bytes = read_binary_file(path, limits::max_serial_list_bytes);
+  if (!bytes)
+    return std::unexpected(std::vector<std::string>{bytes.error()});
+  const std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  std::vector<std::string> serials, problems;
+  std::unordered_map<std::string_view, std::size_t> first_line;
+  std::size_t line_number = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (const auto hash = line.find('#'); hash != std::string_view::npos)
+      line = line.substr(0, hash);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
+      line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+      line.remove_prefix(1);
+    if (line.empty())
+      continue;
+    if (auto problem = factory::serial_problem(line, kind); !problem.empty()) {
+      problems.push_back(fmt::format("{}:{}: {}", path, line_number, problem));
+    } else if (auto [at, inserted] = first_line.emplace(line, line_number); !inserted) {
+      problems.push_back(
+          fmt::format("{}:{}: serial {} repeats line {}", path, line_number, line, at->second));
+    } else if (serials.size() == limits::max_serials_per_run) {
+      problems.push_back(fmt::format("{}:{}: more than {} serials in one run; split the list", path,
+                                     line_number, limits::max_serials_per_run));
+      break;
+    } else {
+      serials.emplace_back(line);
+    }
+    if (problems.size() >= 20) {
+      problems.push_back(fmt::format("{}: stopped after 20 problems", path));
+      break;
+    }
+  }
+  if (!problems.empty())
+    return std::unexpected(problems);
+  if (serials.empty())
+    return std::unexpected(std::vector<std::string>{fmt::format("{}: no serials in the file", path)});
+  return serials;
+}
+
+// `count` serials from `first` on: the trailing digits count up at the same width (AQM-000998, AQM-000999,
+// ...); for IMEIs the 14-digit body counts up and each gets its Luhn check digit.
+std::expected<std::vector<std::string>, std::string> serial_range(const std::string& first, std::size_t count,
+                                                                  factory::SerialKind kind) {
+  if (auto problem = factory::serial_problem(first, kind); !problem.empty())
+    return std::unexpected("--first: " + problem);
+  if (count == 0 || count > limits::max_serials_per_run)
+    return std::unexpected(fmt::format("--count must be 1 to {}", limits::max_serials_per_run));
+  const std::string body = kind == factory::SerialKind::imei ? first.substr(0, 14) : first;
+  std::size_t digits_start = body.size();
+  while (digits_start > 0 && body[digits_start - 1] >= '0' && body[digits_start - 1] <= '9')
+    --digits_start;
+  const std::size_t width = body.size() - digits_start;
+  if (width == 0 || width > 18)
+    return std::unexpected(fmt::format("--first {} must end in 1 to 18 digits to count up from", first));
+  std::uint64_t start = 0;
+  std::from_chars(body.data() + digits_start, body.data() + body.size(), start);
+  std::uint64_t limit = 1;
+  for (std::size_t i = 0; i < width; ++i)
+    limit *= 10;
+  if (start + count > limit)
+    return std::unexpected(fmt::format("{} serials from {} do not fit in {} digits", count, first, width));
+  const std::string prefix = body.substr(0, digits_start);
+  std::vector<std::string> serials;
+  serials.reserve(count);
+  for (std::uint64_t n = start; n < start + count; ++n) {
+    std::string serial = fmt::format("{}{:0{}}", prefix, n, width);
+    if (kind == factory::SerialKind::imei)
+      serial.push_back(factory::imei_check_digit(serial));
+    serials.push_back(std::move(serial));
+  }
+  return serials;
+}
+
+int run_provision(Context& ctx, const ProvisionOptions& options) {
+  const auto fail = [&](const std::string& message) {
+    ctx.err << "en18031: " << message << "\n";
+    return exit_bad_input;
+  };
+  std::string why;
+  const auto recipe_text = load::read_text_file(options.recipe, why);
+  if (!recipe_text)
+    return fail(why);
+  std::vector<Diagnostic> problems;
+  const auto recipe = factory::parse_recipe(*recipe_text, options.recipe, problems);
+  if (!recipe) {
+    sort_diagnostics(problems);
+    for (const auto& problem : problems)
+      ctx.err << format_diagnostic(problem) << "\n";
+    return exit_bad_input;
+  }
+  if (options.serials_file.empty() == options.first.empty())
+    return fail("give the serials either as --serials FILE or as --first SERIAL --count N");
+  std::vector<std::string> serials;
+  if (!options.serials_file.empty()) {
+    auto listed = read_serial_list(options.serials_file, recipe->serial_kind);
+    if (!listed) {
+      for (const auto& problem : listed.error())
+        ctx.err << problem << "\n";
+      return exit_bad_input;
+    }
+    serials = std::move(*listed);
+  } else {
+    auto range = serial_range(options.first, options.count, recipe->serial_kind);
+    if (!range)
+      return fail(range.error());
+    serials = std::move(*range);
+  }
+  std::optional<factory::Ca> ca;
+  if (recipe->certificate) {
+    if (options.ca.certificate.empty() || options.ca.key.empty())
+      return fail(
+          fmt::format("{}: the recipe asks for certificates: give --ca-cert and --ca-key", options.recipe));
+    auto loaded = load_ca_from(options.ca);
+    if (!loaded)
+      return fail(loaded.error());
+    ca = std::move(*loaded);
+  }
+  std::string password_secret;
+  if (recipe->password && recipe->password->method == factory::PasswordMethod::hmac_sha256) {
+    auto secret = read_secret(options.password_secret_file, "EN18031_PASSWORD_SECRET");
+    if (!secret)
+      return fail(secret.error());
+    password_secret = std::move(*secret);
+  }
+  auto opened = open_registry(options.registry, true, false);
+  if (!opened)
+    return fail(opened.error());
+
+  factory::ProvisionRequest request;
+  request.recipe = &*recipe;
+  request.recipe_text = *recipe_text;
+  request.ca = ca ? &*ca : nullptr;
+  request.serials = serials;
+  request.password_secret = {reinterpret_cast<const std::uint8_t*>(password_secret.data()),
+                             password_secret.size()};
+  request.threads = options.threads;
+  request.tool = "en18031 " EN18031_VERSION;
+  if (!options.quiet)
+    request.progress = [&ctx, last = std::chrono::steady_clock::now()](std::size_t done,
+                                                                       std::size_t total) mutable {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last >= std::chrono::seconds(2) || done == total) {
+        ctx.err << fmt::format("  {} of {} devices in the registry\n", done, total);
+        last = now;
+      }
+    };
+  auto report = factory::provision(opened->registry, opened->box, request);
+  OPENSSL_cleanse(password_secret.data(), password_secret.size());
+  if (!report) {
+    ctx.err << "en18031: " << report.error() << "\n"
+            << "en18031: every batch committed before this stays in the registry; run the same command again "
+               "to continue\n";
+    return exit_bad_input;
+  }
+  ctx.out << fmt::format(
+      "provisioned {} devices into {} (run {}) in {:.2f} s, {:.0f} devices/s\n", report->provisioned,
+      options.registry.path, report->run_id, report->seconds,
+      report->seconds > 0 ? static_cast<double>(report->provisioned) / report->seconds : 0.0);
+  if (report->already_in_registry != 0)
+    ctx.out << fmt::format("skipped {} serials already in the registry (an earlier run)\n",
+                           report->already_in_registry);
+  if (report->taken_by_another_writer != 0)
+    ctx.out << fmt::format("skipped {} serials another process provisioned meanwhile\n",
+                           report->taken_by_another_writer);
+  if (report->weak_passwords_redrawn != 0)
+    ctx.out << fmt::format("drew {} random passwords again: they scored below the recipe's minimum\n",
+                           report->weak_passwords_redrawn);
+  ctx.out << "random generator: " << report->rng << "\n";
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_provision(CLI::App& parent, Context& ctx) {
+  auto options = std::make_shared<ProvisionOptions>();
+  CLI::App* command = parent.add_subcommand(
+      "provision",
+      "Give each device unique credentials (certificate, PSK, password) and record them in the registry");
+  command->add_option("--recipe", options->recipe, "What each device gets (YAML, docs/provisioning.md)")
+      ->required();
+  add_registry_options(*command, options->registry);
+  add_ca_options(*command, options->ca, false);
+  command->add_option("--serials", options->serials_file, "File of serials or IMEIs, one per line");
+  command->add_option("--first", options->first,
+                      "The first serial of a range (its trailing digits count up)");
+  command->add_option("--count", options->count, "How many serials the range has");
+  command->add_option("--password-secret-file", options->password_secret_file,
+                      "Secret for HMAC-SHA256 derived passwords (default $EN18031_PASSWORD_SECRET)");
+  command->add_option("--threads", options->threads, "Worker threads (default: one per core)");
+  command->add_flag("-q,--quiet", options->quiet, "No progress lines");
+  command->callback(
+      [&ctx, options] { ctx.action = [&ctx, options] { return run_provision(ctx, *options); }; });
+}
+
+}  // namespace en18031::cli

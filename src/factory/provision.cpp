@@ -1,0 +1,391 @@
+#include "factory/provision.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+#include <unistd.h>
+
+#include "factory/password.hpp"
+
+namespace en18031::factory {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+[[noreturn]] void internal_failure(const char* what) {
+  throw std::runtime_error(std::string("OpenSSL failed: ") + what);
+}
+
+Bytes take_der(unsigned char* data, int size, const char* what) {
+  if (size <= 0 || data == nullptr)
+    internal_failure(what);
+  Bytes der(data, data + size);
+  OPENSSL_clear_free(data, static_cast<std::size_t>(size));
+  return der;
+}
+
+// Everything one worker thread needs to make devices; the key-generation context is reused, which saves a
+// provider lookup per key.
+class DeviceMaker {
+ public:
+  DeviceMaker(const ProvisionRequest& request, const SecretBox& box, std::int64_t run_id,
+              std::int64_t issuer_id, SystemTime now)
+      : request_(request),
+        recipe_(*request.recipe),
+        box_(box),
+        run_id_(run_id),
+        issuer_id_(issuer_id),
+        now_(now),
+        created_(rfc3339_utc(now)) {
+    if (recipe_.certificate) {
+      keygen_.reset(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+      if (!keygen_ || EVP_PKEY_keygen_init(keygen_.get()) != 1 ||
+          EVP_PKEY_CTX_set_group_name(keygen_.get(), "P-256") != 1)
+        internal_failure("P-256 key generation setup");
+    }
+  }
+
+  std::expected<DeviceRecord, std::string> make(const std::string& serial, std::size_t& redrawn) {
+    DeviceRecord device;
+    device.serial = serial;
+    device.run_id = run_id_;
+    device.created = created_;
+    if (recipe_.certificate) {
+      if (auto done = add_certificate(device); !done)
+        return std::unexpected(done.error());
+    }
+    if (recipe_.psk)
+      add_psk(device);
+    if (recipe_.password) {
+      if (auto done = add_password(device, redrawn); !done)
+        return std::unexpected(done.error());
+    }
+    return device;
+  }
+
+ private:
+  std::expected<void, std::string> add_certificate(DeviceRecord& device) {
+    const CertificateRecipe& recipe = *recipe_.certificate;
+    EVP_PKEY* raw = nullptr;
+    if (EVP_PKEY_generate(keygen_.get(), &raw) != 1)
+      internal_failure("P-256 key generation");
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(raw, EVP_PKEY_free);
+    unsigned char* spki = nullptr;
+    const int spki_size = i2d_PUBKEY(key.get(), &spki);
+    const Bytes public_der = take_der(spki, spki_size, "i2d_PUBKEY");
+    device.key_fingerprint.resize(SHA256_DIGEST_LENGTH);
+    SHA256(public_der.data(), public_der.size(), device.key_fingerprint.data());
+
+    std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> pkcs8(EVP_PKEY2PKCS8(key.get()),
+                                                                                    PKCS8_PRIV_KEY_INFO_free);
+    unsigned char* private_der = nullptr;
+    const int private_size = pkcs8 ? i2d_PKCS8_PRIV_KEY_INFO(pkcs8.get(), &private_der) : 0;
+    Bytes private_key = take_der(private_der, private_size, "PKCS#8 encoding");
+    device.private_key_sealed = box_.seal(device.serial, SecretField::private_key, private_key);
+    OPENSSL_cleanse(private_key.data(), private_key.size());
+
+    DeviceCertificateRequest certificate;
+    certificate.common_name = device.serial;
+    certificate.organization = recipe.organization;
+    if (recipe.subject_serial_number)
+      certificate.serial_number_attribute = device.serial;
+    for (const auto& pattern : recipe.san_dns)
+      certificate.dns_names.push_back(expand_template(pattern, device.serial));
+    for (const auto& pattern : recipe.san_uri)
+      certificate.uris.push_back(expand_template(pattern, device.serial));
+    // A little before now, so a device whose clock is slightly behind the factory's accepts it.
+    certificate.not_before = now_ - std::chrono::minutes(5);
+    certificate.not_after = now_ + std::chrono::days(recipe.validity_days);
+    auto der = issue_device_certificate(*request_.ca, key.get(), certificate, &device.certificate_serial);
+    if (!der)
+      return std::unexpected(fmt::format("device {}: {}", device.serial, der.error()));
+    device.certificate_der = std::move(*der);
+    device.issuer_id = issuer_id_;
+    return {};
+  }
+
+  void add_psk(DeviceRecord& device) {
+    Bytes psk(static_cast<std::size_t>(recipe_.psk->bits / 8));
+    if (RAND_priv_bytes(psk.data(), static_cast<int>(psk.size())) != 1)
+      internal_failure("RAND_priv_bytes");
+    device.psk_identity = expand_template(recipe_.psk->identity, device.serial);
+    const auto tag = box_.tag(SecretField::psk, psk);
+    device.psk_tag.assign(tag.begin(), tag.end());
+    device.psk_sealed = box_.seal(device.serial, SecretField::psk, psk);
+    OPENSSL_cleanse(psk.data(), psk.size());
+  }
+
+  std::expected<void, std::string> add_password(DeviceRecord& device, std::size_t& redrawn) {
+    const PasswordRecipe& recipe = *recipe_.password;
+    const std::string known[] = {device.serial, recipe_.product};
+    std::string password;
+    double bits = 0;
+    for (int attempt = 0;; ++attempt) {
+      password =
+          recipe.method == PasswordMethod::random
+              ? random_password(recipe.alphabet, recipe.length)
+              : derived_password(request_.password_secret, device.serial, recipe.alphabet, recipe.length);
+      bits = password_entropy_bits(password, known);
+      if (bits >= recipe.min_entropy_bits)
+        break;
+      OPENSSL_cleanse(password.data(), password.size());
+      if (recipe.method != PasswordMethod::random)
+        return std::unexpected(fmt::format(
+            "device {}: its derived default password scores {:.1f} bits, below the recipe's minimum of {:g}; "
+            "raise password.length or use method random",
+            device.serial, bits, recipe.min_entropy_bits));
+      if (attempt == 100)
+        return std::unexpected(
+            fmt::format("no random password of {} characters from the recipe's alphabet "
+                        "reached {:g} bits in 100 draws; raise password.length",
+                        recipe.length, recipe.min_entropy_bits));
+      ++redrawn;
+    }
+    const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(password.data()),
+                                              password.size());
+    const auto tag = box_.tag(SecretField::password, bytes);
+    device.password_tag.assign(tag.begin(), tag.end());
+    device.password_sealed = box_.seal(device.serial, SecretField::password, bytes);
+    device.password_entropy_bits = bits;
+    device.password_method = recipe.method == PasswordMethod::random ? "random" : "hmac-sha256";
+    OPENSSL_cleanse(password.data(), password.size());
+    return {};
+  }
+
+  const ProvisionRequest& request_;
+  const Recipe& recipe_;
+  const SecretBox& box_;
+  std::int64_t run_id_;
+  std::int64_t issuer_id_;
+  SystemTime now_;
+  std::string created_;
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> keygen_{nullptr, EVP_PKEY_CTX_free};
+};
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0)
+    return "unknown";
+  return name;
+}
+
+std::expected<void, std::string> check_request(const ProvisionRequest& request) {
+  const Recipe& recipe = *request.recipe;
+  if (recipe.certificate) {
+    if (request.ca == nullptr)
+      return std::unexpected(
+          "the recipe asks for certificates: give the manufacturing CA (--ca-cert, --ca-key)");
+    const auto now = std::chrono::system_clock::now();
+    if (request.ca->not_after() <= now)
+      return std::unexpected(
+          fmt::format("the CA certificate expired on {}", rfc3339_utc(request.ca->not_after())));
+    if (request.ca->not_before() > now)
+      return std::unexpected(
+          fmt::format("the CA certificate is not valid before {}", rfc3339_utc(request.ca->not_before())));
+    const auto device_end = now + std::chrono::days(recipe.certificate->validity_days);
+    if (device_end > request.ca->not_after())
+      return std::unexpected(fmt::format(
+          "the CA certificate ends on {}, before device certificates of {} days would (on {}): shorten "
+          "certificate.validity_days or use a CA that lasts longer",
+          rfc3339_utc(request.ca->not_after()), recipe.certificate->validity_days, rfc3339_utc(device_end)));
+  }
+  if (recipe.password && recipe.password->method == PasswordMethod::hmac_sha256 &&
+      request.password_secret.size() < 32)
+    return std::unexpected(
+        request.password_secret.empty()
+            ? std::string(
+                  "the recipe derives passwords with HMAC-SHA256: give the secret (--password-secret-file)")
+            : fmt::format("the password secret has {} bytes; HMAC-SHA256 derivation needs at least 32",
+                          request.password_secret.size()));
+  std::unordered_set<std::string_view> seen;
+  for (const auto& serial : request.serials) {
+    if (auto problem = serial_problem(serial, recipe.serial_kind); !problem.empty())
+      return std::unexpected(problem);
+    if (!seen.insert(serial).second)
+      return std::unexpected(fmt::format("serial {} is requested twice", serial));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string describe_rng() {
+  EVP_RAND_CTX* primary = RAND_get0_primary(nullptr);
+  std::string name = "unknown DRBG", cipher;
+  unsigned int strength = 0;
+  if (primary != nullptr) {
+    if (const EVP_RAND* rand = EVP_RAND_CTX_get0_rand(primary))
+      name = EVP_RAND_get0_name(rand);
+    char text[64] = {};
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_DRBG_PARAM_CIPHER, text, sizeof text),
+                           OSSL_PARAM_construct_end()};
+    if (EVP_RAND_CTX_get_params(primary, params) == 1 && OSSL_PARAM_modified(&params[0]))
+      cipher = text;
+    strength = EVP_RAND_get_strength(primary);
+  }
+  return fmt::format("{} {}{}, {}-bit security strength, seeded from the operating system's entropy source",
+                     OpenSSL_version(OPENSSL_VERSION), name, cipher.empty() ? "" : " with " + cipher,
+                     strength);
+}
+
+std::expected<ProvisionReport, std::string> provision(Registry& registry, const SecretBox& box,
+                                                      const ProvisionRequest& request) {
+  if (request.recipe == nullptr)
+    throw std::invalid_argument("provision: no recipe");
+  if (auto checked = check_request(request); !checked)
+    return std::unexpected(checked.error());
+  const auto started = Clock::now();
+  const auto now = std::chrono::system_clock::now();
+  ProvisionReport report;
+  report.requested = request.serials.size();
+  report.rng = describe_rng();
+
+  auto existing = registry.existing_serials(request.serials);
+  if (!existing)
+    return std::unexpected(existing.error());
+  report.already_in_registry = existing->size();
+  const std::unordered_set<std::string> done(existing->begin(), existing->end());
+  std::vector<std::string> pending;
+  pending.reserve(request.serials.size() - done.size());
+  for (const auto& serial : request.serials)
+    if (!done.contains(serial))
+      pending.push_back(serial);
+  if (pending.empty())
+    return report;
+
+  std::int64_t issuer_id = 0;
+  if (request.recipe->certificate) {
+    auto issuer = registry.ensure_issuer(request.ca->certificate_pem(), request.ca->fingerprint_hex(),
+                                         request.ca->subject());
+    if (!issuer)
+      return std::unexpected(issuer.error());
+    issuer_id = *issuer;
+  }
+  RunInfo run{rfc3339_utc(now),
+              request.recipe_text,
+              {},
+              report.rng,
+              request.tool,
+              host_name(),
+              static_cast<std::int64_t>(getpid())};
+  {
+    std::array<std::uint8_t, SHA256_DIGEST_LENGTH> digest{};
+    SHA256(reinterpret_cast<const unsigned char*>(request.recipe_text.data()), request.recipe_text.size(),
+           digest.data());
+    for (std::uint8_t byte : digest)
+      run.recipe_sha256 += fmt::format("{:02x}", byte);
+  }
+  auto run_id = registry.begin_run(run);
+  if (!run_id)
+    return std::unexpected(run_id.error());
+  report.run_id = *run_id;
+
+  const std::size_t batch_size = static_cast<std::size_t>(request.recipe->batch_size);
+  const std::size_t batches = (pending.size() + batch_size - 1) / batch_size;
+  const unsigned threads =
+      request.threads != 0 ? request.threads : std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t window = 2 * threads;  // batches made ahead of the writer: bounds memory
+
+  using BatchResult = std::expected<std::vector<DeviceRecord>, std::string>;
+  std::vector<std::optional<BatchResult>> slots(batches);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t next_batch = 0, committed_batches = 0;
+  bool stopping = false;
+  std::atomic<std::size_t> redrawn{0};
+
+  const auto worker = [&] {
+    DeviceMaker maker(request, box, *run_id, issuer_id, now);
+    for (;;) {
+      std::size_t index;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] {
+          return stopping || next_batch >= batches || next_batch < committed_batches + window;
+        });
+        if (stopping || next_batch >= batches)
+          return;
+        index = next_batch++;
+      }
+      BatchResult result = std::vector<DeviceRecord>();
+      std::size_t local_redrawn = 0;
+      try {
+        const std::size_t first = index * batch_size, last = std::min(pending.size(), first + batch_size);
+        result->reserve(last - first);
+        for (std::size_t i = first; i < last && result; ++i) {
+          auto device = maker.make(pending[i], local_redrawn);
+          if (device)
+            result->push_back(std::move(*device));
+          else
+            result = std::unexpected(device.error());
+        }
+      } catch (const std::exception& error) {
+        result = std::unexpected(std::string("internal error: ") + error.what());
+      }
+      redrawn += local_redrawn;
+      std::lock_guard lock(mutex);
+      slots[index] = std::move(result);
+      changed.notify_all();
+    }
+  };
+  std::vector<std::jthread> workers;
+  for (unsigned i = 0; i < threads; ++i)
+    workers.emplace_back(worker);
+
+  std::optional<std::string> failure;
+  for (std::size_t index = 0; index < batches && !failure; ++index) {
+    BatchResult batch;
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return slots[index].has_value(); });
+      batch = std::move(*slots[index]);
+      slots[index].reset();
+    }
+    if (!batch) {
+      failure = batch.error();
+      break;
+    }
+    auto outcome = registry.insert_batch(*batch);
+    if (!outcome) {
+      failure = outcome.error();
+      break;
+    }
+    report.provisioned += outcome->inserted;
+    report.taken_by_another_writer += outcome->already_present.size();
+    {
+      std::lock_guard lock(mutex);
+      committed_batches = index + 1;
+      changed.notify_all();
+    }
+    if (request.progress)
+      request.progress(report.already_in_registry + report.provisioned + report.taken_by_another_writer,
+                       report.requested);
+  }
+  {
+    std::lock_guard lock(mutex);
+    stopping = true;
+    changed.notify_all();
+  }
+  workers.clear();  // joins
+  report.weak_passwords_redrawn = redrawn;
+  report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  if (failure)
+    return std::unexpected(*failure);
+  return report;
+}
+
+}  // namespace en18031::factory

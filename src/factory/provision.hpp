@@ -1,0 +1,57 @@
+// Provisioning a batch of devices into the registry: per device an ECDSA P-256 key pair and an X.509
+// certificate from the manufacturing CA, and/or a PSK identity and PSK, and/or a default password, as the
+// recipe says; everything sealed and written in transactions of `recipe.batch_size` devices.
+//
+// Crash safety comes from the registry: a batch is committed whole or not at all, and a rerun skips every
+// serial already committed, so a run killed at any moment and started again loses nothing, duplicates
+// nothing and leaves no half-written device. Several processes may provision into one registry: a serial
+// another process committed first is skipped, never issued twice.
+//
+// Worker threads generate batches in parallel (key generation and signing dominate); the calling thread
+// writes them to the registry in order.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "factory/ca.hpp"
+#include "factory/recipe.hpp"
+#include "factory/registry.hpp"
+#include "factory/secret_box.hpp"
+
+namespace en18031::factory {
+
+struct ProvisionRequest {
+  const Recipe* recipe = nullptr;
+  std::string recipe_text;  // as read, stored with the run
+  const Ca* ca = nullptr;   // required when the recipe has a certificate
+  std::span<const std::string> serials;
+  std::span<const std::uint8_t> password_secret;  // required for password.method hmac-sha256
+  unsigned threads = 0;                           // 0: one per hardware thread
+  std::string tool = "en18031";
+  // Called on the writing thread after each committed batch (devices committed so far, requested).
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+struct ProvisionReport {
+  std::int64_t run_id = 0;
+  std::size_t requested = 0;
+  std::size_t provisioned = 0;
+  std::size_t already_in_registry = 0;      // committed by an earlier run: skipped (resume)
+  std::size_t taken_by_another_writer = 0;  // committed by a concurrent process meanwhile: skipped
+  std::size_t weak_passwords_redrawn = 0;   // random passwords below the minimum, drawn again
+  double seconds = 0;
+  std::string rng;
+};
+
+// The random generator behind every key, PSK and password: OpenSSL's DRBG as configured at run time.
+std::string describe_rng();
+
+std::expected<ProvisionReport, std::string> provision(Registry& registry, const SecretBox& box,
+                                                      const ProvisionRequest& request);
+
+}  // namespace en18031::factory

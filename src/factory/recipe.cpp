@@ -1,0 +1,165 @@
+#include "factory/recipe.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "load/yaml_document.hpp"
+
+namespace en18031::factory {
+namespace {
+
+std::optional<SerialKind> parse_serial_kind(std::string_view text) {
+  if (text == "text")
+    return SerialKind::text;
+  if (text == "imei")
+    return SerialKind::imei;
+  return std::nullopt;
+}
+
+std::optional<PasswordMethod> parse_password_method(std::string_view text) {
+  if (text == "random")
+    return PasswordMethod::random;
+  if (text == "hmac-sha256")
+    return PasswordMethod::hmac_sha256;
+  return std::nullopt;
+}
+
+bool is_serial_character(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '-';
+}
+
+}  // namespace
+
+std::string expand_template(std::string_view pattern, std::string_view serial) {
+  static constexpr std::string_view kPlaceholder = "{serial}";
+  std::string result;
+  std::size_t start = 0;
+  for (std::size_t at; (at = pattern.find(kPlaceholder, start)) != std::string_view::npos;
+       start = at + kPlaceholder.size()) {
+    result.append(pattern.substr(start, at - start));
+    result.append(serial);
+  }
+  result.append(pattern.substr(start));
+  return result;
+}
+
+char imei_check_digit(std::string_view body) {
+  int sum = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    int digit = body[i] - '0';
+    if (i % 2 == 1) {  // every second digit from the left of the 14 is doubled
+      digit *= 2;
+      if (digit > 9)
+        digit -= 9;
+    }
+    sum += digit;
+  }
+  return static_cast<char>('0' + (10 - sum % 10) % 10);
+}
+
+std::string serial_problem(std::string_view serial, SerialKind kind) {
+  if (kind == SerialKind::imei) {
+    if (serial.size() != 15 ||
+        !std::all_of(serial.begin(), serial.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return fmt::format("IMEI \"{}\" is not 15 digits", serial);
+    if (imei_check_digit(serial.substr(0, 14)) != serial[14])
+      return fmt::format("IMEI \"{}\" has a wrong check digit (Luhn gives {})", serial,
+                         imei_check_digit(serial.substr(0, 14)));
+    return {};
+  }
+  if (serial.empty() || serial.size() > 64)
+    return fmt::format("serial \"{}\" must have 1 to 64 characters", serial);
+  if (!std::all_of(serial.begin(), serial.end(), is_serial_character))
+    return fmt::format("serial \"{}\" may hold only letters, digits, '.', '_' and '-'", serial);
+  if (serial.front() == '.' || serial.front() == '-')
+    return fmt::format("serial \"{}\" must not start with '.' or '-'", serial);
+  return {};
+}
+
+std::optional<Recipe> parse_recipe(std::string_view text, const std::string& file_name,
+                                   std::vector<Diagnostic>& problems) {
+  const std::size_t before = problems.size();
+  const auto document = load::parse_yaml(text, file_name, problems);
+  if (!document)
+    return std::nullopt;
+  load::YamlReader yaml(file_name, problems);
+  const YAML::Node& root = *document;
+  if (!yaml.expect_map(root, "the recipe"))
+    return std::nullopt;
+  yaml.check_keys(root, {"product", "serials", "certificate", "psk", "password", "batch_size"});
+  Recipe recipe;
+  recipe.product = yaml.text(root, "product", true).value_or("");
+  if (const YAML::Node serials = root["serials"]; serials) {
+    if (yaml.expect_map(serials, "serials")) {
+      yaml.check_keys(serials, {"kind"});
+      recipe.serial_kind =
+          yaml.choice(serials, "kind", true, parse_serial_kind, "serials.kind", "text or imei")
+              .value_or(SerialKind::text);
+    }
+  }
+  if (const YAML::Node node = root["batch_size"]; node)
+    recipe.batch_size = yaml.integer(node, "batch_size", 1, 100'000).value_or(recipe.batch_size);
+
+  if (const YAML::Node node = root["certificate"]; node && yaml.expect_map(node, "certificate")) {
+    yaml.check_keys(node, {"organization", "validity_days", "subject_serial_number", "san_dns", "san_uri"});
+    CertificateRecipe certificate;
+    certificate.organization = yaml.text(node, "organization", false).value_or("");
+    if (const YAML::Node days = node["validity_days"]; days)
+      certificate.validity_days = yaml.integer(days, "certificate.validity_days", 1, 36500).value_or(7300);
+    certificate.subject_serial_number = yaml.boolean(node, "subject_serial_number", false).value_or(false);
+    certificate.san_dns = yaml.text_list(node, "san_dns", false).value_or(std::vector<std::string>{});
+    certificate.san_uri = yaml.text_list(node, "san_uri", false).value_or(std::vector<std::string>{});
+    for (const auto& uri : certificate.san_uri)
+      if (uri.find(':') == std::string::npos)
+        yaml.report(node["san_uri"], {},
+                    fmt::format("certificate.san_uri \"{}\" is not a URI (no scheme)", uri));
+    recipe.certificate = std::move(certificate);
+  }
+  if (const YAML::Node node = root["psk"]; node && yaml.expect_map(node, "psk")) {
+    yaml.check_keys(node, {"bits", "identity"});
+    PskRecipe psk;
+    if (const YAML::Node bits = node["bits"]; bits) {
+      psk.bits = yaml.integer(bits, "psk.bits", 128, 256).value_or(256);
+      if (psk.bits != 128 && psk.bits != 256)
+        yaml.report(bits, {}, fmt::format("psk.bits must be 128 or 256, not {}", psk.bits));
+    }
+    psk.identity = yaml.text(node, "identity", false).value_or("{serial}");
+    if (psk.identity.find("{serial}") == std::string::npos)
+      yaml.report(node["identity"], {},
+                  "psk.identity must contain {serial}: every device needs its own PSK identity");
+    recipe.psk = std::move(psk);
+  }
+  if (const YAML::Node node = root["password"]; node && yaml.expect_map(node, "password")) {
+    yaml.check_keys(node, {"method", "length", "alphabet", "min_entropy_bits"});
+    PasswordRecipe password;
+    password.method =
+        yaml.choice(node, "method", false, parse_password_method, "password.method", "random or hmac-sha256")
+            .value_or(PasswordMethod::random);
+    if (const YAML::Node length = node["length"]; length)
+      password.length = yaml.integer(length, "password.length", 8, 64).value_or(12);
+    if (auto alphabet = yaml.text(node, "alphabet", false)) {
+      std::set<char> distinct(alphabet->begin(), alphabet->end());
+      const bool printable = std::all_of(alphabet->begin(), alphabet->end(),
+                                         [](char c) { return c > ' ' && c < 127 && c != '"' && c != ','; });
+      if (distinct.size() != alphabet->size() || distinct.size() < 16 || !printable)
+        yaml.report(node["alphabet"], {},
+                    "password.alphabet must hold at least 16 distinct printable ASCII characters, without "
+                    "space, '\"' or ','");
+      else
+        password.alphabet = *alphabet;
+    }
+    if (const YAML::Node bits = node["min_entropy_bits"]; bits)
+      password.min_entropy_bits = yaml.integer(bits, "password.min_entropy_bits", 0, 512).value_or(50);
+    recipe.password = std::move(password);
+  }
+  if (!recipe.certificate && !recipe.psk && !recipe.password)
+    yaml.report(root, {}, "the recipe provisions nothing: give certificate, psk or password");
+  if (problems.size() != before)
+    return std::nullopt;
+  return recipe;
+}
+
+}  // namespace en18031::factory

@@ -1,0 +1,64 @@
+// The provisioning recipe: a small YAML file saying what each device gets (a certificate, a PSK, a
+// default password) and how. docs/provisioning.md documents every key; the loader reports every problem
+// as `file:line:col: message`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+
+namespace en18031::factory {
+
+// How serials are checked: free text (letters, digits, '.', '_', '-'; safe as a file name) or IMEIs
+// (15 digits whose last is the Luhn check digit).
+enum class SerialKind { text, imei };
+
+struct CertificateRecipe {
+  std::string organization;
+  int validity_days = 7300;
+  bool subject_serial_number = false;  // also put the serial into the subject's serialNumber attribute
+  std::vector<std::string> san_dns;    // templates: "{serial}" is replaced by the device serial
+  std::vector<std::string> san_uri;
+};
+
+struct PskRecipe {
+  int bits = 256;                     // 128 or 256
+  std::string identity = "{serial}";  // template
+};
+
+enum class PasswordMethod { random, hmac_sha256 };
+
+struct PasswordRecipe {
+  PasswordMethod method = PasswordMethod::random;
+  int length = 12;
+  // Letters and digits a person can read off a label without confusing 0/O, 1/l/I.
+  std::string alphabet = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+  double min_entropy_bits = 50;  // zxcvbn's estimate, with the serial and product as known words
+};
+
+struct Recipe {
+  std::string product;
+  SerialKind serial_kind = SerialKind::text;
+  std::optional<CertificateRecipe> certificate;
+  std::optional<PskRecipe> psk;
+  std::optional<PasswordRecipe> password;
+  int batch_size = 1000;  // devices per registry transaction
+};
+
+// Parses a recipe. On problems returns nullopt with every problem in `problems`.
+std::optional<Recipe> parse_recipe(std::string_view text, const std::string& file_name,
+                                   std::vector<Diagnostic>& problems);
+
+// "{serial}" replaced by `serial` everywhere in `pattern`.
+std::string expand_template(std::string_view pattern, std::string_view serial);
+
+// Empty when `serial` is a valid serial of `kind`, else why not ("...is not 15 digits").
+std::string serial_problem(std::string_view serial, SerialKind kind);
+
+// The Luhn check digit for the 14 digits of an IMEI body.
+char imei_check_digit(std::string_view body);
+
+}  // namespace en18031::factory
