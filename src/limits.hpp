@@ -55,6 +55,33 @@ inline constexpr std::size_t max_key_file_bytes = 1024 * 1024;
 // Images a tamper test builds and runs a verifier on: one external process each, so bounded.
 inline constexpr std::size_t max_tamper_variants = 64;
 
+// ---- Fleet manifests and fleet checks (src/factory/manifest, src/factory/fleet_check) -----------------
+
+// A manifest from another factory: one CSV line per device (docs/manifest-format.md). The file is mapped,
+// not copied, but every entry costs about 150 bytes of columns in memory; 10 million devices with base64
+// public keys make a file of about 3 GiB. 16 GiB leaves room for the largest product lines and caps what
+// a hostile file can make us map.
+inline constexpr std::size_t max_manifest_bytes = std::size_t{16} * 1024 * 1024 * 1024;
+
+// One line (record) of a manifest. The longest real line, an RSA-4096 public key in base64 with every
+// other column, is under 1.5 KiB. The parser refuses longer lines, so no field can grow without bound.
+inline constexpr std::size_t max_manifest_line_bytes = 16 * 1024;
+
+// Devices in one manifest or registry check: row numbers are 32-bit, and at ~150 bytes per device this
+// caps memory near 7.5 GiB.
+inline constexpr std::size_t max_fleet_devices = 50'000'000;
+
+// A serial or a PSK identity. Real ones are under 64 bytes; they are printed and written into evidence.
+inline constexpr std::size_t max_manifest_name_bytes = 256;
+
+// Problems reported for one manifest before the parser stops: a wrong file would otherwise print
+// millions of lines.
+inline constexpr std::size_t max_manifest_problems = 100;
+
+// Text of one fleet-check evidence detail that names duplicates (serials sharing a value). Below
+// max_text_bytes so the record always loads; the detail says how many groups it left out.
+inline constexpr std::size_t max_fleet_detail_bytes = 16 * 1024;
+
 // ---- Factory provisioning (src/factory, en18031 provision) -------------------------------------------
 
 // A serial list file is read whole; 20 million serials of up to 64 characters fit in 1.3 GiB, and a real
