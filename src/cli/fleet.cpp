@@ -3,12 +3,14 @@
 
 namespace en18031::cli {
 
+void register_fleet_check(CLI::App& fleet, Context& ctx);  // fleet_check.cpp
+
 void register_fleet(CLI::App& parent, Context& ctx) {
   CLI::App* fleet =
       parent.add_subcommand("fleet", "Check a provisioned fleet for uniqueness; revoke devices");
   fleet->require_subcommand(1);
   fleet->fallthrough();
-  (void)ctx;
+  register_fleet_check(*fleet, ctx);
 }
 
 }  // namespace en18031::cli
