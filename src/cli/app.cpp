@@ -29,6 +29,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   register_registry(app, ctx);
   register_provision(app, ctx);
   register_fleet(app, ctx);
+  register_export(app, ctx);
 
   try {
     app.parse(argc, argv);

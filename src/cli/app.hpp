@@ -61,5 +61,7 @@ void register_ca(CLI::App& parent, Context& ctx);         // en18031 ca init (ca
 void register_provision(CLI::App& parent, Context& ctx);  // en18031 provision (provision.cpp)
 void register_registry(CLI::App& parent, Context& ctx);   // en18031 registry keygen (registry_keygen.cpp)
 void register_fleet(CLI::App& parent, Context& ctx);  // en18031 fleet check|revoke (fleet.cpp)
+// en18031 export bundles|nrf91-at|lwm2m|certificates|labels|crl (export.cpp)
+void register_export(CLI::App& parent, Context& ctx);
 
 }  // namespace en18031::cli

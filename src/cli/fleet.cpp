@@ -3,7 +3,8 @@
 
 namespace en18031::cli {
 
-void register_fleet_check(CLI::App& fleet, Context& ctx);  // fleet_check.cpp
+void register_fleet_check(CLI::App& fleet, Context& ctx);   // fleet_check.cpp
+void register_fleet_revoke(CLI::App& fleet, Context& ctx);  // fleet_revoke.cpp
 
 void register_fleet(CLI::App& parent, Context& ctx) {
   CLI::App* fleet =
@@ -11,6 +12,7 @@ void register_fleet(CLI::App& parent, Context& ctx) {
   fleet->require_subcommand(1);
   fleet->fallthrough();
   register_fleet_check(*fleet, ctx);
+  register_fleet_revoke(*fleet, ctx);
 }
 
 }  // namespace en18031::cli

@@ -1,0 +1,234 @@
+#include "cli/export_output.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace en18031::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kFileBuffer = 64 * 1024;
+
+// 0 when every byte was written, else the errno that stopped it.
+int write_all(int fd, std::string_view data) {
+  std::size_t written = 0;
+  while (written < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return errno;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+// A rename is durable only once the folder that holds the name is synced.
+void sync_folder(const fs::path& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    (void)::fsync(fd);
+    ::close(fd);
+  }
+}
+
+fs::path without_trailing_slash(fs::path target) {
+  if (!target.has_filename() && target.has_parent_path())
+    target = target.parent_path();
+  return target;
+}
+
+fs::path parent_of(const fs::path& target) {
+  return target.has_parent_path() ? target.parent_path() : fs::path(".");
+}
+
+std::expected<void, std::string> prepare_parent(const fs::path& target, bool replace) {
+  std::error_code error;
+  if (fs::exists(target, error) && !replace)
+    return std::unexpected(fmt::format("{} exists; use --force to replace it", target.string()));
+  fs::create_directories(parent_of(target), error);
+  if (error)
+    return std::unexpected(fmt::format("cannot create {}: {}", parent_of(target).string(), error.message()));
+  return {};
+}
+
+std::string staging_template(const fs::path& target) {
+  return (parent_of(target) / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+}
+
+}  // namespace
+
+// ---- StagedFolder ----------------------------------------------------------------------------------
+
+StagedFolder::StagedFolder(fs::path target, fs::path staging, bool replace)
+    : target_(std::move(target)), staging_(std::move(staging)), replace_(replace) {}
+
+StagedFolder::StagedFolder(StagedFolder&& other) noexcept
+    : target_(std::move(other.target_)),
+      staging_(std::exchange(other.staging_, {})),
+      replace_(other.replace_),
+      committed_(other.committed_),
+      folders_(std::move(other.folders_)) {}
+
+StagedFolder::~StagedFolder() {
+  if (!committed_ && !staging_.empty()) {
+    std::error_code ignored;
+    fs::remove_all(staging_, ignored);
+  }
+}
+
+std::expected<StagedFolder, std::string> StagedFolder::begin(const fs::path& given, bool replace) {
+  const fs::path target = without_trailing_slash(given);
+  if (auto ready = prepare_parent(target, replace); !ready)
+    return std::unexpected(ready.error());
+  std::string staging = staging_template(target);
+  if (::mkdtemp(staging.data()) == nullptr)
+    return std::unexpected(
+        fmt::format("cannot create a folder beside {}: {}", target.string(), std::strerror(errno)));
+  return StagedFolder(target, staging, replace);
+}
+
+std::expected<void, std::string> StagedFolder::write(std::string_view relative, std::string_view content,
+                                                     factory::Secrecy secrecy) {
+  const fs::path shown = target_ / relative;
+  // The exports never produce anything else; checked again here because a path that left the staging
+  // folder would write outside the export.
+  const fs::path path(relative);
+  std::size_t parts = 0;
+  for (const auto& part : path) {
+    const std::string name = part.string();
+    if (name.empty() || name == "." || name == ".." || name == "/" || ++parts > 2)
+      return std::unexpected(fmt::format("refusing to write {}: not a plain file name", shown.string()));
+  }
+  if (path.has_parent_path()) {
+    const fs::path folder = staging_ / path.parent_path();
+    if (::mkdir(folder.c_str(), 0700) == 0)
+      folders_.push_back(folder);
+    else if (errno != EEXIST)
+      return std::unexpected(
+          fmt::format("cannot create {}: {}", (target_ / path.parent_path()).string(), std::strerror(errno)));
+  }
+  const fs::path file = staging_ / path;
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                        secrecy == factory::Secrecy::secret ? 0600 : 0644);
+  if (fd < 0)
+    return std::unexpected(fmt::format("cannot write {}: {}", shown.string(), std::strerror(errno)));
+  int failure = write_all(fd, content);
+  if (failure == 0 && ::fsync(fd) != 0)
+    failure = errno;
+  if (::close(fd) != 0 && failure == 0)
+    failure = errno;
+  if (failure != 0)
+    return std::unexpected(fmt::format("cannot write {}: {}", shown.string(), std::strerror(failure)));
+  return {};
+}
+
+std::expected<void, std::string> StagedFolder::commit() {
+  for (const auto& folder : folders_)
+    sync_folder(folder);
+  sync_folder(staging_);
+  std::error_code error;
+  if (fs::exists(target_, error)) {
+    if (!replace_)
+      return std::unexpected(fmt::format("{} exists; use --force to replace it", target_.string()));
+    // rename() cannot replace a non-empty folder: move the old one aside, put the new one in, then remove
+    // the old one. Between the two renames the target is briefly absent, never partial.
+    const fs::path aside = staging_.string() + ".old";
+    if (std::rename(target_.c_str(), aside.c_str()) != 0)
+      return std::unexpected(fmt::format("cannot replace {}: {}", target_.string(), std::strerror(errno)));
+    if (std::rename(staging_.c_str(), target_.c_str()) != 0) {
+      const std::string why = std::strerror(errno);
+      (void)std::rename(aside.c_str(), target_.c_str());
+      return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), why));
+    }
+    fs::remove_all(aside, error);
+  } else if (std::rename(staging_.c_str(), target_.c_str()) != 0) {
+    return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno)));
+  }
+  committed_ = true;
+  sync_folder(parent_of(target_));
+  return {};
+}
+
+// ---- StagedFile ------------------------------------------------------------------------------------
+
+StagedFile::StagedFile(fs::path target, std::string temporary, int fd, bool secret)
+    : target_(std::move(target)), temporary_(std::move(temporary)), fd_(fd), secret_(secret) {}
+
+StagedFile::StagedFile(StagedFile&& other) noexcept
+    : target_(std::move(other.target_)),
+      temporary_(std::exchange(other.temporary_, {})),
+      fd_(std::exchange(other.fd_, -1)),
+      secret_(other.secret_),
+      committed_(other.committed_),
+      buffer_(std::move(other.buffer_)) {}
+
+StagedFile::~StagedFile() {
+  if (!buffer_.empty())
+    OPENSSL_cleanse(buffer_.data(), buffer_.size());
+  if (fd_ >= 0)
+    ::close(fd_);
+  if (!committed_ && !temporary_.empty())
+    std::remove(temporary_.c_str());
+}
+
+std::expected<StagedFile, std::string> StagedFile::begin(const fs::path& given, bool replace,
+                                                         factory::Secrecy secrecy) {
+  const fs::path target = without_trailing_slash(given);
+  if (auto ready = prepare_parent(target, replace); !ready)
+    return std::unexpected(ready.error());
+  std::string temporary = staging_template(target);
+  const int fd = ::mkstemp(temporary.data());  // mode 0600
+  if (fd < 0)
+    return std::unexpected(
+        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(errno)));
+  return StagedFile(target, temporary, fd, secrecy == factory::Secrecy::secret);
+}
+
+std::expected<void, std::string> StagedFile::flush() {
+  const int failure = write_all(fd_, buffer_);
+  if (secret_ && !buffer_.empty())
+    OPENSSL_cleanse(buffer_.data(), buffer_.size());
+  buffer_.clear();
+  if (failure != 0)
+    return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), std::strerror(failure)));
+  return {};
+}
+
+std::expected<void, std::string> StagedFile::append(std::string_view text) {
+  buffer_.append(text);
+  if (buffer_.size() >= kFileBuffer)
+    return flush();
+  return {};
+}
+
+std::expected<void, std::string> StagedFile::commit() {
+  if (auto done = flush(); !done)
+    return done;
+  if ((!secret_ && ::fchmod(fd_, 0644) != 0) || ::fsync(fd_) != 0) {
+    const std::string why = std::strerror(errno);
+    return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), why));
+  }
+  const int closed = ::close(fd_);
+  fd_ = -1;
+  if (closed != 0)
+    return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno)));
+  if (std::rename(temporary_.c_str(), target_.c_str()) != 0)
+    return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno)));
+  committed_ = true;
+  sync_folder(parent_of(target_));
+  return {};
+}
+
+}  // namespace en18031::cli
