@@ -281,13 +281,46 @@ std::expected<Ca, std::string> load_ca(const std::string& certificate_file, cons
   return Ca(std::shared_ptr<X509>(certificate.release(), X509_free), std::move(*key));
 }
 
-std::expected<Bytes, std::string> issue_device_certificate(const Ca& ca, EVP_PKEY* device_public_key,
-                                                           const DeviceCertificateRequest& request,
-                                                           std::string* serial_hex) {
-  if (request.not_after > ca.not_after())
+struct DeviceCertificateIssuer::Shared {
+  std::vector<ExtensionPtr>
+      extensions;  // basicConstraints, keyUsage, extendedKeyUsage, authorityKeyIdentifier
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> signing{nullptr, EVP_MD_CTX_free};
+};
+
+DeviceCertificateIssuer::DeviceCertificateIssuer(const Ca& ca)
+    : ca_(ca), shared_(std::make_unique<Shared>()) {
+  X509V3_CTX context;
+  X509V3_set_ctx_nodb(&context);
+  X509V3_set_ctx(&context, ca.certificate(), nullptr, nullptr, nullptr, 0);
+  for (const auto& [nid, value] : {std::pair<int, const char*>{NID_basic_constraints, "critical,CA:FALSE"},
+                                   {NID_key_usage, "critical,digitalSignature"},
+                                   {NID_ext_key_usage, "clientAuth"},
+                                   {NID_authority_key_identifier, "keyid:always"}}) {
+    ExtensionPtr extension(X509V3_EXT_conf_nid(nullptr, &context, nid, value));
+    if (!extension)
+      throw std::runtime_error(
+          fmt::format("cannot make the {} extension: {}", OBJ_nid2sn(nid), openssl_reason()));
+    shared_->extensions.push_back(std::move(extension));
+  }
+  // A signing context initialised once and copied per certificate. A key in a token may not copy; then
+  // each certificate is signed from scratch.
+  shared_->signing.reset(EVP_MD_CTX_new());
+  if (!shared_->signing || EVP_DigestSignInit(shared_->signing.get(), nullptr, digest_for(ca.key()), nullptr,
+                                              ca.key().get()) != 1) {
+    shared_->signing.reset();
+    ERR_clear_error();
+  }
+}
+
+DeviceCertificateIssuer::~DeviceCertificateIssuer() = default;
+
+std::expected<Bytes, std::string> DeviceCertificateIssuer::issue(EVP_PKEY* device_public_key,
+                                                                 const DeviceCertificateRequest& request,
+                                                                 std::string* serial_hex) {
+  if (request.not_after > ca_.not_after())
     return std::unexpected(
         fmt::format("the device certificate would be valid until {}, past its CA's end ({})",
-                    rfc3339_utc(request.not_after), rfc3339_utc(ca.not_after())));
+                    rfc3339_utc(request.not_after), rfc3339_utc(ca_.not_after())));
   X509Ptr certificate(X509_new());
   if (!certificate || X509_set_version(certificate.get(), X509_VERSION_3) != 1)
     internal_failure("X509_new");
@@ -302,34 +335,53 @@ std::expected<Bytes, std::string> issue_device_certificate(const Ca& ca, EVP_PKE
   } catch (const std::invalid_argument& error) {
     return std::unexpected(error.what());
   }
-  if (X509_set_issuer_name(certificate.get(), X509_get_subject_name(ca.certificate())) != 1)
+  if (X509_set_issuer_name(certificate.get(), X509_get_subject_name(ca_.certificate())) != 1)
     internal_failure("X509_set_issuer_name");
   set_time(X509_getm_notBefore(certificate.get()), request.not_before);
   set_time(X509_getm_notAfter(certificate.get()), request.not_after);
   if (X509_set_pubkey(certificate.get(), device_public_key) != 1)
     internal_failure("X509_set_pubkey");
-  X509V3_CTX context;
-  X509V3_set_ctx_nodb(&context);
-  X509V3_set_ctx(&context, ca.certificate(), certificate.get(), nullptr, nullptr, 0);
-  std::vector<std::pair<int, std::string>> extensions = {
-      {NID_basic_constraints, "critical,CA:FALSE"},
-      {NID_key_usage, "critical,digitalSignature"},
-      {NID_ext_key_usage, "clientAuth"},
-      {NID_subject_key_identifier, "hash"},
-      {NID_authority_key_identifier, "keyid:always"},
-  };
-  std::string alternative_names;
-  for (const auto& name : request.dns_names)
-    alternative_names += (alternative_names.empty() ? "DNS:" : ",DNS:") + name;
-  for (const auto& uri : request.uris)
-    alternative_names += (alternative_names.empty() ? "URI:" : ",URI:") + uri;
-  if (!alternative_names.empty())
-    extensions.emplace_back(NID_subject_alt_name, alternative_names);
-  for (const auto& [nid, value] : extensions)
-    if (auto added = add_extension(certificate.get(), &context, nid, value); !added)
+  for (const auto& extension : shared_->extensions)
+    if (X509_add_ext(certificate.get(), extension.get(), -1) != 1)
+      internal_failure("X509_add_ext");
+  // subjectKeyIdentifier: SHA-1 of the public key bits (RFC 5280 4.2.1.2, method 1).
+  {
+    const ASN1_BIT_STRING* bits = X509_get0_pubkey_bitstr(certificate.get());
+    std::array<unsigned char, 20> sha1{};
+    unsigned int size = 0;
+    if (bits == nullptr || EVP_Digest(bits->data, static_cast<std::size_t>(bits->length), sha1.data(), &size,
+                                      EVP_sha1(), nullptr) != 1)
+      internal_failure("subject key identifier");
+    std::unique_ptr<ASN1_OCTET_STRING, decltype(&ASN1_OCTET_STRING_free)> identifier(ASN1_OCTET_STRING_new(),
+                                                                                     ASN1_OCTET_STRING_free);
+    if (!identifier || ASN1_OCTET_STRING_set(identifier.get(), sha1.data(), static_cast<int>(size)) != 1 ||
+        X509_add1_ext_i2d(certificate.get(), NID_subject_key_identifier, identifier.get(), 0,
+                          X509V3_ADD_APPEND) != 1)
+      internal_failure("subject key identifier");
+  }
+  if (!request.dns_names.empty() || !request.uris.empty()) {
+    std::string alternative_names;
+    for (const auto& name : request.dns_names)
+      alternative_names += (alternative_names.empty() ? "DNS:" : ",DNS:") + name;
+    for (const auto& uri : request.uris)
+      alternative_names += (alternative_names.empty() ? "URI:" : ",URI:") + uri;
+    X509V3_CTX context;
+    X509V3_set_ctx_nodb(&context);
+    X509V3_set_ctx(&context, ca_.certificate(), certificate.get(), nullptr, nullptr, 0);
+    if (auto added = add_extension(certificate.get(), &context, NID_subject_alt_name, alternative_names);
+        !added)
       return std::unexpected(added.error());
-  if (auto signed_ = sign(certificate.get(), ca.key()); !signed_)
-    return std::unexpected(signed_.error());
+  }
+  bool signed_ = false;
+  if (shared_->signing) {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (context && EVP_MD_CTX_copy_ex(context.get(), shared_->signing.get()) == 1)
+      signed_ = X509_sign_ctx(certificate.get(), context.get()) > 0;
+    ERR_clear_error();
+  }
+  if (!signed_)
+    if (auto done = sign(certificate.get(), ca_.key()); !done)
+      return std::unexpected(done.error());
   unsigned char* data = nullptr;
   const int size = i2d_X509(certificate.get(), &data);
   if (size <= 0)
@@ -337,6 +389,12 @@ std::expected<Bytes, std::string> issue_device_certificate(const Ca& ca, EVP_PKE
   Bytes der(data, data + size);
   OPENSSL_free(data);
   return der;
+}
+
+std::expected<Bytes, std::string> issue_device_certificate(const Ca& ca, EVP_PKEY* device_public_key,
+                                                           const DeviceCertificateRequest& request,
+                                                           std::string* serial_hex) {
+  return DeviceCertificateIssuer(ca).issue(device_public_key, request, serial_hex);
 }
 
 std::string rfc3339_utc(SystemTime when) {

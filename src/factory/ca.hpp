@@ -78,6 +78,25 @@ struct DeviceCertificateRequest {
   SystemTime not_after;
 };
 
+// Issues device certificates from one CA, fast: the extensions every device certificate shares and the
+// signing context are made once, not per certificate. Not thread-safe: one per worker thread.
+class DeviceCertificateIssuer {
+ public:
+  explicit DeviceCertificateIssuer(const Ca& ca);
+  ~DeviceCertificateIssuer();
+  DeviceCertificateIssuer(const DeviceCertificateIssuer&) = delete;
+  DeviceCertificateIssuer& operator=(const DeviceCertificateIssuer&) = delete;
+
+  // See issue_device_certificate.
+  std::expected<Bytes, std::string> issue(EVP_PKEY* device_public_key,
+                                          const DeviceCertificateRequest& request, std::string* serial_hex);
+
+ private:
+  struct Shared;
+  const Ca& ca_;
+  std::unique_ptr<Shared> shared_;
+};
+
 // Signs an end-entity certificate for `device_public_key` with a random positive 127-bit serial number:
 // basicConstraints CA:FALSE (critical), keyUsage digitalSignature (critical), extendedKeyUsage clientAuth,
 // subject and authority key identifiers. Refused when not_after is past the CA's own not_after.

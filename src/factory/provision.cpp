@@ -1,3 +1,10 @@
+// Device keys use OpenSSL's EC_KEY interface, deprecated in OpenSSL 3 but kept there: a provider-native
+// key is DER-encoded through OSSL_ENCODER, which in OpenSSL 3.0 builds a fresh encoder chain for every
+// call (i2d_PUBKEY, X509_set_pubkey, EVP_PKEY2PKCS8: three per device) and made provisioning ten times
+// slower (measured: docs/benchmarks.md). EC_KEY keys encode through the built-in ASN.1 methods. The key
+// comes from the same generator either way: EC_KEY_generate_key draws from OpenSSL's private DRBG.
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
 #include "factory/provision.hpp"
 
 #include <algorithm>
@@ -13,6 +20,7 @@
 #include <fmt/format.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -52,10 +60,10 @@ class DeviceMaker {
         now_(now),
         created_(rfc3339_utc(now)) {
     if (recipe_.certificate) {
-      keygen_.reset(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-      if (!keygen_ || EVP_PKEY_keygen_init(keygen_.get()) != 1 ||
-          EVP_PKEY_CTX_set_group_name(keygen_.get(), "P-256") != 1)
-        internal_failure("P-256 key generation setup");
+      issuer_ = std::make_unique<DeviceCertificateIssuer>(*request.ca);
+      group_.reset(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+      if (!group_)
+        internal_failure("P-256 group");
     }
   }
 
@@ -80,10 +88,13 @@ class DeviceMaker {
  private:
   std::expected<void, std::string> add_certificate(DeviceRecord& device) {
     const CertificateRecipe& recipe = *recipe_.certificate;
-    EVP_PKEY* raw = nullptr;
-    if (EVP_PKEY_generate(keygen_.get(), &raw) != 1)
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_PKEY_new(), EVP_PKEY_free);
+    EC_KEY* ec = EC_KEY_new();
+    if (!key || ec == nullptr || EC_KEY_set_group(ec, group_.get()) != 1 || EC_KEY_generate_key(ec) != 1 ||
+        EVP_PKEY_assign_EC_KEY(key.get(), ec) != 1) {
+      EC_KEY_free(ec);
       internal_failure("P-256 key generation");
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(raw, EVP_PKEY_free);
+    }
     unsigned char* spki = nullptr;
     const int spki_size = i2d_PUBKEY(key.get(), &spki);
     const Bytes public_der = take_der(spki, spki_size, "i2d_PUBKEY");
@@ -110,7 +121,7 @@ class DeviceMaker {
     // A little before now, so a device whose clock is slightly behind the factory's accepts it.
     certificate.not_before = now_ - std::chrono::minutes(5);
     certificate.not_after = now_ + std::chrono::days(recipe.validity_days);
-    auto der = issue_device_certificate(*request_.ca, key.get(), certificate, &device.certificate_serial);
+    auto der = issuer_->issue(key.get(), certificate, &device.certificate_serial);
     if (!der)
       return std::unexpected(fmt::format("device {}: {}", device.serial, der.error()));
     device.certificate_der = std::move(*der);
@@ -173,7 +184,8 @@ class DeviceMaker {
   std::int64_t issuer_id_;
   SystemTime now_;
   std::string created_;
-  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> keygen_{nullptr, EVP_PKEY_CTX_free};
+  std::unique_ptr<EC_GROUP, decltype(&EC_GROUP_free)> group_{nullptr, EC_GROUP_free};
+  std::unique_ptr<DeviceCertificateIssuer> issuer_;
 };
 
 std::string host_name() {

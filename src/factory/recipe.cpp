@@ -157,8 +157,10 @@ std::optional<Recipe> parse_recipe(std::string_view text, const std::string& fil
   }
   if (!recipe.certificate && !recipe.psk && !recipe.password)
     yaml.report(root, {}, "the recipe provisions nothing: give certificate, psk or password");
-  if (problems.size() != before)
+  if (problems.size() != before) {
+    sort_diagnostics(problems);
     return std::nullopt;
+  }
   return recipe;
 }
 

@@ -345,6 +345,13 @@ std::expected<std::vector<std::string>, std::string> Registry::existing_serials(
   Statement query(db_.get(), "SELECT 1 FROM devices WHERE serial = ?1");
   if (!query.ok())
     return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+  // One read transaction for all lookups: without it SQLite takes and drops its file lock per query.
+  if (auto begun = execute(db_.get(), "BEGIN", path_); !begun)
+    return std::unexpected(begun.error());
+  struct EndRead {
+    sqlite3* db;
+    ~EndRead() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
+  } end_read{db_.get()};
   std::vector<std::string> present;
   for (const auto& serial : serials) {
     sqlite3_reset(query.get());

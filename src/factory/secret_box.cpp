@@ -49,14 +49,23 @@ std::array<std::uint8_t, 32> hkdf_sha256(std::span<const std::uint8_t> key, std:
   return derived;
 }
 
-std::array<std::uint8_t, 32> hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> a,
-                                         std::span<const std::uint8_t> b) {
-  std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr),
-                                                        EVP_MAC_free);
+std::shared_ptr<EVP_MAC> fetch_hmac() {
+  std::shared_ptr<EVP_MAC> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr), EVP_MAC_free);
   if (!mac)
     openssl_failure("HMAC unavailable");
-  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> context(EVP_MAC_CTX_new(mac.get()),
-                                                                    EVP_MAC_CTX_free);
+  return mac;
+}
+
+std::shared_ptr<EVP_CIPHER> fetch_aes_gcm() {
+  std::shared_ptr<EVP_CIPHER> cipher(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr), EVP_CIPHER_free);
+  if (!cipher)
+    openssl_failure("AES-256-GCM unavailable");
+  return cipher;
+}
+
+std::array<std::uint8_t, 32> hmac_sha256(EVP_MAC* mac, std::span<const std::uint8_t> key,
+                                         std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> context(EVP_MAC_CTX_new(mac), EVP_MAC_CTX_free);
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>("SHA256"), 0),
       OSSL_PARAM_construct_end()};
@@ -121,7 +130,9 @@ std::string_view to_string(SecretField field) {
 }
 
 SecretBox::SecretBox(std::span<const std::uint8_t, kRegistryKeyBytes> registry_key)
-    : seal_key_(hkdf_sha256(registry_key, "seal: AES-256-GCM")),
+    : cipher_(fetch_aes_gcm()),
+      mac_(fetch_hmac()),
+      seal_key_(hkdf_sha256(registry_key, "seal: AES-256-GCM")),
       tag_key_(hkdf_sha256(registry_key, "tag: HMAC-SHA256")),
       check_key_(hkdf_sha256(registry_key, "key check value")) {}
 
@@ -135,8 +146,7 @@ Bytes SecretBox::seal(std::string_view serial, SecretField field,
   const std::string aad = associated_data(serial, field);
   CipherContext context(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int length = 0;
-  if (!context ||
-      EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, seal_key_.data(), nonce) != 1 ||
+  if (!context || EVP_EncryptInit_ex(context.get(), cipher_.get(), nullptr, seal_key_.data(), nonce) != 1 ||
       EVP_EncryptUpdate(context.get(), nullptr, &length, reinterpret_cast<const std::uint8_t*>(aad.data()),
                         static_cast<int>(aad.size())) != 1 ||
       EVP_EncryptUpdate(context.get(), nonce + kNonceBytes, &length, plaintext.data(),
@@ -166,8 +176,7 @@ std::expected<Bytes, std::string> SecretBox::open(std::string_view serial, Secre
   const std::string aad = associated_data(serial, field);
   CipherContext context(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int length = 0;
-  if (!context ||
-      EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, seal_key_.data(), nonce) != 1 ||
+  if (!context || EVP_DecryptInit_ex(context.get(), cipher_.get(), nullptr, seal_key_.data(), nonce) != 1 ||
       EVP_DecryptUpdate(context.get(), nullptr, &length, reinterpret_cast<const std::uint8_t*>(aad.data()),
                         static_cast<int>(aad.size())) != 1 ||
       EVP_DecryptUpdate(context.get(), plaintext.data(), &length, nonce + kNonceBytes,
@@ -185,11 +194,11 @@ std::expected<Bytes, std::string> SecretBox::open(std::string_view serial, Secre
 std::array<std::uint8_t, 32> SecretBox::tag(SecretField field, std::span<const std::uint8_t> secret) const {
   std::string prefix(to_string(field));
   prefix.push_back('\0');
-  return hmac_sha256(tag_key_, as_bytes(prefix), secret);
+  return hmac_sha256(mac_.get(), tag_key_, as_bytes(prefix), secret);
 }
 
 std::array<std::uint8_t, 32> SecretBox::key_check_value() const {
-  return hmac_sha256(check_key_, as_bytes("en18031 registry key check"), {});
+  return hmac_sha256(mac_.get(), check_key_, as_bytes("en18031 registry key check"), {});
 }
 
 std::expected<std::array<std::uint8_t, kRegistryKeyBytes>, std::string> load_registry_key(

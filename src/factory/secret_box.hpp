@@ -13,10 +13,14 @@
 #include <array>
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+typedef struct evp_cipher_st EVP_CIPHER;
+typedef struct evp_mac_st EVP_MAC;
 
 namespace en18031::factory {
 
@@ -52,6 +56,10 @@ class SecretBox {
   std::array<std::uint8_t, 32> key_check_value() const;
 
  private:
+  // Fetched once: an implicit fetch per call (EVP_aes_256_gcm, EVP_MAC_fetch) costs a provider lookup
+  // under a lock, which showed in provisioning profiles. Fetched algorithms are immutable and shareable.
+  std::shared_ptr<EVP_CIPHER> cipher_;
+  std::shared_ptr<EVP_MAC> mac_;
   std::array<std::uint8_t, 32> seal_key_{};
   std::array<std::uint8_t, 32> tag_key_{};
   std::array<std::uint8_t, 32> check_key_{};
