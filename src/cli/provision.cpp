@@ -162,10 +162,6 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
       return fail(secret.error());
     password_secret = std::move(*secret);
   }
-  auto opened = open_registry(options.registry, true, false);
-  if (!opened)
-    return fail(opened.error());
-
   factory::ProvisionRequest request;
   request.recipe = &*recipe;
   request.recipe_text = *recipe_text;
@@ -184,6 +180,11 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
         last = now;
       }
     };
+  if (auto checked = factory::check_provision_request(request); !checked)
+    return fail(checked.error());
+  auto opened = open_registry(options.registry, true, false);
+  if (!opened)
+    return fail(opened.error());
   auto report = factory::provision(opened->registry, opened->box, request);
   OPENSSL_cleanse(password_secret.data(), password_secret.size());
   if (!report) {
@@ -192,11 +193,15 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
                "to continue\n";
     return exit_bad_input;
   }
-  ctx.out << fmt::format(
-      "provisioned {} devices into {} (run {}) in {:.2f} s, {:.0f} devices/s\n", report->provisioned,
-      options.registry.path, report->run_id, report->seconds,
-      report->seconds > 0 ? static_cast<double>(report->provisioned) / report->seconds : 0.0);
-  if (report->already_in_registry != 0)
+  if (report->run_id == 0)
+    ctx.out << fmt::format("nothing to do: all {} serials are in {} already\n", report->requested,
+                           options.registry.path);
+  else
+    ctx.out << fmt::format(
+        "provisioned {} devices into {} (run {}) in {:.2f} s, {:.0f} devices/s\n", report->provisioned,
+        options.registry.path, report->run_id, report->seconds,
+        report->seconds > 0 ? static_cast<double>(report->provisioned) / report->seconds : 0.0);
+  if (report->already_in_registry != 0 && report->run_id != 0)
     ctx.out << fmt::format("skipped {} serials already in the registry (an earlier run)\n",
                            report->already_in_registry);
   if (report->taken_by_another_writer != 0)

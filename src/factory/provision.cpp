@@ -195,7 +195,7 @@ std::string host_name() {
   return name;
 }
 
-std::expected<void, std::string> check_request(const ProvisionRequest& request) {
+std::expected<void, std::string> validate_request(const ProvisionRequest& request) {
   const Recipe& recipe = *request.recipe;
   if (recipe.certificate) {
     if (request.ca == nullptr)
@@ -235,6 +235,12 @@ std::expected<void, std::string> check_request(const ProvisionRequest& request) 
 
 }  // namespace
 
+std::expected<void, std::string> check_provision_request(const ProvisionRequest& request) {
+  if (request.recipe == nullptr)
+    throw std::invalid_argument("provision: no recipe");
+  return validate_request(request);
+}
+
 std::string describe_rng() {
   EVP_RAND_CTX* primary = RAND_get0_primary(nullptr);
   std::string name = "unknown DRBG", cipher;
@@ -256,9 +262,7 @@ std::string describe_rng() {
 
 std::expected<ProvisionReport, std::string> provision(Registry& registry, const SecretBox& box,
                                                       const ProvisionRequest& request) {
-  if (request.recipe == nullptr)
-    throw std::invalid_argument("provision: no recipe");
-  if (auto checked = check_request(request); !checked)
+  if (auto checked = check_provision_request(request); !checked)
     return std::unexpected(checked.error());
   const auto started = Clock::now();
   const auto now = std::chrono::system_clock::now();

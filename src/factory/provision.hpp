@@ -51,6 +51,10 @@ struct ProvisionReport {
 // The random generator behind every key, PSK and password: OpenSSL's DRBG as configured at run time.
 std::string describe_rng();
 
+// What provision() checks before it touches the registry: the CA is valid now and outlasts the device
+// certificates, an HMAC secret is there when needed, and every serial is well-formed and requested once.
+std::expected<void, std::string> check_provision_request(const ProvisionRequest& request);
+
 std::expected<ProvisionReport, std::string> provision(Registry& registry, const SecretBox& box,
                                                       const ProvisionRequest& request);
 

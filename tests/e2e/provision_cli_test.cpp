@@ -1,0 +1,384 @@
+// en18031 ca init / registry keygen / provision end to end: certificates that `openssl verify` accepts,
+// a run killed with SIGKILL and resumed, two processes writing one registry, a full disk, and bad input.
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <sqlite3.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "factory/password.hpp"
+#include "factory/recipe.hpp"
+#include "factory/registry.hpp"
+#include "support/cli_runner.hpp"
+
+namespace en18031 {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_cli;
+
+const std::string kBinary = EN18031_BINARY_DIR "/en18031";
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Runs the real executable in a child process; returns its pid. Output goes to `log`.
+pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(kBinary.c_str()));
+    for (const auto& arg : args)
+      argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    ::execv(kBinary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Devices committed so far, read the way an outside observer would (no registry key needed).
+std::int64_t committed_devices(const fs::path& registry) {
+  sqlite3* db = nullptr;
+  std::int64_t count = -1;
+  if (sqlite3_open_v2(registry.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM devices", -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW)
+      count = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+  }
+  sqlite3_close(db);
+  return count;
+}
+
+class ProvisionCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("en18031-provision-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "passphrase") << "factory floor passphrase\n";
+    ASSERT_EQ(run_cli({"registry", "keygen", path("registry.key")}).exit_code, 0);
+    const auto ca = run_cli({"ca", "init", "--ca-cert", path("ca.pem"), "--ca-key", path("ca.key"),
+                             "--ca-passphrase-file", path("passphrase"), "--common-name",
+                             "Test Manufacturing CA", "--organization", "Example Sensors", "--days", "7300"});
+    ASSERT_EQ(ca.exit_code, 0) << ca.err;
+    write_recipe("batch_size: 250\n");
+  }
+  void TearDown() override {
+    if (!HasFailure())
+      fs::remove_all(dir_);
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  void write_recipe(const std::string& extra) {
+    std::ofstream(dir_ / "recipe.yaml")
+        << "product: Air-quality monitor\n"
+           "certificate: {organization: Example Sensors, validity_days: 3650}\n"
+           "psk: {bits: 256, identity: \"aqm-{serial}\"}\n"
+           "password: {length: 12, min_entropy_bits: 45}\n"
+        << extra;
+  }
+  std::vector<std::string> provision_args(const std::string& registry, const std::string& first, int count) {
+    return {"provision",
+            "-q",
+            "--recipe",
+            path("recipe.yaml"),
+            "--registry",
+            registry,
+            "--registry-key-file",
+            path("registry.key"),
+            "--ca-cert",
+            path("ca.pem"),
+            "--ca-key",
+            path("ca.key"),
+            "--ca-passphrase-file",
+            path("passphrase"),
+            "--first",
+            first,
+            "--count",
+            std::to_string(count)};
+  }
+
+  // Opens every device: each secret unseals, each certificate is signed by the CA and carries the device's
+  // key, and no key, PSK, PSK identity or password repeats. Returns the device count.
+  std::size_t check_every_device(const fs::path& registry_path) {
+    std::array<std::uint8_t, 32> key{};
+    {
+      const std::string hex = read_file(dir_ / "registry.key");
+      for (std::size_t i = 0; i < 32; ++i)
+        key[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+    }
+    const factory::SecretBox box(key);
+    auto registry = factory::Registry::open(registry_path, box, true);
+    EXPECT_TRUE(registry) << registry.error();
+    if (!registry)
+      return 0;
+    const std::string ca_pem = read_file(dir_ / "ca.pem");
+    BIO* bio = BIO_new_mem_buf(ca_pem.data(), static_cast<int>(ca_pem.size()));
+    X509* ca = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    EVP_PKEY* ca_key = X509_get0_pubkey(ca);
+    std::set<std::string> fingerprints, psks, identities, passwords;
+    std::size_t devices = 0;
+    auto walked = registry->for_each([&](const factory::DeviceRecord& device) {
+      ++devices;
+      const auto private_der =
+          box.open(device.serial, factory::SecretField::private_key, device.private_key_sealed);
+      const auto psk = box.open(device.serial, factory::SecretField::psk, device.psk_sealed);
+      const auto password = box.open(device.serial, factory::SecretField::password, device.password_sealed);
+      EXPECT_TRUE(private_der && psk && password) << device.serial;
+      if (!private_der || !psk || !password)
+        return false;
+      const unsigned char* cursor = device.certificate_der.data();
+      X509* certificate = d2i_X509(nullptr, &cursor, static_cast<long>(device.certificate_der.size()));
+      const unsigned char* key_cursor = private_der->data();
+      EVP_PKEY* device_key = d2i_AutoPrivateKey(nullptr, &key_cursor, static_cast<long>(private_der->size()));
+      EXPECT_EQ(X509_verify(certificate, ca_key), 1) << device.serial;
+      EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(certificate), device_key), 1) << device.serial;
+      X509_free(certificate);
+      EVP_PKEY_free(device_key);
+      EXPECT_EQ(psk->size(), 32u);
+      EXPECT_EQ(device.psk_identity, "aqm-" + device.serial);
+      EXPECT_GE(device.password_entropy_bits, 45);
+      fingerprints.emplace(device.key_fingerprint.begin(), device.key_fingerprint.end());
+      psks.emplace(psk->begin(), psk->end());
+      identities.insert(device.psk_identity);
+      passwords.emplace(password->begin(), password->end());
+      return true;
+    });
+    EXPECT_TRUE(walked);
+    X509_free(ca);
+    EXPECT_EQ(fingerprints.size(), devices);
+    EXPECT_EQ(psks.size(), devices);
+    EXPECT_EQ(identities.size(), devices);
+    EXPECT_EQ(passwords.size(), devices);
+    return devices;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ProvisionCli, OpensslVerifiesEveryDeviceCertificateAgainstTheCa) {
+  const auto run = run_cli(provision_args(path("registry.db"), "AQM-000001", 300));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.substr(0, 44), "provisioned 300 devices into " + path("registry.db").substr(0, 15));
+  EXPECT_NE(run.out.find("random generator: OpenSSL 3."), std::string::npos) << run.out;
+  EXPECT_EQ(check_every_device(dir_ / "registry.db"), 300u);
+
+  // The same certificates through the openssl command line, as a factory's own checks would do it.
+  const auto opened =
+      factory::Registry::open(dir_ / "registry.db", factory::SecretBox(std::array<std::uint8_t, 32>{}), true);
+  ASSERT_FALSE(opened);  // the registry is bound to its key
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path("registry.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, "SELECT serial, certificate_der FROM devices", -1, &statement, nullptr);
+  fs::create_directories(dir_ / "certs");
+  std::string files;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    const auto* der = static_cast<const unsigned char*>(sqlite3_column_blob(statement, 1));
+    X509* certificate = d2i_X509(nullptr, &der, sqlite3_column_bytes(statement, 1));
+    const std::string file =
+        path("certs/") + reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)) + ".pem";
+    FILE* out = std::fopen(file.c_str(), "w");
+    PEM_write_X509(out, certificate);
+    std::fclose(out);
+    X509_free(certificate);
+    files += " " + file;
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  const std::string command = "openssl verify -purpose sslclient -CAfile " + path("ca.pem") + files + " > " +
+                              path("verify.txt") + " 2>&1";
+  EXPECT_EQ(std::system(command.c_str()), 0) << read_file(dir_ / "verify.txt");
+  const std::string verified = read_file(dir_ / "verify.txt");
+  EXPECT_EQ(std::count(verified.begin(), verified.end(), '\n'), 300);
+  EXPECT_EQ(verified.find("error"), std::string::npos) << verified;
+}
+
+TEST_F(ProvisionCli, ARunKilledWithSigkillResumesWithNothingLostDuplicatedOrHalfWritten) {
+  const int total = 12'000;
+  const pid_t victim = spawn(provision_args(path("registry.db"), "AQM-000000", total), dir_ / "first.log");
+  // Kill it once a few batches are committed, while it is mid-run.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (committed_devices(dir_ / "registry.db") < 1000 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ::kill(victim, SIGKILL);
+  EXPECT_EQ(wait_exit(victim), 128 + SIGKILL) << read_file(dir_ / "first.log");
+  const std::int64_t after_kill = committed_devices(dir_ / "registry.db");
+  EXPECT_GE(after_kill, 1000);
+  EXPECT_LT(after_kill, total) << "the run finished before it was killed: nothing was tested";
+  EXPECT_EQ(after_kill % 250, 0) << "a batch was committed in part";
+
+  const auto resumed = run_cli(provision_args(path("registry.db"), "AQM-000000", total));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find(fmt::format("provisioned {} devices", total - after_kill)), std::string::npos)
+      << resumed.out;
+  EXPECT_NE(resumed.out.find(fmt::format("skipped {} serials already in the registry", after_kill)),
+            std::string::npos)
+      << resumed.out;
+  EXPECT_EQ(check_every_device(dir_ / "registry.db"), static_cast<std::size_t>(total));
+}
+
+TEST_F(ProvisionCli, TwoProcessesWritingOneRegistryNeverIssueASerialTwice) {
+  const int total = 4'000;
+  const pid_t first = spawn(provision_args(path("registry.db"), "AQM-000000", total), dir_ / "a.log");
+  const pid_t second = spawn(provision_args(path("registry.db"), "AQM-000000", total), dir_ / "b.log");
+  EXPECT_EQ(wait_exit(first), 0) << read_file(dir_ / "a.log");
+  EXPECT_EQ(wait_exit(second), 0) << read_file(dir_ / "b.log");
+  // Between them every serial was provisioned exactly once.
+  const auto provisioned = [&](const char* log) {
+    const std::string text = read_file(dir_ / log);
+    std::size_t count = 0;
+    if (const auto at = text.find("provisioned "); at != std::string::npos)
+      count = std::stoul(text.substr(at + 12));
+    return count;
+  };
+  EXPECT_EQ(provisioned("a.log") + provisioned("b.log"), static_cast<std::size_t>(total))
+      << read_file(dir_ / "a.log") << read_file(dir_ / "b.log");
+  EXPECT_EQ(check_every_device(dir_ / "registry.db"), static_cast<std::size_t>(total));
+}
+
+TEST_F(ProvisionCli, AFullDiskStopsTheRunWithWholeBatchesOnly) {
+  if (::geteuid() != 0)
+    GTEST_SKIP() << "needs root to mount a small tmpfs (CI runs as root)";
+  fs::create_directories(dir_ / "small");
+  if (::mount("tmpfs", path("small").c_str(), "tmpfs", 0, "size=1m") != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
+  const auto run = run_cli(provision_args(path("small/registry.db"), "AQM-000000", 20'000));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("database or disk is full"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("every batch committed before this stays in the registry"), std::string::npos);
+  const std::int64_t committed = committed_devices(dir_ / "small/registry.db");
+  EXPECT_GT(committed, 0);
+  EXPECT_EQ(committed % 250, 0);
+  fs::copy_file(dir_ / "small/registry.db", dir_ / "copy.db");
+  if (fs::exists(dir_ / "small/registry.db-wal"))
+    fs::copy_file(dir_ / "small/registry.db-wal", dir_ / "copy.db-wal");
+  ::umount(path("small").c_str());
+  EXPECT_EQ(check_every_device(dir_ / "copy.db"), static_cast<std::size_t>(committed));
+}
+
+TEST_F(ProvisionCli, DerivedPasswordsCanBeRecomputedFromTheSecret) {
+  std::ofstream(dir_ / "recipe.yaml") << "product: Gateway\npassword: {method: hmac-sha256, length: 14}\n";
+  const std::string secret(40, 's');
+  std::ofstream(dir_ / "secret") << secret;
+  auto args = provision_args(path("registry.db"), "EVG-0001", 5);
+  args.insert(args.end(), {"--password-secret-file", path("secret")});
+  const auto run = run_cli(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::array<std::uint8_t, 32> key{};
+  const std::string hex = read_file(dir_ / "registry.key");
+  for (std::size_t i = 0; i < 32; ++i)
+    key[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  const factory::SecretBox box(key);
+  auto registry = factory::Registry::open(dir_ / "registry.db", box, true);
+  ASSERT_TRUE(registry);
+  const auto device = registry->find("EVG-0003");
+  ASSERT_TRUE(device && *device);
+  const auto password = box.open("EVG-0003", factory::SecretField::password, (*device)->password_sealed);
+  const std::vector<std::uint8_t> secret_bytes(secret.begin(), secret.end());
+  EXPECT_EQ(std::string(password->begin(), password->end()),
+            factory::derived_password(secret_bytes, "EVG-0003", factory::PasswordRecipe{}.alphabet, 14));
+  EXPECT_EQ((*device)->password_method, "hmac-sha256");
+}
+
+TEST_F(ProvisionCli, BadInputIsRefusedBeforeAnythingIsWritten) {
+  std::ofstream(dir_ / "serials.txt") << "AQM-1\n# a comment\nAQM-2\nAQM-1\nAQM/3\n";
+  auto args = provision_args(path("registry.db"), "", 0);
+  args.resize(args.size() - 4);
+  args.insert(args.end(), {"--serials", path("serials.txt")});
+  auto run = run_cli(args);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, path("serials.txt") + ":4: serial AQM-1 repeats line 1\n" + path("serials.txt") +
+                         ":5: serial \"AQM/3\" may hold only letters, digits, '.', '_' and '-'\n");
+  EXPECT_FALSE(fs::exists(dir_ / "registry.db"));
+
+  std::ofstream(dir_ / "wrong") << "not the passphrase\n";
+  args = provision_args(path("registry.db"), "AQM-1", 3);
+  args[13] = path("wrong");
+  run = run_cli(args);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err.substr(0, 18 + path("ca.key").size()), "en18031: CA key " + path("ca.key") + ": ")
+      << run.err;
+  EXPECT_FALSE(fs::exists(dir_ / "registry.db"));
+
+  run = run_cli(provision_args(path("registry.db"), "AQM-9999", 2));
+  EXPECT_EQ(run.err, "en18031: 2 serials from AQM-9999 do not fit in 4 digits\n");
+
+  std::ofstream(dir_ / "other.key") << std::string(64, '1') << "\n";
+  ASSERT_EQ(run_cli(provision_args(path("registry.db"), "AQM-1", 3)).exit_code, 0);
+  args = provision_args(path("registry.db"), "AQM-1", 3);
+  args[7] = path("other.key");
+  run = run_cli(args);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "en18031: the registry key does not match registry " + path("registry.db") + "\n");
+
+  write_recipe("certificate: {validity_days: 9000}\n");
+  run = run_cli(provision_args(path("registry.db"), "AQM-1", 3));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("recipe.yaml:5:1: key 'certificate' appears twice"), std::string::npos) << run.err;
+}
+
+TEST_F(ProvisionCli, AnExpiredCaOrOneTooShortForTheDevicesIsRefused) {
+  std::ofstream(dir_ / "recipe.yaml") << "product: X\ncertificate: {validity_days: 9000}\n";
+  auto run = run_cli(provision_args(path("registry.db"), "AQM-1", 3));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("before device certificates of 9000 days would"), std::string::npos) << run.err;
+
+  // An expired CA: the same key, its certificate re-signed with a past notAfter.
+  const std::string pem = read_file(dir_ / "ca.pem");
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* ca = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  const std::string key_pem = read_file(dir_ / "ca.key");
+  bio = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+  EVP_PKEY* key =
+      PEM_read_bio_PrivateKey(bio, nullptr, nullptr, const_cast<char*>("factory floor passphrase"));
+  BIO_free(bio);
+  ASSERT_NE(key, nullptr);
+  X509_gmtime_adj(X509_getm_notBefore(ca), -3 * 86400);
+  X509_gmtime_adj(X509_getm_notAfter(ca), -86400);
+  ASSERT_GT(X509_sign(ca, key, EVP_sha256()), 0);
+  FILE* out = std::fopen(path("expired.pem").c_str(), "w");
+  PEM_write_X509(out, ca);
+  std::fclose(out);
+  X509_free(ca);
+  EVP_PKEY_free(key);
+  std::ofstream(dir_ / "recipe.yaml") << "product: X\ncertificate: {validity_days: 30}\n";
+  auto args = provision_args(path("registry.db"), "AQM-1", 3);
+  args[9] = path("expired.pem");
+  run = run_cli(args);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err.substr(0, 43), "en18031: the CA certificate expired on 2026") << run.err;
+  EXPECT_FALSE(fs::exists(dir_ / "registry.db"));
+}
+
+}  // namespace
+}  // namespace en18031
