@@ -8,12 +8,14 @@ packages=(
   g++ cmake ninja-build ccache
   # libraries (Debian's, see README "Dependencies")
   libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libssl-dev
+  # factory provisioning: the registry (SQLite) and password strength (zxcvbn-c)
+  libsqlite3-dev libzxcvbn-dev
   # tests
   googletest libgtest-dev libgmock-dev python3 python3-yaml python3-jsonschema
   # PKCS#11 signing keys (libp11's OpenSSL 3 engine) and the SoftHSM2 token the tests create
   libp11-dev libengine-pkcs11-openssl softhsm2 opensc
-  # benchmarks
-  libbenchmark-dev
+  # benchmarks (sqlite3: the provisioning baseline script inserts with the sqlite3 command line)
+  libbenchmark-dev sqlite3
   # the HTML reports as a person sees them (headless, tools/render_html_check.sh)
   chromium
   # fuzzing (libFuzzer with ASan/UBSan; clang 16 for C++23's <expected>, see scripts/fuzz.sh)

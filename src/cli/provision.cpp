@@ -169,7 +169,8 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
   request.serials = serials;
   request.password_secret = {reinterpret_cast<const std::uint8_t*>(password_secret.data()),
                              password_secret.size()};
-  request.threads = options.threads;
+  // A key in a token signs through one PKCS#11 session; one worker keeps the calls serial.
+  request.threads = options.ca.key.starts_with("pkcs11:") ? 1 : options.threads;
   request.tool = "en18031 " EN18031_VERSION;
   if (!options.quiet)
     request.progress = [&ctx, last = std::chrono::steady_clock::now()](std::size_t done,
