@@ -380,5 +380,60 @@ TEST_F(ProvisionCli, AnExpiredCaOrOneTooShortForTheDevicesIsRefused) {
   EXPECT_FALSE(fs::exists(dir_ / "registry.db"));
 }
 
+// A CA whose key lives in SoftHSM2: made by the token (pkcs11-tool --keypairgen), certified by `ca init`,
+// and signing device certificates through its PKCS#11 URI; a wrong PIN is a clear error.
+TEST_F(ProvisionCli, ACaKeyInSoftHsmIssuesDeviceCertificates) {
+  const std::string module = "/usr/lib/softhsm/libsofthsm2.so";
+  if (!fs::exists(module) ||
+      std::system("command -v softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null") != 0)
+    GTEST_SKIP() << "softhsm2 and opensc (pkcs11-tool) are needed";
+  fs::create_directories(dir_ / "tokens");
+  std::ofstream(dir_ / "softhsm2.conf")
+      << "directories.tokendir = " << (dir_ / "tokens").string() << "\nobjectstore.backend = file\n";
+  ::setenv("SOFTHSM2_CONF", path("softhsm2.conf").c_str(), 1);
+  const std::string quiet = " >" + path("hsm.log") + " 2>&1";
+  ASSERT_EQ(
+      std::system(
+          ("softhsm2-util --init-token --free --label factory-ca --pin 1234 --so-pin 5678" + quiet).c_str()),
+      0)
+      << read_file(dir_ / "hsm.log");
+  ASSERT_EQ(std::system(("pkcs11-tool --module " + module +
+                         " --token-label factory-ca --login --pin 1234 --keypairgen --key-type EC:prime256v1"
+                         " --id 02 --label manufacturing-ca" +
+                         quiet)
+                            .c_str()),
+            0)
+      << read_file(dir_ / "hsm.log");
+  const std::string uri = "pkcs11:token=factory-ca;object=manufacturing-ca;type=private";
+  const auto init =
+      run_cli({"ca", "init", "--ca-cert", path("hsm-ca.pem"), "--ca-key", uri, "--pkcs11-module", module,
+               "--pin", "1234", "--common-name", "HSM Manufacturing CA", "--days", "7300"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_EQ(init.out.substr(0, 20 + path("hsm-ca.pem").size()),
+            "wrote " + path("hsm-ca.pem") + " (root CA \"CN=");
+
+  auto args = provision_args(path("registry.db"), "AQM-000001", 40);
+  args[9] = path("hsm-ca.pem");
+  args[11] = uri;
+  args.erase(args.begin() + 12, args.begin() + 14);  // no passphrase: the token holds the key
+  args.insert(args.end(), {"--pkcs11-module", module, "--pin", "1234"});
+  const auto run = run_cli(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  fs::copy_file(dir_ / "hsm-ca.pem", dir_ / "ca.pem", fs::copy_options::overwrite_existing);
+  EXPECT_EQ(check_every_device(dir_ / "registry.db"), 40u);
+
+  // In a fresh process: libp11's engine keeps this process logged in to the token.
+  args.back() = "9999";
+  args[13] = "AQM-000100";  // --first (the passphrase options were removed above)
+  const pid_t wrong_pin = spawn(args, dir_ / "wrong-pin.log");
+  EXPECT_EQ(wait_exit(wrong_pin), 2);
+  const std::string log = read_file(dir_ / "wrong-pin.log");
+  // libp11 prints its own lines first ("Login failed"); ours is the last.
+  EXPECT_TRUE(log.ends_with("en18031: CA key " + uri + ": no private key at " + uri +
+                            ": failed loading private key\n"))
+      << log;
+  ::unsetenv("SOFTHSM2_CONF");
+}
+
 }  // namespace
 }  // namespace en18031
