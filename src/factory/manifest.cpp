@@ -213,6 +213,25 @@ class RecordParser {
   FleetTable& table() { return table_; }
 
   // Reads records starting at `begin` until a record starts at or after `stop` (or the block ends).
+  // Reserves room for `devices` rows in every column the layout has, so that ten million rows are not
+  // copied again and again as the vectors grow (and the second half's rows fit after the first's).
+  void reserve(std::size_t devices) {
+    devices = std::min(devices, limits::max_fleet_devices);
+    table_.serials.reserve(devices);
+    const auto column = [&](Column kind, auto& values) {
+      if (layout_->has(kind)) {
+        values.rows.reserve(devices);
+        values.values.reserve(devices);
+      }
+    };
+    column(layout_->has(Column::public_key) ? Column::public_key : Column::public_key_sha256,
+           table_.key_fingerprints);
+    column(Column::psk_identity, table_.psk_identities);
+    column(Column::psk_hash, table_.psk_tags);
+    column(Column::password_hash, table_.password_tags);
+    column(Column::entropy, table_.password_entropy_bits);
+  }
+
   void parse_records(std::size_t begin, std::size_t stop) {
     pos_ = begin;
     while (!stopped_ && pos_ < block_.size() && pos_ < stop) {
@@ -679,9 +698,18 @@ std::expected<Manifest, Error> parse_manifest(std::string_view block, const std:
     if (const std::size_t feed = block.find('\n', middle); feed != std::string_view::npos)
       boundary = feed + 1;
   }
+  // Rows expected, from the length of the first record (an estimate: vectors still grow if it is short).
+  std::size_t expected_rows = 0;
+  if (const std::size_t first_end = block.find('\n', data_start); first_end != std::string_view::npos)
+    expected_rows = (block.size() - data_start) / (first_end - data_start + 1) * 11 / 10;
+  // A line with any credential has at least 64 hex digits; a short first line must not make a hostile
+  // file reserve gigabytes.
+  expected_rows = std::min(expected_rows, (block.size() - data_start) / 64);
+  first.reserve(expected_rows);
   std::optional<RecordParser> second;
   if (boundary < block.size()) {
     second.emplace(block, &layout, 1);
+    second->reserve(expected_rows / 2);
     std::jthread worker([&] { second->parse_records(boundary, block.size()); });
     first.parse_records(data_start, boundary);
   } else {
