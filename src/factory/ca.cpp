@@ -268,6 +268,9 @@ std::expected<Ca, std::string> load_ca(const std::string& certificate_file, cons
     std::string key_pem(limits::max_key_file_bytes + 1, '\0');
     key_file.read(key_pem.data(), static_cast<std::streamsize>(key_pem.size()));
     key_pem.resize(static_cast<std::size_t>(key_file.gcount()));
+    if (key_pem.size() > limits::max_key_file_bytes)
+      return std::unexpected(
+          fmt::format("CA key {} is larger than {} bytes", key_source, limits::max_key_file_bytes));
     key = crypto::load_private_key_pem(key_pem, passphrase);
     OPENSSL_cleanse(key_pem.data(), key_pem.size());
     if (!key)
