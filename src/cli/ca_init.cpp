@@ -15,7 +15,7 @@ struct CaInitOptions {
   CaSource ca;  // certificate: the file to write; key: the PEM file to write, or a pkcs11: URI to use
   std::string type = "ecdsa-p256";
   std::string common_name, organization, country;
-  int days = 3650;
+  int days = 9125;  // 25 years: longer than the recipe default of 20-year device certificates
   std::optional<int> path_length;
   CaSource parent;
   bool force = false;
@@ -122,7 +122,7 @@ void register_ca(CLI::App& parent, Context& ctx) {
   command->add_option("--common-name", options->common_name, "The CA's common name")->required();
   command->add_option("--organization", options->organization, "The CA's organization");
   command->add_option("--country", options->country, "Two-letter country code");
-  command->add_option("--days", options->days, "Validity in days (default 3650)");
+  command->add_option("--days", options->days, "Validity in days (default 9125, 25 years)");
   command->add_option("--path-length", options->path_length, "basicConstraints pathLenConstraint");
   command->add_option("--parent-cert", options->parent.certificate, "Make an intermediate under this CA");
   command->add_option("--parent-key", options->parent.key, "The parent CA's key (PEM file or pkcs11: URI)");

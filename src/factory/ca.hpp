@@ -29,7 +29,7 @@ struct CaRequest {
   std::string common_name;
   std::string organization;
   std::string country;  // two letters, optional
-  int validity_days = 3650;
+  int validity_days = 9125;
   std::optional<int> path_length;  // basicConstraints pathLenConstraint; none when unset
 };
 
