@@ -314,7 +314,10 @@ std::expected<ProvisionReport, std::string> provision(Registry& registry, const 
   const std::size_t batches = (pending.size() + batch_size - 1) / batch_size;
   const unsigned threads =
       request.threads != 0 ? request.threads : std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t window = 2 * threads;  // batches made ahead of the writer: bounds memory
+  // Batches the workers may make ahead of the writer. A commit waits for the disk (fsync), so the workers
+  // need enough room to keep busy meanwhile: at least 16,384 devices ahead (about 25 MiB), and never
+  // fewer than two batches per worker.
+  const std::size_t window = std::max<std::size_t>(2 * threads, (16'384 + batch_size - 1) / batch_size);
 
   using BatchResult = std::expected<std::vector<DeviceRecord>, std::string>;
   std::vector<std::optional<BatchResult>> slots(batches);

@@ -45,7 +45,7 @@ struct Recipe {
   std::optional<CertificateRecipe> certificate;
   std::optional<PskRecipe> psk;
   std::optional<PasswordRecipe> password;
-  int batch_size = 1000;  // devices per registry transaction
+  int batch_size = 4000;  // devices per registry transaction (see docs/benchmarks.md for why 4000)
 };
 
 // Parses a recipe. On problems returns nullopt with every problem in `problems`.
