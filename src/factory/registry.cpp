@@ -276,11 +276,12 @@ std::expected<Registry, std::string> Registry::open(const std::filesystem::path&
   if (check != hex(box.key_check_value()))
     return std::unexpected(fmt::format("the registry key does not match registry {}", path.string()));
   if (!read_only)
-    // 64 MiB of page cache: the six UNIQUE indexes take random keys (hashes, fingerprints), so with
-    // SQLite's default 2 MiB every insert into a registry of a few hundred thousand devices reads pages back.
+    // Up to 512 MiB of page cache (taken only as the registry grows): the six UNIQUE indexes take random
+    // keys (hashes, fingerprints), so with SQLite's default 2 MiB every insert into a registry of a few
+    // hundred thousand devices reads index pages back from disk. A million devices need about 1.2 GB.
     if (auto done =
             execute(db.get(),
-                    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", path);
+                    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -524288", path);
         !done)
       return std::unexpected(done.error());
   return Registry(path, std::move(db));
