@@ -64,7 +64,8 @@ std::expected<void, std::string> prepare_parent(const fs::path& target, bool rep
 }
 
 std::string staging_template(const fs::path& target) {
-  return (parent_of(target) / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  // Built with fmt: GCC 12's -Wrestrict misfires on `"." + std::string&&` in optimised builds.
+  return (parent_of(target) / fmt::format(".{}.tmp-XXXXXX", target.filename().string())).string();
 }
 
 }  // namespace
