@@ -55,12 +55,16 @@ void register_catalogue_tree(CLI::App& parent, Context& ctx);
 void register_assess(CLI::App& parent, Context& ctx);
 void register_init(CLI::App& parent, Context& ctx);
 void register_report(CLI::App& parent, Context& ctx);
-void register_image(CLI::App& parent,
-                    Context& ctx);  // en18031 image keygen|getpub|sign|verify|dump|tamper-test
-void register_ca(CLI::App& parent, Context& ctx);         // en18031 ca init (ca_init.cpp)
-void register_provision(CLI::App& parent, Context& ctx);  // en18031 provision (provision.cpp)
-void register_registry(CLI::App& parent, Context& ctx);   // en18031 registry keygen (registry_keygen.cpp)
-void register_fleet(CLI::App& parent, Context& ctx);  // en18031 fleet check|revoke (fleet.cpp)
+// en18031 image keygen|getpub|sign|verify|dump|tamper-test (image.cpp)
+void register_image(CLI::App& parent, Context& ctx);
+// en18031 ca init (ca_init.cpp)
+void register_ca(CLI::App& parent, Context& ctx);
+// en18031 provision (provision.cpp)
+void register_provision(CLI::App& parent, Context& ctx);
+// en18031 registry keygen (registry_keygen.cpp)
+void register_registry(CLI::App& parent, Context& ctx);
+// en18031 fleet check|revoke (fleet.cpp)
+void register_fleet(CLI::App& parent, Context& ctx);
 // en18031 export bundles|nrf91-at|lwm2m|certificates|labels|crl (export.cpp)
 void register_export(CLI::App& parent, Context& ctx);
 

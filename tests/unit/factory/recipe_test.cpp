@@ -48,8 +48,8 @@ TEST(Recipe, EveryProblemIsNamedWithItsLine) {
       (std::vector<std::string>{
           "recipe.yaml:2:13: psk.bits must be 128 or 256, not 192",
           "recipe.yaml:2:28: psk.identity must contain {serial}: every device needs its own PSK identity",
-          "recipe.yaml:3:1: unknown key 'colour' (expected one of: product, serials, certificate, psk, password, "
-                "batch_size)",
+          "recipe.yaml:3:1: unknown key 'colour' "
+          "(expected one of: product, serials, certificate, psk, password, batch_size)",
       }));
   EXPECT_EQ(
       problems_of("product: X\npassword: {method: md5, alphabet: aab}\n"),
