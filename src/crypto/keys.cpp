@@ -11,54 +11,13 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "crypto/openssl.hpp"
+
 namespace en18031::crypto {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-
 std::shared_ptr<EVP_PKEY> own(EVP_PKEY* key) {
   return std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free);
-}
-
-[[noreturn]] void internal_failure(const char* what) {
-  ERR_clear_error();
-  throw std::runtime_error(std::string("OpenSSL failed: ") + what);
-}
-
-// The first error OpenSSL queued, as text; the queue is emptied.
-std::string openssl_reason() {
-  const unsigned long code = ERR_peek_error();
-  std::string text = "unknown reason";
-  if (code != 0) {
-    const char* reason = ERR_reason_error_string(code);
-    text = reason != nullptr ? reason : "error " + std::to_string(code);
-  }
-  ERR_clear_error();
-  return text;
-}
-
-BioPtr memory_bio(std::string_view text) {
-  BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
-  if (!bio)
-    internal_failure("BIO_new_mem_buf");
-  return bio;
-}
-
-std::string bio_text(BIO* bio) {
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<std::size_t>(size));
 }
 
 // Passphrase callback that never prompts: an encrypted key without a passphrase fails to load.
@@ -179,7 +138,7 @@ Bytes Key::mcuboot_public_bytes() const {
   const bool rsa = type_ == KeyType::rsa2048 || type_ == KeyType::rsa3072;
   const int size = rsa ? i2d_PublicKey(key_.get(), &der) : i2d_PUBKEY(key_.get(), &der);
   if (size <= 0)
-    internal_failure("encoding a public key");
+    openssl_failure("encoding a public key");
   Bytes bytes(der, der + size);
   OPENSSL_free(der);
   return bytes;
@@ -188,19 +147,19 @@ Bytes Key::mcuboot_public_bytes() const {
 std::string Key::public_pem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_PUBKEY(bio.get(), key_.get()) != 1)
-    internal_failure("writing a public key");
+    openssl_failure("writing a public key");
   return bio_text(bio.get());
 }
 
 std::string Key::private_pem(std::string_view passphrase) const {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio)
-    internal_failure("BIO_new");
+    openssl_failure("BIO_new");
   const EVP_CIPHER* cipher = passphrase.empty() ? nullptr : EVP_aes_256_cbc();
   std::string copy(passphrase);
   if (PEM_write_bio_PKCS8PrivateKey(bio.get(), key_.get(), cipher, copy.empty() ? nullptr : copy.data(),
                                     static_cast<int>(copy.size()), nullptr, nullptr) != 1)
-    internal_failure("writing a private key");
+    openssl_failure("writing a private key");
   return bio_text(bio.get());
 }
 
@@ -209,7 +168,7 @@ Key Key::public_only() const {
     unsigned char* out = nullptr;
     const int size = i2d_PUBKEY(key_.get(), &out);
     if (size <= 0)
-      internal_failure("encoding a public key");
+      openssl_failure("encoding a public key");
     Bytes bytes(out, out + size);
     OPENSSL_free(out);
     return bytes;
@@ -217,7 +176,7 @@ Key Key::public_only() const {
   const unsigned char* cursor = der.data();
   EVP_PKEY* raw = d2i_PUBKEY(nullptr, &cursor, static_cast<long>(der.size()));
   if (raw == nullptr)
-    internal_failure("decoding a public key");
+    openssl_failure("decoding a public key");
   return Key(own(raw), type_, false);
 }
 
@@ -283,7 +242,7 @@ std::expected<Key, std::string> generate_key(KeyType type) {
       break;
   }
   if (raw == nullptr)
-    internal_failure("generating a key");
+    openssl_failure("generating a key");
   return wrap(raw, true);
 }
 
@@ -291,7 +250,7 @@ Bytes digest(HashAlg hash, std::span<const std::uint8_t> data) {
   Bytes out(EVP_MAX_MD_SIZE);
   unsigned int size = 0;
   if (EVP_Digest(data.data(), data.size(), out.data(), &size, message_digest(hash), nullptr) != 1)
-    internal_failure("EVP_Digest");
+    openssl_failure("EVP_Digest");
   out.resize(size);
   return out;
 }
@@ -303,7 +262,7 @@ std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash,
   if (key.type() == KeyType::ed25519) {
     MdCtxPtr ctx(EVP_MD_CTX_new());
     if (!ctx)
-      internal_failure("EVP_MD_CTX_new");
+      openssl_failure("EVP_MD_CTX_new");
     Bytes signature(64);
     std::size_t size = signature.size();
     if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
@@ -314,7 +273,7 @@ std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash,
   }
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
   if (!ctx)
-    internal_failure("EVP_PKEY_CTX_new");
+    openssl_failure("EVP_PKEY_CTX_new");
   if (EVP_PKEY_sign_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_signature_md(ctx.get(), message_digest(hash)) != 1)
     return std::unexpected("cannot sign with this key: " + openssl_reason());
@@ -339,7 +298,7 @@ bool verify_digest(const Key& key, HashAlg hash, std::span<const std::uint8_t> s
   if (key.type() == KeyType::ed25519) {
     MdCtxPtr ctx(EVP_MD_CTX_new());
     if (!ctx)
-      internal_failure("EVP_MD_CTX_new");
+      openssl_failure("EVP_MD_CTX_new");
     const bool ok =
         EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
         EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), digest.data(), digest.size()) == 1;
@@ -348,7 +307,7 @@ bool verify_digest(const Key& key, HashAlg hash, std::span<const std::uint8_t> s
   }
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
   if (!ctx)
-    internal_failure("EVP_PKEY_CTX_new");
+    openssl_failure("EVP_PKEY_CTX_new");
   bool ok = EVP_PKEY_verify_init(ctx.get()) == 1 &&
             EVP_PKEY_CTX_set_signature_md(ctx.get(), message_digest(hash)) == 1;
   if (ok && (key.type() == KeyType::rsa2048 || key.type() == KeyType::rsa3072)) {

@@ -7,22 +7,9 @@
 #include <openssl/evp.h>
 
 #include "crypto/keys.hpp"
+#include "crypto/openssl.hpp"
 
 namespace en18031::crypto {
-namespace {
-
-std::string engine_reason() {
-  const unsigned long code = ERR_peek_last_error();
-  std::string text = "unknown reason";
-  if (code != 0) {
-    const char* reason = ERR_reason_error_string(code);
-    text = reason != nullptr ? reason : "error " + std::to_string(code);
-  }
-  ERR_clear_error();
-  return text;
-}
-
-}  // namespace
 
 std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::string_view module,
                                                 std::string_view pin, bool private_key) {
@@ -34,19 +21,19 @@ std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::strin
   ENGINE* engine = ENGINE_by_id("pkcs11");
   if (engine == nullptr)
     return std::unexpected("OpenSSL has no pkcs11 engine (install libengine-pkcs11-openssl): " +
-                           engine_reason());
+                           openssl_last_reason());
   const std::string module_text(module), pin_text(pin), uri_text(uri);
   if (ENGINE_ctrl_cmd_string(engine, "MODULE_PATH", module_text.c_str(), 0) != 1 ||
       (!pin_text.empty() && ENGINE_ctrl_cmd_string(engine, "PIN", pin_text.c_str(), 0) != 1) ||
       ENGINE_init(engine) != 1) {
-    const std::string reason = engine_reason();
+    const std::string reason = openssl_last_reason();
     ENGINE_free(engine);
     return std::unexpected("cannot start the PKCS#11 module " + module_text + ": " + reason);
   }
   EVP_PKEY* raw = private_key ? ENGINE_load_private_key(engine, uri_text.c_str(), nullptr, nullptr)
                               : ENGINE_load_public_key(engine, uri_text.c_str(), nullptr, nullptr);
   if (raw == nullptr) {
-    const std::string reason = engine_reason();
+    const std::string reason = openssl_last_reason();
     ENGINE_finish(engine);
     ENGINE_free(engine);
     return std::unexpected("no " + std::string(private_key ? "private" : "public") + " key at " + uri_text +

@@ -13,55 +13,21 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "crypto/openssl.hpp"
 #include "limits.hpp"
 
 namespace en18031::factory {
 namespace {
 
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct ExtensionFree {
-  void operator()(X509_EXTENSION* e) const { X509_EXTENSION_free(e); }
-};
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct BignumFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-struct NameFree {
-  void operator()(X509_NAME* n) const { X509_NAME_free(n); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using ExtensionPtr = std::unique_ptr<X509_EXTENSION, ExtensionFree>;
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using BignumPtr = std::unique_ptr<BIGNUM, BignumFree>;
+using crypto::BignumPtr;
+using crypto::BioPtr;
+using crypto::ExtensionPtr;
+using crypto::openssl_failure;
+using crypto::X509Ptr;
 
-[[noreturn]] void internal_failure(const char* what) {
-  ERR_clear_error();
-  throw std::runtime_error(std::string("OpenSSL failed: ") + what);
-}
-
+// PEM and engine errors wrap the cause; their outermost reason reads best ("bad decrypt").
 std::string openssl_reason() {
-  const unsigned long code = ERR_peek_last_error();
-  std::string text = "unknown reason";
-  if (code != 0) {
-    const char* reason = ERR_reason_error_string(code);
-    text = reason != nullptr ? reason : "error " + std::to_string(code);
-  }
-  ERR_clear_error();
-  return text;
-}
-
-std::string hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string text;
-  for (std::uint8_t byte : bytes) {
-    text.push_back(kDigits[byte >> 4]);
-    text.push_back(kDigits[byte & 15]);
-  }
-  return text;
+  return crypto::openssl_last_reason();
 }
 
 // A random positive serial number of 127 bits (RFC 5280: at most 20 octets, positive, unique per CA;
@@ -70,13 +36,13 @@ std::string set_random_serial(X509* certificate) {
   std::array<std::uint8_t, 16> bytes{};
   do {
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
-      internal_failure("RAND_bytes");
+      openssl_failure("RAND_bytes");
     bytes[0] &= 0x7f;
   } while (bytes[0] == 0);  // a leading zero byte would make a shorter, 120-bit number; draw again
   BignumPtr number(BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), nullptr));
   if (!number || BN_to_ASN1_INTEGER(number.get(), X509_get_serialNumber(certificate)) == nullptr)
-    internal_failure("serial number");
-  return hex(bytes);
+    openssl_failure("serial number");
+  return crypto::to_hex(bytes);
 }
 
 void add_name_entry(X509_NAME* name, const char* field, std::string_view value) {
@@ -100,7 +66,7 @@ std::expected<void, std::string> add_extension(X509* certificate, X509V3_CTX* co
 
 void set_time(ASN1_TIME* field, SystemTime when) {
   if (ASN1_TIME_set(field, std::chrono::system_clock::to_time_t(when)) == nullptr)
-    internal_failure("ASN1_TIME_set");
+    openssl_failure("ASN1_TIME_set");
 }
 
 SystemTime to_system_time(const ASN1_TIME* time) {
@@ -132,7 +98,7 @@ std::expected<Ca, std::string> build_ca(const CaRequest& request, crypto::Key ke
     return std::unexpected(fmt::format("country \"{}\" is not a two-letter ISO 3166 code", request.country));
   X509Ptr certificate(X509_new());
   if (!certificate || X509_set_version(certificate.get(), X509_VERSION_3) != 1)
-    internal_failure("X509_new");
+    openssl_failure("X509_new");
   set_random_serial(certificate.get());
   try {
     X509_NAME* subject = X509_get_subject_name(certificate.get());
@@ -153,7 +119,7 @@ std::expected<Ca, std::string> build_ca(const CaRequest& request, crypto::Key ke
     return std::unexpected("cannot use the CA key's public half: " + openssl_reason());
   X509* issuer_certificate = parent != nullptr ? parent->certificate() : certificate.get();
   if (X509_set_issuer_name(certificate.get(), X509_get_subject_name(issuer_certificate)) != 1)
-    internal_failure("X509_set_issuer_name");
+    openssl_failure("X509_set_issuer_name");
   X509V3_CTX context;
   X509V3_set_ctx_nodb(&context);
   X509V3_set_ctx(&context, issuer_certificate, certificate.get(), nullptr, nullptr, 0);
@@ -181,17 +147,15 @@ Ca::Ca(std::shared_ptr<X509> certificate, crypto::Key key)
 std::string Ca::certificate_pem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_X509(bio.get(), certificate_.get()) != 1)
-    internal_failure("PEM_write_bio_X509");
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(size));
+    openssl_failure("PEM_write_bio_X509");
+  return crypto::bio_text(bio.get());
 }
 
 Bytes Ca::certificate_der() const {
   unsigned char* data = nullptr;
   const int size = i2d_X509(certificate_.get(), &data);
   if (size <= 0)
-    internal_failure("i2d_X509");
+    openssl_failure("i2d_X509");
   Bytes der(data, data + size);
   OPENSSL_free(data);
   return der;
@@ -201,18 +165,16 @@ std::string Ca::fingerprint_hex() const {
   std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
   if (X509_digest(certificate_.get(), EVP_sha256(), digest.data(), &size) != 1)
-    internal_failure("X509_digest");
-  return hex(std::span(digest.data(), size));
+    openssl_failure("X509_digest");
+  return crypto::to_hex(std::span(digest.data(), size));
 }
 
 std::string Ca::subject() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio ||
       X509_NAME_print_ex(bio.get(), X509_get_subject_name(certificate_.get()), 0, XN_FLAG_RFC2253) < 0)
-    internal_failure("X509_NAME_print_ex");
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(size));
+    openssl_failure("X509_NAME_print_ex");
+  return crypto::bio_text(bio.get());
 }
 
 SystemTime Ca::not_before() const {
@@ -247,8 +209,8 @@ std::expected<Ca, std::string> load_ca(const std::string& certificate_file, cons
   if (pem.size() > limits::max_key_file_bytes)
     return std::unexpected(fmt::format("CA certificate {} is larger than {} bytes", certificate_file,
                                        limits::max_key_file_bytes));
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  X509Ptr certificate(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  const auto bio = crypto::memory_bio(pem);
+  X509Ptr certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!certificate)
     return std::unexpected(
         fmt::format("{} holds no PEM certificate: {}", certificate_file, openssl_reason()));
@@ -287,7 +249,7 @@ std::expected<Ca, std::string> load_ca(const std::string& certificate_file, cons
 struct DeviceCertificateIssuer::Shared {
   std::vector<ExtensionPtr>
       extensions;  // basicConstraints, keyUsage, extendedKeyUsage, authorityKeyIdentifier
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> signing{nullptr, EVP_MD_CTX_free};
+  crypto::MdCtxPtr signing;
 };
 
 DeviceCertificateIssuer::DeviceCertificateIssuer(const Ca& ca)
@@ -326,7 +288,7 @@ std::expected<Bytes, std::string> DeviceCertificateIssuer::issue(EVP_PKEY* devic
                     rfc3339_utc(request.not_after), rfc3339_utc(ca_.not_after())));
   X509Ptr certificate(X509_new());
   if (!certificate || X509_set_version(certificate.get(), X509_VERSION_3) != 1)
-    internal_failure("X509_new");
+    openssl_failure("X509_new");
   const std::string serial = set_random_serial(certificate.get());
   if (serial_hex != nullptr)
     *serial_hex = serial;
@@ -339,14 +301,14 @@ std::expected<Bytes, std::string> DeviceCertificateIssuer::issue(EVP_PKEY* devic
     return std::unexpected(error.what());
   }
   if (X509_set_issuer_name(certificate.get(), X509_get_subject_name(ca_.certificate())) != 1)
-    internal_failure("X509_set_issuer_name");
+    openssl_failure("X509_set_issuer_name");
   set_time(X509_getm_notBefore(certificate.get()), request.not_before);
   set_time(X509_getm_notAfter(certificate.get()), request.not_after);
   if (X509_set_pubkey(certificate.get(), device_public_key) != 1)
-    internal_failure("X509_set_pubkey");
+    openssl_failure("X509_set_pubkey");
   for (const auto& extension : shared_->extensions)
     if (X509_add_ext(certificate.get(), extension.get(), -1) != 1)
-      internal_failure("X509_add_ext");
+      openssl_failure("X509_add_ext");
   // subjectKeyIdentifier: SHA-1 of the public key bits (RFC 5280 4.2.1.2, method 1).
   {
     const ASN1_BIT_STRING* bits = X509_get0_pubkey_bitstr(certificate.get());
@@ -354,13 +316,12 @@ std::expected<Bytes, std::string> DeviceCertificateIssuer::issue(EVP_PKEY* devic
     unsigned int size = 0;
     if (bits == nullptr || EVP_Digest(bits->data, static_cast<std::size_t>(bits->length), sha1.data(), &size,
                                       EVP_sha1(), nullptr) != 1)
-      internal_failure("subject key identifier");
-    std::unique_ptr<ASN1_OCTET_STRING, decltype(&ASN1_OCTET_STRING_free)> identifier(ASN1_OCTET_STRING_new(),
-                                                                                     ASN1_OCTET_STRING_free);
+      openssl_failure("subject key identifier");
+    crypto::Asn1OctetStringPtr identifier(ASN1_OCTET_STRING_new());
     if (!identifier || ASN1_OCTET_STRING_set(identifier.get(), sha1.data(), static_cast<int>(size)) != 1 ||
         X509_add1_ext_i2d(certificate.get(), NID_subject_key_identifier, identifier.get(), 0,
                           X509V3_ADD_APPEND) != 1)
-      internal_failure("subject key identifier");
+      openssl_failure("subject key identifier");
   }
   if (!request.dns_names.empty() || !request.uris.empty()) {
     std::string alternative_names;
@@ -377,7 +338,7 @@ std::expected<Bytes, std::string> DeviceCertificateIssuer::issue(EVP_PKEY* devic
   }
   bool signed_ = false;
   if (shared_->signing) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    crypto::MdCtxPtr context(EVP_MD_CTX_new());
     if (context && EVP_MD_CTX_copy_ex(context.get(), shared_->signing.get()) == 1)
       signed_ = X509_sign_ctx(certificate.get(), context.get()) > 0;
     ERR_clear_error();
@@ -388,7 +349,7 @@ std::expected<Bytes, std::string> DeviceCertificateIssuer::issue(EVP_PKEY* devic
   unsigned char* data = nullptr;
   const int size = i2d_X509(certificate.get(), &data);
   if (size <= 0)
-    internal_failure("i2d_X509");
+    openssl_failure("i2d_X509");
   Bytes der(data, data + size);
   OPENSSL_free(data);
   return der;

@@ -11,38 +11,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "crypto/openssl.hpp"
+
 namespace en18031::factory {
 namespace {
 
-struct CrlFree {
-  void operator()(X509_CRL* c) const { X509_CRL_free(c); }
-};
-struct RevokedFree {
-  void operator()(X509_REVOKED* r) const { X509_REVOKED_free(r); }
-};
-struct TimeFree {
-  void operator()(ASN1_TIME* t) const { ASN1_TIME_free(t); }
-};
-struct IntegerFree {
-  void operator()(ASN1_INTEGER* i) const { ASN1_INTEGER_free(i); }
-};
-struct EnumeratedFree {
-  void operator()(ASN1_ENUMERATED* e) const { ASN1_ENUMERATED_free(e); }
-};
-struct KeyIdFree {
-  void operator()(AUTHORITY_KEYID* k) const { AUTHORITY_KEYID_free(k); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-
-[[noreturn]] void internal_failure(const char* what) {
-  ERR_clear_error();
-  throw std::runtime_error(std::string("OpenSSL failed: ") + what);
-}
+using crypto::openssl_failure;
 
 constexpr std::array<std::pair<RevocationReason, std::string_view>, 6> kReasons = {{
     {RevocationReason::unspecified, "unspecified"},
@@ -54,7 +28,7 @@ constexpr std::array<std::pair<RevocationReason, std::string_view>, 6> kReasons 
 }};
 
 // "2026-11-22T10:00:00Z" -> an ASN1_TIME (UTCTime until 2049, GeneralizedTime after, as RFC 5280 asks).
-std::unique_ptr<ASN1_TIME, TimeFree> parse_rfc3339(std::string_view text) {
+crypto::Asn1TimePtr parse_rfc3339(std::string_view text) {
   // Exactly YYYY-MM-DDTHH:MM:SSZ, the form rfc3339_utc writes.
   static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:ddZ";
   if (text.size() != kShape.size())
@@ -70,9 +44,9 @@ std::unique_ptr<ASN1_TIME, TimeFree> parse_rfc3339(std::string_view text) {
     }
   }
   compact.push_back('Z');  // YYYYMMDDHHMMSSZ
-  std::unique_ptr<ASN1_TIME, TimeFree> time(ASN1_TIME_new());
+  crypto::Asn1TimePtr time(ASN1_TIME_new());
   if (!time)
-    internal_failure("ASN1_TIME_new");
+    openssl_failure("ASN1_TIME_new");
   if (ASN1_TIME_set_string_X509(time.get(), compact.c_str()) != 1) {
     ERR_clear_error();
     return nullptr;
@@ -80,11 +54,10 @@ std::unique_ptr<ASN1_TIME, TimeFree> parse_rfc3339(std::string_view text) {
   return time;
 }
 
-std::unique_ptr<ASN1_TIME, TimeFree> asn1_time(SystemTime when) {
-  std::unique_ptr<ASN1_TIME, TimeFree> time(
-      ASN1_TIME_set(nullptr, std::chrono::system_clock::to_time_t(when)));
+crypto::Asn1TimePtr asn1_time(SystemTime when) {
+  crypto::Asn1TimePtr time(ASN1_TIME_set(nullptr, std::chrono::system_clock::to_time_t(when)));
   if (!time)
-    internal_failure("ASN1_TIME_set");
+    openssl_failure("ASN1_TIME_set");
   return time;
 }
 
@@ -168,17 +141,16 @@ std::expected<Bytes, std::string> build_crl(const Ca& ca, std::span<const Revoke
     return std::unexpected(fmt::format(
         "CA \"{}\" has no subject key identifier, so the CRL cannot name it (RFC 5280 asks CAs for one)",
         ca.subject()));
-  std::unique_ptr<X509_CRL, CrlFree> crl(X509_CRL_new());
+  crypto::CrlPtr crl(X509_CRL_new());
   if (!crl || X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2) != 1 ||
       X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca.certificate())) != 1 ||
       X509_CRL_set1_lastUpdate(crl.get(), asn1_time(request.this_update).get()) != 1 ||
       X509_CRL_set1_nextUpdate(crl.get(), asn1_time(request.next_update).get()) != 1)
-    internal_failure("X509_CRL fields");
+    openssl_failure("X509_CRL fields");
 
   for (const auto& entry : revoked) {
     const unsigned char* cursor = entry.certificate_der.data();
-    std::unique_ptr<X509, X509Free> certificate(
-        d2i_X509(nullptr, &cursor, static_cast<long>(entry.certificate_der.size())));
+    crypto::X509Ptr certificate(d2i_X509(nullptr, &cursor, static_cast<long>(entry.certificate_der.size())));
     if (!certificate) {
       ERR_clear_error();
       return std::unexpected(
@@ -192,47 +164,42 @@ std::expected<Bytes, std::string> build_crl(const Ca& ca, std::span<const Revoke
       return std::unexpected(
           fmt::format("device {} has the revocation date \"{}\", which is not RFC 3339 UTC",
                       entry.device_serial, entry.revoked_at));
-    std::unique_ptr<X509_REVOKED, RevokedFree> item(X509_REVOKED_new());
+    crypto::RevokedPtr item(X509_REVOKED_new());
     if (!item || X509_REVOKED_set_serialNumber(item.get(), X509_get_serialNumber(certificate.get())) != 1 ||
         X509_REVOKED_set_revocationDate(item.get(), when.get()) != 1)
-      internal_failure("X509_REVOKED fields");
+      openssl_failure("X509_REVOKED fields");
     // RFC 5280 5.3.1: the reason code extension SHOULD be absent rather than say "unspecified".
     if (entry.reason != RevocationReason::unspecified) {
-      std::unique_ptr<ASN1_ENUMERATED, EnumeratedFree> code(ASN1_ENUMERATED_new());
+      crypto::Asn1EnumeratedPtr code(ASN1_ENUMERATED_new());
       if (!code || ASN1_ENUMERATED_set(code.get(), static_cast<long>(entry.reason)) != 1 ||
           X509_REVOKED_add1_ext_i2d(item.get(), NID_crl_reason, code.get(), 0, 0) != 1)
-        internal_failure("CRL reason");
+        openssl_failure("CRL reason");
     }
     if (X509_CRL_add0_revoked(crl.get(), item.get()) != 1)
-      internal_failure("X509_CRL_add0_revoked");
+      openssl_failure("X509_CRL_add0_revoked");
     (void)item.release();  // owned by the CRL now
   }
   if (X509_CRL_sort(crl.get()) != 1)
-    internal_failure("X509_CRL_sort");
+    openssl_failure("X509_CRL_sort");
 
-  std::unique_ptr<ASN1_INTEGER, IntegerFree> number(ASN1_INTEGER_new());
+  crypto::Asn1IntegerPtr number(ASN1_INTEGER_new());
   if (!number || ASN1_INTEGER_set_int64(number.get(), request.crl_number) != 1 ||
       X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0) != 1)
-    internal_failure("CRL number");
+    openssl_failure("CRL number");
   // Authority key identifier: the CA's subject key identifier, so a verifier picks the right key when
   // the CA was re-keyed under the same name.
-  std::unique_ptr<AUTHORITY_KEYID, KeyIdFree> authority(AUTHORITY_KEYID_new());
+  crypto::AuthorityKeyIdPtr authority(AUTHORITY_KEYID_new());
   if (!authority || (authority->keyid = ASN1_OCTET_STRING_dup(key_id)) == nullptr ||
       X509_CRL_add1_ext_i2d(crl.get(), NID_authority_key_identifier, authority.get(), 0, 0) != 1)
-    internal_failure("CRL authority key identifier");
+    openssl_failure("CRL authority key identifier");
 
   const EVP_MD* digest = ca.key().type() == crypto::KeyType::ecdsa_p384 ? EVP_sha384() : EVP_sha256();
-  if (X509_CRL_sign(crl.get(), ca.key().get(), digest) <= 0) {
-    const unsigned long code = ERR_peek_last_error();
-    const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
-    ERR_clear_error();
-    return std::unexpected(
-        fmt::format("signing the CRL failed: {}", reason != nullptr ? reason : "unknown reason"));
-  }
+  if (X509_CRL_sign(crl.get(), ca.key().get(), digest) <= 0)
+    return std::unexpected("signing the CRL failed: " + crypto::openssl_last_reason());
   unsigned char* data = nullptr;
   const int size = i2d_X509_CRL(crl.get(), &data);
   if (size <= 0)
-    internal_failure("i2d_X509_CRL");
+    openssl_failure("i2d_X509_CRL");
   Bytes der(data, data + size);
   OPENSSL_free(data);
   return der;
@@ -240,13 +207,11 @@ std::expected<Bytes, std::string> build_crl(const Ca& ca, std::span<const Revoke
 
 std::string crl_pem(std::span<const std::uint8_t> der) {
   const unsigned char* cursor = der.data();
-  std::unique_ptr<X509_CRL, CrlFree> crl(d2i_X509_CRL(nullptr, &cursor, static_cast<long>(der.size())));
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  crypto::CrlPtr crl(d2i_X509_CRL(nullptr, &cursor, static_cast<long>(der.size())));
+  crypto::BioPtr bio(BIO_new(BIO_s_mem()));
   if (!crl || !bio || PEM_write_bio_X509_CRL(bio.get(), crl.get()) != 1)
-    internal_failure("PEM_write_bio_X509_CRL");
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(size));
+    openssl_failure("PEM_write_bio_X509_CRL");
+  return crypto::bio_text(bio.get());
 }
 
 }  // namespace en18031::factory

@@ -17,30 +17,17 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "crypto/openssl.hpp"
+
 namespace en18031::factory {
 namespace {
 
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct Pkcs8Free {
-  void operator()(PKCS8_PRIV_KEY_INFO* p) const { PKCS8_PRIV_KEY_INFO_free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using Pkcs8Ptr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Pkcs8Free>;
-
-[[noreturn]] void internal_failure(const char* what) {
-  ERR_clear_error();
-  throw std::runtime_error(std::string("OpenSSL failed: ") + what);
-}
+using crypto::bio_text;
+using crypto::BioPtr;
+using crypto::openssl_failure;
+using crypto::Pkcs8Ptr;
+using crypto::PkeyPtr;
+using crypto::X509Ptr;
 
 // Clears a string that held a secret before its memory goes back to the allocator.
 void cleanse(std::string& text) {
@@ -65,23 +52,6 @@ struct Cleansed {
   ~Cleansed() { cleanse(value); }
 };
 
-std::string hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(bytes.size() * 2);
-  for (std::uint8_t byte : bytes) {
-    text.push_back(kDigits[byte >> 4]);
-    text.push_back(kDigits[byte & 15]);
-  }
-  return text;
-}
-
-std::string bio_text(BIO* bio) {
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
-}
-
 std::string_view trim_final_newline(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
     text.remove_suffix(1);
@@ -103,16 +73,14 @@ X509Ptr parse_der_certificate(std::span<const std::uint8_t> der) {
 std::string certificate_pem(X509* certificate) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || PEM_write_bio_X509(bio.get(), certificate) != 1)
-    internal_failure("PEM_write_bio_X509");
+    openssl_failure("PEM_write_bio_X509");
   return bio_text(bio.get());
 }
 
 // Every certificate in a PEM text; an error when there is none or a block is not a certificate.
 std::expected<std::vector<X509Ptr>, std::string> parse_pem_certificates(std::string_view pem,
                                                                         std::string_view what) {
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!bio)
-    internal_failure("BIO_new_mem_buf");
+  const BioPtr bio = crypto::memory_bio(pem);
   std::vector<X509Ptr> certificates;
   while (true) {
     X509Ptr certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
@@ -133,7 +101,7 @@ std::expected<std::vector<X509Ptr>, std::string> parse_pem_certificates(std::str
 std::string name_text(const X509_NAME* name) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0)
-    internal_failure("X509_NAME_print_ex");
+    openssl_failure("X509_NAME_print_ex");
   return bio_text(bio.get());
 }
 
@@ -150,8 +118,8 @@ std::string sha256_hex(std::span<const std::uint8_t> data) {
   std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
   if (EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
-    internal_failure("EVP_Digest");
-  return hex(std::span(digest.data(), size));
+    openssl_failure("EVP_Digest");
+  return crypto::to_hex(std::span(digest.data(), size));
 }
 
 // The PKCS#8 DER the registry seals, as PEM: plain "PRIVATE KEY", or "ENCRYPTED PRIVATE KEY" (AES-256-CBC
@@ -182,7 +150,7 @@ std::expected<std::string, std::string> private_key_pem(std::span<const std::uin
           : 0;
   cleanse(pass);
   if (written != 1)
-    internal_failure("PEM_write_bio_PKCS8PrivateKey");
+    openssl_failure("PEM_write_bio_PKCS8PrivateKey");
   return bio_text(bio.get());
 }
 
@@ -536,7 +504,7 @@ std::expected<ExportSummary, std::string> export_nrf91_scripts(const Registry& r
           if (!opened)
             return std::unexpected(opened.error());
           Cleansed<Bytes> psk(std::move(*opened));
-          psk_hex.value = hex(psk.value);
+          psk_hex.value = crypto::to_hex(psk.value);
         }
         std::string script = "AT+CFUN=4\r\n";
         const auto add_write = [&](int type, std::string_view content) {
@@ -644,7 +612,7 @@ std::expected<ExportSummary, std::string> export_lwm2m(const Registry& registry,
         if (!opened)
           return std::unexpected(opened.error());
         Cleansed<Bytes> psk(std::move(*opened));
-        Cleansed<std::string> key(hex(psk.value));
+        Cleansed<std::string> key(crypto::to_hex(psk.value));
         Cleansed<std::string> record;
         switch (options.format) {
           case Lwm2mFormat::leshan:
@@ -694,7 +662,7 @@ std::expected<ExportSummary, std::string> export_certificates(const Registry& re
                     {"not_before", time_text(X509_get0_notBefore(x))},
                     {"not_after", time_text(X509_get0_notAfter(x))},
                     {"sha256_fingerprint", sha256_hex(device.certificate_der)},
-                    {"public_key_sha256", hex(device.key_fingerprint)},
+                    {"public_key_sha256", crypto::to_hex(device.key_fingerprint)},
                     {"certificate_pem", certificate_pem(x)},
                 };
                 std::string text;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "crypto/openssl.hpp"
 #include "limits.hpp"
 
 namespace en18031::factory {
@@ -167,20 +168,13 @@ class ThreadSha256 {
         EVP_DigestInit_ex2(instance.ctx_.get(), instance.md_.get(), nullptr) != 1 ||
         EVP_DigestUpdate(instance.ctx_.get(), data.data(), data.size()) != 1 ||
         EVP_DigestFinal_ex(instance.ctx_.get(), out.data(), &size) != 1 || size != out.size())
-      throw std::runtime_error(
-          "OpenSSL SHA-256 failed");  // out of memory or a broken OpenSSL: a bug for main
+      crypto::openssl_failure("SHA-256");
     return out;
   }
 
  private:
-  struct MdFree {
-    void operator()(EVP_MD* md) const { EVP_MD_free(md); }
-  };
-  struct CtxFree {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-  };
-  std::unique_ptr<EVP_MD, MdFree> md_{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
-  std::unique_ptr<EVP_MD_CTX, CtxFree> ctx_{EVP_MD_CTX_new()};
+  crypto::MdPtr md_{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
+  crypto::MdCtxPtr ctx_{EVP_MD_CTX_new()};
 };
 
 bool visible_ascii(char c) {

@@ -27,6 +27,7 @@
 #include <openssl/x509.h>
 #include <unistd.h>
 
+#include "crypto/openssl.hpp"
 #include "factory/password.hpp"
 
 namespace en18031::factory {
@@ -34,13 +35,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void internal_failure(const char* what) {
-  throw std::runtime_error(std::string("OpenSSL failed: ") + what);
-}
+using crypto::openssl_failure;
 
 Bytes take_der(unsigned char* data, int size, const char* what) {
   if (size <= 0 || data == nullptr)
-    internal_failure(what);
+    openssl_failure(what);
   Bytes der(data, data + size);
   OPENSSL_clear_free(data, static_cast<std::size_t>(size));
   return der;
@@ -63,7 +62,7 @@ class DeviceMaker {
       issuer_ = std::make_unique<DeviceCertificateIssuer>(*request.ca);
       group_.reset(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
       if (!group_)
-        internal_failure("P-256 group");
+        openssl_failure("P-256 group");
     }
   }
 
@@ -88,12 +87,12 @@ class DeviceMaker {
  private:
   std::expected<void, std::string> add_certificate(DeviceRecord& device) {
     const CertificateRecipe& recipe = *recipe_.certificate;
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_PKEY_new(), EVP_PKEY_free);
+    crypto::PkeyPtr key(EVP_PKEY_new());
     EC_KEY* ec = EC_KEY_new();
     if (!key || ec == nullptr || EC_KEY_set_group(ec, group_.get()) != 1 || EC_KEY_generate_key(ec) != 1 ||
         EVP_PKEY_assign_EC_KEY(key.get(), ec) != 1) {
       EC_KEY_free(ec);
-      internal_failure("P-256 key generation");
+      openssl_failure("P-256 key generation");
     }
     unsigned char* spki = nullptr;
     const int spki_size = i2d_PUBKEY(key.get(), &spki);
@@ -101,8 +100,7 @@ class DeviceMaker {
     device.key_fingerprint.resize(SHA256_DIGEST_LENGTH);
     SHA256(public_der.data(), public_der.size(), device.key_fingerprint.data());
 
-    std::unique_ptr<PKCS8_PRIV_KEY_INFO, decltype(&PKCS8_PRIV_KEY_INFO_free)> pkcs8(EVP_PKEY2PKCS8(key.get()),
-                                                                                    PKCS8_PRIV_KEY_INFO_free);
+    crypto::Pkcs8Ptr pkcs8(EVP_PKEY2PKCS8(key.get()));
     unsigned char* private_der = nullptr;
     const int private_size = pkcs8 ? i2d_PKCS8_PRIV_KEY_INFO(pkcs8.get(), &private_der) : 0;
     Bytes private_key = take_der(private_der, private_size, "PKCS#8 encoding");
@@ -132,7 +130,7 @@ class DeviceMaker {
   void add_psk(DeviceRecord& device) {
     Bytes psk(static_cast<std::size_t>(recipe_.psk->bits / 8));
     if (RAND_priv_bytes(psk.data(), static_cast<int>(psk.size())) != 1)
-      internal_failure("RAND_priv_bytes");
+      openssl_failure("RAND_priv_bytes");
     device.psk_identity = expand_template(recipe_.psk->identity, device.serial);
     const auto tag = box_.tag(SecretField::psk, psk);
     device.psk_tag.assign(tag.begin(), tag.end());

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "crypto/openssl.hpp"
+
 namespace en18031::factory {
 namespace {
 
@@ -56,17 +58,6 @@ constexpr const char* kDeviceColumns =
     "serial, run_id, issuer_id, created, status, revoked_at, revocation_reason, certificate_serial, "
     "certificate_der, key_fingerprint, private_key_sealed, psk_identity, psk_sealed, psk_tag, "
     "password_sealed, password_tag, password_entropy_bits, password_method";
-
-std::string hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(bytes.size() * 2);
-  for (std::uint8_t byte : bytes) {
-    text.push_back(kDigits[byte >> 4]);
-    text.push_back(kDigits[byte & 15]);
-  }
-  return text;
-}
 
 class Statement {
  public:
@@ -220,7 +211,7 @@ std::expected<Registry, std::string> Registry::open_or_create(const std::filesys
     const auto check = box.key_check_value();
     const std::pair<std::string, std::string> values[] = {
         {"format_version", std::to_string(kRegistryFormatVersion)},
-        {"key_check", hex(check)},
+        {"key_check", crypto::to_hex(check)},
         {"crl_number", "0"},
     };
     for (const auto& [key, value] : values) {
@@ -272,7 +263,7 @@ std::expected<Registry, std::string> Registry::open(const std::filesystem::path&
   if (version != std::to_string(kRegistryFormatVersion))
     return std::unexpected(fmt::format("registry {} has format version \"{}\"; this en18031 reads version {}",
                                        path.string(), version, kRegistryFormatVersion));
-  if (check != hex(box.key_check_value()))
+  if (check != crypto::to_hex(box.key_check_value()))
     return std::unexpected(fmt::format("the registry key does not match registry {}", path.string()));
   if (!read_only)
     // Up to 512 MiB of page cache (taken only as the registry grows): the six UNIQUE indexes take random

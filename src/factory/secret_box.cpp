@@ -14,27 +14,22 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include "crypto/openssl.hpp"
 #include "limits.hpp"
 
 namespace en18031::factory {
 namespace {
 
-using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+using crypto::openssl_failure;
 
 constexpr std::size_t kNonceBytes = 12;
 constexpr std::size_t kGcmTagBytes = 16;
 
-[[noreturn]] void openssl_failure(const char* what) {
-  throw std::runtime_error(std::string("OpenSSL failed: ") + what);
-}
-
 std::array<std::uint8_t, 32> hkdf_sha256(std::span<const std::uint8_t> key, std::string_view info) {
-  std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr),
-                                                        EVP_KDF_free);
+  crypto::KdfPtr kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr));
   if (!kdf)
     openssl_failure("HKDF unavailable");
-  std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)> context(EVP_KDF_CTX_new(kdf.get()),
-                                                                    EVP_KDF_CTX_free);
+  crypto::KdfCtxPtr context(EVP_KDF_CTX_new(kdf.get()));
   const std::string salt = "en18031 registry v1";
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>("SHA256"), 0),
@@ -65,7 +60,7 @@ std::shared_ptr<EVP_CIPHER> fetch_aes_gcm() {
 
 std::array<std::uint8_t, 32> hmac_sha256(EVP_MAC* mac, std::span<const std::uint8_t> key,
                                          std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
-  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> context(EVP_MAC_CTX_new(mac), EVP_MAC_CTX_free);
+  crypto::MacCtxPtr context(EVP_MAC_CTX_new(mac));
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>("SHA256"), 0),
       OSSL_PARAM_construct_end()};
@@ -144,7 +139,7 @@ Bytes SecretBox::seal(std::string_view serial, SecretField field,
   if (RAND_bytes(nonce, static_cast<int>(kNonceBytes)) != 1)
     openssl_failure("RAND_bytes");
   const std::string aad = associated_data(serial, field);
-  CipherContext context(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  crypto::CipherCtxPtr context(EVP_CIPHER_CTX_new());
   int length = 0;
   if (!context || EVP_EncryptInit_ex(context.get(), cipher_.get(), nullptr, seal_key_.data(), nonce) != 1 ||
       EVP_EncryptUpdate(context.get(), nullptr, &length, reinterpret_cast<const std::uint8_t*>(aad.data()),
@@ -174,7 +169,7 @@ std::expected<Bytes, std::string> SecretBox::open(std::string_view serial, Secre
   std::array<std::uint8_t, kGcmTagBytes> tag{};
   std::copy(sealed.end() - kGcmTagBytes, sealed.end(), tag.begin());
   const std::string aad = associated_data(serial, field);
-  CipherContext context(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  crypto::CipherCtxPtr context(EVP_CIPHER_CTX_new());
   int length = 0;
   if (!context || EVP_DecryptInit_ex(context.get(), cipher_.get(), nullptr, seal_key_.data(), nonce) != 1 ||
       EVP_DecryptUpdate(context.get(), nullptr, &length, reinterpret_cast<const std::uint8_t*>(aad.data()),

@@ -8,6 +8,7 @@
 #include <openssl/x509v3.h>
 #include <sqlite3.h>
 
+#include "crypto/openssl.hpp"
 #include "support/registry_fixture.hpp"
 
 namespace en18031::factory {
@@ -16,10 +17,7 @@ namespace {
 using ::en18031::testing::FixtureDevice;
 using ::en18031::testing::RegistryFixture;
 
-struct CrlFree {
-  void operator()(X509_CRL* c) const { X509_CRL_free(c); }
-};
-using CrlPtr = std::unique_ptr<X509_CRL, CrlFree>;
+using crypto::CrlPtr;
 
 CrlPtr parse(const Bytes& der) {
   const unsigned char* cursor = der.data();
