@@ -12,7 +12,6 @@
 #include <ostream>
 
 #include <fcntl.h>
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -89,16 +88,6 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
-std::string now_utc() {
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
-}
-
-std::string relative_to(const fs::path& file, const fs::path& record) {
-  const fs::path base = fs::absolute(record).parent_path();
-  return fs::relative(fs::absolute(file), base).generic_string();
-}
-
 int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   if (options.registry.empty() == options.manifest.empty()) {
@@ -113,7 +102,7 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   std::optional<MappedFile> mapped;  // the manifest's table points into it: it lives as long as the table
   factory::FleetSource source;
   source.tool_version = EN18031_VERSION;
-  source.created = now_utc();
+  source.created = evidence_timestamp();
   if (!options.registry.empty()) {
     auto key = factory::load_registry_key(options.registry_key_file);
     if (!key) {
@@ -137,7 +126,8 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     }
     table = std::move(*read);
     source.kind = "registry";
-    source.path = options.output.empty() ? options.registry : relative_to(options.registry, options.output);
+    source.path =
+        options.output.empty() ? options.registry : path_from_record(options.registry, options.output);
   } else {
     auto file = MappedFile::open(options.manifest, limits::max_manifest_bytes);
     if (!file) {
@@ -153,7 +143,8 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     }
     table = std::move(manifest->table);
     source.kind = "manifest";
-    source.path = options.output.empty() ? options.manifest : relative_to(options.manifest, options.output);
+    source.path =
+        options.output.empty() ? options.manifest : path_from_record(options.manifest, options.output);
     if (!options.output.empty())
       source.sha256 = crypto::sha256_hex(mapped->text());
   }

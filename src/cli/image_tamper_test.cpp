@@ -9,7 +9,6 @@
 #include <ostream>
 #include <random>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
@@ -73,16 +72,6 @@ Verdict run_external(const std::string& command, const fs::path& path, const fs:
     return {code == 0, fmt::format("exit {}{}", code, last.empty() ? "" : ": " + last)};
   }
   return {false, "the verifier was killed by a signal"};
-}
-
-std::string now_utc() {
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
-}
-
-std::string relative_to(const fs::path& file, const fs::path& record) {
-  const fs::path base = fs::absolute(record).parent_path();
-  return fs::relative(fs::absolute(file), base).generic_string();
 }
 
 int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
@@ -202,18 +191,18 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
   }
 
   nlohmann::json inputs = nlohmann::json::array();
-  inputs.push_back({{"path", relative_to(options.image, options.output)},
+  inputs.push_back({{"path", path_from_record(options.image, options.output)},
                     {"sha256", crypto::sha256_hex(std::string_view(
                                    reinterpret_cast<const char*>(bytes->data()), bytes->size()))}});
   if (!options.source.key.starts_with("pkcs11:")) {
     if (auto hash = crypto::sha256_file_hex(options.source.key))
-      inputs.push_back({{"path", relative_to(options.source.key, options.output)}, {"sha256", *hash}});
+      inputs.push_back({{"path", path_from_record(options.source.key, options.output)}, {"sha256", *hash}});
   }
   nlohmann::json record = {
       {"format", load::kEvidenceFormat},
       {"version", load::kEvidenceVersion},
       {"tool", {{"name", "en18031 image tamper-test"}, {"version", EN18031_VERSION}}},
-      {"created", now_utc()},
+      {"created", evidence_timestamp()},
       {"subject", fmt::format("SUM-2 tamper test of {} against {}",
                               fs::path(options.image).filename().string(), verifier_name)},
       {"inputs", inputs},

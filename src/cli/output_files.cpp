@@ -1,10 +1,12 @@
 #include "cli/output_files.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
 #include <fcntl.h>
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,6 +53,16 @@ std::expected<void, std::string> write_file_atomically(const std::filesystem::pa
     return std::unexpected(fmt::format("cannot write {}: {}", path.string(), why));
   }
   return {};
+}
+
+std::string evidence_timestamp() {
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
+}
+
+std::string path_from_record(const std::filesystem::path& file, const std::filesystem::path& record) {
+  const std::filesystem::path base = std::filesystem::absolute(record).parent_path();
+  return std::filesystem::relative(std::filesystem::absolute(file), base).generic_string();
 }
 
 }  // namespace en18031::cli

@@ -13,4 +13,10 @@ namespace en18031::cli {
 std::expected<void, std::string> write_file_atomically(const std::filesystem::path& path,
                                                        std::string_view content, unsigned permissions = 0644);
 
+// For evidence records: the time now as RFC 3339 UTC to the second ("2026-12-02T05:01:07Z"), and an input
+// file's path relative to the folder of the record that names it, so a record and its inputs can move
+// together.
+std::string evidence_timestamp();
+std::string path_from_record(const std::filesystem::path& file, const std::filesystem::path& record);
+
 }  // namespace en18031::cli
