@@ -166,9 +166,8 @@ TEST(ExportCli, UnusableInputsNameTheProblemAndWriteNothing) {
       run_cli(with_registry(fixture, {"export", "nrf91-at", "-o", out.string(), "--sec-tag", "2147483648"}));
   EXPECT_EQ(tag.exit_code, exit_bad_input);
   EXPECT_EQ(tag.err,
-            "en18031: sec_tag \"2147483648\" is not an integer from 0 to 2147483647 (larger values are "
-            "reserved for "
-            "the modem)\n");
+            "en18031: sec_tag \"2147483648\" is not an integer from 0 to 2147483647 "
+            "(larger values are reserved for the modem)\n");
 
   const auto format =
       run_cli(with_registry(fixture, {"export", "lwm2m", "-o", out.string(), "--format", "xml"}));
@@ -255,8 +254,7 @@ TEST(RevokeCli, RevokedCertificatesFailVerificationAgainstTheCrl) {
   EXPECT_EQ(reason.exit_code, exit_bad_input);
   EXPECT_EQ(reason.err,
             "en18031: unknown revocation reason \"certificateHold\" (unspecified, keyCompromise, "
-            "affiliationChanged, "
-            "superseded, cessationOfOperation, privilegeWithdrawn)\n");
+            "affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn)\n");
 
   const auto revoked =
       run_cli(with_registry(fixture, {"fleet", "revoke", "SN0002", "SN0003", "--reason", "keyCompromise"}));
