@@ -12,12 +12,17 @@ build="${EN18031_FUZZ_BUILD:-build-fuzz}"
 # (conditionally trivial special members, P0848) but still reports 201907L, so the fuzz build says so.
 CXX=clang++-16 CXXFLAGS="-U__cpp_concepts -D__cpp_concepts=202002L" \
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEN18031_FUZZ=ON -DEN18031_TESTS=OFF -DEN18031_BENCH=OFF >/dev/null
-cmake --build "$build" --target fuzz_catalogue_yaml fuzz_profile_yaml fuzz_evidence_json fuzz_mcuboot_image fuzz_manifest_csv fuzz_recipe_yaml
+# Every target is a tests/fuzz/fuzz_*.cpp (tests/fuzz/CMakeLists.txt lists the same names).
+targets=()
+for source in tests/fuzz/fuzz_*.cpp; do
+  targets+=("$(basename "$source" .cpp)")
+done
+cmake --build "$build" --target "${targets[@]}"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 status=0
-for target in fuzz_catalogue_yaml fuzz_profile_yaml fuzz_evidence_json fuzz_mcuboot_image fuzz_manifest_csv fuzz_recipe_yaml; do
+for target in "${targets[@]}"; do
   corpus="tests/fuzz/corpus/${target#fuzz_}"
   scratch="$(mktemp -d)"
   echo "fuzz: $target for ${seconds}s (corpus $corpus)"

@@ -84,6 +84,14 @@ inline constexpr std::size_t max_fleet_detail_bytes = 16 * 1024;
 
 // ---- Factory provisioning (src/factory, en18031 provision) -------------------------------------------
 
+// A device serial: it becomes a file name in exports and a subject attribute in certificates; real ones
+// (IMEIs, MES numbers) are well under this.
+inline constexpr std::size_t max_serial_bytes = 64;
+
+// Problems reported for one serial list before reading stops: a wrong file would otherwise print a line
+// for every one of its lines.
+inline constexpr std::size_t max_serial_list_problems = 20;
+
 // A serial list file is read whole; 20 million serials of up to 64 characters fit in 1.3 GiB, and a real
 // production order is far smaller.
 inline constexpr std::size_t max_serial_list_bytes = std::size_t{1} << 30;

@@ -10,6 +10,7 @@
 
 #include "cli/app.hpp"
 #include "cli/factory_common.hpp"
+#include "core/diagnostic.hpp"
 #include "factory/crl.hpp"
 #include "factory/exports.hpp"
 
@@ -25,8 +26,8 @@ struct RevokeOptions {
 int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
   const auto reason = factory::parse_revocation_reason(options.reason);
   if (!reason) {
-    ctx.err << fmt::format("en18031: unknown revocation reason \"{}\" ({})\n",
-                           factory::printable(options.reason), factory::revocation_reason_names());
+    ctx.err << fmt::format("en18031: unknown revocation reason \"{}\" ({})\n", printable(options.reason),
+                           factory::revocation_reason_names());
     return exit_bad_input;
   }
   auto opened = open_registry(options.registry, false, false);
@@ -43,7 +44,7 @@ int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
     }
     if (!*found) {
       ctx.err << fmt::format("en18031: registry {} has no device {}; nothing was revoked\n",
-                             options.registry.path, factory::printable(serial));
+                             options.registry.path, printable(serial));
       return exit_bad_input;
     }
     devices.push_back(std::move(**found));
@@ -51,7 +52,7 @@ int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
   const std::string now = factory::rfc3339_utc(std::chrono::system_clock::now());
   bool any_certificate = false;
   for (const auto& device : devices) {
-    const std::string serial = factory::printable(device.serial);
+    const std::string serial = printable(device.serial);
     if (device.status == "revoked") {
       ctx.out << fmt::format("{} was already revoked on {} ({})\n", serial, device.revoked_at,
                              device.revocation_reason);

@@ -1,10 +1,8 @@
 // en18031 provision: per-device credentials for a range or a list of serials, into the registry.
 #include "factory/provision.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <ostream>
-#include <unordered_map>
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
@@ -29,88 +27,6 @@ struct ProvisionOptions {
   bool quiet = false;
 };
 
-// The serials of a list file: one per line, blank lines and '#' comments skipped. Every problem is
-// reported as FILE:LINE: message; a serial that repeats names the line it repeats.
-std::expected<std::vector<std::string>, std::vector<std::string>> read_serial_list(const std::string& path,
-                                                                                   factory::SerialKind kind) {
-  auto bytes = read_binary_file(path, limits::max_serial_list_bytes);
-  if (!bytes)
-    return std::unexpected(std::vector<std::string>{bytes.error()});
-  const std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-  std::vector<std::string> serials, problems;
-  std::unordered_map<std::string_view, std::size_t> first_line;
-  std::size_t line_number = 0;
-  for (std::size_t start = 0; start < text.size();) {
-    const std::size_t end = std::min(text.find('\n', start), text.size());
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
-    ++line_number;
-    if (const auto hash = line.find('#'); hash != std::string_view::npos)
-      line = line.substr(0, hash);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
-      line.remove_suffix(1);
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
-      line.remove_prefix(1);
-    if (line.empty())
-      continue;
-    if (auto problem = factory::serial_problem(line, kind); !problem.empty()) {
-      problems.push_back(fmt::format("{}:{}: {}", path, line_number, problem));
-    } else if (auto [at, inserted] = first_line.emplace(line, line_number); !inserted) {
-      problems.push_back(
-          fmt::format("{}:{}: serial {} repeats line {}", path, line_number, line, at->second));
-    } else if (serials.size() == limits::max_serials_per_run) {
-      problems.push_back(fmt::format("{}:{}: more than {} serials in one run; split the list", path,
-                                     line_number, limits::max_serials_per_run));
-      break;
-    } else {
-      serials.emplace_back(line);
-    }
-    if (problems.size() >= 20) {
-      problems.push_back(fmt::format("{}: stopped after 20 problems", path));
-      break;
-    }
-  }
-  if (!problems.empty())
-    return std::unexpected(problems);
-  if (serials.empty())
-    return std::unexpected(std::vector<std::string>{fmt::format("{}: no serials in the file", path)});
-  return serials;
-}
-
-// `count` serials from `first` on: the trailing digits count up at the same width (AQM-000998, AQM-000999,
-// ...); for IMEIs the 14-digit body counts up and each gets its Luhn check digit.
-std::expected<std::vector<std::string>, std::string> serial_range(const std::string& first, std::size_t count,
-                                                                  factory::SerialKind kind) {
-  if (auto problem = factory::serial_problem(first, kind); !problem.empty())
-    return std::unexpected("--first: " + problem);
-  if (count == 0 || count > limits::max_serials_per_run)
-    return std::unexpected(fmt::format("--count must be 1 to {}", limits::max_serials_per_run));
-  const std::string body = kind == factory::SerialKind::imei ? first.substr(0, 14) : first;
-  std::size_t digits_start = body.size();
-  while (digits_start > 0 && body[digits_start - 1] >= '0' && body[digits_start - 1] <= '9')
-    --digits_start;
-  const std::size_t width = body.size() - digits_start;
-  if (width == 0 || width > 18)
-    return std::unexpected(fmt::format("--first {} must end in 1 to 18 digits to count up from", first));
-  std::uint64_t start = 0;
-  std::from_chars(body.data() + digits_start, body.data() + body.size(), start);
-  std::uint64_t limit = 1;
-  for (std::size_t i = 0; i < width; ++i)
-    limit *= 10;
-  if (start + count > limit)
-    return std::unexpected(fmt::format("{} serials from {} do not fit in {} digits", count, first, width));
-  const std::string prefix = body.substr(0, digits_start);
-  std::vector<std::string> serials;
-  serials.reserve(count);
-  for (std::uint64_t n = start; n < start + count; ++n) {
-    std::string serial = fmt::format("{}{:0{}}", prefix, n, width);
-    if (kind == factory::SerialKind::imei)
-      serial.push_back(factory::imei_check_digit(serial));
-    serials.push_back(std::move(serial));
-  }
-  return serials;
-}
-
 int run_provision(Context& ctx, const ProvisionOptions& options) {
   const auto fail = [&](const std::string& message) {
     ctx.err << "en18031: " << message << "\n";
@@ -132,7 +48,11 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
     return fail("give the serials either as --serials FILE or as --first SERIAL --count N");
   std::vector<std::string> serials;
   if (!options.serials_file.empty()) {
-    auto listed = read_serial_list(options.serials_file, recipe->serial_kind);
+    auto bytes = read_binary_file(options.serials_file, limits::max_serial_list_bytes);
+    if (!bytes)
+      return fail(bytes.error());
+    const std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    auto listed = factory::parse_serial_list(text, options.serials_file, recipe->serial_kind);
     if (!listed) {
       for (const auto& problem : listed.error())
         ctx.err << problem << "\n";
@@ -140,7 +60,7 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
     }
     serials = std::move(*listed);
   } else {
-    auto range = serial_range(options.first, options.count, recipe->serial_kind);
+    auto range = factory::serial_range(options.first, options.count, recipe->serial_kind);
     if (!range)
       return fail(range.error());
     serials = std::move(*range);

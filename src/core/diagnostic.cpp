@@ -16,6 +16,19 @@ std::string format_location(const SourceLocation& where) {
   return out;
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7f || c == '\\')
+      out += fmt::format("\\x{:02x}", byte);
+    else
+      out.push_back(c);
+  }
+  return out;
+}
+
 std::string format_diagnostic(const Diagnostic& diagnostic) {
   std::string out = format_location(diagnostic.where);
   if (!out.empty())

@@ -6,6 +6,7 @@
 
 #include <compare>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace en18031 {
@@ -31,6 +32,11 @@ std::string format_location(const SourceLocation& where);
 
 // "file:line:col: ID: message" — the format every command prints and every test asserts.
 std::string format_diagnostic(const Diagnostic& diagnostic);
+
+// `text` with control characters, backslashes and bytes above 0x7e written as \xNN, for messages that
+// quote hostile input (a serial from a factory list, a name from a registry) without letting it drive the
+// terminal.
+std::string printable(std::string_view text);
 
 // Sorts by file, line, column, then subject, so reports are stable however they were collected.
 void sort_diagnostics(std::vector<Diagnostic>& diagnostics);

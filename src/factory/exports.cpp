@@ -17,6 +17,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "core/diagnostic.hpp"
 #include "crypto/openssl.hpp"
 
 namespace en18031::factory {
@@ -360,19 +361,6 @@ std::string json_string(std::string_view text) {
 }
 
 }  // namespace
-
-std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7f || c == '\\')
-      out += fmt::format("\\x{:02x}", byte);
-    else
-      out.push_back(c);
-  }
-  return out;
-}
 
 std::expected<void, std::string> check_serial_is_file_name(std::string_view serial) {
   const auto refuse = [&](std::string_view why) {

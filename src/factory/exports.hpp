@@ -54,10 +54,6 @@ struct ExportSummary {
 inline constexpr std::size_t kMaxFileNameSerialBytes = 200;  // leaves room for ".at" and temporary names
 std::expected<void, std::string> check_serial_is_file_name(std::string_view serial);
 
-// `text` with control characters, backslashes and bytes above 0x7e written as \xNN, for error messages
-// that name hostile input.
-std::string printable(std::string_view text);
-
 // ---- bundles ---------------------------------------------------------------------------------------
 
 struct BundleOptions {

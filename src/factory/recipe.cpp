@@ -26,11 +26,6 @@ std::optional<PasswordMethod> parse_password_method(std::string_view text) {
   return std::nullopt;
 }
 
-bool is_serial_character(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '-';
-}
-
 }  // namespace
 
 std::string expand_template(std::string_view pattern, std::string_view serial) {
@@ -44,39 +39,6 @@ std::string expand_template(std::string_view pattern, std::string_view serial) {
   }
   result.append(pattern.substr(start));
   return result;
-}
-
-char imei_check_digit(std::string_view body) {
-  int sum = 0;
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    int digit = body[i] - '0';
-    if (i % 2 == 1) {  // every second digit from the left of the 14 is doubled
-      digit *= 2;
-      if (digit > 9)
-        digit -= 9;
-    }
-    sum += digit;
-  }
-  return static_cast<char>('0' + (10 - sum % 10) % 10);
-}
-
-std::string serial_problem(std::string_view serial, SerialKind kind) {
-  if (kind == SerialKind::imei) {
-    if (serial.size() != 15 ||
-        !std::all_of(serial.begin(), serial.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return fmt::format("IMEI \"{}\" is not 15 digits", serial);
-    if (imei_check_digit(serial.substr(0, 14)) != serial[14])
-      return fmt::format("IMEI \"{}\" has a wrong check digit (Luhn gives {})", serial,
-                         imei_check_digit(serial.substr(0, 14)));
-    return {};
-  }
-  if (serial.empty() || serial.size() > 64)
-    return fmt::format("serial \"{}\" must have 1 to 64 characters", serial);
-  if (!std::all_of(serial.begin(), serial.end(), is_serial_character))
-    return fmt::format("serial \"{}\" may hold only letters, digits, '.', '_' and '-'", serial);
-  if (serial.front() == '.' || serial.front() == '-')
-    return fmt::format("serial \"{}\" must not start with '.' or '-'", serial);
-  return {};
 }
 
 std::optional<Recipe> parse_recipe(std::string_view text, const std::string& file_name,

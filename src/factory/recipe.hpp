@@ -9,12 +9,9 @@
 #include <vector>
 
 #include "core/diagnostic.hpp"
+#include "factory/serials.hpp"
 
 namespace en18031::factory {
-
-// How serials are checked: free text (letters, digits, '.', '_', '-'; safe as a file name) or IMEIs
-// (15 digits whose last is the Luhn check digit).
-enum class SerialKind { text, imei };
 
 struct CertificateRecipe {
   std::string organization;
@@ -54,11 +51,5 @@ std::optional<Recipe> parse_recipe(std::string_view text, const std::string& fil
 
 // "{serial}" replaced by `serial` everywhere in `pattern`.
 std::string expand_template(std::string_view pattern, std::string_view serial);
-
-// Empty when `serial` is a valid serial of `kind`, else why not ("...is not 15 digits").
-std::string serial_problem(std::string_view serial, SerialKind kind);
-
-// The Luhn check digit for the 14 digits of an IMEI body.
-char imei_check_digit(std::string_view body);
 
 }  // namespace en18031::factory
