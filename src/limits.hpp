@@ -96,6 +96,11 @@ inline constexpr std::size_t max_serial_list_problems = 20;
 // production order is far smaller.
 inline constexpr std::size_t max_serial_list_bytes = std::size_t{1} << 30;
 
+// A registry's serial becomes a file name in exports (bundles, AT scripts). A registry may come from
+// another tool, so it is checked again there; this leaves room for ".at" and temporary names within the
+// 255 bytes most file systems allow.
+inline constexpr std::size_t max_file_name_serial_bytes = 200;
+
 // Serials one provisioning run takes (from a list or a range). A run holds them in memory; larger orders
 // are split into several runs, which the registry joins seamlessly.
 inline constexpr std::size_t max_serials_per_run = 20'000'000;

@@ -19,6 +19,7 @@
 
 #include "core/diagnostic.hpp"
 #include "crypto/openssl.hpp"
+#include "limits.hpp"
 
 namespace en18031::factory {
 namespace {
@@ -369,8 +370,8 @@ std::expected<void, std::string> check_serial_is_file_name(std::string_view seri
   };
   if (serial.empty())
     return std::unexpected(std::string("a device serial is empty and cannot name a file"));
-  if (serial.size() > kMaxFileNameSerialBytes)
-    return refuse(fmt::format("is longer than {} bytes", kMaxFileNameSerialBytes));
+  if (serial.size() > limits::max_file_name_serial_bytes)
+    return refuse(fmt::format("is longer than {} bytes", limits::max_file_name_serial_bytes));
   if (serial.front() == '.')
     return refuse("starts with a dot");
   for (char c : serial) {

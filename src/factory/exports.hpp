@@ -50,8 +50,8 @@ struct ExportSummary {
 
 // A serial becomes a file or folder name in bundles and AT scripts; it comes from factory input, so it
 // must not be able to climb out of the export folder or confuse a shell. Refused: empty, longer than
-// kMaxFileNameSerialBytes, a leading dot (".", "..", hidden files), '/', '\\', and control characters.
-inline constexpr std::size_t kMaxFileNameSerialBytes = 200;  // leaves room for ".at" and temporary names
+// limits::max_file_name_serial_bytes, a leading dot (".", "..", hidden files), '/', '\\', and control
+// characters.
 std::expected<void, std::string> check_serial_is_file_name(std::string_view serial);
 
 // ---- bundles ---------------------------------------------------------------------------------------
