@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "crypto/openssl.hpp"
+#include "crypto/sha256.hpp"
 #include "factory/password.hpp"
 
 namespace en18031::factory {
@@ -289,20 +290,9 @@ std::expected<ProvisionReport, std::string> provision(Registry& registry, const 
       return std::unexpected(issuer.error());
     issuer_id = *issuer;
   }
-  RunInfo run{rfc3339_utc(now),
-              request.recipe_text,
-              {},
-              report.rng,
-              request.tool,
-              host_name(),
-              static_cast<std::int64_t>(getpid())};
-  {
-    std::array<std::uint8_t, SHA256_DIGEST_LENGTH> digest{};
-    SHA256(reinterpret_cast<const unsigned char*>(request.recipe_text.data()), request.recipe_text.size(),
-           digest.data());
-    for (std::uint8_t byte : digest)
-      run.recipe_sha256 += fmt::format("{:02x}", byte);
-  }
+  const RunInfo run{
+      rfc3339_utc(now), request.recipe_text, crypto::sha256_hex(request.recipe_text), report.rng,
+      request.tool,     host_name(),         static_cast<std::int64_t>(getpid())};
   auto run_id = registry.begin_run(run);
   if (!run_id)
     return std::unexpected(run_id.error());

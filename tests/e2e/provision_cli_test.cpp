@@ -213,7 +213,18 @@ TEST_F(ProvisionCli, OpensslVerifiesEveryDeviceCertificateAgainstTheCa) {
     files += " " + file;
   }
   sqlite3_finalize(statement);
+  // The run records the recipe it followed, and its SHA-256 as `openssl dgst` computes it.
+  sqlite3_prepare_v2(db, "SELECT recipe, recipe_sha256 FROM runs", -1, &statement, nullptr);
+  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+  const std::string recorded_recipe = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+  const std::string recorded_digest = reinterpret_cast<const char*>(sqlite3_column_text(statement, 1));
+  sqlite3_finalize(statement);
   sqlite3_close(db);
+  EXPECT_EQ(recorded_recipe, read_file(dir_ / "recipe.yaml"));
+  ASSERT_EQ(
+      std::system(("openssl dgst -sha256 -r " + path("recipe.yaml") + " > " + path("recipe.sha256")).c_str()),
+      0);
+  EXPECT_EQ(recorded_digest, read_file(dir_ / "recipe.sha256").substr(0, 64));
   const std::string command = "openssl verify -purpose sslclient -CAfile " + path("ca.pem") + files + " > " +
                               path("verify.txt") + " 2>&1";
   EXPECT_EQ(std::system(command.c_str()), 0) << read_file(dir_ / "verify.txt");
