@@ -192,8 +192,7 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
 
   nlohmann::json inputs = nlohmann::json::array();
   inputs.push_back({{"path", path_from_record(options.image, options.output)},
-                    {"sha256", crypto::sha256_hex(std::string_view(
-                                   reinterpret_cast<const char*>(bytes->data()), bytes->size()))}});
+                    {"sha256", crypto::sha256_hex(std::span<const std::uint8_t>(*bytes))}});
   if (!options.source.key.starts_with("pkcs11:")) {
     if (auto hash = crypto::sha256_file_hex(options.source.key))
       inputs.push_back({{"path", path_from_record(options.source.key, options.output)}, {"sha256", *hash}});

@@ -34,6 +34,10 @@ std::string sha256_hex(std::string_view data) {
   return finish_hex(context.get());
 }
 
+std::string sha256_hex(std::span<const std::uint8_t> data) {
+  return sha256_hex(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
+}
+
 std::expected<std::string, std::string> sha256_file_hex(const std::filesystem::path& path) {
   std::ifstream stream(path, std::ios::binary);
   if (!stream)

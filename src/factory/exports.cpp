@@ -19,6 +19,7 @@
 
 #include "core/diagnostic.hpp"
 #include "crypto/openssl.hpp"
+#include "crypto/sha256.hpp"
 #include "limits.hpp"
 
 namespace en18031::factory {
@@ -114,14 +115,6 @@ std::string time_text(const ASN1_TIME* time) {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
   return text;
-}
-
-std::string sha256_hex(std::span<const std::uint8_t> data) {
-  std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
-    openssl_failure("EVP_Digest");
-  return crypto::to_hex(std::span(digest.data(), size));
 }
 
 // The PKCS#8 DER the registry seals, as PEM: plain "PRIVATE KEY", or "ENCRYPTED PRIVATE KEY" (AES-256-CBC
@@ -650,7 +643,7 @@ std::expected<ExportSummary, std::string> export_certificates(const Registry& re
                     {"issuer", name_text(X509_get_issuer_name(x))},
                     {"not_before", time_text(X509_get0_notBefore(x))},
                     {"not_after", time_text(X509_get0_notAfter(x))},
-                    {"sha256_fingerprint", sha256_hex(device.certificate_der)},
+                    {"sha256_fingerprint", crypto::sha256_hex(device.certificate_der)},
                     {"public_key_sha256", crypto::to_hex(device.key_fingerprint)},
                     {"certificate_pem", certificate_pem(x)},
                 };
