@@ -55,7 +55,7 @@ void register_catalogue_tree(CLI::App& parent, Context& ctx);
 void register_assess(CLI::App& parent, Context& ctx);
 void register_init(CLI::App& parent, Context& ctx);
 void register_report(CLI::App& parent, Context& ctx);
-// en18031 image keygen|getpub|sign|verify|dump|tamper-test (image.cpp)
+// en18031 image keygen|getpub|sign|verify|dump|tamper-test (image_common.cpp)
 void register_image(CLI::App& parent, Context& ctx);
 // en18031 ca init (ca_init.cpp)
 void register_ca(CLI::App& parent, Context& ctx);

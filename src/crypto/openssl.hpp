@@ -41,7 +41,6 @@ using KdfPtr = Owned<EVP_KDF, EVP_KDF_free>;
 using KdfCtxPtr = Owned<EVP_KDF_CTX, EVP_KDF_CTX_free>;
 using Pkcs8Ptr = Owned<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
 using X509Ptr = Owned<X509, X509_free>;
-using X509NamePtr = Owned<X509_NAME, X509_NAME_free>;
 using ExtensionPtr = Owned<X509_EXTENSION, X509_EXTENSION_free>;
 using CrlPtr = Owned<X509_CRL, X509_CRL_free>;
 using RevokedPtr = Owned<X509_REVOKED, X509_REVOKED_free>;

@@ -25,10 +25,8 @@ using crypto::ExtensionPtr;
 using crypto::openssl_failure;
 using crypto::X509Ptr;
 
-// PEM and engine errors wrap the cause; their outermost reason reads best ("bad decrypt").
-std::string openssl_reason() {
-  return crypto::openssl_last_reason();
-}
+// Messages about the CA quote crypto::openssl_last_reason(): PEM readers and engines wrap the cause, and
+// the outermost reason reads best ("bad decrypt").
 
 // A random positive serial number of 127 bits (RFC 5280: at most 20 octets, positive, unique per CA;
 // CA/Browser Forum practice: at least 64 random bits).
@@ -51,16 +49,16 @@ void add_name_entry(X509_NAME* name, const char* field, std::string_view value) 
   if (X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
                                  reinterpret_cast<const unsigned char*>(value.data()),
                                  static_cast<int>(value.size()), -1, 0) != 1)
-    throw std::invalid_argument(
-        fmt::format("cannot put \"{}\" into the certificate's {}: {}", value, field, openssl_reason()));
+    throw std::invalid_argument(fmt::format("cannot put \"{}\" into the certificate's {}: {}", value, field,
+                                            crypto::openssl_last_reason()));
 }
 
 std::expected<void, std::string> add_extension(X509* certificate, X509V3_CTX* context, int nid,
                                                const std::string& value) {
   ExtensionPtr extension(X509V3_EXT_conf_nid(nullptr, context, nid, value.c_str()));
   if (!extension || X509_add_ext(certificate, extension.get(), -1) != 1)
-    return std::unexpected(
-        fmt::format("cannot add the {} extension \"{}\": {}", OBJ_nid2sn(nid), value, openssl_reason()));
+    return std::unexpected(fmt::format("cannot add the {} extension \"{}\": {}", OBJ_nid2sn(nid), value,
+                                       crypto::openssl_last_reason()));
   return {};
 }
 
@@ -82,7 +80,7 @@ const EVP_MD* digest_for(const crypto::Key& key) {
 
 std::expected<void, std::string> sign(X509* certificate, const crypto::Key& key) {
   if (X509_sign(certificate, key.get(), digest_for(key)) <= 0)
-    return std::unexpected("signing the certificate failed: " + openssl_reason());
+    return std::unexpected("signing the certificate failed: " + crypto::openssl_last_reason());
   return {};
 }
 
@@ -116,7 +114,7 @@ std::expected<Ca, std::string> build_ca(const CaRequest& request, crypto::Key ke
   set_time(X509_getm_notBefore(certificate.get()), now - std::chrono::minutes(5));
   set_time(X509_getm_notAfter(certificate.get()), not_after);
   if (X509_set_pubkey(certificate.get(), key.get()) != 1)
-    return std::unexpected("cannot use the CA key's public half: " + openssl_reason());
+    return std::unexpected("cannot use the CA key's public half: " + crypto::openssl_last_reason());
   X509* issuer_certificate = parent != nullptr ? parent->certificate() : certificate.get();
   if (X509_set_issuer_name(certificate.get(), X509_get_subject_name(issuer_certificate)) != 1)
     openssl_failure("X509_set_issuer_name");
@@ -213,7 +211,7 @@ std::expected<Ca, std::string> load_ca(const std::string& certificate_file, cons
   X509Ptr certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!certificate)
     return std::unexpected(
-        fmt::format("{} holds no PEM certificate: {}", certificate_file, openssl_reason()));
+        fmt::format("{} holds no PEM certificate: {}", certificate_file, crypto::openssl_last_reason()));
   if (X509_check_ca(certificate.get()) < 1 || (X509_get_key_usage(certificate.get()) & KU_KEY_CERT_SIGN) == 0)
     return std::unexpected(
         fmt::format("{} is not a CA certificate (it needs basicConstraints CA:TRUE and keyUsage keyCertSign)",
@@ -264,7 +262,7 @@ DeviceCertificateIssuer::DeviceCertificateIssuer(const Ca& ca)
     ExtensionPtr extension(X509V3_EXT_conf_nid(nullptr, &context, nid, value));
     if (!extension)
       throw std::runtime_error(
-          fmt::format("cannot make the {} extension: {}", OBJ_nid2sn(nid), openssl_reason()));
+          fmt::format("cannot make the {} extension: {}", OBJ_nid2sn(nid), crypto::openssl_last_reason()));
     shared_->extensions.push_back(std::move(extension));
   }
   // A signing context initialised once and copied per certificate. A key in a token may not copy; then
