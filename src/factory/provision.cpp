@@ -290,9 +290,13 @@ std::expected<ProvisionReport, std::string> provision(Registry& registry, const 
       return std::unexpected(issuer.error());
     issuer_id = *issuer;
   }
-  const RunInfo run{
-      rfc3339_utc(now), request.recipe_text, crypto::sha256_hex(request.recipe_text), report.rng,
-      request.tool,     host_name(),         static_cast<std::int64_t>(getpid())};
+  const RunInfo run{.started = rfc3339_utc(now),
+                    .recipe = std::string(request.recipe_text),
+                    .recipe_sha256 = crypto::sha256_hex(request.recipe_text),
+                    .rng = report.rng,
+                    .tool = std::string(request.tool),
+                    .host = host_name(),
+                    .pid = static_cast<std::int64_t>(getpid())};
   auto run_id = registry.begin_run(run);
   if (!run_id)
     return std::unexpected(run_id.error());
