@@ -157,22 +157,85 @@ class Engine {
     return {};
   }
 
-  // An applicability requirement whose every group found nothing to protect takes its dependants with it.
-  std::string dependency_failure(const Requirement& requirement) const {
+  // The results of the applicability requirements `requirement` depends on that are in play for this
+  // product: they decide whether it applies, and which assets it need not cover.
+  std::vector<const RequirementResult*> gating_results(const Requirement& requirement) const {
+    std::vector<const RequirementResult*> out;
     for (const auto& dependency : requirement.depends_on) {
       const Requirement* target = catalogue_.find_requirement(dependency.id);
       if (!target || target->kind != RequirementKind::applicability)
         continue;
-      const auto found = results_.find(target->id);
-      if (found == results_.end() || found->second.status != Status::not_applicable)
-        continue;
-      return found->second.not_applicable_reason.empty()
-                 ? fmt::format(
-                       "{} is NOT APPLICABLE for every asset group, so there is nothing for {} to assess",
-                       target->id, requirement.id)
-                 : fmt::format("{} is NOT APPLICABLE ({})", target->id, found->second.not_applicable_reason);
+      if (const auto found = results_.find(target->id); found != results_.end())
+        out.push_back(&found->second);
     }
-    return {};
+    return out;
+  }
+
+  static bool any_of(const Requirement& requirement) {
+    return requirement.depends_how == DependencyKind::any_of;
+  }
+
+  static std::string not_applicable_words(const RequirementResult& upstream, const Requirement& requirement) {
+    return upstream.not_applicable_reason.empty()
+               ? fmt::format(
+                     "{} is NOT APPLICABLE for every asset group, so there is nothing for {} to assess",
+                     upstream.id, requirement.id)
+               : fmt::format("{} is NOT APPLICABLE ({})", upstream.id, upstream.not_applicable_reason);
+  }
+
+  // All-of: an applicability requirement that found nothing to protect takes its dependants with it.
+  // Any-of: only when every one of them found nothing.
+  std::string dependency_failure(const Requirement& requirement) const {
+    const auto gating = gating_results(requirement);
+    const auto not_applicable = [](const RequirementResult* upstream) {
+      return upstream->status == Status::not_applicable;
+    };
+    if (!any_of(requirement)) {
+      const auto found = std::ranges::find_if(gating, not_applicable);
+      return found == gating.end() ? std::string() : not_applicable_words(**found, requirement);
+    }
+    if (gating.empty() || !std::ranges::all_of(gating, not_applicable))
+      return {};
+    std::vector<std::string> ids;
+    std::vector<std::string> reasons;
+    for (const RequirementResult* upstream : gating) {
+      ids.push_back(upstream->id);
+      reasons.push_back(
+          upstream->not_applicable_reason.empty()
+              ? fmt::format("{} is NOT APPLICABLE for every asset group", upstream->id)
+              : fmt::format("{} is NOT APPLICABLE ({})", upstream->id, upstream->not_applicable_reason));
+    }
+    return fmt::format("{} applies where any of {} applies, and none does: {}", requirement.id,
+                       fmt::join(ids, ", "), fmt::join(reasons, "; "));
+  }
+
+  // Whether `upstream` found `asset` NOT APPLICABLE: the whole requirement is, or every group that holds
+  // the asset reached NOT APPLICABLE.
+  static bool found_not_applicable(const RequirementResult& upstream, const std::string& asset) {
+    if (upstream.status == Status::not_applicable)
+      return true;
+    bool held = false;
+    for (const auto& group : upstream.groups) {
+      if (std::ranges::find(group.assets, asset) == group.assets.end())
+        continue;
+      held = true;
+      if (group.verdict != Verdict::not_applicable)
+        return false;
+    }
+    return held;
+  }
+
+  // Functional completeness need not ask again for an asset the requirements it depends on already found
+  // NOT APPLICABLE (SUM-1 for an immutable bootloader, then SUM-2): all-of, any one of them; any-of, every
+  // one.
+  bool exempt_upstream(const Requirement& requirement, const std::string& asset) const {
+    const auto gating = gating_results(requirement);
+    const auto found = [&asset](const RequirementResult* upstream) {
+      return found_not_applicable(*upstream, asset);
+    };
+    if (gating.empty())
+      return false;
+    return any_of(requirement) ? std::ranges::all_of(gating, found) : std::ranges::any_of(gating, found);
   }
 
   void assess_requirement(const Requirement& requirement) {
@@ -251,10 +314,14 @@ class Engine {
     for (const auto& group : out.groups)
       covered.insert(group.assets.begin(), group.assets.end());
     for (const auto& asset : profile_.assets) {
-      if (protected_types.contains(asset.type) && concerns(requirement.covers, asset) &&
-          !covered.contains(asset.id)) {
-        out.uncovered_assets.push_back(asset.id);
+      if (!protected_types.contains(asset.type) || !concerns(requirement.covers, asset) ||
+          covered.contains(asset.id)) {
+        continue;
       }
+      if (exempt_upstream(requirement, asset.id))
+        out.assets_not_applicable_upstream.push_back(asset.id);
+      else
+        out.uncovered_assets.push_back(asset.id);
     }
     if (out.uncovered_assets.empty())
       return;

@@ -102,11 +102,14 @@ struct RequirementResult {
   std::string not_applicable_reason;  // set when the requirement is NOT APPLICABLE as a whole
   std::vector<GroupResult> groups;
   std::vector<std::string> uncovered_assets;  // functional completeness: protected assets in no group
-  std::vector<Gap> gaps;                      // requirement-level gaps (coverage, missing assessment)
-  bool notified_body = false;                 // some branch taken routes to a Notified Body
-  bool presumption_lost = false;              // some branch taken falls under a restriction
-  std::vector<std::string> restrictions;      // the restriction ids that apply
-  SourceLocation where;                       // the profile entry, when there is one
+  // Protected assets in no group that the applicability requirements it depends on found NOT APPLICABLE,
+  // so functional completeness does not ask for them again.
+  std::vector<std::string> assets_not_applicable_upstream;
+  std::vector<Gap> gaps;                  // requirement-level gaps (coverage, missing assessment)
+  bool notified_body = false;             // some branch taken routes to a Notified Body
+  bool presumption_lost = false;          // some branch taken falls under a restriction
+  std::vector<std::string> restrictions;  // the restriction ids that apply
+  SourceLocation where;                   // the profile entry, when there is one
 };
 
 struct PartDecision {

@@ -49,6 +49,8 @@ constexpr spellings::Table<Precondition, 4> kPreconditions{
      {Precondition::routes_traffic, "routes-traffic"},
      {Precondition::toy, "toy"},
      {Precondition::toy_or_childcare, "toy-or-childcare"}}};
+constexpr spellings::Table<DependencyKind, 2> kDependencyKinds{
+    {{DependencyKind::all_of, "all-of"}, {DependencyKind::any_of, "any-of"}}};
 
 }  // namespace
 
@@ -78,6 +80,9 @@ std::string_view to_string(Precondition value) {
 }
 std::string_view to_string(Coverage value) {
   return spell(kCoverage, value);
+}
+std::string_view to_string(DependencyKind value) {
+  return spell(kDependencyKinds, value);
 }
 
 std::string_view to_label(Verdict value) {
@@ -141,6 +146,9 @@ std::optional<ErratumKind> parse_erratum_kind(std::string_view text) {
 }
 std::optional<Coverage> parse_coverage(std::string_view text) {
   return parse(kCoverage, text);
+}
+std::optional<DependencyKind> parse_dependency_kind(std::string_view text) {
+  return parse(kDependencyKinds, text);
 }
 std::optional<Precondition> parse_precondition(std::string_view text) {
   const auto parsed = parse(kPreconditions, text);

@@ -34,6 +34,9 @@ enum class ErratumKind { id_misprint, broken_tree, contradiction, part_disagreem
 enum class Coverage { all, confidential, stored, stored_confidential, confidential_keys };
 // A scope fact without which a requirement does not apply at all.
 enum class Precondition { none, routes_traffic, toy, toy_or_childcare };
+// How the applicability requirements a requirement depends on decide whether it applies: all-of, only where
+// each of them applies; any-of, wherever at least one does (the guide's "required per AUM-1-1 or AUM-1-2").
+enum class DependencyKind { all_of, any_of };
 
 // Spellings used in the YAML files and in every output ("PASS", "not-recommended", ...).
 std::string_view to_string(AssetType value);
@@ -45,6 +48,7 @@ std::string_view to_string(Answer value);
 std::string_view to_string(ErratumKind value);
 std::string_view to_string(Precondition value);
 std::string_view to_string(Coverage value);
+std::string_view to_string(DependencyKind value);
 // For people: "NOT APPLICABLE", "not recommended", "Notified Body route".
 std::string_view to_label(Verdict value);
 std::string_view to_label(Guidance value);
@@ -58,6 +62,7 @@ std::optional<Answer> parse_answer(std::string_view text);
 std::optional<ErratumKind> parse_erratum_kind(std::string_view text);
 std::optional<Precondition> parse_precondition(std::string_view text);
 std::optional<Coverage> parse_coverage(std::string_view text);
+std::optional<DependencyKind> parse_dependency_kind(std::string_view text);
 
 // ---- the pieces of a requirement -----------------------------------------------------------------------
 
@@ -173,6 +178,10 @@ struct Requirement {
   SourceLocation parts_where;
   RequirementKind kind = RequirementKind::applicability;
   std::vector<LocatedId> depends_on;
+  SourceLocation depends_on_where;
+  // Required (and only meaningful) where two or more of `depends_on` are applicability requirements.
+  std::optional<DependencyKind> depends_how;
+  SourceLocation depends_how_where;
   Precondition precondition = Precondition::none;
   Coverage covers = Coverage::all;
   std::vector<PartAssets> protects;

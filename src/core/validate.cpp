@@ -188,6 +188,9 @@ class Validator {
   }
 
   void check_dependencies(const Requirement& requirement) {
+    // The applicability requirements among the dependencies: they decide whether this one applies.
+    std::vector<const Requirement*> gating;
+    std::vector<std::pair<const LocatedId*, const Requirement*>> known;
     for (const auto& dependency : requirement.depends_on) {
       if (dependency.id == requirement.id) {
         report(dependency.where, requirement.id, "requirement depends on itself");
@@ -199,11 +202,49 @@ class Validator {
                fmt::format("depends on unknown requirement {}", dependency.id));
         continue;
       }
+      known.emplace_back(&dependency, target);
+      if (target->kind == RequirementKind::applicability)
+        gating.push_back(target);
+    }
+    const auto gating_ids = [&] {
+      std::vector<std::string> ids;
+      for (const Requirement* target : gating)
+        ids.push_back(target->id);
+      return fmt::format("{}", fmt::join(ids, ", "));
+    };
+    if (gating.size() >= 2 && !requirement.depends_how) {
+      report(
+          requirement.depends_on_where, requirement.id,
+          fmt::format("depends on {} applicability requirements ({}): say with depends_how whether it "
+                      "applies where any of them applies (any-of) or only where all of them apply (all-of)",
+                      gating.size(), gating_ids()));
+    }
+    if (gating.size() < 2 && requirement.depends_how) {
+      report(requirement.depends_how_where, requirement.id,
+             gating.empty() ? std::string("depends_how has nothing to decide: no dependency is an "
+                                          "applicability requirement")
+                            : fmt::format("depends_how has nothing to decide: only one dependency ({}) is an "
+                                          "applicability requirement",
+                                          gating_ids()));
+    }
+    const bool any_of = requirement.depends_how == DependencyKind::any_of && gating.size() >= 2;
+    for (const auto& [dependency, target] : known) {
+      const bool alternative = any_of && target->kind == RequirementKind::applicability;
       for (const int part : requirement.parts) {
-        if (!target->in_part(part)) {
-          report(dependency.where, requirement.id,
-                 fmt::format("depends on {}, which is not in part {}", dependency.id, part));
+        // One of several alternatives may be missing from a part, as long as another is there.
+        if (!target->in_part(part) && !alternative) {
+          report(dependency->where, requirement.id,
+                 fmt::format("depends on {}, which is not in part {}", dependency->id, part));
         }
+      }
+    }
+    if (!any_of)
+      return;
+    for (const int part : requirement.parts) {
+      if (std::ranges::none_of(gating, [part](const Requirement* target) { return target->in_part(part); })) {
+        report(requirement.depends_on_where, requirement.id,
+               fmt::format("none of the requirements it depends on any-of ({}) is in part {}", gating_ids(),
+                           part));
       }
     }
   }

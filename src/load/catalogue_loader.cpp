@@ -42,8 +42,8 @@ class FamilyFileReader {
       return std::nullopt;
     const std::string& subject = *id;
     yaml_.check_keys(map,
-                     {"id", "aliases", "title", "parts", "kind", "depends_on", "protects", "summary",
-                      "exceptions", "tree", "implementation_categories", "required_information",
+                     {"id", "aliases", "title", "parts", "kind", "depends_on", "depends_how", "protects",
+                      "summary", "exceptions", "tree", "implementation_categories", "required_information",
                       "evidence_kinds", "source", "provisional", "errata", "precondition", "covers"},
                      subject);
     Requirement out;
@@ -63,11 +63,17 @@ class FamilyFileReader {
       if (const auto number = yaml_.integer(part, "a part", 1, 3, subject))
         out.parts.push_back(*number);
     }
+    if (map["depends_on"])
+      out.depends_on_where = yaml_.where(map["depends_on"]);
     for (const auto& dependency : yaml_.items(map, "depends_on", false, subject)) {
       if (const auto text = yaml_.scalar(dependency, "an item of 'depends_on'", subject)) {
         out.depends_on.push_back({*text, yaml_.where(dependency)});
       }
     }
+    if (map["depends_how"])
+      out.depends_how_where = yaml_.where(map["depends_how"]);
+    out.depends_how = yaml_.choice(map, "depends_how", false, parse_dependency_kind, "depends_how",
+                                   "all-of or any-of", subject);
     out.precondition = yaml_
                            .choice(map, "precondition", false, parse_precondition, "precondition",
                                    "routes-traffic, toy or toy-or-childcare", subject)

@@ -135,6 +135,7 @@ std::string results_json(const ReportContext& context) {
                   {"presumption_lost", requirement.presumption_lost},
                   {"restrictions", requirement.restrictions},
                   {"uncovered_assets", requirement.uncovered_assets},
+                  {"assets_not_applicable_upstream", requirement.assets_not_applicable_upstream},
                   {"gaps", gaps_json(requirement.gaps)},
                   {"location", location(requirement.where)}};
     if (!requirement.not_applicable_reason.empty())

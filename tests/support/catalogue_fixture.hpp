@@ -80,6 +80,35 @@ requirements:
     source: {document: project}
 )yaml";
 
+// A second applicability requirement, in part 1 only, to append to kFixtureFamily (the line numbers above
+// stay as they are) where a test needs ACM-2 to depend on two of them.
+inline const std::string kFixtureSecondApplicability = R"yaml(  - id: ACM-3
+    title: Applicability of remote access control
+    parts: [1]
+    kind: applicability
+    protects:
+      1: [security, network]
+    summary: Remote access goes through access control.
+    tree:
+      start: ACM-3.DN-1
+      nodes:
+        - id: ACM-3.DN-1
+          question: Is every remote access controlled?
+          on_yes: {verdict: PASS, guidance: recommended}
+          on_no: {verdict: NOT_APPLICABLE, guidance: recommended}
+    source: {document: project}
+)yaml";
+
+// kFixtureFamily with ACM-3 and ACM-2 depending on ACM-1 and ACM-3 in the way `depends_how` says (an empty
+// `depends_how` leaves the key out).
+inline std::string family_with_two_applicability_dependencies(const std::string& depends_how) {
+  std::string family = kFixtureFamily + kFixtureSecondApplicability;
+  const std::string from = "    depends_on: [ACM-1]\n";
+  const std::string to = "    depends_on: [ACM-1, ACM-3]\n" +
+                         (depends_how.empty() ? std::string() : "    depends_how: " + depends_how + "\n");
+  return family.replace(family.find(from), from.size(), to);
+}
+
 // Replaces the single occurrence of `from` in `text`; throws if it occurs zero or several times, so a
 // test cannot silently stop breaking what it means to break.
 inline std::string replace_once(std::string text, const std::string& from, const std::string& to) {

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/validate.hpp"
 #include "support/profile_fixture.hpp"
 
 namespace en18031 {
@@ -154,6 +155,105 @@ TEST(Assessment, UnassessedRequirementIsIncomplete) {
   const auto incomplete = assess_profile(without);
   ASSERT_TRUE(incomplete);
   EXPECT_THAT(gaps_of(requirement(*incomplete, "ACM-2")), ElementsAre("ACM-2 is not assessed"));
+}
+
+// ---- dependencies: all-of and any-of, and what the upstream requirements found not applicable ----
+
+// The fixture with ACM-3 (part 1, applicability) assessed PASS or NOT APPLICABLE for both assets, and ACM-2
+// depending on ACM-1 and ACM-3 as `depends_how` says.
+std::expected<AssessmentResult, Error> assess_with_two_dependencies(const std::string& depends_how,
+                                                                    const std::string& profile,
+                                                                    bool acm3_applies) {
+  auto loaded = ::en18031::testing::load_from_memory(
+      {{"catalogue.yaml", ::en18031::testing::kFixtureIndex},
+       {"acm.yaml", ::en18031::testing::family_with_two_applicability_dependencies(depends_how)}});
+  EXPECT_TRUE(loaded.ok());
+  if (depends_how == "any-of")  // all-of: validate refuses ACM-3, which is not in part 2; part 1 is assessed
+    EXPECT_THAT(validate(loaded.catalogue), IsEmpty());
+  const auto text = profile + "  ACM-3:\n    - group: all\n      assets: [fw-key, net-config]\n" +
+                    (acm3_applies ? "      answers: {DN-1: yes}\n      demonstration: Remote login refused.\n"
+                                  : "      answers: {DN-1: no}\n");
+  const auto read = load::read_profile(text, "prod.yaml");
+  EXPECT_TRUE(read.ok());
+  return assess(loaded.catalogue, read.profile, {});
+}
+
+const std::string kAcm1NotApplicable =
+    replace_once(kFixtureProfile, "{DN-1: no, DN-2: yes}",
+                 "{DN-1: yes}\n      justifications: {DN-1: The data is public.}");
+
+TEST(Assessment, AnyOfDependencyAppliesWhereOneAlternativeApplies) {
+  const auto result = assess_with_two_dependencies("any-of", kAcm1NotApplicable, true);
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  EXPECT_EQ(requirement(*result, "ACM-1").status, Status::not_applicable);
+  EXPECT_EQ(requirement(*result, "ACM-3").status, Status::pass);
+  const auto& acm2 = requirement(*result, "ACM-2");
+  EXPECT_EQ(acm2.status, Status::pass);
+  EXPECT_EQ(acm2.not_applicable_reason, "");
+}
+
+TEST(Assessment, AnyOfDependencyIsNotApplicableOnlyWhereNoAlternativeApplies) {
+  const auto result = assess_with_two_dependencies("any-of", kAcm1NotApplicable, false);
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  const auto& acm2 = requirement(*result, "ACM-2");
+  EXPECT_EQ(acm2.status, Status::not_applicable);
+  EXPECT_EQ(acm2.not_applicable_reason,
+            "ACM-2 applies where any of ACM-1, ACM-3 applies, and none does: ACM-1 is NOT APPLICABLE for "
+            "every asset group; ACM-3 is NOT APPLICABLE for every asset group");
+}
+
+TEST(Assessment, AllOfDependencyIsNotApplicableWhereOneIsNot) {
+  const auto result = assess_with_two_dependencies("all-of", kFixtureProfile, false);
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  EXPECT_EQ(requirement(*result, "ACM-1").status, Status::pass);
+  const auto& acm2 = requirement(*result, "ACM-2");
+  EXPECT_EQ(acm2.status, Status::not_applicable);
+  EXPECT_EQ(acm2.not_applicable_reason,
+            "ACM-3 is NOT APPLICABLE for every asset group, so there is nothing for ACM-2 to assess");
+}
+
+// ACM-1 finds the key protected and the configuration not applicable; ACM-2 then covers only the key.
+std::string profile_with_configuration_not_applicable_upstream() {
+  auto profile =
+      replace_once(kFixtureProfile, "  ACM-1:\n    - group: all\n      assets: [fw-key, net-config]\n",
+                   "  ACM-1:\n    - group: key\n      assets: [fw-key]\n");
+  profile = replace_once(
+      profile, "      demonstration: Reading the key over the network without credentials was refused.\n",
+      "      demonstration: Reading the key over the network without credentials was refused.\n"
+      "    - group: configuration\n      assets: [net-config]\n      answers: {DN-1: yes}\n"
+      "      justifications: {DN-1: The configuration is public.}\n");
+  return replace_once(profile, "  ACM-2:\n    - group: all\n      assets: [fw-key, net-config]\n",
+                      "  ACM-2:\n    - group: all\n      assets: [fw-key]\n");
+}
+
+TEST(Assessment, AssetFoundNotApplicableUpstreamNeedNotBeCoveredAgain) {
+  const auto result = assess_profile(profile_with_configuration_not_applicable_upstream());
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  EXPECT_EQ(requirement(*result, "ACM-1").status, Status::pass);
+  const auto& acm2 = requirement(*result, "ACM-2");
+  EXPECT_EQ(acm2.status, Status::pass);
+  EXPECT_THAT(acm2.uncovered_assets, IsEmpty());
+  EXPECT_EQ(acm2.assets_not_applicable_upstream, std::vector<std::string>{"net-config"});
+  EXPECT_THAT(gaps_of(acm2), IsEmpty());
+}
+
+TEST(Assessment, AnyOfAssetMustBeCoveredWhereAnotherAlternativeFoundItApplicable) {
+  const auto result =
+      assess_with_two_dependencies("any-of", profile_with_configuration_not_applicable_upstream(), true);
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  const auto& acm2 = requirement(*result, "ACM-2");
+  EXPECT_EQ(acm2.status, Status::incomplete);
+  EXPECT_EQ(acm2.uncovered_assets, std::vector<std::string>{"net-config"});
+  EXPECT_THAT(acm2.assets_not_applicable_upstream, IsEmpty());
+}
+
+TEST(Assessment, AllOfAssetFoundNotApplicableByOneDependencyNeedNotBeCovered) {
+  const auto result =
+      assess_with_two_dependencies("all-of", profile_with_configuration_not_applicable_upstream(), true);
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  const auto& acm2 = requirement(*result, "ACM-2");
+  EXPECT_EQ(acm2.status, Status::pass);
+  EXPECT_EQ(acm2.assets_not_applicable_upstream, std::vector<std::string>{"net-config"});
 }
 
 // ---- FAIL, Notified Body, Implementing Decision (EU) 2025/138 ----

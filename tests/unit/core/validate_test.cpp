@@ -10,6 +10,7 @@ namespace en18031 {
 namespace {
 
 using ::en18031::testing::family_problems;
+using ::en18031::testing::family_with_two_applicability_dependencies;
 using ::en18031::testing::kFixtureFamily;
 using ::en18031::testing::kFixtureIndex;
 using ::en18031::testing::problems_of;
@@ -257,6 +258,51 @@ TEST(Validate, SelfDependencyIsReported) {
   const auto family = replace_once(kFixtureFamily, "depends_on: [ACM-1]", "depends_on: [ACM-2]");
   EXPECT_THAT(family_problems(family),
               ElementsAre("cat/acm.yaml:31:18: ACM-2: requirement depends on itself"));
+}
+
+TEST(Validate, TwoApplicabilityDependenciesMustSayHowTheyCombine) {
+  EXPECT_THAT(
+      family_problems(family_with_two_applicability_dependencies("")),
+      ElementsAre("cat/acm.yaml:31:17: ACM-2: depends on 2 applicability requirements (ACM-1, ACM-3): "
+                  "say with depends_how whether it applies where any of them applies (any-of) or "
+                  "only where all of them apply (all-of)",
+                  "cat/acm.yaml:31:25: ACM-2: depends on ACM-3, which is not in part 2"));
+}
+
+TEST(Validate, AnyOfAlternativeMayBeMissingFromAPartAnotherCovers) {
+  EXPECT_THAT(family_problems(family_with_two_applicability_dependencies("any-of")), IsEmpty());
+}
+
+TEST(Validate, AllOfDependencyMustBeInEveryPart) {
+  EXPECT_THAT(family_problems(family_with_two_applicability_dependencies("all-of")),
+              ElementsAre("cat/acm.yaml:31:25: ACM-2: depends on ACM-3, which is not in part 2"));
+}
+
+TEST(Validate, AnyOfNeedsAnAlternativeInEveryPart) {
+  auto family = family_with_two_applicability_dependencies("any-of");
+  family = replace_once(family, "    parts: [1, 2]\n    kind: applicability\n",
+                        "    parts: [1]\n    kind: applicability\n");
+  EXPECT_THAT(family_problems(family),
+              ::testing::Contains("cat/acm.yaml:31:17: ACM-2: none of the requirements it depends on any-of "
+                                  "(ACM-1, ACM-3) is in part 2"));
+}
+
+TEST(Validate, DependsHowWithOneApplicabilityDependencyIsRefused) {
+  const auto family = replace_once(kFixtureFamily, "    depends_on: [ACM-1]\n",
+                                   "    depends_on: [ACM-1]\n    depends_how: any-of\n");
+  EXPECT_THAT(family_problems(family),
+              ElementsAre("cat/acm.yaml:32:18: ACM-2: depends_how has nothing to decide: only one dependency "
+                          "(ACM-1) is an applicability requirement"));
+}
+
+TEST(Validate, UnknownDependsHowIsRefused) {
+  EXPECT_THAT(
+      family_problems(family_with_two_applicability_dependencies("either")),
+      ElementsAre("cat/acm.yaml:31:17: ACM-2: depends on 2 applicability requirements (ACM-1, ACM-3): "
+                  "say with depends_how whether it applies where any of them applies (any-of) or "
+                  "only where all of them apply (all-of)",
+                  "cat/acm.yaml:31:25: ACM-2: depends on ACM-3, which is not in part 2",
+                  "cat/acm.yaml:32:18: ACM-2: depends_how must be all-of or any-of, not 'either'"));
 }
 
 // ---- slugs within an item ----
