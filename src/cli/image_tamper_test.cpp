@@ -32,6 +32,7 @@ struct TamperOptions {
   KeySource signing;
   std::string verifier;
   std::string output = "tamper-test.json";
+  bool force = false;
 };
 
 struct Verdict {
@@ -75,6 +76,11 @@ Verdict run_external(const std::string& command, const fs::path& path, const fs:
 }
 
 int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
+  // Checked before anything runs: -o may name a file that matters (a key, another record).
+  if (!options.force && fs::exists(options.output)) {
+    ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
+    return exit_bad_input;
+  }
   auto public_key = options.source.key.starts_with("pkcs11:") ? load_signing_key(options.source)
                                                               : load_verifying_key(options.source);
   if (!public_key) {
@@ -251,6 +257,7 @@ void register_image_tamper_test(CLI::App& parent, Context& ctx) {
       "--verifier", options->verifier,
       "External verifier command, exit 0 = accept; {} is replaced by the image path (else appended)");
   command->add_option("-o,--output", options->output, "The evidence record to write")->capture_default_str();
+  command->add_flag("--force", options->force, "Replace an existing file");
   command->callback(
       [&ctx, options] { ctx.action = [&ctx, options] { return run_image_tamper_test(ctx, *options); }; });
 }
