@@ -1,5 +1,6 @@
 // en18031 image ...: the command line in-process, exact messages and exit codes; the tamper test's
 // evidence record; PKCS#11 signing with a key generated inside a SoftHSM2 token.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -117,6 +118,40 @@ TEST(ImageCli, SignKeygenGetpubRoundTrip) {
   EXPECT_EQ(bad_version.err, "en18031: --version \"1.2.3.4\" is not a version like 1.2.3+4\n");
 }
 
+unsigned mode_of(const std::string& path) {
+  return static_cast<unsigned>(fs::status(path).permissions() & fs::perms::mask);
+}
+
+// A private key is readable by its owner only, encrypted or not, and also when --force replaces a file
+// that others could read; the public key is not a secret.
+TEST(ImageCli, KeygenWritesPrivateKeysOnlyTheOwnerCanRead) {
+  Scratch dir;
+  ASSERT_EQ(run_cli({"image", "keygen", "-t", "ecdsa-p256", "-k", dir / "plain.pem"}).exit_code, exit_ok);
+  EXPECT_EQ(mode_of(dir / "plain.pem"), 0600u);
+  std::ofstream(dir / "pass") << "correct horse\n";
+  ASSERT_EQ(run_cli({"image", "keygen", "-t", "ed25519", "-k", dir / "encrypted.pem", "--passphrase-file",
+                     dir / "pass"})
+                .exit_code,
+            exit_ok);
+  EXPECT_EQ(mode_of(dir / "encrypted.pem"), 0600u);
+  std::ofstream(dir / "old.pem") << "an old key\n";
+  fs::permissions(dir / "old.pem", fs::perms(0644));
+  ASSERT_EQ(run_cli({"image", "keygen", "-t", "rsa-2048", "-k", dir / "old.pem", "--force"}).exit_code,
+            exit_ok);
+  EXPECT_EQ(mode_of(dir / "old.pem"), 0600u);
+  EXPECT_THAT(read(dir / "old.pem"), HasSubstr("-----BEGIN PRIVATE KEY-----"));
+  ASSERT_EQ(run_cli({"image", "getpub", "-k", dir / "plain.pem", "-o", dir / "plain.pub.pem"}).exit_code,
+            exit_ok);
+  EXPECT_EQ(mode_of(dir / "plain.pub.pem"), 0644u);
+  // No temporary file is left beside the keys.
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(fs::path(dir / "pass").parent_path()))
+    names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"encrypted.pem", "old.pem", "pass", "plain.pem", "plain.pub.pem"}));
+}
+
 TEST(ImageCli, EncryptedKeyNeedsItsPassphrase) {
   Scratch dir;
   std::ofstream(dir / "pass") << "correct horse\n";
@@ -166,6 +201,23 @@ TEST(ImageCli, TamperTestAgainstOurVerifierPasses) {
   for (const auto& [id, check] : checks)
     EXPECT_EQ(check["result"], "pass") << id;
   EXPECT_EQ(record["inputs"][0]["path"].get<std::string>().substr(0, 3), "../");
+}
+
+// -o names a file that may matter (here a signing key): like every other command, tamper-test replaces an
+// existing file only with --force, and refuses before it runs anything.
+TEST(ImageCli, TamperTestKeepsAnExistingFileWithoutForce) {
+  Scratch dir;
+  fs::copy_file(kVectors + "ed25519.pem", dir / "key.pem");
+  const auto refused = run_cli({"image", "tamper-test", kVectors + "signed-ed25519.bin", "-k",
+                                kVectors + "ed25519.pub.pem", "-o", dir / "key.pem"});
+  EXPECT_EQ(refused.exit_code, exit_bad_input);
+  EXPECT_EQ(refused.err, "en18031: " + (dir / "key.pem") + " exists; use --force to replace it\n");
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(read(dir / "key.pem"), read(kVectors + "ed25519.pem"));
+  const auto forced = run_cli({"image", "tamper-test", kVectors + "signed-ed25519.bin", "-k",
+                               kVectors + "ed25519.pub.pem", "-o", dir / "key.pem", "--force"});
+  EXPECT_EQ(forced.exit_code, exit_ok) << forced.err;
+  EXPECT_THAT(read(dir / "key.pem"), HasSubstr("\"tool\": {"));
 }
 
 TEST(ImageCli, TamperTestAgainstAnAcceptEverythingVerifierFailsLoudly) {
