@@ -152,6 +152,30 @@ TEST(ImageCli, KeygenWritesPrivateKeysOnlyTheOwnerCanRead) {
             (std::vector<std::string>{"encrypted.pem", "old.pem", "pass", "plain.pem", "plain.pub.pem"}));
 }
 
+// sign -L: imgtool's RAM-load image, byte for byte; dump shows the flag and verify says which bootloader
+// mode takes the image.
+TEST(ImageCli, SignWithALoadAddressMakesImgtoolsRamLoadImage) {
+  Scratch dir;
+  const auto sign = run_cli({"image", "sign", "-k", kVectors + "ed25519.pem", "--header-size", "0x200",
+                             "--pad-header", "--align", "4", "-S", "0x20000", "-v", "0.9.0", "-L",
+                             "0x20008000", kVectors + "app.bin", dir / "ram.bin"});
+  ASSERT_EQ(sign.exit_code, exit_ok) << sign.err;
+  EXPECT_EQ(read(dir / "ram.bin"), read(kVectors + "signed-ed25519-ramload.bin"));
+  const auto dump = run_cli({"image", "dump", dir / "ram.bin"});
+  EXPECT_EQ(dump.exit_code, exit_ok) << dump.err;
+  EXPECT_THAT(dump.out, HasSubstr("load_addr:          0x20008000\nhdr_size:           0x200\n"
+                                  "protected_tlv_size: 0x0\nimg_size:           0xc00d\n"
+                                  "flags:              RAM_LOAD (0x20)\n"));
+  const auto verify = run_cli({"image", "verify", "-k", kVectors + "ed25519.pub.pem", dir / "ram.bin"});
+  EXPECT_EQ(verify.exit_code, exit_ok) << verify.err;
+  EXPECT_EQ(verify.out, (dir / "ram.bin") + ": SHA256 matches the image\n" + (dir / "ram.bin") +
+                            ": ED25519 TLV at offset 0xc259 verifies with the given ed25519 key\n" +
+                            (dir / "ram.bin") +
+                            ": RAM_LOAD flag set (offset 0x10): a RAM-load bootloader copies the payload to "
+                            "0x20008000\n" +
+                            (dir / "ram.bin") + ": OK, version 0.9.0+0\n");
+}
+
 TEST(ImageCli, EncryptedKeyNeedsItsPassphrase) {
   Scratch dir;
   std::ofstream(dir / "pass") << "correct horse\n";
