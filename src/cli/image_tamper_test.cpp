@@ -89,14 +89,18 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
   }
   std::optional<crypto::Key> signing_key;
   if (!options.signing.key.empty()) {
-    auto loaded = load_signing_key(options.signing);
+    // --signing-key is read with the same --passphrase-file, --pkcs11-module and --pin as -k.
+    KeySource signing = options.source;
+    signing.key = options.signing.key;
+    auto loaded = load_signing_key(signing);
     if (!loaded) {
       ctx.err << "en18031: " << loaded.error() << "\n";
       return exit_bad_input;
     }
     if (loaded->mcuboot_public_bytes() != public_key->mcuboot_public_bytes()) {
       ctx.err << fmt::format("en18031: {}: the signing key is not the private half of {}\n",
-                             options.signing.key, options.source.key);
+                             crypto::redact_pkcs11_uri(options.signing.key),
+                             crypto::redact_pkcs11_uri(options.source.key));
       return exit_bad_input;
     }
     signing_key = std::move(*loaded);
@@ -252,7 +256,8 @@ void register_image_tamper_test(CLI::App& parent, Context& ctx) {
   command->add_option("image", options->image, "The signed image")->required();
   add_key_options(*command, options->source, "The trusted public key (PEM or pkcs11: URI)", true);
   command->add_option("--signing-key", options->signing.key,
-                      "The private key that signed the image: makes the rollback variants validly signed");
+                      "The private key that signed the image (PEM or pkcs11: URI, read with the options of "
+                      "-k): makes the rollback variants validly signed");
   command->add_option(
       "--verifier", options->verifier,
       "External verifier command, exit 0 = accept; {} is replaced by the image path (else appended)");

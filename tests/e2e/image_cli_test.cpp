@@ -20,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 using ::en18031::testing::run_cli;
 
@@ -315,6 +316,8 @@ TEST(ImageCliPkcs11, SignsWithAKeyThatNeverLeavesSoftHsm) {
   if (!fs::exists(module) ||
       std::system("command -v softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null") != 0)
     GTEST_SKIP() << "softhsm2 and opensc (pkcs11-tool) are needed";
+  ::unsetenv("EN18031_PKCS11_MODULE");  // the options given here, nothing else
+  ::unsetenv("EN18031_PKCS11_PIN");
   Scratch dir;
   fs::create_directories(dir / "tokens");
   std::ofstream(dir / "softhsm2.conf")
@@ -354,18 +357,94 @@ TEST(ImageCliPkcs11, SignsWithAKeyThatNeverLeavesSoftHsm) {
       0);
   EXPECT_THAT(read(dir / "objects"),
               HasSubstr("Access:     sensitive, always sensitive, never extractable, local"));
-  // A wrong PIN, in a fresh process (in this one the module's session is already logged in).
+  // tamper-test reads --signing-key with -k's --pkcs11-module and --pin (no $EN18031_PKCS11_MODULE here):
+  // the rollback variants are signed by the token, and every variant is refused.
+  const auto tamper =
+      run_cli({"image", "tamper-test", dir / "hsm.bin", "-k", dir / "hsm.pub.pem", "--signing-key", uri,
+               "--pkcs11-module", module, "--pin", "1234", "-o", dir / "tamper.json"});
+  EXPECT_EQ(tamper.exit_code, exit_ok) << tamper.err;
+  EXPECT_THAT(tamper.out,
+              HasSubstr(" against en18031 image verify: 17 refused, 0 accepted\nnot built: "
+                        "rollback-security-counter: the image has no security counter above 0\n"));
+  std::size_t rollback_checks = 0;
+  const auto record = load_record(dir / "tamper.json");
+  for (const auto& check : record["checks"])
+    if (check["id"] == "rollback-rejected") {  // only built with the signing key: an older version it signed
+      EXPECT_EQ(check["result"], "pass") << check.dump();
+      ++rollback_checks;
+    }
+  EXPECT_EQ(rollback_checks, 1u);
+  // A key that is not there, with the PIN in the URI: the message says so and shows no PIN.
+  const std::string missing = "pkcs11:token=en18031-test;object=no-such-key;type=private;pin-value=12%334";
+  const auto not_there = run_cli({"image", "sign", "-k", missing, "--pkcs11-module", module, "--pad-header",
+                                  kVectors + "app.bin", dir / "x.bin"});
+  EXPECT_EQ(not_there.exit_code, exit_bad_input);
+  EXPECT_EQ(not_there.err,
+            "en18031: no private key at pkcs11:token=en18031-test;object=no-such-key;type=private;"
+            "pin-value=***: object not found\n");
+  // A PIN in the URI, percent-encoded as RFC 7512 allows ("12%334" is 1234), logs in.
+  const auto in_uri =
+      run_cli({"image", "getpub", "-k", uri + ";pin-value=12%334", "--pkcs11-module", module});
+  EXPECT_EQ(in_uri.exit_code, exit_ok) << in_uri.err;
+  EXPECT_EQ(in_uri.out, read(dir / "hsm.pub.pem"));
+  // Wrong or missing PINs, each in a fresh process (in this one the module's session is already logged in).
   const std::string binary = EN18031_BINARY_DIR "/en18031";
-  if (fs::exists(binary)) {
-    // libp11 0.4.12's engine leaks its EVP_PKEY methods when it is unloaded after a failed login (frames in
-    // the dlclosed pkcs11.so, none in ours); a sanitizer build's leak check must not turn exit 2 into 1.
-    const int status = std::system(("ASAN_OPTIONS=detect_leaks=0 " + binary + " image sign -k '" + uri +
-                                    "' --pkcs11-module " + module + " --pin 9999 --pad-header " + kVectors +
-                                    "app.bin " + (dir / "x.bin") + quiet)
+  ASSERT_TRUE(fs::exists(binary)) << binary;
+  // libp11 0.4.12's engine leaks its EVP_PKEY methods when it is unloaded after a failed login (frames in
+  // the dlclosed pkcs11.so, none in ours); a sanitizer build's leak check must not turn exit 2 into 1.
+  const auto fresh_sign = [&](const std::string& key_options) {
+    const int status = std::system(("ASAN_OPTIONS=detect_leaks=0 " + binary + " image sign " + key_options +
+                                    " --pkcs11-module " + module + " --pad-header " + kVectors + "app.bin " +
+                                    (dir / "x.bin") + " </dev/null" + quiet)
                                        .c_str());
-    EXPECT_EQ(WEXITSTATUS(status), exit_bad_input);
-    EXPECT_THAT(read(dir / "log"), HasSubstr("en18031: no private key at " + uri));
-  }
+    return std::pair{WEXITSTATUS(status), read(dir / "log")};
+  };
+  // libp11 prints its own lines first ("Login failed"); ours is the last.
+  const auto [wrong_code, wrong_log] = fresh_sign("-k '" + uri + "' --pin 9999");
+  EXPECT_EQ(wrong_code, exit_bad_input);
+  EXPECT_THAT(wrong_log,
+              ::testing::EndsWith("en18031: token login failed at " + uri + ": wrong PIN (PIN incorrect)\n"));
+  const auto [uri_code, uri_log] = fresh_sign("-k '" + uri + ";pin-value=9876'");
+  EXPECT_EQ(uri_code, exit_bad_input);
+  EXPECT_THAT(uri_log, ::testing::EndsWith("en18031: token login failed at " + uri +
+                                           ";pin-value=***: wrong PIN (PIN incorrect)\n"));
+  EXPECT_THAT(uri_log, Not(HasSubstr("9876")));  // libp11's own lines neither
+  const auto [none_code, none_log] = fresh_sign("-k '" + uri + "'");
+  EXPECT_EQ(none_code, exit_bad_input);
+  EXPECT_THAT(none_log, ::testing::EndsWith("en18031: the token at " + uri +
+                                            " needs a PIN to log in and none was given (--pin, "
+                                            "$EN18031_PKCS11_PIN or pin-value in the URI)\n"));
+  EXPECT_THAT(none_log, Not(HasSubstr("Enter PKCS#11 token PIN")));  // never a prompt
+  ::unsetenv("SOFTHSM2_CONF");
+}
+
+// A module that is missing, not a library or not a PKCS#11 library is named as such (before, each of them
+// said "no private key"), and a PIN in the URI appears in no message.
+TEST(ImageCliPkcs11, SaysWhatIsWrongWithTheModule) {
+  ::unsetenv("EN18031_PKCS11_MODULE");
+  const std::string uri = "pkcs11:token=t;object=k;type=private;pin-value=s3cret";
+  const auto sign_with = [&](const std::string& module) {
+    return run_cli({"image", "sign", "-k", uri, "--pkcs11-module", module, "--pad-header",
+                    kVectors + "app.bin", "/nonexistent/x.bin"});
+  };
+  const auto missing = sign_with("/nonexistent/libpkcs11-module.so");
+  EXPECT_EQ(missing.exit_code, exit_bad_input);
+  EXPECT_EQ(missing.err, "en18031: PKCS#11 module /nonexistent/libpkcs11-module.so not found\n");
+  const auto not_library = sign_with(kVectors + "app.bin");
+  EXPECT_EQ(not_library.exit_code, exit_bad_input);
+  EXPECT_EQ(not_library.err, "en18031: PKCS#11 module " + kVectors + "app.bin cannot be loaded: " + kVectors +
+                                 "app.bin: invalid ELF header\n");
+  const auto not_pkcs11 = sign_with("libz.so.1");
+  EXPECT_EQ(not_pkcs11.exit_code, exit_bad_input);
+  EXPECT_EQ(not_pkcs11.err, "en18031: libz.so.1 is not a PKCS#11 module (it has no C_GetFunctionList)\n");
+  for (const auto* result : {&missing, &not_library, &not_pkcs11})
+    EXPECT_THAT(result->err, Not(HasSubstr("s3cret")));
+  // tamper-test's --signing-key takes -k's --pkcs11-module: its missing module is reported as such.
+  const auto tamper = run_cli({"image", "tamper-test", kVectors + "signed-ecdsa-p256.bin", "-k",
+                               kVectors + "ecdsa-p256.pub.pem", "--signing-key", uri, "--pkcs11-module",
+                               "/nonexistent/libpkcs11-module.so", "-o", "/nonexistent/record.json"});
+  EXPECT_EQ(tamper.exit_code, exit_bad_input);
+  EXPECT_EQ(tamper.err, "en18031: PKCS#11 module /nonexistent/libpkcs11-module.so not found\n");
 }
 
 }  // namespace

@@ -455,8 +455,8 @@ TEST_F(ProvisionCli, ACaKeyInSoftHsmIssuesDeviceCertificates) {
   EXPECT_EQ(wait_exit(wrong_pin), 2);
   const std::string log = read_file(dir_ / "wrong-pin.log");
   // libp11 prints its own lines first ("Login failed"); ours is the last.
-  EXPECT_TRUE(log.ends_with("en18031: CA key " + uri + ": no private key at " + uri +
-                            ": failed loading private key\n"))
+  EXPECT_TRUE(log.ends_with("en18031: CA key " + uri + ": token login failed at " + uri +
+                            ": wrong PIN (PIN incorrect)\n"))
       << log;
   ::unsetenv("SOFTHSM2_CONF");
 }
