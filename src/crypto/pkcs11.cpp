@@ -230,6 +230,9 @@ std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::strin
   if (engine == nullptr)
     return std::unexpected("OpenSSL has no pkcs11 engine (install libengine-pkcs11-openssl): " +
                            openssl_last_reason());
+  // QUIET: libp11 prints nothing of its own on stderr (it would print "Login failed", the URI, ...); what
+  // went wrong comes back in the error. Optional: an engine without the command still works.
+  ENGINE_ctrl_cmd_string(engine, "QUIET", nullptr, 1);
   if (ENGINE_ctrl_cmd_string(engine, "MODULE_PATH", module_text.c_str(), 0) != 1 ||
       (!pin_text.empty() && ENGINE_ctrl_cmd_string(engine, "PIN", pin_text.c_str(), 0) != 1) ||
       ENGINE_init(engine) != 1) {
