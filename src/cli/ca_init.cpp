@@ -47,7 +47,7 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
         source.pin = value;
     key = crypto::load_pkcs11_key(source.key, source.pkcs11_module, source.pin, true);
     if (!key)
-      return fail(fmt::format("CA key {}: {}", source.key, key.error()));
+      return fail(fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(source.key), key.error()));
     if (key->type() != *type)
       return fail(
           fmt::format("the key in the token is {}, not {}", crypto::to_string(key->type()), options.type));

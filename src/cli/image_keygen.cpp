@@ -44,7 +44,9 @@ int run_image_keygen(Context& ctx, const KeygenOptions& options) {
     ctx.err << "en18031: " << key.error() << "\n";
     return exit_internal;
   }
-  if (auto done = write_file_atomically(options.source.key, key->private_pem(secret)); !done) {
+  // A private key, encrypted or not, is a secret: 0600 from its creation (the temporary file is made
+  // with that mode and renamed), so it is never readable by others, not even for a moment.
+  if (auto done = write_file_atomically(options.source.key, key->private_pem(secret), 0600); !done) {
     ctx.err << "en18031: " << done.error() << "\n";
     return exit_bad_input;
   }

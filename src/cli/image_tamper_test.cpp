@@ -32,6 +32,7 @@ struct TamperOptions {
   KeySource signing;
   std::string verifier;
   std::string output = "tamper-test.json";
+  bool force = false;
 };
 
 struct Verdict {
@@ -75,6 +76,11 @@ Verdict run_external(const std::string& command, const fs::path& path, const fs:
 }
 
 int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
+  // Checked before anything runs: -o may name a file that matters (a key, another record).
+  if (!options.force && fs::exists(options.output)) {
+    ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
+    return exit_bad_input;
+  }
   auto public_key = options.source.key.starts_with("pkcs11:") ? load_signing_key(options.source)
                                                               : load_verifying_key(options.source);
   if (!public_key) {
@@ -83,14 +89,18 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
   }
   std::optional<crypto::Key> signing_key;
   if (!options.signing.key.empty()) {
-    auto loaded = load_signing_key(options.signing);
+    // --signing-key is read with the same --passphrase-file, --pkcs11-module and --pin as -k.
+    KeySource signing = options.source;
+    signing.key = options.signing.key;
+    auto loaded = load_signing_key(signing);
     if (!loaded) {
       ctx.err << "en18031: " << loaded.error() << "\n";
       return exit_bad_input;
     }
     if (loaded->mcuboot_public_bytes() != public_key->mcuboot_public_bytes()) {
       ctx.err << fmt::format("en18031: {}: the signing key is not the private half of {}\n",
-                             options.signing.key, options.source.key);
+                             crypto::redact_pkcs11_uri(options.signing.key),
+                             crypto::redact_pkcs11_uri(options.source.key));
       return exit_bad_input;
     }
     signing_key = std::move(*loaded);
@@ -246,11 +256,13 @@ void register_image_tamper_test(CLI::App& parent, Context& ctx) {
   command->add_option("image", options->image, "The signed image")->required();
   add_key_options(*command, options->source, "The trusted public key (PEM or pkcs11: URI)", true);
   command->add_option("--signing-key", options->signing.key,
-                      "The private key that signed the image: makes the rollback variants validly signed");
+                      "The private key that signed the image (PEM or pkcs11: URI, read with the options of "
+                      "-k): makes the rollback variants validly signed");
   command->add_option(
       "--verifier", options->verifier,
       "External verifier command, exit 0 = accept; {} is replaced by the image path (else appended)");
   command->add_option("-o,--output", options->output, "The evidence record to write")->capture_default_str();
+  command->add_flag("--force", options->force, "Replace an existing file");
   command->callback(
       [&ctx, options] { ctx.action = [&ctx, options] { return run_image_tamper_test(ctx, *options); }; });
 }

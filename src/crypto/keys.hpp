@@ -63,10 +63,14 @@ std::expected<Key, std::string> load_public_key_der(std::span<const std::uint8_t
 std::expected<Key, std::string> generate_key(KeyType type);
 
 // A key inside a PKCS#11 token, addressed by an RFC 7512 URI, through libp11's OpenSSL engine. `module` is
-// the PKCS#11 library (e.g. SoftHSM2's); `pin` may be empty when the URI carries pin-value. The private key
-// stays in the token: signing is done by the token.
+// the PKCS#11 library (e.g. SoftHSM2's); `pin` may be empty when the URI carries pin-value (which, as in
+// libp11, comes first). The private key stays in the token: signing is done by the token. The error says
+// which of these went wrong: the module is missing or not loadable, the token refused the PIN, a PIN is
+// needed and none was given, no such key; no message holds the PIN.
 std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::string_view module,
                                                 std::string_view pin, bool private_key);
+// A PKCS#11 URI fit for a message: the value of any pin-value replaced by "***"; anything else unchanged.
+std::string redact_pkcs11_uri(std::string_view uri);
 
 Bytes digest(HashAlg hash, std::span<const std::uint8_t> data);
 

@@ -220,7 +220,8 @@ std::expected<Ca, std::string> load_ca(const std::string& certificate_file, cons
   if (key_source.starts_with("pkcs11:")) {
     key = crypto::load_pkcs11_key(key_source, pkcs11_module, pin, true);
     if (!key)
-      return std::unexpected(fmt::format("CA key {}: {}", key_source, key.error()));
+      return std::unexpected(
+          fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(key_source), key.error()));
   } else {
     std::ifstream key_file(key_source, std::ios::binary);
     if (!key_file)
@@ -238,8 +239,8 @@ std::expected<Ca, std::string> load_ca(const std::string& certificate_file, cons
   }
   if (EVP_PKEY_eq(X509_get0_pubkey(certificate.get()), key->get()) != 1) {
     ERR_clear_error();
-    return std::unexpected(
-        fmt::format("CA key {} does not belong to certificate {}", key_source, certificate_file));
+    return std::unexpected(fmt::format("CA key {} does not belong to certificate {}",
+                                       crypto::redact_pkcs11_uri(key_source), certificate_file));
   }
   return Ca(std::shared_ptr<X509>(certificate.release(), X509_free), std::move(*key));
 }

@@ -33,6 +33,9 @@ inline constexpr std::uint8_t kBootMagic[16] = {0x77, 0xc2, 0x95, 0xf3, 0x60, 0x
                                                 0x35, 0x52, 0x50, 0x0f, 0x2c, 0xb6, 0x79, 0x80};
 inline constexpr std::size_t kMaxAlign = 8;
 inline constexpr std::size_t kDefaultMaxSectors = 128;
+// Header flag (offset 0x10): the bootloader copies the payload to load_addr in RAM and runs it there.
+// imgtool sets it whenever it is given a load address; MCUboot's RAM-load mode refuses an image without it.
+inline constexpr std::uint32_t kFlagRamLoad = 0x20;
 
 enum TlvType : std::uint16_t {
   tlv_keyhash = 0x01,

@@ -96,6 +96,8 @@ std::expected<Bytes, Error> sign_image(std::span<const std::uint8_t> payload, co
 
   ImageHeader header;
   header.load_addr = options.load_addr;
+  if (options.load_addr != 0)
+    header.flags |= kFlagRamLoad;  // as imgtool: a load address means a RAM-load image
   header.hdr_size = options.header_size;
   header.protected_tlv_size = static_cast<std::uint16_t>(protected_area.size());
   header.img_size = static_cast<std::uint32_t>(img_size);

@@ -17,12 +17,12 @@ namespace en18031::image {
 struct SignOptions {
   ImageVersion version;
   std::uint16_t header_size = 0x200;
-  bool pad_header = false;  // prepend header_size erased bytes instead of expecting zeros there
-  std::uint32_t load_addr = 0;
-  std::size_t align = 1;      // flash write alignment: 1, 2, 4 or 8
-  std::size_t slot_size = 0;  // 0: no slot size check
-  bool pad = false;           // pad to slot_size with the trailer (boot magic)
-  bool confirm = false;       // with pad: set image_ok
+  bool pad_header = false;      // prepend header_size erased bytes instead of expecting zeros there
+  std::uint32_t load_addr = 0;  // not 0: a RAM-load image (the header's RAM_LOAD flag is set)
+  std::size_t align = 1;        // flash write alignment: 1, 2, 4 or 8
+  std::size_t slot_size = 0;    // 0: no slot size check
+  bool pad = false;             // pad to slot_size with the trailer (boot magic)
+  bool confirm = false;         // with pad: set image_ok
   std::optional<std::uint32_t> security_counter;
   crypto::HashAlg hash = crypto::HashAlg::sha256;
   bool full_public_key = false;  // PUBKEY TLV instead of KEYHASH

@@ -195,7 +195,7 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
     add("header-load-addr-changed", "header-modified-rejected",
         "the header's load address (offset 0x4) changed", std::move(load));
     Bytes flags(original.begin(), original.end());
-    flags[16] ^= 0x20;
+    flags[16] ^= static_cast<std::uint8_t>(kFlagRamLoad);
     add("header-flags-changed", "header-modified-rejected",
         "the header's RAM_LOAD flag (offset 0x10) toggled", std::move(flags));
   }

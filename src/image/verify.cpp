@@ -178,6 +178,18 @@ VerifyReport verify_image(std::span<const std::uint8_t> bytes, const std::string
                                  ? "trailer: boot magic set, image confirmed"
                                  : "trailer: boot magic set, image not confirmed");
   }
+  // Not a refusal (a bootloader that runs images in place ignores both fields), but worth saying which
+  // bootloader mode will take the image.
+  const ImageHeader& header = image.header;
+  if ((header.flags & kFlagRamLoad) != 0)
+    report.notes.push_back(
+        fmt::format("RAM_LOAD flag set (offset 0x10): a RAM-load bootloader copies the payload to {}",
+                    hex(header.load_addr)));
+  else if (header.load_addr != 0)
+    report.notes.push_back(
+        fmt::format("load address {} (offset 0x4) without the RAM_LOAD flag (offset 0x10): MCUboot's "
+                    "RAM-load mode refuses this image",
+                    hex(header.load_addr)));
   report.accepted = problems.empty();
   return report;
 }

@@ -454,9 +454,9 @@ TEST_F(ProvisionCli, ACaKeyInSoftHsmIssuesDeviceCertificates) {
     ::unsetenv("ASAN_OPTIONS");
   EXPECT_EQ(wait_exit(wrong_pin), 2);
   const std::string log = read_file(dir_ / "wrong-pin.log");
-  // libp11 prints its own lines first ("Login failed"); ours is the last.
-  EXPECT_TRUE(log.ends_with("en18031: CA key " + uri + ": no private key at " + uri +
-                            ": failed loading private key\n"))
+  // Our message is the last line of the log.
+  EXPECT_TRUE(log.ends_with("en18031: CA key " + uri + ": token login failed at " + uri +
+                            ": wrong PIN (PIN incorrect)\n"))
       << log;
   ::unsetenv("SOFTHSM2_CONF");
 }

@@ -31,8 +31,15 @@ TEST(Dump, AgreesWithImgtoolDumpinfo) {
     ++compared;
     at = next == std::string::npos ? next : next + 1;
   }
-  EXPECT_EQ(compared, 7u);
-  EXPECT_EQ(complete, 5u);
+  EXPECT_EQ(compared, 9u);
+  EXPECT_EQ(complete, 7u);
+}
+
+TEST(Dump, ShowsTheRamLoadFlagAndLoadAddress) {
+  const auto bytes = test::read_vector("signed-ed25519-ramload.bin");
+  const std::string ours = dump_image(*parse_image(bytes, "ram"), "ram");
+  EXPECT_NE(ours.find("load_addr:          0x20008000\n"), std::string::npos) << ours;
+  EXPECT_NE(ours.find("flags:              RAM_LOAD (0x20)\n"), std::string::npos) << ours;
 }
 
 TEST(Dump, ShowsTheTrailerFields) {

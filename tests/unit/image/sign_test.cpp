@@ -97,6 +97,27 @@ TEST(Sign, RsaAndFullKeyImagesMatchImgtoolsLayout) {
   }
 }
 
+// A load address makes a RAM-load image: imgtool sets the header's RAM_LOAD flag (0x20) with it, and
+// MCUboot's RAM-load mode refuses an image without the flag. Same bytes as imgtool's, signed or not.
+TEST(Sign, LoadAddressSetsTheRamLoadFlagAsImgtool) {
+  const auto key = test::private_key("ed25519");
+  SignOptions options = imgtool_defaults("0.9.0");
+  options.load_addr = 0x20008000;
+  auto image = sign_image(read_vector("app.bin"), &key, options, "app.bin");
+  ASSERT_TRUE(image) << image.error().describe();
+  EXPECT_EQ(*image, read_vector("signed-ed25519-ramload.bin"));
+  EXPECT_EQ(parse_image(*image, "ours")->header.flags, 0x20u);  // RAM_LOAD
+  options = imgtool_defaults("1.0.0");
+  options.load_addr = 0x20000000;
+  image = sign_image(read_vector("app-small.bin"), nullptr, options, "app-small.bin");
+  ASSERT_TRUE(image) << image.error().describe();
+  EXPECT_EQ(*image, read_vector("unsigned-ramload.bin"));
+  // Without a load address the flag stays clear (the images above without -L).
+  image = sign_image(read_vector("app-small.bin"), nullptr, imgtool_defaults("1.0.0"), "app-small.bin");
+  ASSERT_TRUE(image);
+  EXPECT_EQ(parse_image(*image, "ours")->header.flags, 0u);
+}
+
 TEST(Sign, RefusesWhatImgtoolRefuses) {
   SignOptions options = imgtool_defaults("1.0.0");
   options.pad_header = false;

@@ -1,6 +1,7 @@
 // imgtool's accept/reject matrix (imgtool-verify.txt) reproduced exactly, and the checks imgtool leaves out.
 #include "image/verify.hpp"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -32,12 +33,12 @@ TEST(VerifyMatrix, ReproducesImgtoolsAcceptedAndRejectedPairsExactly) {
     ASSERT_EQ(status, "OK");
     expected.insert(image + " " + key);
   }
-  ASSERT_EQ(expected.size(), 5u);
+  ASSERT_EQ(expected.size(), 6u);
   std::set<std::string> accepted;
-  for (const char* image :
-       {"signed-by-other-key.bin", "signed-ecdsa-p256-fullkey.bin", "signed-ecdsa-p256-slot.bin",
-        "signed-ecdsa-p256.bin", "signed-ed25519.bin", "signed-rsa-2048.bin", "tampered-payload.bin",
-        "tampered-signature.bin", "unsigned-sha256.bin"}) {
+  for (const char* image : {"signed-by-other-key.bin", "signed-ecdsa-p256-fullkey.bin",
+                            "signed-ecdsa-p256-slot.bin", "signed-ecdsa-p256.bin", "signed-ed25519.bin",
+                            "signed-rsa-2048.bin", "tampered-payload.bin", "tampered-signature.bin",
+                            "unsigned-sha256.bin", "signed-ed25519-ramload.bin", "unsigned-ramload.bin"}) {
     for (const char* key : {"ecdsa-p256", "ed25519", "rsa-2048"}) {
       if (verify_with(image, key).accepted)
         accepted.insert(std::string(image) + " " + key);
@@ -81,6 +82,33 @@ TEST(VerifyWithoutKey, ChecksTheHashOnly) {
               ElementsAre("SHA256 matches the image",
                           "no key given: only the hash was checked (integrity, not authenticity)"));
   EXPECT_FALSE(verify_image(read_vector("tampered-payload.bin"), "t.bin", {}).accepted);
+}
+
+// The RAM_LOAD flag is no reason to refuse (a bootloader that runs images in place ignores it), but the
+// notes say which mode takes the image, and warn when a load address comes without the flag.
+TEST(VerifyNotes, SayWhetherARamLoadBootloaderTakesTheImage) {
+  EXPECT_THAT(verify_with("signed-ed25519-ramload.bin", "ed25519").notes,
+              ElementsAre("SHA256 matches the image",
+                          "ED25519 TLV at offset 0xc259 verifies with the given "
+                          "ed25519 key",
+                          "RAM_LOAD flag set (offset 0x10): a RAM-load bootloader copies the payload to "
+                          "0x20008000"));
+  // imgtool's hash-only RAM-load image with the flag cleared and its hash made right again: what we
+  // signed before the flag was set.
+  auto bytes = read_vector("unsigned-ramload.bin");
+  bytes[16] = 0;
+  const auto image = parse_image(bytes, "u.bin");
+  ASSERT_TRUE(image);
+  const auto digest = crypto::digest(crypto::HashAlg::sha256, std::span(bytes).first(image->hashed_size()));
+  std::copy(digest.begin(), digest.end(),
+            bytes.begin() + static_cast<std::ptrdiff_t>(image->area.offset + 8));
+  const auto report = verify_image(bytes, "u.bin", {});
+  EXPECT_TRUE(report.accepted);
+  EXPECT_THAT(report.notes,
+              ElementsAre("SHA256 matches the image",
+                          "no key given: only the hash was checked (integrity, not authenticity)",
+                          "load address 0x20000000 (offset 0x4) without the RAM_LOAD flag (offset 0x10): "
+                          "MCUboot's RAM-load mode refuses this image"));
 }
 
 TEST(VerifyBootloaderChecks, RollbackByCounterAndVersion) {
