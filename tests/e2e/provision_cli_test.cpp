@@ -321,6 +321,45 @@ TEST_F(ProvisionCli, DerivedPasswordsCanBeRecomputedFromTheSecret) {
   EXPECT_EQ((*device)->password_method, "hmac-sha256");
 }
 
+TEST_F(ProvisionCli, Utf8NamesArePrintedAsUtf8AndControlCharactersAreRefused) {
+  const auto ca = run_cli({"ca", "init", "--ca-cert", path("utf8-ca.pem"), "--ca-key", path("utf8-ca.key"),
+                           "--ca-passphrase-file", path("passphrase"), "--common-name", "Prüf-CA Zürich",
+                           "--organization", "Müller Sensorik GmbH", "--days", "7300"});
+  ASSERT_EQ(ca.exit_code, 0) << ca.err;
+  EXPECT_EQ(ca.out.substr(0, ca.out.find(", ecdsa-p256")),
+            "wrote " + path("utf8-ca.pem") + " (root CA \"CN=Prüf-CA Zürich,O=Müller Sensorik GmbH\"");
+  std::ofstream(dir_ / "recipe.yaml")
+      << "product: Luftgüte\ncertificate: {organization: Müller Sensorik GmbH, "
+         "validity_days: 365}\n";
+  auto args = provision_args(path("registry.db"), "AQM-1", 1);
+  args[9] = path("utf8-ca.pem");
+  args[11] = path("utf8-ca.key");
+  const auto run = run_cli(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto exported = run_cli({"export", "certificates", "--registry", path("registry.db"),
+                                 "--registry-key-file", path("registry.key"), "-o", path("certs.jsonl")});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const std::string line = read_file(dir_ / "certs.jsonl");
+  EXPECT_NE(line.find(R"("subject":"CN=AQM-1,O=Müller Sensorik GmbH")"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("issuer":"CN=Prüf-CA Zürich,O=Müller Sensorik GmbH")"), std::string::npos) << line;
+
+  // A control character never reaches a certificate: not from the command line, not from a recipe.
+  const auto bad_ca =
+      run_cli({"ca", "init", "--ca-cert", path("bad-ca.pem"), "--ca-key", path("bad-ca.key"),
+               "--ca-passphrase-file", path("passphrase"), "--common-name", "Evil\x1b[2J CA"});
+  EXPECT_EQ(bad_ca.exit_code, 2);
+  EXPECT_EQ(bad_ca.err, "en18031: the certificate's CN must not hold a control character (U+001B)\n");
+  EXPECT_FALSE(fs::exists(dir_ / "bad-ca.pem"));
+  EXPECT_FALSE(fs::exists(dir_ / "bad-ca.key"));
+  std::ofstream(dir_ / "recipe.yaml") << "product: X\ncertificate: {organization: \"Example\\rSensors\"}\n";
+  const auto bad_recipe = run_cli(provision_args(path("other.db"), "AQM-1", 1));
+  EXPECT_EQ(bad_recipe.exit_code, 2);
+  EXPECT_EQ(
+      bad_recipe.err,
+      path("recipe.yaml") + ":2:29: certificate.organization must not hold a control character (U+000D)\n");
+  EXPECT_FALSE(fs::exists(dir_ / "other.db"));
+}
+
 TEST_F(ProvisionCli, BadInputIsRefusedBeforeAnythingIsWritten) {
   std::ofstream(dir_ / "serials.txt") << "AQM-1\n# a comment\nAQM-2\nAQM-1\nAQM/3\n";
   auto args = provision_args(path("registry.db"), "", 0);

@@ -60,6 +60,27 @@ TEST(Recipe, EveryProblemIsNamedWithItsLine) {
       }));
 }
 
+TEST(Recipe, ControlCharactersAreRefusedWhereTheyStand) {
+  EXPECT_EQ(problems_of("product: \"AQM\\e[31m\"\n"
+                        "certificate:\n"
+                        "  organization: \"Example\\nSensors\"\n"
+                        "  san_dns: [\"{serial}.example.com\", \"x\\t{serial}\"]\n"
+                        "  san_uri: [\"urn:\\x85{serial}\"]\n"
+                        "psk: {identity: \"id-\\x7f{serial}\"}\n"),
+            (std::vector<std::string>{
+                "recipe.yaml:1:10: product must not hold a control character (U+001B)",
+                "recipe.yaml:3:17: certificate.organization must not hold a control character (U+000A)",
+                "recipe.yaml:4:37: certificate.san_dns must not hold a control character (U+0009)",
+                "recipe.yaml:5:13: certificate.san_uri must not hold a control character (U+0085)",
+                "recipe.yaml:6:17: psk.identity must not hold a control character (U+007F)",
+            }));
+  // UTF-8 letters are text, not control characters.
+  std::vector<Diagnostic> problems;
+  EXPECT_TRUE(parse_recipe("product: Luftgüte\ncertificate: {organization: Müller Sensorik}\n", "recipe.yaml",
+                           problems));
+  EXPECT_TRUE(problems.empty());
+}
+
 TEST(Recipe, TemplatesReplaceEverySerialPlaceholder) {
   EXPECT_EQ(expand_template("urn:imei:{serial}/{serial}", "1"), "urn:imei:1/1");
   EXPECT_EQ(expand_template("no placeholder", "1"), "no placeholder");
