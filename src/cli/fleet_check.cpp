@@ -1,8 +1,8 @@
-// en18031 fleet check (--registry FILE [--registry-key-file F] | --manifest FILE) [-o RECORD.json]
-// [--min-entropy-bits N]: proves that no two devices share a serial, key, PSK identity, PSK or default
-// password (or names the devices that do), gives the passwords' strength statistics and the RNG the keys
-// came from, and writes them as an evidence record for CCK-3, AUM-5-1 and CCK-2. Exit 0 when everything is
-// unique and strong enough, 1 when not, 2 on unusable input.
+// en18031 fleet check (--registry FILE [--registry-key-file F] | --manifest FILE) [-o RECORD.json
+// [--force]] [--min-entropy-bits N]: proves that no two devices share a serial, key, PSK identity, PSK or
+// default password (or names the devices that do), gives the passwords' strength statistics and the RNG the
+// keys came from, and writes them as an evidence record for CCK-3, AUM-5-1 and CCK-2. Exit 0 when everything
+// is unique and strong enough, 1 when not, 2 on unusable input.
 #include "factory/fleet_check.hpp"
 
 #include <cerrno>
@@ -35,6 +35,7 @@ struct FleetCheckOptions {
   std::string registry_key_file;
   std::string manifest;
   std::string output;
+  bool force = false;
   double min_entropy_bits = factory::kDefaultMinEntropyBits;
 };
 
@@ -96,6 +97,11 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   }
   if (!(options.min_entropy_bits >= 0 && options.min_entropy_bits <= 1000)) {
     ctx.err << "en18031: --min-entropy-bits must be from 0 to 1000\n";
+    return exit_bad_input;
+  }
+  // Checked before the (possibly long) check, like every other command that writes a file.
+  if (!options.output.empty() && !options.force && fs::exists(options.output)) {
+    ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
     return exit_bad_input;
   }
   factory::FleetTable table;
@@ -189,6 +195,7 @@ void register_fleet_check(CLI::App& fleet, Context& ctx) {
                                        "A manifest from another factory (CSV, docs/manifest-format.md)");
   registry->excludes(manifest);
   command->add_option("-o,--output", options->output, "Write the evidence record (JSON) here");
+  command->add_flag("--force", options->force, "Replace an existing record");
   command
       ->add_option("--min-entropy-bits", options->min_entropy_bits,
                    "Weakest acceptable default password (zxcvbn estimate, bits)")

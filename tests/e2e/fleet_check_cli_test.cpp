@@ -94,6 +94,20 @@ TEST_F(FleetCheckCli, CleanManifestPassesAndItsEvidenceLoads) {
   }
 }
 
+TEST_F(FleetCheckCli, AnExistingRecordIsReplacedOnlyWithForce) {
+  write(path("fleet.csv"), manifest(10));
+  write(path("fleet.json"), "keep me\n");
+  const auto refused = run_cli({"fleet", "check", "--manifest", path("fleet.csv"), "-o", path("fleet.json")});
+  EXPECT_EQ(refused.exit_code, exit_bad_input);
+  EXPECT_EQ(refused.err, fmt::format("en18031: {} exists; use --force to replace it\n", path("fleet.json")));
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(read(path("fleet.json")), "keep me\n");
+  const auto forced =
+      run_cli({"fleet", "check", "--manifest", path("fleet.csv"), "-o", path("fleet.json"), "--force"});
+  EXPECT_EQ(forced.exit_code, exit_ok) << forced.err;
+  EXPECT_TRUE(load::load_evidence_file(path("fleet.json"), "fleet.json").record);
+}
+
 TEST_F(FleetCheckCli, PlantedDuplicateIsFoundAndNamed) {
   write(path("fleet.csv"), manifest(1000, 777));
   const auto result = run_cli({"fleet", "check", "--manifest", path("fleet.csv"), "-o", path("fleet.json")});
