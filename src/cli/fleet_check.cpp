@@ -116,6 +116,10 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
       return exit_bad_input;
     }
     const factory::SecretBox box(*key);
+    // The record names the registry file by its SHA-256: first fold any committed batch still in the
+    // write-ahead log into that file, so the hash covers every device checked.
+    if (!options.output.empty())
+      factory::Registry::checkpoint(options.registry);
     auto registry = factory::Registry::open(options.registry, box, /*read_only=*/true);
     if (!registry) {
       ctx.err << "en18031: " << registry.error() << "\n";
@@ -134,6 +138,16 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     source.kind = "registry";
     source.path =
         options.output.empty() ? options.registry : path_from_record(options.registry, options.output);
+    if (!options.output.empty()) {
+      // Named as an input like a manifest, so an assessment sees the record as stale once the registry
+      // changes (a device added or revoked).
+      auto hash = crypto::sha256_file_hex(options.registry);
+      if (!hash) {
+        ctx.err << "en18031: " << hash.error() << "\n";
+        return exit_bad_input;
+      }
+      source.sha256 = std::move(*hash);
+    }
   } else {
     auto file = MappedFile::open(options.manifest, limits::max_manifest_bytes);
     if (!file) {

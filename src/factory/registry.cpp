@@ -277,6 +277,15 @@ std::expected<Registry, std::string> Registry::open(const std::filesystem::path&
   return Registry(path, std::move(db));
 }
 
+void Registry::checkpoint(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  const int opened =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<sqlite3, Closer> db(raw);
+  if (opened == SQLITE_OK)
+    (void)sqlite3_exec(db.get(), "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+}
+
 std::expected<std::int64_t, std::string> Registry::ensure_issuer(std::string_view certificate_pem,
                                                                  std::string_view fingerprint_hex,
                                                                  std::string_view subject) {

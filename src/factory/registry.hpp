@@ -102,6 +102,10 @@ class Registry {
   // under another registry key ("the registry key does not match <path>").
   static std::expected<Registry, std::string> open(const std::filesystem::path& path, const SecretBox& box,
                                                    bool read_only = false);
+  // Folds committed transactions still in the write-ahead log into the database file, so that the file
+  // alone holds every committed device (what a hash of it must cover). Best effort: a registry that is
+  // read-only to us, or busy with a writer, is left as it is.
+  static void checkpoint(const std::filesystem::path& path);
   // Opens, creating it first when it does not exist.
   static std::expected<Registry, std::string> open_or_create(const std::filesystem::path& path,
                                                              const SecretBox& box);

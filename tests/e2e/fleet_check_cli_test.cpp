@@ -204,6 +204,18 @@ TEST_F(FleetCheckCli, RegistryIsReadOnlyWithItsKey) {
   const auto loaded = load::load_evidence_file(path("registry-check.json"), "registry-check.json");
   ASSERT_TRUE(loaded.record);
   EXPECT_EQ(loaded.record->checks.size(), 3u);  // serials, passwords, strength: no key, so no key checks
+  // The registry is the record's input, so a changed registry makes the record stale.
+  ASSERT_EQ(loaded.record->inputs.size(), 1u);
+  EXPECT_EQ(loaded.record->inputs[0].path, "registry.db");
+  EXPECT_EQ(loaded.record->inputs[0].status, EvidenceInput::Status::verified);
+  {
+    auto registry = factory::Registry::open(path("registry.db"), factory::SecretBox(key));
+    ASSERT_TRUE(registry) << registry.error();
+    ASSERT_TRUE(registry->revoke("R07", "keyCompromise", "2026-11-23T10:00:00Z"));
+  }
+  const auto stale = load::load_evidence_file(path("registry-check.json"), "registry-check.json");
+  ASSERT_TRUE(stale.record);
+  EXPECT_EQ(stale.record->inputs[0].status, EvidenceInput::Status::mismatch);
 
   const auto wrong = run_cli(
       {"fleet", "check", "--registry", path("registry.db"), "--registry-key-file", path("other.key")});
