@@ -120,6 +120,7 @@ std::optional<Recipe> parse_recipe(std::string_view text, const std::string& fil
   if (const YAML::Node node = root["password"]; node && yaml.expect_map(node, "password")) {
     yaml.check_keys(node, {"method", "length", "alphabet", "min_entropy_bits"});
     PasswordRecipe password;
+    password.where = yaml.where(node);
     password.method =
         yaml.choice(node, "method", false, parse_password_method, "password.method", "random or hmac-sha256")
             .value_or(PasswordMethod::random);

@@ -360,6 +360,76 @@ TEST_F(ProvisionCli, Utf8NamesArePrintedAsUtf8AndControlCharactersAreRefused) {
   EXPECT_FALSE(fs::exists(dir_ / "other.db"));
 }
 
+TEST_F(ProvisionCli, ADerivedPasswordBelowTheMinimumTakesTheNextCounterWhichIsRecorded) {
+  // 8 characters and 42 bits: more than half of the counter-0 passwords score lower.
+  std::ofstream(dir_ / "recipe.yaml") << "product: Gateway\n"
+                                         "password: {method: hmac-sha256, length: 8, min_entropy_bits: 42}\n";
+  const std::string secret(40, 's');
+  std::ofstream(dir_ / "secret") << secret;
+  auto args = provision_args(path("registry.db"), "EVG-0001", 200);
+  args.insert(args.end(), {"--password-secret-file", path("secret")});
+  const auto run = run_cli(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  EXPECT_NE(run.out.find("passwords again with the next counter: they scored below the recipe's minimum\n"),
+            std::string::npos)
+      << run.out;
+  std::array<std::uint8_t, 32> key{};
+  const std::string hex = read_file(dir_ / "registry.key");
+  for (std::size_t i = 0; i < 32; ++i)
+    key[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  const factory::SecretBox box(key);
+  auto registry = factory::Registry::open(dir_ / "registry.db", box, true);
+  ASSERT_TRUE(registry);
+  const std::vector<std::uint8_t> secret_bytes(secret.begin(), secret.end());
+  std::size_t devices = 0, later_counters = 0;
+  ASSERT_TRUE(registry->for_each([&](const factory::DeviceRecord& device) {
+    ++devices;
+    // The recorded counter derives the password again; every counter before it scores below 42.
+    unsigned counter = 0;
+    if (device.password_method != "hmac-sha256") {
+      EXPECT_TRUE(device.password_method.starts_with("hmac-sha256;counter=")) << device.password_method;
+      counter = static_cast<unsigned>(std::stoul(device.password_method.substr(20)));
+      ++later_counters;
+    }
+    const auto password = box.open(device.serial, factory::SecretField::password, device.password_sealed);
+    EXPECT_EQ(std::string(password->begin(), password->end()),
+              factory::derived_password(secret_bytes, device.serial, factory::PasswordRecipe{}.alphabet, 8,
+                                        counter));
+    const std::string known[] = {device.serial, "Gateway"};
+    for (unsigned earlier = 0; earlier < counter; ++earlier)
+      EXPECT_LT(factory::password_entropy_bits(
+                    factory::derived_password(secret_bytes, device.serial, factory::PasswordRecipe{}.alphabet,
+                                              8, earlier),
+                    known),
+                42);
+    EXPECT_GE(device.password_entropy_bits, 42);
+    return true;
+  }));
+  EXPECT_EQ(devices, 200u);
+  EXPECT_GT(later_counters, 50u);
+
+  // A recipe no password can satisfy is warned about up front and stops with advice that helps.
+  std::ofstream(dir_ / "recipe.yaml")
+      << "product: Gateway\npassword: {method: hmac-sha256, length: 8, alphabet: 0123456789abcdef, "
+         "min_entropy_bits: 50}\n";
+  args = provision_args(path("weak.db"), "EVG-0001", 3);
+  args.insert(args.end(), {"--password-secret-file", path("secret")});
+  const auto weak = run_cli(args);
+  EXPECT_EQ(weak.exit_code, 2);
+  EXPECT_EQ(
+      weak.err,
+      path("recipe.yaml") +
+          ":2:11: warning: none of 200 sample passwords of 8 characters from password.alphabet (16 "
+          "characters) reach password.min_entropy_bits 50, so provisioning would stop at its first device: "
+          "raise password.length or lower password.min_entropy_bits\n"
+          "en18031: device EVG-0001: none of its 256 derived passwords (counter 0 to 255) of 8 characters "
+          "reached the recipe's minimum of 50 bits; raise password.length or use a larger "
+          "password.alphabet\n"
+          "en18031: every batch committed before this stays in the registry; once the cause is fixed, run "
+          "the same command again to continue\n");
+}
+
 TEST_F(ProvisionCli, BadInputIsRefusedBeforeAnythingIsWritten) {
   std::ofstream(dir_ / "serials.txt") << "AQM-1\n# a comment\nAQM-2\nAQM-1\nAQM/3\n";
   auto args = provision_args(path("registry.db"), "", 0);
