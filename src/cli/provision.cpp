@@ -108,6 +108,9 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
   auto opened = open_registry(options.registry, true, false);
   if (!opened)
     return fail(opened.error());
+  // Busy with another writer: said now, before the CA signs or a key is generated.
+  if (auto writable = opened->registry.check_writable(request.registry_wait); !writable)
+    return fail(writable.error());
   auto report = factory::provision(opened->registry, opened->box, request);
   OPENSSL_cleanse(password_secret.data(), password_secret.size());
   if (!report) {

@@ -327,6 +327,10 @@ std::expected<ProvisionReport, std::string> provision(Registry& registry, const 
   report.requested = request.serials.size();
   report.rng = describe_rng();
 
+  // Before anything is generated: a registry another process keeps locked stops the run here, not after
+  // every key of the first batches has been made.
+  if (auto writable = registry.check_writable(request.registry_wait); !writable)
+    return std::unexpected(writable.error());
   auto existing = registry.existing_serials(request.serials);
   if (!existing)
     return std::unexpected(existing.error());

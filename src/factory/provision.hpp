@@ -11,6 +11,7 @@
 // writes them to the registry in order.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -32,6 +33,8 @@ struct ProvisionRequest {
   std::span<const std::string> serials;
   std::span<const std::uint8_t> password_secret;  // required for password.method hmac-sha256
   unsigned threads = 0;                           // 0: one per hardware thread
+  // How long the run waits, before generating anything, for a registry another process is writing to.
+  std::chrono::milliseconds registry_wait = std::chrono::seconds(10);
   std::string tool = "en18031";
   // Called on the writing thread after each committed batch (devices committed so far, requested).
   std::function<void(std::size_t, std::size_t)> progress;

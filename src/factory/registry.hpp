@@ -20,6 +20,7 @@
 // provision into one registry; a serial another process committed first is skipped, never issued twice.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -124,6 +125,12 @@ class Registry {
 
   std::expected<std::int64_t, std::string> begin_run(const RunInfo& run);
   std::expected<std::vector<RunInfo>, std::string> runs() const;
+
+  // Whether this process can write now: an empty write transaction (BEGIN IMMEDIATE, ROLLBACK) that waits
+  // at most `wait` for another writer. A provisioning run asks before it generates anything, so a registry
+  // that another process keeps locked (a long transaction, a stuck tool) stops it before any key is made.
+  // Error: "registry PATH is busy: another process did not release its write lock within N s ...".
+  std::expected<void, std::string> check_writable(std::chrono::milliseconds wait);
 
   // Which of `serials` are already in the registry (what a resumed run skips).
   std::expected<std::vector<std::string>, std::string> existing_serials(

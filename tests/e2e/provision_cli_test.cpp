@@ -277,6 +277,32 @@ TEST_F(ProvisionCli, TwoProcessesWritingOneRegistryNeverIssueASerialTwice) {
   EXPECT_EQ(check_every_device(dir_ / "registry.db"), static_cast<std::size_t>(total));
 }
 
+TEST_F(ProvisionCli, ARegistryAnotherProcessKeepsLockedStopsTheRunBeforeAnythingIsGenerated) {
+  ASSERT_EQ(run_cli(provision_args(path("registry.db"), "AQM-000000", 10)).exit_code, 0);
+  // Another writer holds the registry's write lock (as a long transaction or a stuck tool would).
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path("registry.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = run_cli(provision_args(path("registry.db"), "AQM-000010", 5000));
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "en18031: registry " + path("registry.db") +
+                         " is busy: another process did not release its write lock within 10 s (a long "
+                         "transaction, or a process stuck in one); nothing was generated: run again once it "
+                         "is free\n");
+  EXPECT_EQ(run.out, "");
+  // It waited for the lock, then stopped: not after generating 5,000 keys and waiting a minute per batch.
+  EXPECT_GE(took, std::chrono::seconds(10));
+  EXPECT_LT(took, std::chrono::seconds(40));
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  EXPECT_EQ(committed_devices(dir_ / "registry.db"), 10);
+  // Free again: the same command provisions.
+  const auto again = run_cli(provision_args(path("registry.db"), "AQM-000010", 50));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
 TEST_F(ProvisionCli, AFullDiskStopsTheRunWithWholeBatchesOnly) {
   if (::geteuid() != 0)
     GTEST_SKIP() << "needs root to mount a small tmpfs (CI runs as root)";
