@@ -123,9 +123,12 @@ std::expected<StagingLock, std::string> StagingLock::create(const fs::path& targ
   fs::path staging = lock.substr(0, lock.size() - kLockSuffix.size());
   StagingLock result(lock, std::move(staging), fd);
   // Locked before it says it is ours: an export cleaning up never takes a new lock file for a dead one.
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || write_all(fd, kLockMarker) != 0 || ::fsync(fd) != 0)
+  int failure = ::flock(fd, LOCK_EX | LOCK_NB) != 0 ? errno : write_all(fd, kLockMarker);
+  if (failure == 0 && ::fsync(fd) != 0)
+    failure = errno;
+  if (failure != 0)
     return std::unexpected(
-        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(errno)));
+        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(failure)));
   return result;
 }
 
