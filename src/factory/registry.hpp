@@ -62,7 +62,7 @@ struct DeviceRecord {
   Bytes password_sealed;
   Bytes password_tag;
   double password_entropy_bits = 0;  // zxcvbn's estimate
-  std::string password_method;       // "random" or "hmac-sha256"
+  std::string password_method;       // "random", "hmac-sha256" or "hmac-sha256;counter=N" (derived_method)
 
   bool has_certificate() const { return !certificate_der.empty(); }
   bool has_psk() const { return !psk_sealed.empty(); }
