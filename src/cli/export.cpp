@@ -42,6 +42,19 @@ int fail(Context& ctx, const std::string& message) {
   return exit_bad_input;
 }
 
+// What a killed export left beside `output` (unencrypted keys, perhaps) is removed before anything else
+// is written there, and said so. False when it could not be removed (the error is printed).
+bool remove_leftovers(Context& ctx, const std::string& output) {
+  auto removed = remove_dead_staging(output);
+  if (!removed) {
+    ctx.err << "en18031: " << removed.error() << "\n";
+    return false;
+  }
+  for (const auto& path : *removed)
+    ctx.err << fmt::format("en18031: removed {}, left by an export that did not finish\n", path.string());
+  return true;
+}
+
 std::string describe(const factory::ExportSummary& summary, std::string_view credential) {
   std::string text = fmt::format("{} device{}", summary.devices, summary.devices == 1 ? "" : "s");
   std::string left_out;
@@ -74,6 +87,8 @@ int run_folder_export(Context& ctx, const CommonOptions& options, const FolderPr
   auto opened = open_registry(options.registry, false, true);
   if (!opened)
     return fail(ctx, opened.error());
+  if (!remove_leftovers(ctx, options.output))
+    return exit_bad_input;
   auto staged = StagedFolder::begin(options.output, options.force);
   if (!staged)
     return fail(ctx, staged.error());
@@ -94,6 +109,8 @@ int run_file_export(Context& ctx, const CommonOptions& options, factory::Secrecy
   auto opened = open_registry(options.registry, false, true);
   if (!opened)
     return fail(ctx, opened.error());
+  if (!remove_leftovers(ctx, options.output))
+    return exit_bad_input;
   auto staged = StagedFile::begin(options.output, options.force, secrecy);
   if (!staged)
     return fail(ctx, staged.error());
@@ -316,6 +333,8 @@ int run_crl(Context& ctx, const CrlCliOptions& options) {
   auto revoked = factory::revoked_certificates(opened->registry, *ca);
   if (!revoked)
     return fail(ctx, revoked.error());
+  if (!remove_leftovers(ctx, options.common.output))
+    return exit_bad_input;
   auto staged = StagedFile::begin(options.common.output, options.common.force, factory::Secrecy::none);
   if (!staged)
     return fail(ctx, staged.error());

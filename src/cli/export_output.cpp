@@ -1,5 +1,6 @@
 #include "cli/export_output.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/crypto.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,20 +65,127 @@ std::expected<void, std::string> prepare_parent(const fs::path& target, bool rep
   return {};
 }
 
-std::string staging_template(const fs::path& target) {
+constexpr std::string_view kLockSuffix = ".lock";
+constexpr std::string_view kLockMarker = "en18031 export staging\n";
+
+std::string staging_lock_template(const fs::path& target) {
   // Built with fmt: GCC 12's -Wrestrict misfires on `"." + std::string&&` in optimised builds.
-  return (parent_of(target) / fmt::format(".{}.tmp-XXXXXX", target.filename().string())).string();
+  return (parent_of(target) / fmt::format(".{}.tmp-XXXXXX{}", target.filename().string(), kLockSuffix))
+      .string();
+}
+
+// ".NAME.tmp-XXXXXX.lock" as mkstemps makes it (six letters or digits).
+bool is_lock_name(std::string_view name) {
+  if (!name.starts_with('.') || !name.ends_with(kLockSuffix))
+    return false;
+  name.remove_suffix(kLockSuffix.size());
+  if (name.size() < 1 + 1 + 5 + 6 || name.substr(name.size() - 11, 5) != ".tmp-")
+    return false;
+  const std::string_view random = name.substr(name.size() - 6);
+  return std::all_of(random.begin(), random.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  });
+}
+
+// Ours to remove: not a symbolic link, owned by this user, and of the kind asked for.
+bool owned_by_us(const fs::path& path, bool directory) {
+  struct stat status {};
+  if (::lstat(path.c_str(), &status) != 0 || status.st_uid != ::geteuid())
+    return false;
+  return directory ? S_ISDIR(status.st_mode) : S_ISREG(status.st_mode);
 }
 
 }  // namespace
 
+// ---- StagingLock and the leftovers of killed exports -----------------------------------------------
+
+StagingLock::StagingLock(fs::path lock, fs::path staging, int fd)
+    : lock_(std::move(lock)), staging_(std::move(staging)), fd_(fd) {}
+
+StagingLock::StagingLock(StagingLock&& other) noexcept
+    : lock_(std::exchange(other.lock_, {})),
+      staging_(std::exchange(other.staging_, {})),
+      fd_(std::exchange(other.fd_, -1)) {}
+
+StagingLock::~StagingLock() {
+  if (fd_ < 0)
+    return;
+  std::remove(lock_.c_str());  // while still locked, so no other export looks at a half-removed staging
+  ::close(fd_);
+}
+
+std::expected<StagingLock, std::string> StagingLock::create(const fs::path& target) {
+  std::string lock = staging_lock_template(target);
+  const int fd = ::mkstemps(lock.data(), static_cast<int>(kLockSuffix.size()));  // mode 0600
+  if (fd < 0)
+    return std::unexpected(
+        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(errno)));
+  fs::path staging = lock.substr(0, lock.size() - kLockSuffix.size());
+  StagingLock result(lock, std::move(staging), fd);
+  // Locked before it says it is ours: an export cleaning up never takes a new lock file for a dead one.
+  int failure = ::flock(fd, LOCK_EX | LOCK_NB) != 0 ? errno : write_all(fd, kLockMarker);
+  if (failure == 0 && ::fsync(fd) != 0)
+    failure = errno;
+  if (failure != 0)
+    return std::unexpected(
+        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(failure)));
+  return result;
+}
+
+std::expected<std::vector<fs::path>, std::string> remove_dead_staging(const fs::path& given) {
+  const fs::path folder = parent_of(without_trailing_slash(given));
+  std::vector<fs::path> removed;
+  std::error_code error;
+  fs::directory_iterator entries(folder, error);
+  if (error)
+    return removed;  // no folder yet: nothing left in it
+  std::vector<fs::path> locks;
+  for (const auto& entry : entries)
+    if (is_lock_name(entry.path().filename().string()) && owned_by_us(entry.path(), false))
+      locks.push_back(entry.path());
+  std::sort(locks.begin(), locks.end());
+  for (const auto& lock : locks) {
+    const int fd = ::open(lock.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+      continue;  // gone meanwhile: its export finished
+    struct Close {
+      int fd;
+      ~Close() { ::close(fd); }
+    } close_at_end{fd};
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0)
+      continue;  // a live export holds it
+    char marker[64] = {};
+    const ssize_t size = ::read(fd, marker, sizeof marker);
+    if (size != static_cast<ssize_t>(kLockMarker.size()) ||
+        std::string_view(marker, static_cast<std::size_t>(size)) != kLockMarker)
+      continue;  // not one of ours (or one being made this instant)
+    const std::string base = lock.string().substr(0, lock.string().size() - kLockSuffix.size());
+    for (const fs::path& staged : {fs::path(base), fs::path(base + ".old")}) {
+      const bool folder_left = owned_by_us(staged, true);
+      if (!folder_left && !owned_by_us(staged, false))
+        continue;
+      if (folder_left)
+        fs::remove_all(staged, error);
+      else
+        fs::remove(staged, error);
+      if (error)
+        return std::unexpected(fmt::format("cannot remove {}, left by an export that did not finish: {}",
+                                           staged.string(), error.message()));
+      removed.push_back(staged);
+    }
+    std::remove(lock.c_str());
+  }
+  return removed;
+}
+
 // ---- StagedFolder ----------------------------------------------------------------------------------
 
-StagedFolder::StagedFolder(fs::path target, fs::path staging, bool replace)
-    : target_(std::move(target)), staging_(std::move(staging)), replace_(replace) {}
+StagedFolder::StagedFolder(fs::path target, StagingLock lock, bool replace)
+    : target_(std::move(target)), lock_(std::move(lock)), staging_(lock_.staging()), replace_(replace) {}
 
 StagedFolder::StagedFolder(StagedFolder&& other) noexcept
     : target_(std::move(other.target_)),
+      lock_(std::move(other.lock_)),
       staging_(std::exchange(other.staging_, {})),
       replace_(other.replace_),
       committed_(other.committed_),
@@ -93,11 +202,14 @@ std::expected<StagedFolder, std::string> StagedFolder::begin(const fs::path& giv
   const fs::path target = without_trailing_slash(given);
   if (auto ready = prepare_parent(target, replace); !ready)
     return std::unexpected(ready.error());
-  std::string staging = staging_template(target);
-  if (::mkdtemp(staging.data()) == nullptr)
+  auto lock = StagingLock::create(target);
+  if (!lock)
+    return std::unexpected(lock.error());
+  // 0700 whatever the umask: it holds unencrypted keys until the export is complete.
+  if (::mkdir(lock->staging().c_str(), 0700) != 0)
     return std::unexpected(
         fmt::format("cannot create a folder beside {}: {}", target.string(), std::strerror(errno)));
-  return StagedFolder(target, staging, replace);
+  return StagedFolder(target, std::move(*lock), replace);
 }
 
 std::expected<void, std::string> StagedFolder::write(std::string_view relative, std::string_view content,
@@ -164,11 +276,16 @@ std::expected<void, std::string> StagedFolder::commit() {
 
 // ---- StagedFile ------------------------------------------------------------------------------------
 
-StagedFile::StagedFile(fs::path target, std::string temporary, int fd, bool secret)
-    : target_(std::move(target)), temporary_(std::move(temporary)), fd_(fd), secret_(secret) {}
+StagedFile::StagedFile(fs::path target, StagingLock lock, int fd, bool secret)
+    : target_(std::move(target)),
+      lock_(std::move(lock)),
+      temporary_(lock_.staging().string()),
+      fd_(fd),
+      secret_(secret) {}
 
 StagedFile::StagedFile(StagedFile&& other) noexcept
     : target_(std::move(other.target_)),
+      lock_(std::move(other.lock_)),
       temporary_(std::exchange(other.temporary_, {})),
       fd_(std::exchange(other.fd_, -1)),
       secret_(other.secret_),
@@ -189,12 +306,14 @@ std::expected<StagedFile, std::string> StagedFile::begin(const fs::path& given, 
   const fs::path target = without_trailing_slash(given);
   if (auto ready = prepare_parent(target, replace); !ready)
     return std::unexpected(ready.error());
-  std::string temporary = staging_template(target);
-  const int fd = ::mkstemp(temporary.data());  // mode 0600
+  auto lock = StagingLock::create(target);
+  if (!lock)
+    return std::unexpected(lock.error());
+  const int fd = ::open(lock->staging().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     return std::unexpected(
         fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(errno)));
-  return StagedFile(target, temporary, fd, secrecy == factory::Secrecy::secret);
+  return StagedFile(target, std::move(*lock), fd, secrecy == factory::Secrecy::secret);
 }
 
 std::expected<void, std::string> StagedFile::flush() {

@@ -5,6 +5,13 @@
 // A folder export (bundles, AT scripts) is written into a temporary sibling folder (mode 0700: it holds
 // keys), each file fsync'ed, then renamed to the target. A single-file export is streamed into a temporary
 // sibling file and renamed over the target. Files holding secrets are created 0600, others 0644.
+//
+// A killed export cannot clean up after itself, and its staging folder holds unencrypted device keys. So
+// each staging folder or file ".NAME.tmp-XXXXXX" comes with a lock file ".NAME.tmp-XXXXXX.lock" (0600,
+// its first line "en18031 export staging") on which the export holds an flock(2) lock until it has
+// finished. The lock dies with the process; a later export into the same folder finds lock files that are
+// ours and no longer locked and removes what they name (remove_dead_staging). Nothing else is touched: not
+// a name without our lock file, not another user's files, not a symbolic link, not a live export's.
 #pragma once
 
 #include <expected>
@@ -16,6 +23,29 @@
 #include "factory/exports.hpp"
 
 namespace en18031::cli {
+
+// Removes what exports into `target`'s folder left when they were killed (see above) and returns the
+// paths removed, for the caller to report. Problems removing them are errors naming the path.
+std::expected<std::vector<std::filesystem::path>, std::string> remove_dead_staging(
+    const std::filesystem::path& target);
+
+// The lock file of one staging folder or file: created locked, released and removed when done.
+class StagingLock {
+ public:
+  // Creates ".NAME.tmp-XXXXXX.lock" beside `target`; staging() is the same name without ".lock".
+  static std::expected<StagingLock, std::string> create(const std::filesystem::path& target);
+  StagingLock(StagingLock&& other) noexcept;
+  StagingLock& operator=(StagingLock&&) = delete;
+  ~StagingLock();  // removes the lock file, then releases the lock
+
+  const std::filesystem::path& staging() const { return staging_; }
+
+ private:
+  StagingLock(std::filesystem::path lock, std::filesystem::path staging, int fd);
+  std::filesystem::path lock_;
+  std::filesystem::path staging_;
+  int fd_ = -1;
+};
 
 class StagedFolder {
  public:
@@ -31,8 +61,9 @@ class StagedFolder {
   std::expected<void, std::string> commit();
 
  private:
-  StagedFolder(std::filesystem::path target, std::filesystem::path staging, bool replace);
+  StagedFolder(std::filesystem::path target, StagingLock lock, bool replace);
   std::filesystem::path target_;
+  StagingLock lock_;  // released (by the member's destructor) after the destructor removed the folder
   std::filesystem::path staging_;
   bool replace_ = false;
   bool committed_ = false;
@@ -51,9 +82,10 @@ class StagedFile {
   std::expected<void, std::string> commit();
 
  private:
-  StagedFile(std::filesystem::path target, std::string temporary, int fd, bool secret);
+  StagedFile(std::filesystem::path target, StagingLock lock, int fd, bool secret);
   std::expected<void, std::string> flush();
   std::filesystem::path target_;
+  StagingLock lock_;
   std::string temporary_;
   int fd_ = -1;
   bool secret_ = false;

@@ -1,8 +1,8 @@
-// en18031 fleet check (--registry FILE [--registry-key-file F] | --manifest FILE) [-o RECORD.json]
-// [--min-entropy-bits N]: proves that no two devices share a serial, key, PSK identity, PSK or default
-// password (or names the devices that do), gives the passwords' strength statistics and the RNG the keys
-// came from, and writes them as an evidence record for CCK-3, AUM-5-1 and CCK-2. Exit 0 when everything is
-// unique and strong enough, 1 when not, 2 on unusable input.
+// en18031 fleet check (--registry FILE [--registry-key-file F] | --manifest FILE) [-o RECORD.json
+// [--force]] [--min-entropy-bits N]: proves that no two devices share a serial, key, PSK identity, PSK or
+// default password (or names the devices that do), gives the passwords' strength statistics and the RNG the
+// keys came from, and writes them as an evidence record for CCK-3, AUM-5-1 and CCK-2. Exit 0 when everything
+// is unique and strong enough, 1 when not, 2 on unusable input.
 #include "factory/fleet_check.hpp"
 
 #include <cerrno>
@@ -35,6 +35,7 @@ struct FleetCheckOptions {
   std::string registry_key_file;
   std::string manifest;
   std::string output;
+  bool force = false;
   double min_entropy_bits = factory::kDefaultMinEntropyBits;
 };
 
@@ -98,6 +99,11 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     ctx.err << "en18031: --min-entropy-bits must be from 0 to 1000\n";
     return exit_bad_input;
   }
+  // Checked before the (possibly long) check, like every other command that writes a file.
+  if (!options.output.empty() && !options.force && fs::exists(options.output)) {
+    ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
+    return exit_bad_input;
+  }
   factory::FleetTable table;
   std::optional<MappedFile> mapped;  // the manifest's table points into it: it lives as long as the table
   factory::FleetSource source;
@@ -110,6 +116,10 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
       return exit_bad_input;
     }
     const factory::SecretBox box(*key);
+    // The record names the registry file by its SHA-256: first fold any committed batch still in the
+    // write-ahead log into that file, so the hash covers every device checked.
+    if (!options.output.empty())
+      factory::Registry::checkpoint(options.registry);
     auto registry = factory::Registry::open(options.registry, box, /*read_only=*/true);
     if (!registry) {
       ctx.err << "en18031: " << registry.error() << "\n";
@@ -128,6 +138,16 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     source.kind = "registry";
     source.path =
         options.output.empty() ? options.registry : path_from_record(options.registry, options.output);
+    if (!options.output.empty()) {
+      // Named as an input like a manifest, so an assessment sees the record as stale once the registry
+      // changes (a device added or revoked).
+      auto hash = crypto::sha256_file_hex(options.registry);
+      if (!hash) {
+        ctx.err << "en18031: " << hash.error() << "\n";
+        return exit_bad_input;
+      }
+      source.sha256 = std::move(*hash);
+    }
   } else {
     auto file = MappedFile::open(options.manifest, limits::max_manifest_bytes);
     if (!file) {
@@ -189,6 +209,7 @@ void register_fleet_check(CLI::App& fleet, Context& ctx) {
                                        "A manifest from another factory (CSV, docs/manifest-format.md)");
   registry->excludes(manifest);
   command->add_option("-o,--output", options->output, "Write the evidence record (JSON) here");
+  command->add_flag("--force", options->force, "Replace an existing record");
   command
       ->add_option("--min-entropy-bits", options->min_entropy_bits,
                    "Weakest acceptable default password (zxcvbn estimate, bits)")

@@ -44,6 +44,8 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
       ctx.err << format_diagnostic(problem) << "\n";
     return exit_bad_input;
   }
+  for (const auto& warning : factory::recipe_warnings(*recipe))
+    ctx.err << format_diagnostic(warning) << "\n";
   if (options.serials_file.empty() == options.first.empty())
     return fail("give the serials either as --serials FILE or as --first SERIAL --count N");
   std::vector<std::string> serials;
@@ -106,12 +108,15 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
   auto opened = open_registry(options.registry, true, false);
   if (!opened)
     return fail(opened.error());
+  // Busy with another writer: said now, before the CA signs or a key is generated.
+  if (auto writable = opened->registry.check_writable(request.registry_wait); !writable)
+    return fail(writable.error());
   auto report = factory::provision(opened->registry, opened->box, request);
   OPENSSL_cleanse(password_secret.data(), password_secret.size());
   if (!report) {
     ctx.err << "en18031: " << report.error() << "\n"
-            << "en18031: every batch committed before this stays in the registry; run the same command again "
-               "to continue\n";
+            << "en18031: every batch committed before this stays in the registry; once the cause is fixed, "
+               "run the same command again to continue\n";
     return exit_bad_input;
   }
   if (report->run_id == 0)
@@ -129,8 +134,12 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
     ctx.out << fmt::format("skipped {} serials another process provisioned meanwhile\n",
                            report->taken_by_another_writer);
   if (report->weak_passwords_redrawn != 0)
-    ctx.out << fmt::format("drew {} random passwords again: they scored below the recipe's minimum\n",
-                           report->weak_passwords_redrawn);
+    ctx.out << (recipe->password->method == factory::PasswordMethod::random
+                    ? fmt::format("drew {} random passwords again: they scored below the recipe's minimum\n",
+                                  report->weak_passwords_redrawn)
+                    : fmt::format("derived {} passwords again with the next counter: they scored below the "
+                                  "recipe's minimum\n",
+                                  report->weak_passwords_redrawn));
   ctx.out << "random generator: " << report->rng << "\n";
   return exit_ok;
 }

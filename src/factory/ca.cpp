@@ -46,6 +46,10 @@ std::string set_random_serial(X509* certificate) {
 void add_name_entry(X509_NAME* name, const char* field, std::string_view value) {
   if (value.empty())
     return;
+  if (const auto control = first_control_character(value))
+    throw std::invalid_argument(
+        fmt::format("the certificate's {} must not hold a control character (U+{:04X})", field,
+                    static_cast<std::uint32_t>(*control)));
   if (X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
                                  reinterpret_cast<const unsigned char*>(value.data()),
                                  static_cast<int>(value.size()), -1, 0) != 1)
@@ -168,9 +172,30 @@ std::string Ca::fingerprint_hex() const {
 }
 
 std::string Ca::subject() const {
+  return name_rfc2253(X509_get_subject_name(certificate_.get()));
+}
+
+std::optional<char32_t> first_control_character(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7f)
+      return byte;
+    // C1 controls U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8.
+    if (byte == 0xc2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9f)
+        return next;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string name_rfc2253(const X509_NAME* name) {
+  // XN_FLAG_RFC2253 includes ASN1_STRFLGS_ESC_MSB, which escapes every byte above 0x7F of the UTF-8 that
+  // ASN1_STRFLGS_UTF8_CONVERT produced; without it the UTF-8 passes through whole.
+  constexpr unsigned long kFlags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio ||
-      X509_NAME_print_ex(bio.get(), X509_get_subject_name(certificate_.get()), 0, XN_FLAG_RFC2253) < 0)
+  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, kFlags) < 0)
     openssl_failure("X509_NAME_print_ex");
   return crypto::bio_text(bio.get());
 }

@@ -18,6 +18,7 @@
 #include "crypto/keys.hpp"
 
 typedef struct x509_st X509;
+typedef struct X509_name_st X509_NAME;
 
 namespace en18031::factory {
 
@@ -104,6 +105,14 @@ class DeviceCertificateIssuer {
 std::expected<Bytes, std::string> issue_device_certificate(const Ca& ca, EVP_PKEY* device_public_key,
                                                            const DeviceCertificateRequest& request,
                                                            std::string* serial_hex);
+
+// The first control character in `text` (C0, DEL, or C1 as UTF-8 U+0080..U+009F), which has no place in
+// a certificate name or any other printable field; nullopt when there is none.
+std::optional<char32_t> first_control_character(std::string_view text);
+
+// An X.509 name in RFC 2253's one-line form with UTF-8 kept as UTF-8 ("CN=Gerät"), not escaped byte by
+// byte ("CN=Ger\\C3\\A4t"); control characters and RFC 2253's special characters are still escaped.
+std::string name_rfc2253(const X509_NAME* name);
 
 // Current time as RFC 3339 UTC ("2026-11-22T10:00:00Z").
 std::string rfc3339_utc(SystemTime when);

@@ -20,6 +20,7 @@
 #include "core/diagnostic.hpp"
 #include "crypto/openssl.hpp"
 #include "crypto/sha256.hpp"
+#include "factory/ca.hpp"
 #include "limits.hpp"
 
 namespace en18031::factory {
@@ -99,13 +100,6 @@ std::expected<std::vector<X509Ptr>, std::string> parse_pem_certificates(std::str
   if (certificates.empty())
     return std::unexpected(fmt::format("{} holds no PEM certificate", what));
   return certificates;
-}
-
-std::string name_text(const X509_NAME* name) {
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0)
-    openssl_failure("X509_NAME_print_ex");
-  return bio_text(bio.get());
 }
 
 std::string time_text(const ASN1_TIME* time) {
@@ -293,8 +287,8 @@ class Chains {
         return std::unexpected(fmt::format(
             "the chain of issuer \"{}\" stops at \"{}\": chain.pem needs the CA certificates above "
             "it (--ca-chain)",
-            name_text(X509_get_subject_name(issuer->second.get())),
-            name_text(X509_get_subject_name(current))));
+            name_rfc2253(X509_get_subject_name(issuer->second.get())),
+            name_rfc2253(X509_get_subject_name(current))));
       pem += certificate_pem(parent);
       current = parent;
     }
@@ -639,8 +633,8 @@ std::expected<ExportSummary, std::string> export_certificates(const Registry& re
                 nlohmann::ordered_json line = {
                     {"serial", device.serial},
                     {"certificate_serial", device.certificate_serial},
-                    {"subject", name_text(X509_get_subject_name(x))},
-                    {"issuer", name_text(X509_get_issuer_name(x))},
+                    {"subject", name_rfc2253(X509_get_subject_name(x))},
+                    {"issuer", name_rfc2253(X509_get_issuer_name(x))},
                     {"not_before", time_text(X509_get0_notBefore(x))},
                     {"not_after", time_text(X509_get0_notAfter(x))},
                     {"sha256_fingerprint", crypto::sha256_hex(device.certificate_der)},

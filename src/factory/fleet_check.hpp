@@ -76,7 +76,7 @@ FleetReport check_fleet(const FleetTable& table, double min_entropy_bits = kDefa
 struct FleetSource {
   std::string kind;    // "registry" or "manifest"
   std::string path;    // as the record should name it (relative to the record)
-  std::string sha256;  // of the manifest file; empty for a registry (it changes as devices are added)
+  std::string sha256;  // of the manifest or registry file, named as the record's input; empty: no input
   std::string tool_version;
   std::string created;  // RFC 3339 UTC
 };

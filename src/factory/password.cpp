@@ -54,18 +54,21 @@ std::string random_password(std::string_view alphabet, int length) {
 }
 
 std::string derived_password(std::span<const std::uint8_t> secret, std::string_view serial,
-                             std::string_view alphabet, int length) {
-  if (alphabet.size() < 2 || alphabet.size() > 256 || length < 1)
-    throw std::invalid_argument("derived_password: bad alphabet or length");
+                             std::string_view alphabet, int length, unsigned counter) {
+  if (alphabet.size() < 2 || alphabet.size() > 256 || length < 1 || counter > kMaxPasswordCounter)
+    throw std::invalid_argument("derived_password: bad alphabet, length or counter");
   CharacterPicker picker(alphabet, length);
   std::vector<std::uint8_t> message(serial.begin(), serial.end());
   message.push_back(0);
-  message.push_back(0);  // block counter
+  const std::size_t block_at = message.size();
+  message.push_back(0);  // block number
+  if (counter != 0)
+    message.push_back(static_cast<std::uint8_t>(counter));
   std::array<std::uint8_t, 32> block{};
-  for (unsigned counter = 0; !picker.done(); ++counter) {
-    if (counter > 255)
+  for (unsigned number = 0; !picker.done(); ++number) {
+    if (number > 255)
       throw std::runtime_error("derived_password: alphabet rejects almost every byte");
-    message.back() = static_cast<std::uint8_t>(counter);
+    message[block_at] = static_cast<std::uint8_t>(number);
     unsigned int size = 0;
     if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), message.data(), message.size(),
              block.data(), &size) == nullptr)
@@ -74,6 +77,10 @@ std::string derived_password(std::span<const std::uint8_t> secret, std::string_v
   }
   OPENSSL_cleanse(block.data(), block.size());
   return picker.take();
+}
+
+std::string derived_method(unsigned counter) {
+  return counter == 0 ? std::string("hmac-sha256") : "hmac-sha256;counter=" + std::to_string(counter);
 }
 
 double password_entropy_bits(const std::string& password, std::span<const std::string> known_words) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -30,6 +31,7 @@
 #include "crypto/openssl.hpp"
 #include "crypto/sha256.hpp"
 #include "factory/password.hpp"
+#include "limits.hpp"
 
 namespace en18031::factory {
 namespace {
@@ -144,26 +146,39 @@ class DeviceMaker {
     const std::string known[] = {device.serial, recipe_.product};
     std::string password;
     double bits = 0;
-    for (int attempt = 0;; ++attempt) {
-      password =
-          recipe.method == PasswordMethod::random
-              ? random_password(recipe.alphabet, recipe.length)
-              : derived_password(request_.password_secret, device.serial, recipe.alphabet, recipe.length);
-      bits = password_entropy_bits(password, known);
-      if (bits >= recipe.min_entropy_bits)
-        break;
-      OPENSSL_cleanse(password.data(), password.size());
-      if (recipe.method != PasswordMethod::random)
-        return std::unexpected(fmt::format(
-            "device {}: its derived default password scores {:.1f} bits, below the recipe's minimum of {:g}; "
-            "raise password.length or use method random",
-            device.serial, bits, recipe.min_entropy_bits));
-      if (attempt == 100)
-        return std::unexpected(
-            fmt::format("no random password of {} characters from the recipe's alphabet "
-                        "reached {:g} bits in 100 draws; raise password.length",
-                        recipe.length, recipe.min_entropy_bits));
-      ++redrawn;
+    unsigned counter = 0;
+    if (recipe.method == PasswordMethod::random) {
+      for (int attempt = 1;; ++attempt) {
+        password = random_password(recipe.alphabet, recipe.length);
+        bits = password_entropy_bits(password, known);
+        if (bits >= recipe.min_entropy_bits)
+          break;
+        OPENSSL_cleanse(password.data(), password.size());
+        if (attempt == kRandomPasswordDraws)
+          return std::unexpected(
+              fmt::format("no random password of {} characters from the recipe's alphabet "
+                          "reached {:g} bits in {} draws; raise password.length",
+                          recipe.length, recipe.min_entropy_bits, kRandomPasswordDraws));
+        ++redrawn;
+      }
+    } else {
+      // Deterministic and bounded: the first counter whose password is strong enough, recorded with the
+      // device so the password can be derived again without scoring.
+      for (;; ++counter) {
+        password = derived_password(request_.password_secret, device.serial, recipe.alphabet, recipe.length,
+                                    counter);
+        bits = password_entropy_bits(password, known);
+        if (bits >= recipe.min_entropy_bits)
+          break;
+        OPENSSL_cleanse(password.data(), password.size());
+        if (counter == kMaxPasswordCounter)
+          return std::unexpected(fmt::format(
+              "device {}: none of its {} derived passwords (counter 0 to {}) of {} characters reached the "
+              "recipe's minimum of {:g} bits; raise password.length or use a larger password.alphabet",
+              device.serial, kMaxPasswordCounter + 1, kMaxPasswordCounter, recipe.length,
+              recipe.min_entropy_bits));
+        ++redrawn;
+      }
     }
     const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(password.data()),
                                               password.size());
@@ -171,7 +186,7 @@ class DeviceMaker {
     device.password_tag.assign(tag.begin(), tag.end());
     device.password_sealed = box_.seal(device.serial, SecretField::password, bytes);
     device.password_entropy_bits = bits;
-    device.password_method = recipe.method == PasswordMethod::random ? "random" : "hmac-sha256";
+    device.password_method = recipe.method == PasswordMethod::random ? "random" : derived_method(counter);
     OPENSSL_cleanse(password.data(), password.size());
     return {};
   }
@@ -240,6 +255,49 @@ std::expected<void, std::string> check_provision_request(const ProvisionRequest&
   return validate_request(request);
 }
 
+std::vector<Diagnostic> recipe_warnings(const Recipe& recipe) {
+  std::vector<Diagnostic> warnings;
+  if (!recipe.password)
+    return warnings;
+  const PasswordRecipe& password = *recipe.password;
+  static constexpr std::string_view kSampleKey = "en18031 recipe check: sample passwords";
+  const std::span<const std::uint8_t> key(reinterpret_cast<const std::uint8_t*>(kSampleKey.data()),
+                                          kSampleKey.size());
+  int strong = 0;
+  for (int i = 0; i < kPasswordSamples; ++i) {
+    const std::string serial = fmt::format("SAMPLE-{:04}", i);
+    const std::string known[] = {serial, recipe.product};
+    std::string sample = derived_password(key, serial, password.alphabet, password.length);
+    if (password_entropy_bits(sample, known) >= password.min_entropy_bits)
+      ++strong;
+  }
+  // A device gets the first of `tries` passwords that is strong enough; at the sampled rate, how many
+  // devices of the largest run would get none?
+  const bool random = password.method == PasswordMethod::random;
+  const int tries = random ? kRandomPasswordDraws : static_cast<int>(kMaxPasswordCounter) + 1;
+  const double rate = static_cast<double>(strong) / kPasswordSamples;
+  const double stuck = static_cast<double>(limits::max_serials_per_run) * std::pow(1.0 - rate, tries);
+  if (stuck < 0.01)
+    return warnings;
+  const std::string sampled = fmt::format(
+      "{} sample passwords of {} characters from password.alphabet ({} characters) reach "
+      "password.min_entropy_bits {:g}",
+      strong == 0 ? fmt::format("none of {}", kPasswordSamples)
+                  : fmt::format("only {} of {}", strong, kPasswordSamples),
+      password.length, password.alphabet.size(), password.min_entropy_bits);
+  const std::string message =
+      strong == 0 ? fmt::format(
+                        "warning: {}, so provisioning would stop at its first device: raise "
+                        "password.length or lower password.min_entropy_bits",
+                        sampled)
+                  : fmt::format(
+                        "warning: {}; a device takes the first of {} {} that does, and at this rate "
+                        "some devices of a large run would get none and stop it: raise password.length",
+                        sampled, tries, random ? "random draws" : "derived passwords (counters)");
+  warnings.push_back({password.where, "", message});
+  return warnings;
+}
+
 std::string describe_rng() {
   EVP_RAND_CTX* primary = RAND_get0_primary(nullptr);
   std::string name = "unknown DRBG", cipher;
@@ -269,6 +327,10 @@ std::expected<ProvisionReport, std::string> provision(Registry& registry, const 
   report.requested = request.serials.size();
   report.rng = describe_rng();
 
+  // Before anything is generated: a registry another process keeps locked stops the run here, not after
+  // every key of the first batches has been made.
+  if (auto writable = registry.check_writable(request.registry_wait); !writable)
+    return std::unexpected(writable.error());
   auto existing = registry.existing_serials(request.serials);
   if (!existing)
     return std::unexpected(existing.error());

@@ -11,6 +11,7 @@
 // writes them to the registry in order.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -32,6 +33,8 @@ struct ProvisionRequest {
   std::span<const std::string> serials;
   std::span<const std::uint8_t> password_secret;  // required for password.method hmac-sha256
   unsigned threads = 0;                           // 0: one per hardware thread
+  // How long the run waits, before generating anything, for a registry another process is writing to.
+  std::chrono::milliseconds registry_wait = std::chrono::seconds(10);
   std::string tool = "en18031";
   // Called on the writing thread after each committed batch (devices committed so far, requested).
   std::function<void(std::size_t, std::size_t)> progress;
@@ -43,7 +46,7 @@ struct ProvisionReport {
   std::size_t provisioned = 0;
   std::size_t already_in_registry = 0;      // committed by an earlier run: skipped (resume)
   std::size_t taken_by_another_writer = 0;  // committed by a concurrent process meanwhile: skipped
-  std::size_t weak_passwords_redrawn = 0;   // random passwords below the minimum, drawn again
+  std::size_t weak_passwords_redrawn = 0;   // passwords below the minimum, drawn or derived again
   double seconds = 0;
   std::string rng;
 };
@@ -54,6 +57,17 @@ std::string describe_rng();
 // What provision() checks before it touches the registry: the CA is valid now and outlasts the device
 // certificates, an HMAC secret is there when needed, and every serial is well-formed and requested once.
 std::expected<void, std::string> check_provision_request(const ProvisionRequest& request);
+
+// How many random passwords a device may draw before the run stops for want of a strong enough one.
+inline constexpr int kRandomPasswordDraws = 100;
+
+// Warnings about a recipe that parses but may not provision reliably: kPasswordSamples sample passwords
+// of the recipe's length and alphabet are scored, and when at that rate some devices of the largest run
+// (limits::max_serials_per_run) would find none of their kRandomPasswordDraws draws or
+// kMaxPasswordCounter + 1 derived passwords strong enough, the recipe check says so. The samples are
+// derived from a fixed key, so the warning is the same on every run. Located at the password mapping.
+inline constexpr int kPasswordSamples = 200;
+std::vector<Diagnostic> recipe_warnings(const Recipe& recipe);
 
 std::expected<ProvisionReport, std::string> provision(Registry& registry, const SecretBox& box,
                                                       const ProvisionRequest& request);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "factory/ca.hpp"
 #include "load/yaml_document.hpp"
 
 namespace en18031::factory {
@@ -24,6 +25,23 @@ std::optional<PasswordMethod> parse_password_method(std::string_view text) {
   if (text == "hmac-sha256")
     return PasswordMethod::hmac_sha256;
   return std::nullopt;
+}
+
+// Recipe fields end up in certificates, PSK identities and labels: a control character there (an escape
+// sequence, a line feed) would reach every device's certificate and every terminal that prints it.
+void check_printable(load::YamlReader& yaml, const YAML::Node& node, std::string_view field,
+                     const std::string& value) {
+  if (const auto control = first_control_character(value))
+    yaml.report(node, {},
+                fmt::format("{} must not hold a control character (U+{:04X})", field,
+                            static_cast<std::uint32_t>(*control)));
+}
+
+void check_printable_list(load::YamlReader& yaml, const YAML::Node& map, std::string_view key,
+                          std::string_view field, const std::vector<std::string>& values) {
+  const YAML::Node list = map[std::string(key)];
+  for (std::size_t i = 0; i < values.size(); ++i)
+    check_printable(yaml, list.IsSequence() && i < list.size() ? list[i] : list, field, values[i]);
 }
 
 }  // namespace
@@ -54,6 +72,7 @@ std::optional<Recipe> parse_recipe(std::string_view text, const std::string& fil
   yaml.check_keys(root, {"product", "serials", "certificate", "psk", "password", "batch_size"});
   Recipe recipe;
   recipe.product = yaml.text(root, "product", true).value_or("");
+  check_printable(yaml, root["product"], "product", recipe.product);
   if (const YAML::Node serials = root["serials"]; serials) {
     if (yaml.expect_map(serials, "serials")) {
       yaml.check_keys(serials, {"kind"});
@@ -74,6 +93,9 @@ std::optional<Recipe> parse_recipe(std::string_view text, const std::string& fil
     certificate.subject_serial_number = yaml.boolean(node, "subject_serial_number", false).value_or(false);
     certificate.san_dns = yaml.text_list(node, "san_dns", false).value_or(std::vector<std::string>{});
     certificate.san_uri = yaml.text_list(node, "san_uri", false).value_or(std::vector<std::string>{});
+    check_printable(yaml, node["organization"], "certificate.organization", certificate.organization);
+    check_printable_list(yaml, node, "san_dns", "certificate.san_dns", certificate.san_dns);
+    check_printable_list(yaml, node, "san_uri", "certificate.san_uri", certificate.san_uri);
     for (const auto& uri : certificate.san_uri)
       if (uri.find(':') == std::string::npos)
         yaml.report(node["san_uri"], {},
@@ -89,6 +111,7 @@ std::optional<Recipe> parse_recipe(std::string_view text, const std::string& fil
         yaml.report(bits, {}, fmt::format("psk.bits must be 128 or 256, not {}", psk.bits));
     }
     psk.identity = yaml.text(node, "identity", false).value_or("{serial}");
+    check_printable(yaml, node["identity"], "psk.identity", psk.identity);
     if (psk.identity.find("{serial}") == std::string::npos)
       yaml.report(node["identity"], {},
                   "psk.identity must contain {serial}: every device needs its own PSK identity");
@@ -97,6 +120,7 @@ std::optional<Recipe> parse_recipe(std::string_view text, const std::string& fil
   if (const YAML::Node node = root["password"]; node && yaml.expect_map(node, "password")) {
     yaml.check_keys(node, {"method", "length", "alphabet", "min_entropy_bits"});
     PasswordRecipe password;
+    password.where = yaml.where(node);
     password.method =
         yaml.choice(node, "method", false, parse_password_method, "password.method", "random or hmac-sha256")
             .value_or(PasswordMethod::random);

@@ -34,6 +34,7 @@ struct PasswordRecipe {
   // Letters and digits a person can read off a label without confusing 0/O, 1/l/I.
   std::string alphabet = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
   double min_entropy_bits = 50;  // zxcvbn's estimate, with the serial and product as known words
+  SourceLocation where;          // of the recipe's password mapping, for warnings about it
 };
 
 struct Recipe {

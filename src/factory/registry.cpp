@@ -54,6 +54,9 @@ CREATE TABLE devices (
 );
 )sql";
 
+// How long a statement waits for another process's write transaction before giving up (SQLITE_BUSY).
+constexpr int kBusyTimeoutMs = 60'000;
+
 constexpr const char* kDeviceColumns =
     "serial, run_id, issuer_id, created, status, revoked_at, revocation_reason, certificate_serial, "
     "certificate_der, key_fingerprint, private_key_sealed, psk_identity, psk_sealed, psk_tag, "
@@ -102,6 +105,9 @@ std::string sqlite_error(sqlite3* db) {
   std::string message = sqlite3_errmsg(db);
   if (code == SQLITE_FULL)
     message += " (the disk is full: nothing of this batch was written)";
+  if (code == SQLITE_BUSY)
+    message += fmt::format(" (another process did not release the registry's write lock within {} s)",
+                           kBusyTimeoutMs / 1000);
   return message;
 }
 
@@ -112,6 +118,9 @@ std::expected<void, std::string> execute(sqlite3* db, const char* sql, const std
     sqlite3_free(message);
     if (sqlite3_errcode(db) == SQLITE_FULL)
       text += " (the disk is full)";
+    if (sqlite3_errcode(db) == SQLITE_BUSY)
+      text += fmt::format(" (another process did not release the registry's write lock within {} s)",
+                          kBusyTimeoutMs / 1000);
     return std::unexpected(fmt::format("registry {}: {}", path.string(), text));
   }
   return {};
@@ -184,7 +193,18 @@ std::expected<Registry, std::string> Registry::open_or_create(const std::filesys
   if (opened != SQLITE_OK)
     return std::unexpected(fmt::format("cannot open registry {}: {}", path.string(),
                                        raw ? sqlite3_errmsg(raw) : "out of memory"));
-  sqlite3_busy_timeout(db.get(), 60'000);
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  // A registry that exists is opened without a write transaction, so a writer busy in it does not hold up
+  // the opening (Registry::check_writable says whether it can be written now).
+  bool exists_already = false;
+  {
+    Statement query(db.get(), "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'");
+    exists_already = query.ok() && sqlite3_step(query.get()) == SQLITE_ROW;
+  }
+  if (exists_already) {
+    db.reset();
+    return open(path, box);
+  }
   // Another process may be creating the same registry: the schema check and creation are one write
   // transaction, so exactly one of them creates it.
   if (auto done = execute(db.get(), "BEGIN IMMEDIATE", path); !done)
@@ -249,7 +269,7 @@ std::expected<Registry, std::string> Registry::open(const std::filesystem::path&
   if (opened != SQLITE_OK)
     return std::unexpected(fmt::format("cannot open registry {}: {}", path.string(),
                                        raw ? sqlite3_errmsg(raw) : "out of memory"));
-  sqlite3_busy_timeout(db.get(), 60'000);
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
   Statement query(db.get(), "SELECT key, value FROM meta WHERE key IN ('format_version', 'key_check')");
   if (!query.ok())
     return std::unexpected(
@@ -275,6 +295,15 @@ std::expected<Registry, std::string> Registry::open(const std::filesystem::path&
         !done)
       return std::unexpected(done.error());
   return Registry(path, std::move(db));
+}
+
+void Registry::checkpoint(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  const int opened =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<sqlite3, Closer> db(raw);
+  if (opened == SQLITE_OK)
+    (void)sqlite3_exec(db.get(), "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
 }
 
 std::expected<std::int64_t, std::string> Registry::ensure_issuer(std::string_view certificate_pem,
@@ -334,6 +363,23 @@ std::expected<std::vector<RunInfo>, std::string> Registry::runs() const {
   if (step != SQLITE_DONE)
     return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
   return result;
+}
+
+std::expected<void, std::string> Registry::check_writable(std::chrono::milliseconds wait) {
+  sqlite3_busy_timeout(db_.get(), static_cast<int>(wait.count()));
+  const int begun = sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  const std::string message = begun == SQLITE_OK ? std::string() : sqlite_error(db_.get());
+  if (begun == SQLITE_OK)
+    (void)sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+  if ((begun & 0xff) == SQLITE_BUSY)
+    return std::unexpected(fmt::format(
+        "registry {} is busy: another process did not release its write lock within {} s (a long "
+        "transaction, or a process stuck in one); nothing was generated: run again once it is free",
+        path_.string(), std::chrono::duration_cast<std::chrono::seconds>(wait).count()));
+  if (begun != SQLITE_OK)
+    return std::unexpected(fmt::format("registry {}: {}", path_.string(), message));
+  return {};
 }
 
 std::expected<std::vector<std::string>, std::string> Registry::existing_serials(

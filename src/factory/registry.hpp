@@ -20,6 +20,7 @@
 // provision into one registry; a serial another process committed first is skipped, never issued twice.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -61,7 +62,7 @@ struct DeviceRecord {
   Bytes password_sealed;
   Bytes password_tag;
   double password_entropy_bits = 0;  // zxcvbn's estimate
-  std::string password_method;       // "random" or "hmac-sha256"
+  std::string password_method;       // "random", "hmac-sha256" or "hmac-sha256;counter=N" (derived_method)
 
   bool has_certificate() const { return !certificate_der.empty(); }
   bool has_psk() const { return !psk_sealed.empty(); }
@@ -102,6 +103,10 @@ class Registry {
   // under another registry key ("the registry key does not match <path>").
   static std::expected<Registry, std::string> open(const std::filesystem::path& path, const SecretBox& box,
                                                    bool read_only = false);
+  // Folds committed transactions still in the write-ahead log into the database file, so that the file
+  // alone holds every committed device (what a hash of it must cover). Best effort: a registry that is
+  // read-only to us, or busy with a writer, is left as it is.
+  static void checkpoint(const std::filesystem::path& path);
   // Opens, creating it first when it does not exist.
   static std::expected<Registry, std::string> open_or_create(const std::filesystem::path& path,
                                                              const SecretBox& box);
@@ -120,6 +125,12 @@ class Registry {
 
   std::expected<std::int64_t, std::string> begin_run(const RunInfo& run);
   std::expected<std::vector<RunInfo>, std::string> runs() const;
+
+  // Whether this process can write now: an empty write transaction (BEGIN IMMEDIATE, ROLLBACK) that waits
+  // at most `wait` for another writer. A provisioning run asks before it generates anything, so a registry
+  // that another process keeps locked (a long transaction, a stuck tool) stops it before any key is made.
+  // Error: "registry PATH is busy: another process did not release its write lock within N s ...".
+  std::expected<void, std::string> check_writable(std::chrono::milliseconds wait);
 
   // Which of `serials` are already in the registry (what a resumed run skips).
   std::expected<std::vector<std::string>, std::string> existing_serials(

@@ -1,7 +1,7 @@
 // en18031 export ... and en18031 fleet revoke, in-process, with every export checked by its real consumer
 // where one is on the machine: OpenSSL reads the bundles' keys and verifies their certificates and the CRL
 // (a revoked certificate fails with "certificate revoked"), nlohmann reads the JSON lines, Python's csv
-// module reads the label CSV. A full disk (a 64 KiB tmpfs, when the tests may mount one) leaves nothing.
+// module reads the label CSV. A full disk (an 80 KiB tmpfs, when the tests may mount one) leaves nothing.
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/app.hpp"
+#include "cli/export_output.hpp"
 #include "support/cli_runner.hpp"
 #include "support/registry_fixture.hpp"
 
@@ -124,6 +125,62 @@ TEST(ExportCli, BundlesPassOpensslVerifyAndKeysAreOwnerOnly) {
       with_registry(fixture, {"export", "bundles", "-o", out.string(), "--force", "--serial", "SN0002"}));
   EXPECT_EQ(replaced.exit_code, exit_ok) << replaced.err;
   EXPECT_THAT(entries(out), ::testing::ElementsAre("SN0002"));
+}
+
+TEST(ExportCli, WhatAKilledExportLeftIsRemovedByTheNextAndNothingElseIs) {
+  RegistryFixture fixture({{.serial = "SN0001"}, {.serial = "SN0002"}});
+  const fs::path folder = fixture.path("exports");
+  fs::create_directories(folder);
+  // Two exports killed mid-way: a child process stages a folder and a file, and dies without cleaning up.
+  const pid_t child = ::fork();
+  if (child == 0) {
+    auto bundles = StagedFolder::begin(folder / "bundles", false);
+    auto labels = StagedFile::begin(folder / "labels.csv", false, factory::Secrecy::secret);
+    if (!bundles || !labels ||
+        !bundles->write("SN0001/device.key.pem", "-----BEGIN PRIVATE KEY-----\n", factory::Secrecy::secret) ||
+        !labels->append("serial,password\n") || !labels->commit().has_value())
+      ::_exit(1);
+    ::_exit(0);  // no destructors run: as if killed
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  std::string staged;
+  for (const auto& name : entries(folder))
+    if (name.starts_with(".bundles.tmp-") && !name.ends_with(".lock"))
+      staged = name;
+  ASSERT_FALSE(staged.empty()) << ::testing::PrintToString(entries(folder));
+  EXPECT_EQ(mode_of(folder / staged), 0700u);
+  EXPECT_EQ(mode_of(folder / staged / "SN0001" / "device.key.pem"), 0600u);
+  EXPECT_EQ(mode_of(folder / (staged + ".lock")), 0600u);
+  EXPECT_EQ(staging_left(folder).size(), 3u)
+      << ::testing::PrintToString(entries(folder));  // the folder, its lock, the committed file's lock
+
+  // Look-alikes that are not ours, and an export that is still running (this process holds its lock).
+  fs::create_directories(folder / ".labels.csv.tmp-abc123");
+  fs::create_directories(folder / ".other.tmp-xyz789");
+  RegistryFixture::write(folder / ".other.tmp-xyz789.lock", "some other program's lock\n");
+  auto live = StagedFolder::begin(folder / "scripts", false);
+  ASSERT_TRUE(live) << live.error();
+  ASSERT_TRUE(live->write("SN0001.at", "AT\n", factory::Secrecy::secret));
+  const auto before = entries(folder);
+
+  const fs::path out = folder / "bundles";
+  const auto result = run_cli(with_registry(fixture, {"export", "bundles", "-o", out.string()}));
+  ASSERT_EQ(result.exit_code, exit_ok) << result.err;
+  EXPECT_EQ(result.err, fmt::format("en18031: removed {}, left by an export that did not finish\n",
+                                    (folder / staged).string()));
+  std::vector<std::string> expected;
+  for (const auto& name : before)
+    if ((!name.starts_with(".bundles.tmp-") && !name.starts_with(".labels.csv.tmp-")) ||
+        name == ".labels.csv.tmp-abc123")
+      expected.push_back(name);
+  expected.push_back("bundles");
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(entries(folder), expected);
+  EXPECT_TRUE(fs::exists(folder / "labels.csv"));  // committed before the kill: a result, not a leftover
+  EXPECT_THAT(entries(out), ::testing::ElementsAre("SN0001", "SN0002"));
+  ASSERT_TRUE(live->commit());
 }
 
 TEST(ExportCli, EncryptedBundleKeyNeedsThePassphrase) {
@@ -307,7 +364,7 @@ TEST(RevokeCli, RevokedCertificatesFailVerificationAgainstTheCrl) {
   EXPECT_EQ(days.err, "en18031: --next-update-days 0 is outside 1..366\n");
 }
 
-// A mounted 64 KiB tmpfs, unmounted when done; skipped when this process may not mount (not root, or a
+// A mounted 80 KiB tmpfs, unmounted when done; skipped when this process may not mount (not root, or a
 // container without CAP_SYS_ADMIN).
 class TinyDisk {
  public:
@@ -317,7 +374,7 @@ class TinyDisk {
       why_ = "needs root to mount a tmpfs";
       return;
     }
-    if (::mount("tmpfs", path_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0700") != 0) {
+    if (::mount("tmpfs", path_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=80k,mode=0700") != 0) {
       why_ = std::string("cannot mount a tmpfs: ") + std::strerror(errno);
       return;
     }
@@ -346,7 +403,7 @@ TEST(ExportCli, AFullDiskLeavesNothingHalfWritten) {
   if (!disk.mounted())
     GTEST_SKIP() << "full-disk test skipped: " << disk.why();
 
-  // 60 bundles of about 2 KiB each (a 4 KiB page per file on tmpfs) do not fit in 64 KiB.
+  // 60 bundles of about 2 KiB each (a 4 KiB page per file on tmpfs) do not fit in 80 KiB.
   const fs::path bundles = disk.path() / "bundles";
   const auto folder = run_cli(with_registry(fixture, {"export", "bundles", "-o", bundles.string()}));
   EXPECT_EQ(folder.exit_code, exit_bad_input);
@@ -355,8 +412,9 @@ TEST(ExportCli, AFullDiskLeavesNothingHalfWritten) {
   EXPECT_TRUE(entries(disk.path()).empty())
       << "left behind: " << ::testing::PrintToString(entries(disk.path()));
 
-  // A single file: fill the disk with a ballast file first, so the certificates (about 60 x 1.2 KiB) fail.
-  RegistryFixture::write(disk.path() / "ballast", std::string(40 * 1024, 'x'));
+  // A single file: fill the disk with a ballast file first, so the certificates (about 60 x 1 KiB, and a
+  // page for the staging lock file) fail.
+  RegistryFixture::write(disk.path() / "ballast", std::string(56 * 1024, 'x'));
   const fs::path certificates = disk.path() / "certs.jsonl";
   const auto file = run_cli(with_registry(fixture, {"export", "certificates", "-o", certificates.string()}));
   EXPECT_EQ(file.exit_code, exit_bad_input);

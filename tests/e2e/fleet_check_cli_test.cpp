@@ -94,6 +94,20 @@ TEST_F(FleetCheckCli, CleanManifestPassesAndItsEvidenceLoads) {
   }
 }
 
+TEST_F(FleetCheckCli, AnExistingRecordIsReplacedOnlyWithForce) {
+  write(path("fleet.csv"), manifest(10));
+  write(path("fleet.json"), "keep me\n");
+  const auto refused = run_cli({"fleet", "check", "--manifest", path("fleet.csv"), "-o", path("fleet.json")});
+  EXPECT_EQ(refused.exit_code, exit_bad_input);
+  EXPECT_EQ(refused.err, fmt::format("en18031: {} exists; use --force to replace it\n", path("fleet.json")));
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(read(path("fleet.json")), "keep me\n");
+  const auto forced =
+      run_cli({"fleet", "check", "--manifest", path("fleet.csv"), "-o", path("fleet.json"), "--force"});
+  EXPECT_EQ(forced.exit_code, exit_ok) << forced.err;
+  EXPECT_TRUE(load::load_evidence_file(path("fleet.json"), "fleet.json").record);
+}
+
 TEST_F(FleetCheckCli, PlantedDuplicateIsFoundAndNamed) {
   write(path("fleet.csv"), manifest(1000, 777));
   const auto result = run_cli({"fleet", "check", "--manifest", path("fleet.csv"), "-o", path("fleet.json")});
@@ -190,6 +204,18 @@ TEST_F(FleetCheckCli, RegistryIsReadOnlyWithItsKey) {
   const auto loaded = load::load_evidence_file(path("registry-check.json"), "registry-check.json");
   ASSERT_TRUE(loaded.record);
   EXPECT_EQ(loaded.record->checks.size(), 3u);  // serials, passwords, strength: no key, so no key checks
+  // The registry is the record's input, so a changed registry makes the record stale.
+  ASSERT_EQ(loaded.record->inputs.size(), 1u);
+  EXPECT_EQ(loaded.record->inputs[0].path, "registry.db");
+  EXPECT_EQ(loaded.record->inputs[0].status, EvidenceInput::Status::verified);
+  {
+    auto registry = factory::Registry::open(path("registry.db"), factory::SecretBox(key));
+    ASSERT_TRUE(registry) << registry.error();
+    ASSERT_TRUE(registry->revoke("R07", "keyCompromise", "2026-11-23T10:00:00Z"));
+  }
+  const auto stale = load::load_evidence_file(path("registry-check.json"), "registry-check.json");
+  ASSERT_TRUE(stale.record);
+  EXPECT_EQ(stale.record->inputs[0].status, EvidenceInput::Status::mismatch);
 
   const auto wrong = run_cli(
       {"fleet", "check", "--registry", path("registry.db"), "--registry-key-file", path("other.key")});

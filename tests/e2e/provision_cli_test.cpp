@@ -277,6 +277,32 @@ TEST_F(ProvisionCli, TwoProcessesWritingOneRegistryNeverIssueASerialTwice) {
   EXPECT_EQ(check_every_device(dir_ / "registry.db"), static_cast<std::size_t>(total));
 }
 
+TEST_F(ProvisionCli, ARegistryAnotherProcessKeepsLockedStopsTheRunBeforeAnythingIsGenerated) {
+  ASSERT_EQ(run_cli(provision_args(path("registry.db"), "AQM-000000", 10)).exit_code, 0);
+  // Another writer holds the registry's write lock (as a long transaction or a stuck tool would).
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path("registry.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = run_cli(provision_args(path("registry.db"), "AQM-000010", 5000));
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "en18031: registry " + path("registry.db") +
+                         " is busy: another process did not release its write lock within 10 s (a long "
+                         "transaction, or a process stuck in one); nothing was generated: run again once it "
+                         "is free\n");
+  EXPECT_EQ(run.out, "");
+  // It waited for the lock, then stopped: not after generating 5,000 keys and waiting a minute per batch.
+  EXPECT_GE(took, std::chrono::seconds(10));
+  EXPECT_LT(took, std::chrono::seconds(40));
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  EXPECT_EQ(committed_devices(dir_ / "registry.db"), 10);
+  // Free again: the same command provisions.
+  const auto again = run_cli(provision_args(path("registry.db"), "AQM-000010", 50));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
 TEST_F(ProvisionCli, AFullDiskStopsTheRunWithWholeBatchesOnly) {
   if (::geteuid() != 0)
     GTEST_SKIP() << "needs root to mount a small tmpfs (CI runs as root)";
@@ -319,6 +345,115 @@ TEST_F(ProvisionCli, DerivedPasswordsCanBeRecomputedFromTheSecret) {
   EXPECT_EQ(std::string(password->begin(), password->end()),
             factory::derived_password(secret_bytes, "EVG-0003", factory::PasswordRecipe{}.alphabet, 14));
   EXPECT_EQ((*device)->password_method, "hmac-sha256");
+}
+
+TEST_F(ProvisionCli, Utf8NamesArePrintedAsUtf8AndControlCharactersAreRefused) {
+  const auto ca = run_cli({"ca", "init", "--ca-cert", path("utf8-ca.pem"), "--ca-key", path("utf8-ca.key"),
+                           "--ca-passphrase-file", path("passphrase"), "--common-name", "Prüf-CA Zürich",
+                           "--organization", "Müller Sensorik GmbH", "--days", "7300"});
+  ASSERT_EQ(ca.exit_code, 0) << ca.err;
+  EXPECT_EQ(ca.out.substr(0, ca.out.find(", ecdsa-p256")),
+            "wrote " + path("utf8-ca.pem") + " (root CA \"CN=Prüf-CA Zürich,O=Müller Sensorik GmbH\"");
+  std::ofstream(dir_ / "recipe.yaml")
+      << "product: Luftgüte\ncertificate: {organization: Müller Sensorik GmbH, "
+         "validity_days: 365}\n";
+  auto args = provision_args(path("registry.db"), "AQM-1", 1);
+  args[9] = path("utf8-ca.pem");
+  args[11] = path("utf8-ca.key");
+  const auto run = run_cli(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto exported = run_cli({"export", "certificates", "--registry", path("registry.db"),
+                                 "--registry-key-file", path("registry.key"), "-o", path("certs.jsonl")});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const std::string line = read_file(dir_ / "certs.jsonl");
+  EXPECT_NE(line.find(R"("subject":"CN=AQM-1,O=Müller Sensorik GmbH")"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("issuer":"CN=Prüf-CA Zürich,O=Müller Sensorik GmbH")"), std::string::npos) << line;
+
+  // A control character never reaches a certificate: not from the command line, not from a recipe.
+  const auto bad_ca =
+      run_cli({"ca", "init", "--ca-cert", path("bad-ca.pem"), "--ca-key", path("bad-ca.key"),
+               "--ca-passphrase-file", path("passphrase"), "--common-name", "Evil\x1b[2J CA"});
+  EXPECT_EQ(bad_ca.exit_code, 2);
+  EXPECT_EQ(bad_ca.err, "en18031: the certificate's CN must not hold a control character (U+001B)\n");
+  EXPECT_FALSE(fs::exists(dir_ / "bad-ca.pem"));
+  EXPECT_FALSE(fs::exists(dir_ / "bad-ca.key"));
+  std::ofstream(dir_ / "recipe.yaml") << "product: X\ncertificate: {organization: \"Example\\rSensors\"}\n";
+  const auto bad_recipe = run_cli(provision_args(path("other.db"), "AQM-1", 1));
+  EXPECT_EQ(bad_recipe.exit_code, 2);
+  EXPECT_EQ(
+      bad_recipe.err,
+      path("recipe.yaml") + ":2:29: certificate.organization must not hold a control character (U+000D)\n");
+  EXPECT_FALSE(fs::exists(dir_ / "other.db"));
+}
+
+TEST_F(ProvisionCli, ADerivedPasswordBelowTheMinimumTakesTheNextCounterWhichIsRecorded) {
+  // 8 characters and 42 bits: more than half of the counter-0 passwords score lower.
+  std::ofstream(dir_ / "recipe.yaml") << "product: Gateway\n"
+                                         "password: {method: hmac-sha256, length: 8, min_entropy_bits: 42}\n";
+  const std::string secret(40, 's');
+  std::ofstream(dir_ / "secret") << secret;
+  auto args = provision_args(path("registry.db"), "EVG-0001", 200);
+  args.insert(args.end(), {"--password-secret-file", path("secret")});
+  const auto run = run_cli(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  EXPECT_NE(run.out.find("passwords again with the next counter: they scored below the recipe's minimum\n"),
+            std::string::npos)
+      << run.out;
+  std::array<std::uint8_t, 32> key{};
+  const std::string hex = read_file(dir_ / "registry.key");
+  for (std::size_t i = 0; i < 32; ++i)
+    key[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  const factory::SecretBox box(key);
+  auto registry = factory::Registry::open(dir_ / "registry.db", box, true);
+  ASSERT_TRUE(registry);
+  const std::vector<std::uint8_t> secret_bytes(secret.begin(), secret.end());
+  std::size_t devices = 0, later_counters = 0;
+  ASSERT_TRUE(registry->for_each([&](const factory::DeviceRecord& device) {
+    ++devices;
+    // The recorded counter derives the password again; every counter before it scores below 42.
+    unsigned counter = 0;
+    if (device.password_method != "hmac-sha256") {
+      EXPECT_TRUE(device.password_method.starts_with("hmac-sha256;counter=")) << device.password_method;
+      counter = static_cast<unsigned>(std::stoul(device.password_method.substr(20)));
+      ++later_counters;
+    }
+    const auto password = box.open(device.serial, factory::SecretField::password, device.password_sealed);
+    EXPECT_EQ(std::string(password->begin(), password->end()),
+              factory::derived_password(secret_bytes, device.serial, factory::PasswordRecipe{}.alphabet, 8,
+                                        counter));
+    const std::string known[] = {device.serial, "Gateway"};
+    for (unsigned earlier = 0; earlier < counter; ++earlier)
+      EXPECT_LT(factory::password_entropy_bits(
+                    factory::derived_password(secret_bytes, device.serial, factory::PasswordRecipe{}.alphabet,
+                                              8, earlier),
+                    known),
+                42);
+    EXPECT_GE(device.password_entropy_bits, 42);
+    return true;
+  }));
+  EXPECT_EQ(devices, 200u);
+  EXPECT_GT(later_counters, 50u);
+
+  // A recipe no password can satisfy is warned about up front and stops with advice that helps.
+  std::ofstream(dir_ / "recipe.yaml")
+      << "product: Gateway\npassword: {method: hmac-sha256, length: 8, alphabet: 0123456789abcdef, "
+         "min_entropy_bits: 50}\n";
+  args = provision_args(path("weak.db"), "EVG-0001", 3);
+  args.insert(args.end(), {"--password-secret-file", path("secret")});
+  const auto weak = run_cli(args);
+  EXPECT_EQ(weak.exit_code, 2);
+  EXPECT_EQ(
+      weak.err,
+      path("recipe.yaml") +
+          ":2:11: warning: none of 200 sample passwords of 8 characters from password.alphabet (16 "
+          "characters) reach password.min_entropy_bits 50, so provisioning would stop at its first device: "
+          "raise password.length or lower password.min_entropy_bits\n"
+          "en18031: device EVG-0001: none of its 256 derived passwords (counter 0 to 255) of 8 characters "
+          "reached the recipe's minimum of 50 bits; raise password.length or use a larger "
+          "password.alphabet\n"
+          "en18031: every batch committed before this stays in the registry; once the cause is fixed, run "
+          "the same command again to continue\n");
 }
 
 TEST_F(ProvisionCli, BadInputIsRefusedBeforeAnythingIsWritten) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "factory/password.hpp"
+#include "factory/provision.hpp"
 
 namespace en18031::factory {
 namespace {
@@ -60,6 +61,27 @@ TEST(Recipe, EveryProblemIsNamedWithItsLine) {
       }));
 }
 
+TEST(Recipe, ControlCharactersAreRefusedWhereTheyStand) {
+  EXPECT_EQ(problems_of("product: \"AQM\\e[31m\"\n"
+                        "certificate:\n"
+                        "  organization: \"Example\\nSensors\"\n"
+                        "  san_dns: [\"{serial}.example.com\", \"x\\t{serial}\"]\n"
+                        "  san_uri: [\"urn:\\x85{serial}\"]\n"
+                        "psk: {identity: \"id-\\x7f{serial}\"}\n"),
+            (std::vector<std::string>{
+                "recipe.yaml:1:10: product must not hold a control character (U+001B)",
+                "recipe.yaml:3:17: certificate.organization must not hold a control character (U+000A)",
+                "recipe.yaml:4:37: certificate.san_dns must not hold a control character (U+0009)",
+                "recipe.yaml:5:13: certificate.san_uri must not hold a control character (U+0085)",
+                "recipe.yaml:6:17: psk.identity must not hold a control character (U+007F)",
+            }));
+  // UTF-8 letters are text, not control characters.
+  std::vector<Diagnostic> problems;
+  EXPECT_TRUE(parse_recipe("product: Luftgüte\ncertificate: {organization: Müller Sensorik}\n", "recipe.yaml",
+                           problems));
+  EXPECT_TRUE(problems.empty());
+}
+
 TEST(Recipe, TemplatesReplaceEverySerialPlaceholder) {
   EXPECT_EQ(expand_template("urn:imei:{serial}/{serial}", "1"), "urn:imei:1/1");
   EXPECT_EQ(expand_template("no placeholder", "1"), "no placeholder");
@@ -76,6 +98,56 @@ TEST(Passwords, DerivedPasswordsAreDeterministicPerSerial) {
   EXPECT_EQ(a.find_first_not_of(alphabet), std::string::npos);
   // Longer than one HMAC block's worth of usable bytes: the counter extends the stream.
   EXPECT_EQ(derived_password(secret, "SN-1", alphabet, 64).substr(0, 12), a);
+}
+
+TEST(Passwords, EachCounterGivesAnotherPasswordAsDocumented) {
+  // Computed independently (Python's hmac) from docs/provisioning.md: HMAC(secret, serial || 0x00 || n)
+  // for counter 0, HMAC(secret, serial || 0x00 || n || counter) after.
+  const std::vector<std::uint8_t> secret(32, 0x42);
+  const std::string alphabet = PasswordRecipe{}.alphabet;
+  EXPECT_EQ(derived_password(secret, "SN-1", alphabet, 12), "vLQTEHWN6C5a");
+  EXPECT_EQ(derived_password(secret, "SN-1", alphabet, 12, 0), "vLQTEHWN6C5a");
+  EXPECT_EQ(derived_password(secret, "SN-1", alphabet, 12, 1), "2SwpunJ2EPQy");
+  EXPECT_EQ(derived_password(secret, "SN-1", alphabet, 12, 2), "zpGMnMfYWDrC");
+  EXPECT_EQ(derived_password(secret, "SN-1", alphabet, 12, 255), "Ud8GjSvewZUX");
+  EXPECT_EQ(derived_password(secret, "SN-1", alphabet, 64, 7),
+            "CfMK9rL8Zu3C83Cgetu8HrNCykDhkfXQVABwdTFjCBEhun93A525PHkaaDYxe45T");
+  EXPECT_THROW(derived_password(secret, "SN-1", alphabet, 12, kMaxPasswordCounter + 1),
+               std::invalid_argument);
+  EXPECT_EQ(derived_method(0), "hmac-sha256");
+  EXPECT_EQ(derived_method(17), "hmac-sha256;counter=17");
+}
+
+TEST(RecipeWarnings, APasswordRecipeThatCannotReliablyReachItsMinimumIsWarnedAbout) {
+  const auto warnings_of = [](std::string_view text) {
+    std::vector<Diagnostic> problems;
+    const auto recipe = parse_recipe(text, "recipe.yaml", problems);
+    EXPECT_TRUE(recipe) << (problems.empty() ? "" : format_diagnostic(problems[0]));
+    std::vector<std::string> lines;
+    for (const auto& warning : recipe_warnings(*recipe))
+      lines.push_back(format_diagnostic(warning));
+    return lines;
+  };
+  EXPECT_TRUE(warnings_of("product: X\npassword: {method: hmac-sha256}\n").empty());
+  EXPECT_TRUE(warnings_of("product: X\npsk: {}\n").empty());
+  // 8 hex digits hold 32 bits (zxcvbn, which counts character classes, says up to about 41): none reach 50.
+  EXPECT_EQ(
+      warnings_of("product: X\npassword:\n  method: hmac-sha256\n  length: 8\n"
+                  "  alphabet: 0123456789abcdef\n  min_entropy_bits: 50\n"),
+      (std::vector<std::string>{
+          "recipe.yaml:3:3: warning: none of 200 sample passwords of 8 characters from password.alphabet "
+          "(16 characters) reach password.min_entropy_bits 50, so provisioning would stop at its first "
+          "device: raise password.length or lower password.min_entropy_bits"}));
+  // A few reach it: enough for 256 counters, not for 100 random draws.
+  EXPECT_TRUE(
+      warnings_of("product: X\npassword: {method: hmac-sha256, length: 8, min_entropy_bits: 47}\n").empty());
+  EXPECT_EQ(
+      warnings_of("product: X\npassword: {method: random, length: 8, min_entropy_bits: 47}\n"),
+      (std::vector<std::string>{
+          "recipe.yaml:2:11: warning: only 17 of 200 sample passwords of 8 characters from "
+          "password.alphabet (56 characters) reach password.min_entropy_bits 47; a device takes the first "
+          "of 100 random draws that does, and at this rate some devices of a large run would get none "
+          "and stop it: raise password.length"}));
 }
 
 TEST(Passwords, RandomPasswordsUseTheWholeAlphabetEvenly) {
