@@ -229,6 +229,7 @@ json seal_evidence(json record) {
 
 EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name) {
   EvidenceLoad result;
+  text = without_byte_order_mark(text);
   if (!within_document_limits(text, file_name, result.problems))
     return result;
   json document;

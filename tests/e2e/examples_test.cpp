@@ -293,6 +293,40 @@ std::string read_text(const std::string& file) {
   return text.str();
 }
 
+// The toy fixture profile with `from` replaced by `to`, written as product.yaml in the scratch folder.
+void write_toy_profile(const std::filesystem::path& folder, const std::string& from, const std::string& to,
+                       const std::string& prefix = {}) {
+  std::ifstream fixture(kSource + "/tests/data/toy/product.yaml");
+  std::stringstream text;
+  text << fixture.rdbuf();
+  std::string profile = text.str();
+  profile.replace(profile.find(from), from.size(), to);
+  std::ofstream(folder / "product.yaml", std::ios::binary) << prefix << profile;
+}
+
+TEST_F(Scratch, AProfileSavedAsLatin1IsRefusedWithItsLocation) {
+  // Before: yaml-cpp took the byte, and writing results.json failed as an internal error (exit 3).
+  write_toy_profile(folder_, "name: Toy Sensor", "name: M\xFCller Sensor");
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_EQ(run.err, path("product.yaml") +
+                         ":3:10: byte 0xfc is not valid UTF-8; save the file as UTF-8 (it may be Latin-1 or "
+                         "Windows-1252)\n"
+                         "en18031: " +
+                         path("product.yaml") + " has 1 problem(s); nothing was assessed\n");
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+}
+
+TEST_F(Scratch, AProfileWithAByteOrderMarkIsAssessed) {
+  write_toy_profile(folder_, "name: Toy Sensor", "name: M\xC3\xBCller Sensor", "\xEF\xBB\xBF");
+  const auto run = run_cli({"assess", path("product.yaml"), "-o", path("out"), "--format", "json,md,html",
+                            "--catalogue", kSource + "/tests/data/toy"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const auto results = nlohmann::json::parse(read_text(path("out/results.json")));
+  EXPECT_EQ(results["product"]["name"], "M\xC3\xBCller Sensor");
+}
+
 TEST_F(Scratch, ReportWritesTheTechnicalFileAndRefusesTheDeclarationWithGaps) {
   const auto run = run_cli({"report", kSource + "/examples/ev-charging-gateway/product.yaml", "-o",
                             path("out"), "--format", "md,html,doc", "--catalogue", kSource + "/catalogue"});

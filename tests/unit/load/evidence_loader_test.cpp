@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -90,6 +91,26 @@ TEST(EvidenceLoader, NumberTooLargeIsAnErrorNotACrash) {
       problems_of("18e1098e109 "),
       ElementsAre("ev.json: unreadable JSON value: [json.exception.out_of_range.406] number overflow parsing "
                   "'18e1098'"));
+}
+
+TEST(EvidenceLoader, Latin1IsRefusedAtItsFirstBadByte) {
+  // A record edited in a Latin-1 editor: "détail" with the single byte 0xe9.
+  json record = unsealed_record(std::string(64, '0'));
+  record["checks"][0]["detail"] = "DETAIL";
+  std::string text = seal_evidence(record).dump(1);
+  text.replace(text.find("DETAIL"), 6, "d\xE9tail");
+  const auto line = std::count(text.begin(), text.begin() + text.find("d\xE9tail"), '\n') + 1;
+  EXPECT_THAT(problems_of(text),
+              ElementsAre(fmt::format("ev.json:{}:16: byte 0xe9 is not valid UTF-8; save the file as UTF-8 "
+                                      "(it may be Latin-1 or Windows-1252)",
+                                      line)));
+}
+
+TEST(EvidenceLoader, ByteOrderMarkIsAccepted) {
+  const json sealed = seal_evidence(unsealed_record(std::string(64, '0')));
+  const auto loaded = parse_evidence("\xEF\xBB\xBF" + sealed.dump(2), "ev.json");
+  EXPECT_THAT(loaded.problems, IsEmpty());
+  EXPECT_TRUE(loaded.record);
 }
 
 TEST(EvidenceLoader, UnsupportedVersionIsReported) {
