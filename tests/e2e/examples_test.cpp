@@ -397,5 +397,62 @@ TEST_F(Scratch, InitAsksTheScopeQuestionsInteractively) {
   EXPECT_TRUE(loaded.profile.scope.processes_personal_data);
 }
 
+TEST_F(Scratch, InitStopsAtTheEndOfInputAndWritesNothing) {
+  const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
+                           "Meter\nM-1\nACME\ndirect\ny\n");
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_EQ(run.err,
+            "en18031: the input ended before an answer to 'Does it process virtual money or monetary "
+            "value?'; nothing was written\n");
+  EXPECT_FALSE(std::filesystem::exists(path("product.yaml")));
+}
+
+TEST_F(Scratch, InitReAsksAnInvalidAnswerWithTheSameDefault) {
+  const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
+                           "Meter\nM-1\nACME\nsatellite\n\nmaybe\n\nn\nn\nn\nn\nn\n");
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("Internet connection: direct, via-other-equipment or none [direct]: "
+                                 "please answer direct, via-other-equipment or none\n"
+                                 "Internet connection: direct, via-other-equipment or none [direct]: "
+                                 "Does it process personal data? [n]: please answer y or n\n"
+                                 "Does it process personal data? [n]: Does it process"));
+  const auto loaded = load::load_profile_file(path("product.yaml"));
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded.profile.scope.internet, InternetCapability::direct);
+  EXPECT_FALSE(loaded.profile.scope.processes_personal_data);
+}
+
+TEST_F(Scratch, InitGivesUpAfterThreeInvalidAnswers) {
+  const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
+                           "Meter\nM-1\nACME\ndirect\nja\noui\nsi\nn\nn\nn\nn\nn\n");
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_EQ(run.err,
+            "en18031: no valid answer to 'Does it process personal data?' after 3 tries (expected y or n); "
+            "nothing was written\n");
+  EXPECT_FALSE(std::filesystem::exists(path("product.yaml")));
+}
+
+TEST_F(Scratch, InitWithoutInternetWritesAProfileThatAssesses) {
+  const auto init = run_cli(
+      {"init", "-o", path("product.yaml"), "--internet", "none", "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(init.exit_code, cli::exit_ok) << init.err;
+  EXPECT_EQ(init.out, "wrote " + path("product.yaml") + " (parts none)\n");
+  const auto assessed = run_cli({"assess", path("product.yaml"), "-o", path("out"), "--format", "json",
+                                 "--catalogue", kSource + "/catalogue"});
+  EXPECT_EQ(assessed.exit_code, cli::exit_ok) << assessed.err;
+  EXPECT_EQ(assessed.err, "");
+  EXPECT_TRUE(std::filesystem::exists(path("out/results.json")));
+}
+
+TEST_F(Scratch, InitKeepsControlCharactersInANameAsEscapedText) {
+  const auto run = run_cli({"init", "-o", path("product.yaml"), "--name", "Gate\x1b[2J\x07", "--catalogue",
+                            kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_THAT(read_text(path("product.yaml")), HasSubstr("  name: \"Gate\\x1b[2J\\x07\"\n"));
+  const auto loaded = load::load_profile_file(path("product.yaml"));
+  ASSERT_TRUE(loaded.ok()) << loaded.problems.front().message;
+  EXPECT_EQ(loaded.profile.product.name, "Gate\x1b[2J\x07");
+}
+
 }  // namespace
 }  // namespace en18031
