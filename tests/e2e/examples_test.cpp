@@ -11,6 +11,7 @@
 
 #include "cli/app.hpp"
 #include "core/assessment.hpp"
+#include "crypto/sha256.hpp"
 #include "load/catalogue_loader.hpp"
 #include "load/evidence_loader.hpp"
 #include "load/profile_loader.hpp"
@@ -354,6 +355,56 @@ TEST_F(Scratch, DraftDeclarationIsMarkedOnEveryPage) {
               ::testing::StartsWith("> **DRAFT - not a valid declaration of conformity**\n"));
   EXPECT_THAT(read_text(path("out/declaration.html")),
               HasSubstr("DRAFT - not a valid declaration of conformity"));
+}
+
+TEST_F(Scratch, ARefusedDeclarationRemovesTheOlderDraft) {
+  const std::vector<std::string> report{"report",      kSource + "/examples/ev-charging-gateway/product.yaml",
+                                        "-o",          path("out"),
+                                        "--format",    "doc",
+                                        "--catalogue", kSource + "/catalogue"};
+  auto draft = report;
+  draft.push_back("--draft");
+  ASSERT_EQ(run_cli(draft).exit_code, cli::exit_ok);
+  ASSERT_TRUE(std::filesystem::exists(path("out/declaration.md")));
+  const auto refused = run_cli(report);
+  EXPECT_EQ(refused.exit_code, cli::exit_findings);
+  EXPECT_THAT(refused.err, ::testing::EndsWith("use --draft for a draft marked as such on every page\n"
+                                               "en18031: removed the older declaration " +
+                                               path("out/declaration.md") +
+                                               ", which no longer holds\n"
+                                               "en18031: removed the older declaration " +
+                                               path("out/declaration.html") + ", which no longer holds\n"));
+  EXPECT_FALSE(std::filesystem::exists(path("out/declaration.md")));
+  EXPECT_FALSE(std::filesystem::exists(path("out/declaration.html")));
+  // Nothing to remove the second time: nothing said.
+  const auto again = run_cli(report);
+  EXPECT_EQ(again.exit_code, cli::exit_findings);
+  EXPECT_THAT(again.err, Not(HasSubstr("removed")));
+}
+
+TEST_F(Scratch, OutputsRecordTheDigestsOfTheProfileAndTheCatalogue) {
+  const std::string profile = kSource + "/examples/smart-meter/product.yaml";
+  const auto run = run_cli({"report", profile, "-o", path("out"), "--format", "json,md,html", "--catalogue",
+                            kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const std::string profile_sha256 = crypto::sha256_hex(read_text(profile));
+  // The catalogue: what `sha256sum` prints for its files in name order, hashed again.
+  std::string listing;
+  for (const std::string name :
+       {"acm.yaml", "aum.yaml", "catalogue.yaml", "cck.yaml", "cry.yaml", "dlm.yaml", "gec.yaml", "lgm.yaml",
+        "nmm.yaml", "rlm.yaml", "scm.yaml", "ssm.yaml", "sum.yaml", "tcm.yaml", "unm.yaml"}) {
+    listing += crypto::sha256_hex(read_text(kSource + "/catalogue/" + name)) + "  " + name + "\n";
+  }
+  const std::string catalogue_sha256 = crypto::sha256_hex(listing);
+  const auto results = nlohmann::json::parse(read_text(path("out/results.json")));
+  EXPECT_EQ(results["profile_sha256"], profile_sha256);
+  EXPECT_EQ(results["catalogue"]["sha256"], catalogue_sha256);
+  EXPECT_THAT(read_text(path("out/technical-file.md")),
+              HasSubstr("| Profile SHA-256 | " + profile_sha256 + " |"));
+  EXPECT_THAT(read_text(path("out/technical-file.md")),
+              HasSubstr("| Catalogue SHA-256 | " + catalogue_sha256 + " |"));
+  EXPECT_THAT(read_text(path("out/technical-file.html")),
+              HasSubstr("<td>Catalogue SHA-256</td><td>" + catalogue_sha256 + "</td>"));
 }
 
 TEST_F(Scratch, ReportIsByteIdenticalForTheSameInputs) {
