@@ -44,7 +44,7 @@ std::optional<AssessedProduct> load_and_assess(Context& ctx, const std::string& 
       for (const auto& reference : group.evidence) {
         if (evidence.contains(reference.text))
           continue;
-        auto record = load::load_evidence_file(base / reference.text, reference.text);
+        auto record = load::load_evidence_file(base / reference.text, reference.text, &*catalogue);
         if (!record.record) {
           evidence_problems.insert(evidence_problems.end(), record.problems.begin(), record.problems.end());
           evidence_problems.push_back(

@@ -287,6 +287,36 @@ TEST_F(Scratch, TamperedEvidenceIsRefused) {
   EXPECT_FALSE(std::filesystem::exists(path("out")));
 }
 
+TEST_F(Scratch, EvidenceNamingAnUnknownNodeIsRefused) {
+  std::filesystem::create_directories(folder_ / "evidence");
+  const nlohmann::json record = load::seal_evidence(
+      {{"format", "en18031-evidence"},
+       {"version", 1},
+       {"tool", {{"name", "test"}, {"version", "1"}}},
+       {"created", "2026-11-22T10:00:00Z"},
+       {"inputs", nlohmann::json::array()},
+       {"checks",
+        nlohmann::json::array(
+            {{{"id", "c"},
+              {"result", "pass"},
+              {"detail", "d"},
+              {"supports", nlohmann::json::array({{{"node", "ACM-2.DN-9"}, {"answer", "yes"}}})}}})}});
+  std::ofstream(path("evidence/typo.json")) << record.dump(2);
+  std::ifstream fixture(kSource + "/tests/data/toy/product.yaml");
+  std::stringstream text;
+  text << fixture.rdbuf();
+  std::string profile = text.str();
+  profile.replace(profile.find("      demonstration: Changed"), 0, "      evidence: [evidence/typo.json]\n");
+  std::ofstream(path("product.yaml")) << profile;
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_THAT(run.err, HasSubstr("evidence/typo.json: /checks/0/supports/0/node: no decision node has the id "
+                                 "\"ACM-2.DN-9\" in the catalogue\n"));
+  EXPECT_THAT(run.err, HasSubstr("en18031: refusing to assess with evidence that cannot be trusted\n"));
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+}
+
 std::string read_text(const std::string& file) {
   std::ifstream stream(file);
   std::stringstream text;
