@@ -141,8 +141,9 @@ int write_outputs(Context& ctx, const AssessedProduct& product, const OutputOpti
 void print_result(Context& ctx, const AssessedProduct& product) {
   const auto& result = product.result;
   const auto& about = product.profile.product;
-  ctx.out << fmt::format("{} {} (firmware {}): parts {}\n", about.name, about.model, about.firmware_version,
-                         fmt::join(result.applicable_parts(), ", "));
+  // Names come from the profile: a terminal sees them as displayable text only.
+  ctx.out << fmt::format("{} {} (firmware {}): parts {}\n", displayable(about.name), displayable(about.model),
+                         displayable(about.firmware_version), fmt::join(result.applicable_parts(), ", "));
   ctx.out << fmt::format(
       "{} requirements: {} PASS, {} FAIL, {} NOT APPLICABLE, {} INCOMPLETE, {} CONTRADICTED\n",
       result.requirements.size(), result.count(Status::pass), result.count(Status::fail),

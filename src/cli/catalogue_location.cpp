@@ -63,7 +63,8 @@ std::optional<Catalogue> load_checked_catalogue(Context& ctx, std::string* diges
 std::optional<ItemRef> resolve_or_report(Context& ctx, const Catalogue& catalogue, const std::string& id) {
   auto ref = catalogue.resolve(id);
   if (!ref) {
-    ctx.err << "en18031: no requirement, decision node, category or information has the id '" << id << "'\n";
+    ctx.err << "en18031: no requirement, decision node, category or information has the id '"
+            << displayable(id) << "'\n";
   }
   return ref;
 }

@@ -36,49 +36,11 @@ std::string_view without_byte_order_mark(std::string_view text) {
   return text;
 }
 
-namespace {
-
-// The length of the UTF-8 sequence at the start of `text`, or 0 when it is not a valid one.
-std::size_t sequence_length(std::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80)
-    return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0)
-      low = 0xA0;  // overlong below U+0800
-    if (lead == 0xED)
-      high = 0x9F;  // UTF-16 surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0)
-      low = 0x90;  // overlong below U+10000
-    if (lead == 0xF4)
-      high = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;  // a continuation byte, an overlong lead (C0, C1) or F5..FF
-  }
-  if (text.size() < length || byte(1) < low || byte(1) > high)
-    return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF)
-      return 0;
-  }
-  return length;
-}
-
-}  // namespace
-
 std::optional<Utf8Problem> find_invalid_utf8(std::string_view text) {
   int line = 1;
   int column = 1;
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = sequence_length(text.substr(i));
+    const std::size_t length = utf8_sequence_length(text.substr(i));
     if (length == 0)
       return Utf8Problem{line, column, static_cast<unsigned char>(text[i])};
     if (text[i] == '\n') {

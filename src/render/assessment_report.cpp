@@ -269,7 +269,8 @@ std::string summary_markdown(const ReportContext& context) {
     for (const auto& point : result.open_points)
       md += fmt::format("- {}\n", point);
   }
-  return md;
+  // A name holding a terminal escape must not act when the file is shown with cat or less.
+  return displayable(md, true);
 }
 
 }  // namespace en18031::render

@@ -358,6 +358,24 @@ TEST_F(Scratch, AProfileWithAByteOrderMarkIsAssessed) {
   EXPECT_EQ(results["product"]["name"], "M\xC3\xBCller Sensor");
 }
 
+TEST_F(Scratch, TerminalControlSequencesInNamesNeverReachTheTerminal) {
+  // YAML double-quoted escapes put ESC and BEL into the product name and an asset id.
+  write_toy_profile(folder_, "name: Toy Sensor", "name: \"Toy\\e[2J\\a\"");
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_THAT(run.out, ::testing::StartsWith("Toy\\x1b[2J\\x07 TS-1 (firmware 1.0.0): parts 1\n"));
+  EXPECT_EQ(read_text(path("out/summary.md")).find('\x1b'), std::string::npos);
+
+  write_toy_profile(folder_, "assets: [fw-key, net-config]\n      answers: {DN-1: no, DN-2: yes}",
+                    "assets: [fw-key, \"net\\e]0;owned\\a\"]\n      answers: {DN-1: no, DN-2: yes}");
+  const auto refused = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out2"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(refused.exit_code, cli::exit_bad_input);
+  EXPECT_THAT(refused.err, HasSubstr("net\\x1b]0;owned\\x07"));
+  EXPECT_EQ(refused.err.find_first_of(std::string("\x1b\x07", 2)), std::string::npos) << refused.err;
+}
+
 TEST_F(Scratch, ReportWritesTheTechnicalFileAndRefusesTheDeclarationWithGaps) {
   const auto run = run_cli({"report", kSource + "/examples/ev-charging-gateway/product.yaml", "-o",
                             path("out"), "--format", "md,html,doc", "--catalogue", kSource + "/catalogue"});
