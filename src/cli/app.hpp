@@ -37,8 +37,10 @@ struct Context {
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);
 
 // Loads the catalogue the options and environment point at and checks it. On any problem prints every
-// diagnostic to ctx.err and returns nullopt (callers exit with exit_bad_input).
-std::optional<Catalogue> load_checked_catalogue(Context& ctx);
+// diagnostic to ctx.err and returns nullopt (callers exit with exit_bad_input). With `digest`, also
+// returns the catalogue's SHA-256 over the files read: `sha256sum` of each file, in byte order of their
+// names, hashed again (`sha256sum catalogue.yaml acm.yaml ... | sha256sum` with the names sorted).
+std::optional<Catalogue> load_checked_catalogue(Context& ctx, std::string* digest = nullptr);
 
 // The item `id` names (any id or alias); nullopt, with the message printed to ctx.err, if none does.
 std::optional<ItemRef> resolve_or_report(Context& ctx, const Catalogue& catalogue, const std::string& id);

@@ -24,7 +24,8 @@ void print_problems(Context& ctx, std::vector<Diagnostic> problems) {
 }  // namespace
 
 std::optional<AssessedProduct> load_and_assess(Context& ctx, const std::string& profile_path) {
-  auto catalogue = load_checked_catalogue(ctx);
+  std::string catalogue_sha256;
+  auto catalogue = load_checked_catalogue(ctx, &catalogue_sha256);
   if (!catalogue)
     return std::nullopt;
   auto loaded = load::load_profile_file(profile_path);
@@ -43,7 +44,7 @@ std::optional<AssessedProduct> load_and_assess(Context& ctx, const std::string& 
       for (const auto& reference : group.evidence) {
         if (evidence.contains(reference.text))
           continue;
-        auto record = load::load_evidence_file(base / reference.text, reference.text);
+        auto record = load::load_evidence_file(base / reference.text, reference.text, &*catalogue);
         if (!record.record) {
           evidence_problems.insert(evidence_problems.end(), record.problems.begin(), record.problems.end());
           evidence_problems.push_back(
@@ -67,13 +68,15 @@ std::optional<AssessedProduct> load_and_assess(Context& ctx, const std::string& 
                            result.error().diagnostics.size());
     return std::nullopt;
   }
-  return AssessedProduct{std::move(*catalogue), std::move(loaded.profile), std::move(evidence),
-                         std::move(*result), profile_path};
+  return AssessedProduct{
+      std::move(*catalogue), std::move(loaded.profile), std::move(evidence),        std::move(*result),
+      profile_path,          std::move(loaded.sha256),  std::move(catalogue_sha256)};
 }
 
 int write_outputs(Context& ctx, const AssessedProduct& product, const OutputOptions& options) {
-  const render::ReportContext report{product.catalogue,    product.profile, product.result,
-                                     product.profile_path, EN18031_VERSION, &product.evidence};
+  const render::ReportContext report{product.catalogue,      product.profile,         product.result,
+                                     product.profile_path,   EN18031_VERSION,         &product.evidence,
+                                     product.profile_sha256, product.catalogue_sha256};
   const std::filesystem::path directory(options.directory);
   std::vector<std::pair<std::string, std::string>> files;  // name, content
   bool declaration_refused = false;
@@ -115,14 +118,32 @@ int write_outputs(Context& ctx, const AssessedProduct& product, const OutputOpti
     }
     ctx.out << "wrote " << path.string() << "\n";
   }
+  if (declaration_refused) {
+    // A declaration from an earlier run (a draft, or one issued before a requirement started failing) must
+    // not stay beside outputs that refuse it.
+    for (const std::string name : {"declaration.md", "declaration.html"}) {
+      const auto path = directory / name;
+      std::error_code error;
+      const bool removed = std::filesystem::remove(path, error);
+      if (error) {
+        ctx.err << fmt::format("en18031: cannot remove the older declaration {}: {}\n", path.string(),
+                               error.message());
+        return exit_bad_input;
+      }
+      if (removed)
+        ctx.err << fmt::format("en18031: removed the older declaration {}, which no longer holds\n",
+                               path.string());
+    }
+  }
   return declaration_refused ? exit_findings : exit_ok;
 }
 
 void print_result(Context& ctx, const AssessedProduct& product) {
   const auto& result = product.result;
   const auto& about = product.profile.product;
-  ctx.out << fmt::format("{} {} (firmware {}): parts {}\n", about.name, about.model, about.firmware_version,
-                         fmt::join(result.applicable_parts(), ", "));
+  // Names come from the profile: a terminal sees them as displayable text only.
+  ctx.out << fmt::format("{} {} (firmware {}): parts {}\n", displayable(about.name), displayable(about.model),
+                         displayable(about.firmware_version), fmt::join(result.applicable_parts(), ", "));
   ctx.out << fmt::format(
       "{} requirements: {} PASS, {} FAIL, {} NOT APPLICABLE, {} INCOMPLETE, {} CONTRADICTED\n",
       result.requirements.size(), result.count(Status::pass), result.count(Status::fail),

@@ -19,6 +19,8 @@ struct AssessedProduct {
   EvidenceSet evidence;
   AssessmentResult result;
   std::string profile_path;
+  std::string profile_sha256;    // of the profile's bytes as read
+  std::string catalogue_sha256;  // over the catalogue's files (load_checked_catalogue)
 };
 
 // Prints every problem to ctx.err and returns nullopt when something cannot be used (exit_bad_input).

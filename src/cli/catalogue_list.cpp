@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "core/diagnostic.hpp"
 #include "render/requirement_text.hpp"
 
 namespace en18031::cli {
@@ -26,7 +27,7 @@ int run_catalogue_list(Context& ctx, const ListOptions& options) {
   for (auto family : options.families) {
     std::ranges::transform(family, family.begin(), [](unsigned char c) { return std::toupper(c); });
     if (!catalogue->find_family(family)) {
-      ctx.err << fmt::format("en18031: unknown family '{}'\n", family);
+      ctx.err << fmt::format("en18031: unknown family '{}'\n", displayable(family));
       return exit_bad_input;
     }
     families.push_back(family);
@@ -57,7 +58,7 @@ int run_catalogue_list(Context& ctx, const ListOptions& options) {
   }
   ctx.out << fmt::format("{:<8} {:<7} {:<15} {}\n", "ID", "PARTS", "KIND", "TITLE");
   for (const Requirement* requirement : selected)
-    ctx.out << render::requirement_line(*requirement) << "\n";
+    ctx.out << displayable(render::requirement_line(*requirement)) << "\n";
   std::vector<std::string> per_part;
   for (const auto& part : catalogue->parts) {
     const auto count =

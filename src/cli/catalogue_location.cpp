@@ -1,11 +1,14 @@
 // Finding and loading the catalogue, and resolving ids in it, for the commands that need them.
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <ostream>
 
 #include "cli/app.hpp"
 #include "core/validate.hpp"
+#include "crypto/sha256.hpp"
 #include "load/catalogue_loader.hpp"
+#include "load/text_file.hpp"
 
 namespace en18031::cli {
 
@@ -26,14 +29,29 @@ std::string catalogue_directory(const Context& ctx) {
   return EN18031_CATALOGUE_DIR;
 }
 
-std::optional<Catalogue> load_checked_catalogue(Context& ctx) {
+std::optional<Catalogue> load_checked_catalogue(Context& ctx, std::string* digest) {
   const std::string directory = catalogue_directory(ctx);
-  auto loaded = load::load_catalogue_from_directory(directory);
+  // The digest is over the very bytes the loader parsed, not a second read that could differ.
+  std::map<std::string, std::string> file_hashes;  // name -> SHA-256, sorted by name
+  const load::FileReader read = [&](const std::string& name, std::string& why) {
+    auto text = load::read_text_file(std::filesystem::path(directory) / name, why);
+    if (text)
+      file_hashes[name] = crypto::sha256_hex(*text);
+    return text;
+  };
+  auto loaded = load::load_catalogue(read, directory);
   auto problems = std::move(loaded.problems);
   const auto semantic = validate(loaded.catalogue);
   problems.insert(problems.end(), semantic.begin(), semantic.end());
-  if (problems.empty())
+  if (problems.empty()) {
+    if (digest) {
+      std::string listing;  // what sha256sum prints for the files, in name order
+      for (const auto& [name, hash] : file_hashes)
+        listing += hash + "  " + name + "\n";
+      *digest = crypto::sha256_hex(listing);
+    }
     return std::move(loaded.catalogue);
+  }
   sort_diagnostics(problems);
   for (const auto& problem : problems)
     ctx.err << format_diagnostic(problem) << "\n";
@@ -45,7 +63,8 @@ std::optional<Catalogue> load_checked_catalogue(Context& ctx) {
 std::optional<ItemRef> resolve_or_report(Context& ctx, const Catalogue& catalogue, const std::string& id) {
   auto ref = catalogue.resolve(id);
   if (!ref) {
-    ctx.err << "en18031: no requirement, decision node, category or information has the id '" << id << "'\n";
+    ctx.err << "en18031: no requirement, decision node, category or information has the id '"
+            << displayable(id) << "'\n";
   }
   return ref;
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "core/diagnostic.hpp"
 #include "render/requirement_text.hpp"
 
 namespace en18031::cli {
@@ -24,14 +25,16 @@ int run_catalogue_show(Context& ctx, const ShowOptions& options) {
   const Requirement& requirement = catalogue->requirement_of(*ref);
   const std::string& canonical = catalogue->id_of(*ref);
   if (ref->kind != ItemKind::requirement) {
-    ctx.out << fmt::format("{} is {} {} of {}\n\n", options.id, to_label(ref->kind), canonical,
-                           requirement.id);
+    ctx.out << displayable(fmt::format("{} is {} {} of {}", options.id, to_label(ref->kind), canonical,
+                                       requirement.id))
+            << "\n\n";
   } else if (canonical != options.id) {
-    ctx.out << fmt::format("{} is requirement {}\n\n", options.id, canonical);
+    ctx.out << displayable(fmt::format("{} is requirement {}", options.id, canonical)) << "\n\n";
   }
   const std::optional<ItemRef> focus =
       ref->kind == ItemKind::requirement ? std::nullopt : std::optional<ItemRef>(*ref);
-  ctx.out << render::describe_requirement(*catalogue, requirement, focus);
+  // The catalogue may be an edited copy: its text reaches the terminal as displayable text only.
+  ctx.out << displayable(render::describe_requirement(*catalogue, requirement, focus), true);
   return exit_ok;
 }
 

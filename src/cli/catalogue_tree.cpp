@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "core/diagnostic.hpp"
 #include "render/tree_drawing.hpp"
 
 namespace en18031::cli {
@@ -22,7 +23,8 @@ int run_catalogue_tree(Context& ctx, const TreeOptions& options) {
   if (!ref)
     return exit_bad_input;
   // The option's check guarantees a known format.
-  ctx.out << render::draw_tree(catalogue->requirement_of(*ref), *render::parse_tree_format(options.format));
+  ctx.out << displayable(
+      render::draw_tree(catalogue->requirement_of(*ref), *render::parse_tree_format(options.format)), true);
   return exit_ok;
 }
 

@@ -1,7 +1,10 @@
 // en18031 init: a starter product profile from a few scope questions, listing every requirement that
 // applies with the decision nodes to answer. Interactive (--interactive) or from flags for scripts.
+#include <expected>
 #include <filesystem>
+#include <functional>
 #include <istream>
+#include <optional>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -34,50 +37,112 @@ struct InitOptions {
 std::string yaml_quoted(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
-    if (c == '"' || c == '\\')
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
       out += '\\';
-    out += c;
+      out += c;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);  // a control character stays text, escaped as YAML reads it
+    } else {
+      out += c;
+    }
   }
   return out + "\"";
 }
 
-std::string ask(Context& ctx, std::string_view question, std::string fallback) {
+// How many invalid answers a question takes before init gives up (a script feeding the wrong answers
+// would otherwise be asked for ever).
+constexpr int kMaxInvalidAnswers = 3;
+
+// Why the questions stopped: end of input, or too many invalid answers. Nothing is written then.
+struct Stopped {
+  std::string why;
+};
+
+// One line from ctx.in: the fallback for an empty line, nullopt at the end of input.
+std::optional<std::string> ask(Context& ctx, std::string_view question, const std::string& fallback) {
   ctx.out << question << " [" << fallback << "]: " << std::flush;
   std::string line;
-  if (!std::getline(ctx.in, line) || line.empty())
-    return fallback;
-  return line;
+  if (!std::getline(ctx.in, line))
+    return std::nullopt;
+  if (!line.empty() && line.back() == '\r')
+    line.pop_back();
+  return line.empty() ? fallback : line;
 }
 
-bool ask_yes_no(Context& ctx, std::string_view question, bool fallback) {
-  for (;;) {
-    const std::string answer = ask(ctx, question, fallback ? "y" : "n");
-    if (answer == "y" || answer == "yes")
-      return true;
-    if (answer == "n" || answer == "no")
-      return false;
-    ctx.out << "please answer y or n\n";
+// Asks until `accept` takes an answer (re-asking with the same default), at most kMaxInvalidAnswers times.
+template <typename Accept>
+std::expected<std::string, Stopped> ask_until(Context& ctx, std::string_view question,
+                                              const std::string& fallback, std::string_view expected,
+                                              Accept accept) {
+  for (int invalid = 0;;) {
+    const auto answer = ask(ctx, question, fallback);
+    if (!answer) {
+      ctx.out << "\n";
+      return std::unexpected(Stopped{fmt::format("the input ended before an answer to '{}'", question)});
+    }
+    if (accept(*answer))
+      return *answer;
+    if (++invalid == kMaxInvalidAnswers) {
+      return std::unexpected(Stopped{fmt::format("no valid answer to '{}' after {} tries (expected {})",
+                                                 question, kMaxInvalidAnswers, expected)});
+    }
+    ctx.out << fmt::format("please answer {}\n", expected);
   }
 }
 
-void ask_everything(Context& ctx, InitOptions& options) {
-  options.name = ask(ctx, "Product name", options.name);
-  options.model = ask(ctx, "Model or type number", options.model);
-  options.manufacturer = ask(ctx, "Manufacturer", options.manufacturer);
-  for (;;) {
-    options.internet = ask(ctx, "Internet connection: direct, via-other-equipment or none", options.internet);
-    if (parse_internet_capability(options.internet))
-      break;
-    ctx.out << "please answer direct, via-other-equipment or none\n";
+// The answers below replace `value` only when valid; the first question that stops ends the asking.
+std::expected<void, Stopped> ask_text(Context& ctx, std::string_view question, std::string& value) {
+  auto answer = ask_until(ctx, question, value, "with some text", [](const std::string&) { return true; });
+  if (!answer)
+    return std::unexpected(answer.error());
+  value = std::move(*answer);
+  return {};
+}
+
+std::expected<void, Stopped> ask_yes_no(Context& ctx, std::string_view question, bool& value) {
+  const auto is_yes = [](std::string_view answer) { return answer == "y" || answer == "yes"; };
+  const auto is_no = [](std::string_view answer) { return answer == "n" || answer == "no"; };
+  const auto answer = ask_until(ctx, question, value ? "y" : "n", "y or n",
+                                [&](const std::string& text) { return is_yes(text) || is_no(text); });
+  if (!answer)
+    return std::unexpected(answer.error());
+  value = is_yes(*answer);
+  return {};
+}
+
+std::expected<void, Stopped> ask_internet(Context& ctx, std::string& value) {
+  auto answer = ask_until(ctx, "Internet connection: direct, via-other-equipment or none", value,
+                          "direct, via-other-equipment or none", [](const std::string& text) {
+                            return parse_internet_capability(text).has_value();
+                          });
+  if (!answer)
+    return std::unexpected(answer.error());
+  value = std::move(*answer);
+  return {};
+}
+
+std::expected<void, Stopped> ask_everything(Context& ctx, InitOptions& options) {
+  using Question = std::function<std::expected<void, Stopped>()>;
+  for (const Question& asked :
+       {Question{[&] { return ask_text(ctx, "Product name", options.name); }},
+        Question{[&] { return ask_text(ctx, "Model or type number", options.model); }},
+        Question{[&] { return ask_text(ctx, "Manufacturer", options.manufacturer); }},
+        Question{[&] { return ask_internet(ctx, options.internet); }},
+        Question{[&] { return ask_yes_no(ctx, "Does it process personal data?", options.personal_data); }},
+        Question{[&] {
+          return ask_yes_no(ctx, "Does it process virtual money or monetary value?", options.monetary_value);
+        }},
+        Question{[&] {
+          return ask_yes_no(ctx, "Does it forward traffic for other devices?", options.routes_traffic);
+        }},
+        Question{[&] { return ask_yes_no(ctx, "Is it a toy?", options.toy); }},
+        Question{[&] { return ask_yes_no(ctx, "Is it childcare equipment?", options.childcare); }},
+        Question{[&] { return ask_yes_no(ctx, "Is it wearable?", options.wearable); }}}) {
+    if (auto done = asked(); !done)
+      return done;
   }
-  options.personal_data = ask_yes_no(ctx, "Does it process personal data?", options.personal_data);
-  options.monetary_value =
-      ask_yes_no(ctx, "Does it process virtual money or monetary value?", options.monetary_value);
-  options.routes_traffic =
-      ask_yes_no(ctx, "Does it forward traffic for other devices?", options.routes_traffic);
-  options.toy = ask_yes_no(ctx, "Is it a toy?", options.toy);
-  options.childcare = ask_yes_no(ctx, "Is it childcare equipment?", options.childcare);
-  options.wearable = ask_yes_no(ctx, "Is it wearable?", options.wearable);
+  return {};
 }
 
 Scope scope_of(const InitOptions& options) {
@@ -117,8 +182,11 @@ std::string starter_profile(const Catalogue& catalogue, const InitOptions& optio
        "apply\nentities: []\ninterfaces: []\nsoftware: []\nkeys: []\nvulnerabilities: []\n";
   y += fmt::format(
       "# Parts that apply: {}. Each requirement below needs one group per set of assets that take\n"
-      "# the same path through its tree; answer only the nodes on that path.\nassessments:\n",
+      "# the same path through its tree; answer only the nodes on that path.\n",
       parts.empty() ? std::string("none") : fmt::format("{}", fmt::join(parts, ", ")));
+  // With no requirement to answer (no part applies) the section is an empty mapping, not a null.
+  std::string entries;
+  bool any_entry = false;
   for (const auto& requirement : catalogue.requirements) {
     std::vector<int> in_play;
     for (const int part : requirement.parts) {
@@ -128,31 +196,35 @@ std::string starter_profile(const Catalogue& catalogue, const InitOptions& optio
     if (in_play.empty())
       continue;
     if (!precondition_holds(requirement.precondition, scope_of(options))) {
-      y += fmt::format("  # {} {}: not applicable ({} does not hold)\n", requirement.id, requirement.title,
-                       to_string(requirement.precondition));
+      entries += fmt::format("  # {} {}: not applicable ({} does not hold)\n", requirement.id,
+                             requirement.title, to_string(requirement.precondition));
       continue;
     }
-    y += fmt::format("  {}:  # {} (parts {})\n    - group: all\n      assets: []\n      answers: {{}}\n",
-                     requirement.id, requirement.title, fmt::join(in_play, ", "));
+    any_entry = true;
+    entries +=
+        fmt::format("  {}:  # {} (parts {})\n    - group: all\n      assets: []\n      answers: {{}}\n",
+                    requirement.id, requirement.title, fmt::join(in_play, ", "));
     for (const auto& node : requirement.tree.nodes) {
       const auto target = [](const Branch& branch) {
         return branch.verdict ? std::string(to_label(*branch.verdict)) : branch.next;
       };
-      y += fmt::format("        # {}: {} (yes -> {}; no -> {})\n", node.id, node.question,
-                       target(node.on_yes), target(node.on_no));
+      entries += fmt::format("        # {}: {} (yes -> {}; no -> {})\n", node.id, node.question,
+                             target(node.on_yes), target(node.on_no));
     }
     if (!requirement.implementation_categories.empty()) {
       std::vector<std::string> ids;
       for (const auto& category : requirement.implementation_categories)
         ids.push_back(category.id);
-      y += fmt::format("      implementation_categories: []  # from: {}\n", fmt::join(ids, ", "));
+      entries += fmt::format("      implementation_categories: []  # from: {}\n", fmt::join(ids, ", "));
     }
-    y += "      information: {}\n";
+    entries += "      information: {}\n";
     for (const auto& information : requirement.required_information) {
-      y += fmt::format("        # {}: {}\n", information.id, information.summary);
+      entries += fmt::format("        # {}: {}\n", information.id, information.summary);
     }
-    y += "      demonstration: \"TODO how the mechanism was shown to work (or cite evidence: [...])\"\n";
+    entries +=
+        "      demonstration: \"TODO how the mechanism was shown to work (or cite evidence: [...])\"\n";
   }
+  y += any_entry ? "assessments:\n" + entries : "assessments: {}\n" + entries;
   return y;
 }
 
@@ -160,8 +232,12 @@ int run_init(Context& ctx, InitOptions options) {
   const auto catalogue = load_checked_catalogue(ctx);
   if (!catalogue)
     return exit_bad_input;
-  if (options.interactive)
-    ask_everything(ctx, options);
+  if (options.interactive) {
+    if (const auto asked = ask_everything(ctx, options); !asked) {
+      ctx.err << fmt::format("en18031: {}; nothing was written\n", asked.error().why);
+      return exit_bad_input;
+    }
+  }
   const auto internet = parse_internet_capability(options.internet);
   if (!internet) {
     ctx.err << fmt::format("en18031: --internet must be direct, via-other-equipment or none, not '{}'\n",

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <compare>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,13 +31,24 @@ struct Diagnostic {
 // "file:line:col" (or "file:line", or "file"); empty when nothing is known.
 std::string format_location(const SourceLocation& where);
 
-// "file:line:col: ID: message" — the format every command prints and every test asserts.
+// "file:line:col: ID: message" — the format every command prints and every test asserts. Each part is
+// displayable(): a name or id from a hostile file cannot drive the terminal.
 std::string format_diagnostic(const Diagnostic& diagnostic);
 
 // `text` with control characters, backslashes and bytes above 0x7e written as \xNN, for messages that
 // quote hostile input (a serial from a factory list, a name from a registry) without letting it drive the
 // terminal.
 std::string printable(std::string_view text);
+
+// The length of the UTF-8 sequence `text` starts with (1 to 4), or 0 when it does not start with one
+// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF, not cut short).
+std::size_t utf8_sequence_length(std::string_view text);
+
+// `text` made safe for a terminal or a text file while staying readable: control characters (C0, DEL, and
+// C1 as UTF-8 0xC2 0x80..0x9F, which some terminals obey as escape sequences) and bytes that are not UTF-8
+// written as \xNN; every other character, letters of any language included, kept. With `keep_layout`, line
+// feeds and tabs stay (a whole Markdown file); without, a message stays on one line.
+std::string displayable(std::string_view text, bool keep_layout = false);
 
 // Sorts by file, line, column, then subject, so reports are stable however they were collected.
 void sort_diagnostics(std::vector<Diagnostic>& diagnostics);

@@ -9,6 +9,7 @@
 
 #include "core/diagnostic.hpp"
 #include "limits.hpp"
+#include "load/text_file.hpp"
 
 namespace en18031::factory {
 namespace {
@@ -67,6 +68,9 @@ std::string serial_problem(std::string_view serial, SerialKind kind) {
 std::expected<std::vector<std::string>, std::vector<std::string>> parse_serial_list(std::string_view text,
                                                                                     std::string_view name,
                                                                                     SerialKind kind) {
+  text = load::without_byte_order_mark(text);
+  if (const auto not_utf8 = load::utf8_diagnostic(text, std::string(name)))
+    return std::unexpected(std::vector<std::string>{format_diagnostic(*not_utf8)});
   std::vector<std::string> serials, problems;
   std::unordered_map<std::string_view, std::size_t> first_line;
   std::size_t line_number = 0;

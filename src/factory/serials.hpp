@@ -24,7 +24,8 @@ char imei_check_digit(std::string_view body);
 // The serials of a list file's content: one per line (LF or CRLF), '#' starts a comment, blank lines and
 // the white space around a serial are skipped. Every problem is "NAME:LINE: message" (a serial that repeats
 // names the line it first stood on), at most limits::max_serial_list_problems of them; a list with no
-// serial is a problem too. At most limits::max_serials_per_run serials.
+// serial is a problem too. At most limits::max_serials_per_run serials. A leading UTF-8 byte-order mark is
+// skipped; text that is not UTF-8 is one problem, "NAME:LINE:COL: byte 0xNN is not valid UTF-8; ...".
 std::expected<std::vector<std::string>, std::vector<std::string>> parse_serial_list(std::string_view text,
                                                                                     std::string_view name,
                                                                                     SerialKind kind);

@@ -1,5 +1,7 @@
 #include "load/evidence_loader.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "crypto/sha256.hpp"
@@ -101,6 +103,119 @@ class RecordReader {
   std::vector<Diagnostic>& problems_;
 };
 
+// JSON itself allows an object to name a member twice, and nlohmann::json keeps the last; a record must
+// not, because a reader that keeps the first would see another record under the same digest. The parser
+// callback sees every key in order; this tracks the JSON pointer of the value being parsed.
+class DuplicateKeys {
+ public:
+  explicit DuplicateKeys(std::vector<std::string>& duplicates) : duplicates_(duplicates) {}
+
+  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        frames_.push_back({event == json::parse_event_t::object_start, {}, {}, 0});
+        break;
+      case json::parse_event_t::key:
+        if (!frames_.empty()) {
+          Frame& frame = frames_.back();
+          frame.key = parsed.get<std::string>();
+          if (!frame.keys.insert(frame.key).second && duplicates_.size() < limits::max_list_items)
+            duplicates_.push_back(pointer());
+        }
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        if (!frames_.empty())
+          frames_.pop_back();
+        next_element();
+        break;
+      case json::parse_event_t::value:
+        next_element();
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    bool object;
+    std::set<std::string> keys;
+    std::string key;
+    std::size_t index;
+  };
+
+  // A value ended: in an array, the next one has the next index.
+  void next_element() {
+    if (!frames_.empty() && !frames_.back().object)
+      ++frames_.back().index;
+  }
+
+  // RFC 6901: the pointer to the current member, '~' and '/' in keys escaped.
+  std::string pointer() const {
+    std::string out;
+    for (const Frame& frame : frames_) {
+      out += '/';
+      if (!frame.object) {
+        out += std::to_string(frame.index);
+        continue;
+      }
+      for (const char c : frame.key) {
+        if (c == '~')
+          out += "~0";
+        else if (c == '/')
+          out += "~1";
+        else
+          out += c;
+      }
+    }
+    return out;
+  }
+
+  std::vector<std::string>& duplicates_;
+  std::vector<Frame> frames_;
+};
+
+// RFC 3339 date-time ("2026-11-22T10:00:00Z", "2026-11-22T11:00:00.5+01:00"), each field in its range.
+bool is_rfc3339_time(std::string_view text) {
+  const auto digits = [&](std::size_t at, std::size_t count, int& value) {
+    if (at + count > text.size())
+      return false;
+    value = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (text[i] < '0' || text[i] > '9')
+        return false;
+      value = value * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!digits(0, 4, year) || text.size() < 20 || text[4] != '-' || !digits(5, 2, month) || text[7] != '-' ||
+      !digits(8, 2, day) || (text[10] != 'T' && text[10] != 't') || !digits(11, 2, hour) || text[13] != ':' ||
+      !digits(14, 2, minute) || text[16] != ':' || !digits(17, 2, second)) {
+    return false;
+  }
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] + (month == 2 && leap ? 1 : 0) ||
+      hour > 23 || minute > 59 || second > 60) {
+    return false;
+  }
+  std::size_t at = 19;
+  if (text[at] == '.') {
+    const std::size_t first = ++at;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9')
+      ++at;
+    if (at == first)
+      return false;
+  }
+  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z'))
+    return at + 1 == text.size();
+  int offset_hour = 0, offset_minute = 0;
+  return at + 6 == text.size() && (text[at] == '+' || text[at] == '-') && digits(at + 1, 2, offset_hour) &&
+         text[at + 3] == ':' && digits(at + 4, 2, offset_minute) && offset_hour <= 23 && offset_minute <= 59;
+}
+
 // 1-based line and column of a byte offset, for JSON syntax errors.
 SourceLocation location_of_offset(const std::string& file_name, std::string_view text, std::size_t offset) {
   offset = std::min(offset, text.size());
@@ -117,7 +232,23 @@ SourceLocation location_of_offset(const std::string& file_name, std::string_view
   return {file_name, line, column};
 }
 
-void read_record(const json& document, RecordReader& reader, EvidenceRecord& record) {
+// With a catalogue: the id at `pointer` must name an item of `kind` (any printed spelling; the record then
+// holds the catalogue's id, as the engine compares ids exactly).
+void resolve_id(const Catalogue* catalogue, RecordReader& reader, const std::string& pointer, ItemKind kind,
+                std::string& id) {
+  if (!catalogue || id.empty())
+    return;
+  const auto found = catalogue->resolve(id);
+  if (!found || found->kind != kind) {
+    reader.report(pointer,
+                  fmt::format("no {} has the id \"{}\" in the catalogue", to_label(kind), printable(id)));
+    return;
+  }
+  id = catalogue->id_of(*found);
+}
+
+void read_record(const json& document, RecordReader& reader, EvidenceRecord& record,
+                 const Catalogue* catalogue) {
   if (!document.is_object()) {
     reader.report("", "an evidence record must be a JSON object");
     return;
@@ -139,6 +270,10 @@ void read_record(const json& document, RecordReader& reader, EvidenceRecord& rec
     record.tool_version = reader.text(*tool, "/tool", "version");
   }
   record.created = reader.text(document, "", "created");
+  if (!record.created.empty() && !is_rfc3339_time(record.created)) {
+    reader.report("/created", fmt::format("must be an RFC 3339 time such as 2026-11-22T10:00:00Z, not \"{}\"",
+                                          printable(record.created)));
+  }
   reader.text(document, "", "subject", false);
   const auto inputs = reader.array(document, "", "inputs");
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -175,9 +310,16 @@ void read_record(const json& document, RecordReader& reader, EvidenceRecord& rec
                     fmt::format("must be pass, fail or inconclusive, not \"{}\"", result));
     }
     check.detail = reader.text(item, pointer, "detail");
-    for (const json* requirement : reader.array(item, pointer, "requirements", false)) {
-      if (requirement->is_string())
-        check.requirements.push_back(requirement->get<std::string>());
+    const auto requirements = reader.array(item, pointer, "requirements", false);
+    for (std::size_t r = 0; r < requirements.size(); ++r) {
+      const std::string requirement_pointer = fmt::format("{}/requirements/{}", pointer, r);
+      if (!requirements[r]->is_string()) {
+        reader.report(requirement_pointer, "must be a string");
+        continue;
+      }
+      std::string id = requirements[r]->get<std::string>();
+      resolve_id(catalogue, reader, requirement_pointer, ItemKind::requirement, id);
+      check.requirements.push_back(std::move(id));
     }
     const auto supports = reader.array(item, pointer, "supports", false);
     for (std::size_t s = 0; s < supports.size(); ++s) {
@@ -189,6 +331,7 @@ void read_record(const json& document, RecordReader& reader, EvidenceRecord& rec
       reader.check_keys(*supports[s], support_pointer, {"node", "answer"});
       NodeSupport support;
       support.node = reader.text(*supports[s], support_pointer, "node");
+      resolve_id(catalogue, reader, support_pointer + "/node", ItemKind::decision_node, support.node);
       const std::string answer = reader.text(*supports[s], support_pointer, "answer");
       if (const auto parsed = parse_answer(answer)) {
         support.answer = *parsed;
@@ -227,13 +370,15 @@ json seal_evidence(json record) {
   return record;
 }
 
-EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name) {
+EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name, const Catalogue* catalogue) {
   EvidenceLoad result;
+  text = without_byte_order_mark(text);
   if (!within_document_limits(text, file_name, result.problems))
     return result;
   json document;
+  std::vector<std::string> duplicates;
   try {
-    document = json::parse(text);
+    document = json::parse(text, DuplicateKeys(duplicates));
   } catch (const json::parse_error& error) {
     result.problems.push_back({location_of_offset(file_name, text, error.byte > 0 ? error.byte - 1 : 0), "",
                                fmt::format("JSON syntax error: {}", error.what())});
@@ -248,7 +393,9 @@ EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name)
   EvidenceRecord record;
   record.path = file_name;
   RecordReader reader(file_name, result.problems);
-  read_record(document, reader, record);
+  for (const auto& pointer : duplicates)
+    reader.report(pointer, "appears twice in its object");
+  read_record(document, reader, record, catalogue);
   if (!result.problems.empty())
     return result;
   const std::string expected = evidence_digest(document);
@@ -265,7 +412,8 @@ EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name)
   return result;
 }
 
-EvidenceLoad load_evidence_file(const std::filesystem::path& path, const std::string& display_name) {
+EvidenceLoad load_evidence_file(const std::filesystem::path& path, const std::string& display_name,
+                                const Catalogue* catalogue) {
   std::string why;
   const auto text = read_text_file(path, why);
   if (!text) {
@@ -274,7 +422,7 @@ EvidenceLoad load_evidence_file(const std::filesystem::path& path, const std::st
         {{display_name, 0, 0}, "", fmt::format("cannot read the evidence record: {}", why)});
     return result;
   }
-  auto result = parse_evidence(*text, display_name);
+  auto result = parse_evidence(*text, display_name, catalogue);
   if (!result.record)
     return result;
   for (auto& input : result.record->inputs) {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/catalogue.hpp"
 #include "core/diagnostic.hpp"
 #include "core/evidence.hpp"
 
@@ -25,12 +26,18 @@ struct EvidenceLoad {
   std::vector<Diagnostic> problems;
 };
 
-// Parses a record. Input files are not looked at: every input's status stays `missing`.
-EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name);
+// Parses a record. Input files are not looked at: every input's status stays `missing`. A member named
+// twice in one object, or a `created` that is not an RFC 3339 time, is a problem. With a catalogue, every
+// id under `requirements` and `supports[].node` must name a requirement / decision node of it (any printed
+// spelling, kept as the catalogue's id); without one (fuzzers, the tools that write records) ids are not
+// looked up.
+EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name,
+                            const Catalogue* catalogue = nullptr);
 
 // Reads `path`, parses it and hashes each input (relative to the record's folder). `display_name` is how
 // diagnostics and the record name the file (the path as the profile wrote it).
-EvidenceLoad load_evidence_file(const std::filesystem::path& path, const std::string& display_name);
+EvidenceLoad load_evidence_file(const std::filesystem::path& path, const std::string& display_name,
+                                const Catalogue* catalogue = nullptr);
 
 // The digest a record must carry: SHA-256 over its canonical text (the JSON without "digest", keys
 // sorted, no white space, UTF-8), as lower-case hex.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "crypto/sha256.hpp"
 #include "load/text_file.hpp"
 #include "load/yaml_document.hpp"
 
@@ -396,7 +397,9 @@ ProfileLoad load_profile_file(const std::filesystem::path& path) {
     result.problems.push_back({{path.string(), 0, 0}, "", fmt::format("cannot read the profile: {}", why)});
     return result;
   }
-  return read_profile(*text, path.string());
+  auto result = read_profile(*text, path.string());
+  result.sha256 = crypto::sha256_hex(*text);
+  return result;
 }
 
 }  // namespace en18031::load

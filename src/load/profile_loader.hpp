@@ -15,13 +15,14 @@ namespace en18031::load {
 struct ProfileLoad {
   Profile profile;
   std::vector<Diagnostic> problems;
+  std::string sha256;  // load_profile_file: SHA-256 of the bytes read (lower-case hex), for the reports
 
   bool ok() const { return problems.empty(); }
 };
 
 ProfileLoad read_profile(std::string_view text, const std::string& file_name);
 
-// Reads the file (bounded by limits::max_document_bytes) and parses it.
+// Reads the file (bounded by limits::max_document_bytes), hashes and parses it.
 ProfileLoad load_profile_file(const std::filesystem::path& path);
 
 }  // namespace en18031::load

@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "limits.hpp"
+#include "load/text_file.hpp"
 
 namespace en18031::load {
 namespace {
@@ -96,6 +97,10 @@ bool within_document_limits(std::string_view text, const std::string& file_name,
     problems.push_back({{file_name, 0, 0}, "", "file contains a NUL byte; it is not a text file"});
     return false;
   }
+  if (auto not_utf8 = utf8_diagnostic(text, file_name)) {
+    problems.push_back(std::move(*not_utf8));
+    return false;
+  }
   if (const auto nesting = find_excessive_nesting(text)) {
     problems.push_back({{file_name, nesting->line, 0},
                         "",
@@ -108,6 +113,7 @@ bool within_document_limits(std::string_view text, const std::string& file_name,
 
 std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& file_name,
                                      std::vector<Diagnostic>& problems) {
+  text = without_byte_order_mark(text);
   if (!within_document_limits(text, file_name, problems))
     return std::nullopt;
   try {

@@ -17,13 +17,13 @@
 
 namespace en18031::load {
 
-// Checks `text` against the size, NUL-byte and nesting limits of limits.hpp before any parser sees it
-// (YAML and JSON alike); on failure appends the reason to `problems` and returns false.
+// Checks `text` against the size, NUL-byte and nesting limits of limits.hpp, and that it is UTF-8, before
+// any parser sees it (YAML and JSON alike); on failure appends the reason to `problems` and returns false.
 bool within_document_limits(std::string_view text, const std::string& file_name,
                             std::vector<Diagnostic>& problems);
 
-// Parses `text` (the content of `file_name`) after checking it against the limits in limits.hpp.
-// On failure returns nullopt and appends the reason to `problems`.
+// Parses `text` (the content of `file_name`, a leading UTF-8 byte-order mark skipped) after checking it
+// with within_document_limits. On failure returns nullopt and appends the reason to `problems`.
 std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& file_name,
                                      std::vector<Diagnostic>& problems);
 

@@ -100,8 +100,12 @@ std::string results_json(const ReportContext& context) {
   json out = {{"format", "en18031-results"},
               {"version", 1},
               {"tool", {{"name", "en18031"}, {"version", context.tool_version}}},
-              {"catalogue", {{"name", context.catalogue.name}, {"version", context.catalogue.version}}},
+              {"catalogue",
+               {{"name", context.catalogue.name},
+                {"version", context.catalogue.version},
+                {"sha256", context.catalogue_sha256}}},
               {"profile", context.profile_path},
+              {"profile_sha256", context.profile_sha256},
               {"product",
                {{"name", product.name},
                 {"model", product.model},
@@ -266,7 +270,8 @@ std::string summary_markdown(const ReportContext& context) {
     for (const auto& point : result.open_points)
       md += fmt::format("- {}\n", point);
   }
-  return md;
+  // A name holding a terminal escape must not act when the file is shown with cat or less.
+  return displayable(md, true);
 }
 
 }  // namespace en18031::render

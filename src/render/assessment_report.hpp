@@ -20,6 +20,10 @@ struct ReportContext {
   std::string profile_path;  // as the user gave it
   std::string tool_version;
   const EvidenceSet* evidence = nullptr;  // the records the profile cites (hashes, tools, times)
+  // What the reports were made from, as lower-case hex (empty when not known, as in a test in memory):
+  // SHA-256 of the profile file, and of the catalogue (load_checked_catalogue in cli/app.hpp says how).
+  std::string profile_sha256;
+  std::string catalogue_sha256;
 };
 
 // results.json and the short Markdown summary.

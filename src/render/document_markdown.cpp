@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "core/diagnostic.hpp"
 #include "render/document.hpp"
 
 namespace en18031::render::doc {
@@ -101,7 +102,8 @@ std::string to_markdown(const Document& document) {
     std::visit(writer, block);
   while (writer.out.ends_with("\n\n"))
     writer.out.pop_back();
-  return writer.out;
+  // A name holding a terminal escape must not act when the file is shown with cat or less.
+  return displayable(writer.out, true);
 }
 
 }  // namespace en18031::render::doc

@@ -90,8 +90,12 @@ class TechnicalFile {
       row("Hardware version", product.hardware_version);
     row("Assessment date", product.assessment_date);
     row("Profile", context_.profile_path);
+    if (!context_.profile_sha256.empty())
+      row("Profile SHA-256", context_.profile_sha256);
     row("Tool", fmt::format("en18031 {}", context_.tool_version));
     row("Catalogue", fmt::format("{} {}", context_.catalogue.name, context_.catalogue.version));
+    if (!context_.catalogue_sha256.empty())
+      row("Catalogue SHA-256", context_.catalogue_sha256);
     document_.blocks.push_back(std::move(identity));
 
     heading(2, "Standards applied", "standards");

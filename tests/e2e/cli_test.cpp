@@ -150,6 +150,17 @@ TEST(Cli, ValidateReportsABrokenTreeEdgeWithItsLocation) {
   (void)column;
 }
 
+TEST(Cli, ValidateRefusesACatalogueFileThatIsNotUtf8) {
+  CatalogueCopy copy;
+  const auto [line, column] = copy.replace("acm.yaml", "title: ", "title: Caf\xE9 ");
+  const auto result = run_cli({"catalogue", "validate", "--catalogue", copy.path()});
+  EXPECT_EQ(result.exit_code, exit_findings);
+  EXPECT_THAT(result.out, HasSubstr(copy.path() + "/acm.yaml:" + std::to_string(line) + ":" +
+                                    std::to_string(column + 10) +
+                                    ": byte 0xe9 is not valid UTF-8; save the file as UTF-8 (it may be "
+                                    "Latin-1 or Windows-1252)\n"));
+}
+
 TEST(Cli, CommandsRefuseAnInvalidCatalogue) {
   CatalogueCopy copy;
   copy.replace("acm.yaml", "depends_on: [ACM-1]", "depends_on: [ACM-9]");

@@ -11,6 +11,7 @@
 
 #include "cli/app.hpp"
 #include "core/assessment.hpp"
+#include "crypto/sha256.hpp"
 #include "load/catalogue_loader.hpp"
 #include "load/evidence_loader.hpp"
 #include "load/profile_loader.hpp"
@@ -286,11 +287,93 @@ TEST_F(Scratch, TamperedEvidenceIsRefused) {
   EXPECT_FALSE(std::filesystem::exists(path("out")));
 }
 
+TEST_F(Scratch, EvidenceNamingAnUnknownNodeIsRefused) {
+  std::filesystem::create_directories(folder_ / "evidence");
+  const nlohmann::json record = load::seal_evidence(
+      {{"format", "en18031-evidence"},
+       {"version", 1},
+       {"tool", {{"name", "test"}, {"version", "1"}}},
+       {"created", "2026-11-22T10:00:00Z"},
+       {"inputs", nlohmann::json::array()},
+       {"checks",
+        nlohmann::json::array(
+            {{{"id", "c"},
+              {"result", "pass"},
+              {"detail", "d"},
+              {"supports", nlohmann::json::array({{{"node", "ACM-2.DN-9"}, {"answer", "yes"}}})}}})}});
+  std::ofstream(path("evidence/typo.json")) << record.dump(2);
+  std::ifstream fixture(kSource + "/tests/data/toy/product.yaml");
+  std::stringstream text;
+  text << fixture.rdbuf();
+  std::string profile = text.str();
+  profile.replace(profile.find("      demonstration: Changed"), 0, "      evidence: [evidence/typo.json]\n");
+  std::ofstream(path("product.yaml")) << profile;
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_THAT(run.err, HasSubstr("evidence/typo.json: /checks/0/supports/0/node: no decision node has the id "
+                                 "\"ACM-2.DN-9\" in the catalogue\n"));
+  EXPECT_THAT(run.err, HasSubstr("en18031: refusing to assess with evidence that cannot be trusted\n"));
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+}
+
 std::string read_text(const std::string& file) {
   std::ifstream stream(file);
   std::stringstream text;
   text << stream.rdbuf();
   return text.str();
+}
+
+// The toy fixture profile with `from` replaced by `to`, written as product.yaml in the scratch folder.
+void write_toy_profile(const std::filesystem::path& folder, const std::string& from, const std::string& to,
+                       const std::string& prefix = {}) {
+  std::ifstream fixture(kSource + "/tests/data/toy/product.yaml");
+  std::stringstream text;
+  text << fixture.rdbuf();
+  std::string profile = text.str();
+  profile.replace(profile.find(from), from.size(), to);
+  std::ofstream(folder / "product.yaml", std::ios::binary) << prefix << profile;
+}
+
+TEST_F(Scratch, AProfileSavedAsLatin1IsRefusedWithItsLocation) {
+  // Before: yaml-cpp took the byte, and writing results.json failed as an internal error (exit 3).
+  write_toy_profile(folder_, "name: Toy Sensor", "name: M\xFCller Sensor");
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_EQ(run.err, path("product.yaml") +
+                         ":3:10: byte 0xfc is not valid UTF-8; save the file as UTF-8 (it may be Latin-1 or "
+                         "Windows-1252)\n"
+                         "en18031: " +
+                         path("product.yaml") + " has 1 problem(s); nothing was assessed\n");
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+}
+
+TEST_F(Scratch, AProfileWithAByteOrderMarkIsAssessed) {
+  write_toy_profile(folder_, "name: Toy Sensor", "name: M\xC3\xBCller Sensor", "\xEF\xBB\xBF");
+  const auto run = run_cli({"assess", path("product.yaml"), "-o", path("out"), "--format", "json,md,html",
+                            "--catalogue", kSource + "/tests/data/toy"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const auto results = nlohmann::json::parse(read_text(path("out/results.json")));
+  EXPECT_EQ(results["product"]["name"], "M\xC3\xBCller Sensor");
+}
+
+TEST_F(Scratch, TerminalControlSequencesInNamesNeverReachTheTerminal) {
+  // YAML double-quoted escapes put ESC and BEL into the product name and an asset id.
+  write_toy_profile(folder_, "name: Toy Sensor", "name: \"Toy\\e[2J\\a\"");
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_THAT(run.out, ::testing::StartsWith("Toy\\x1b[2J\\x07 TS-1 (firmware 1.0.0): parts 1\n"));
+  EXPECT_EQ(read_text(path("out/summary.md")).find('\x1b'), std::string::npos);
+
+  write_toy_profile(folder_, "assets: [fw-key, net-config]\n      answers: {DN-1: no, DN-2: yes}",
+                    "assets: [fw-key, \"net\\e]0;owned\\a\"]\n      answers: {DN-1: no, DN-2: yes}");
+  const auto refused = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out2"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(refused.exit_code, cli::exit_bad_input);
+  EXPECT_THAT(refused.err, HasSubstr("net\\x1b]0;owned\\x07"));
+  EXPECT_EQ(refused.err.find_first_of(std::string("\x1b\x07", 2)), std::string::npos) << refused.err;
 }
 
 TEST_F(Scratch, ReportWritesTheTechnicalFileAndRefusesTheDeclarationWithGaps) {
@@ -320,6 +403,56 @@ TEST_F(Scratch, DraftDeclarationIsMarkedOnEveryPage) {
               ::testing::StartsWith("> **DRAFT - not a valid declaration of conformity**\n"));
   EXPECT_THAT(read_text(path("out/declaration.html")),
               HasSubstr("DRAFT - not a valid declaration of conformity"));
+}
+
+TEST_F(Scratch, ARefusedDeclarationRemovesTheOlderDraft) {
+  const std::vector<std::string> report{"report",      kSource + "/examples/ev-charging-gateway/product.yaml",
+                                        "-o",          path("out"),
+                                        "--format",    "doc",
+                                        "--catalogue", kSource + "/catalogue"};
+  auto draft = report;
+  draft.push_back("--draft");
+  ASSERT_EQ(run_cli(draft).exit_code, cli::exit_ok);
+  ASSERT_TRUE(std::filesystem::exists(path("out/declaration.md")));
+  const auto refused = run_cli(report);
+  EXPECT_EQ(refused.exit_code, cli::exit_findings);
+  EXPECT_THAT(refused.err, ::testing::EndsWith("use --draft for a draft marked as such on every page\n"
+                                               "en18031: removed the older declaration " +
+                                               path("out/declaration.md") +
+                                               ", which no longer holds\n"
+                                               "en18031: removed the older declaration " +
+                                               path("out/declaration.html") + ", which no longer holds\n"));
+  EXPECT_FALSE(std::filesystem::exists(path("out/declaration.md")));
+  EXPECT_FALSE(std::filesystem::exists(path("out/declaration.html")));
+  // Nothing to remove the second time: nothing said.
+  const auto again = run_cli(report);
+  EXPECT_EQ(again.exit_code, cli::exit_findings);
+  EXPECT_THAT(again.err, Not(HasSubstr("removed")));
+}
+
+TEST_F(Scratch, OutputsRecordTheDigestsOfTheProfileAndTheCatalogue) {
+  const std::string profile = kSource + "/examples/smart-meter/product.yaml";
+  const auto run = run_cli({"report", profile, "-o", path("out"), "--format", "json,md,html", "--catalogue",
+                            kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const std::string profile_sha256 = crypto::sha256_hex(read_text(profile));
+  // The catalogue: what `sha256sum` prints for its files in name order, hashed again.
+  std::string listing;
+  for (const std::string name :
+       {"acm.yaml", "aum.yaml", "catalogue.yaml", "cck.yaml", "cry.yaml", "dlm.yaml", "gec.yaml", "lgm.yaml",
+        "nmm.yaml", "rlm.yaml", "scm.yaml", "ssm.yaml", "sum.yaml", "tcm.yaml", "unm.yaml"}) {
+    listing += crypto::sha256_hex(read_text(kSource + "/catalogue/" + name)) + "  " + name + "\n";
+  }
+  const std::string catalogue_sha256 = crypto::sha256_hex(listing);
+  const auto results = nlohmann::json::parse(read_text(path("out/results.json")));
+  EXPECT_EQ(results["profile_sha256"], profile_sha256);
+  EXPECT_EQ(results["catalogue"]["sha256"], catalogue_sha256);
+  EXPECT_THAT(read_text(path("out/technical-file.md")),
+              HasSubstr("| Profile SHA-256 | " + profile_sha256 + " |"));
+  EXPECT_THAT(read_text(path("out/technical-file.md")),
+              HasSubstr("| Catalogue SHA-256 | " + catalogue_sha256 + " |"));
+  EXPECT_THAT(read_text(path("out/technical-file.html")),
+              HasSubstr("<td>Catalogue SHA-256</td><td>" + catalogue_sha256 + "</td>"));
 }
 
 TEST_F(Scratch, ReportIsByteIdenticalForTheSameInputs) {
@@ -361,6 +494,63 @@ TEST_F(Scratch, InitAsksTheScopeQuestionsInteractively) {
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded.profile.scope.internet, InternetCapability::via_other_equipment);
   EXPECT_TRUE(loaded.profile.scope.processes_personal_data);
+}
+
+TEST_F(Scratch, InitStopsAtTheEndOfInputAndWritesNothing) {
+  const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
+                           "Meter\nM-1\nACME\ndirect\ny\n");
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_EQ(run.err,
+            "en18031: the input ended before an answer to 'Does it process virtual money or monetary "
+            "value?'; nothing was written\n");
+  EXPECT_FALSE(std::filesystem::exists(path("product.yaml")));
+}
+
+TEST_F(Scratch, InitReAsksAnInvalidAnswerWithTheSameDefault) {
+  const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
+                           "Meter\nM-1\nACME\nsatellite\n\nmaybe\n\nn\nn\nn\nn\nn\n");
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("Internet connection: direct, via-other-equipment or none [direct]: "
+                                 "please answer direct, via-other-equipment or none\n"
+                                 "Internet connection: direct, via-other-equipment or none [direct]: "
+                                 "Does it process personal data? [n]: please answer y or n\n"
+                                 "Does it process personal data? [n]: Does it process"));
+  const auto loaded = load::load_profile_file(path("product.yaml"));
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded.profile.scope.internet, InternetCapability::direct);
+  EXPECT_FALSE(loaded.profile.scope.processes_personal_data);
+}
+
+TEST_F(Scratch, InitGivesUpAfterThreeInvalidAnswers) {
+  const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
+                           "Meter\nM-1\nACME\ndirect\nja\noui\nsi\nn\nn\nn\nn\nn\n");
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_EQ(run.err,
+            "en18031: no valid answer to 'Does it process personal data?' after 3 tries (expected y or n); "
+            "nothing was written\n");
+  EXPECT_FALSE(std::filesystem::exists(path("product.yaml")));
+}
+
+TEST_F(Scratch, InitWithoutInternetWritesAProfileThatAssesses) {
+  const auto init = run_cli(
+      {"init", "-o", path("product.yaml"), "--internet", "none", "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(init.exit_code, cli::exit_ok) << init.err;
+  EXPECT_EQ(init.out, "wrote " + path("product.yaml") + " (parts none)\n");
+  const auto assessed = run_cli({"assess", path("product.yaml"), "-o", path("out"), "--format", "json",
+                                 "--catalogue", kSource + "/catalogue"});
+  EXPECT_EQ(assessed.exit_code, cli::exit_ok) << assessed.err;
+  EXPECT_EQ(assessed.err, "");
+  EXPECT_TRUE(std::filesystem::exists(path("out/results.json")));
+}
+
+TEST_F(Scratch, InitKeepsControlCharactersInANameAsEscapedText) {
+  const auto run = run_cli({"init", "-o", path("product.yaml"), "--name", "Gate\x1b[2J\x07", "--catalogue",
+                            kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_THAT(read_text(path("product.yaml")), HasSubstr("  name: \"Gate\\x1b[2J\\x07\"\n"));
+  const auto loaded = load::load_profile_file(path("product.yaml"));
+  ASSERT_TRUE(loaded.ok()) << loaded.problems.front().message;
+  EXPECT_EQ(loaded.profile.product.name, "Gate\x1b[2J\x07");
 }
 
 }  // namespace

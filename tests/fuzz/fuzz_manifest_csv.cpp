@@ -21,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!one)
     return 0;
   const auto report = factory::check_fleet(one->table, factory::kDefaultMinEntropyBits, 1);
-  const auto record = factory::fleet_evidence(one->table, report,
-                                              {"manifest", "manifest.csv", std::string(64, '0'), "0", "now"});
+  const auto record = factory::fleet_evidence(
+      one->table, report, {"manifest", "manifest.csv", std::string(64, '0'), "0", "2026-11-23T10:00:00Z"});
   const auto loaded = load::parse_evidence(record.dump(), "fuzz/fleet.json");
   if (!loaded.record || !loaded.problems.empty())
     std::abort();

@@ -20,5 +20,22 @@ TEST(Printable, ControlBytesBackslashesAndNonAsciiBecomeHexEscapes) {
   EXPECT_EQ(printable(std::string_view("\0", 1)), "\\x00");
 }
 
+TEST(Displayable, ControlCharactersBecomeHexEscapesAndLettersStay) {
+  EXPECT_EQ(displayable("M\xC3\xBCller \xE2\x82\xAC c:\\dir"), "M\xC3\xBCller \xE2\x82\xAC c:\\dir");
+  EXPECT_EQ(displayable("a\x1b[2Jb\x07\x7f"), "a\\x1b[2Jb\\x07\\x7f");
+  EXPECT_EQ(displayable("csi \xC2\x9B"
+                        "31m, nel \xC2\x85, nbsp \xC2\xA0"),
+            "csi \\xc2\\x9b31m, nel \\xc2\\x85, nbsp \xC2\xA0");
+  EXPECT_EQ(displayable("latin-1 \xE9t\xE9"), "latin-1 \\xe9t\\xe9");
+  EXPECT_EQ(displayable("two\nlines\tand\r"), "two\\x0alines\\x09and\\x0d");
+  EXPECT_EQ(displayable("two\nlines\tand\r", /*keep_layout=*/true), "two\nlines\tand\\x0d");
+}
+
+TEST(Diagnostic, HostileTextCannotDriveTheTerminal) {
+  EXPECT_EQ(
+      format_diagnostic({{"p\x1b.yaml", 3, 1}, "ACM-1\x1b[31m", "unknown asset 'k\x1b]0;x\x07'\nfake: line"}),
+      "p\\x1b.yaml:3:1: ACM-1\\x1b[31m: unknown asset 'k\\x1b]0;x\\x07'\\x0afake: line");
+}
+
 }  // namespace
 }  // namespace en18031

@@ -254,7 +254,8 @@ TEST_F(RegistryFleet, ReadsEveryColumnAndHoldsNoSecret) {
   EXPECT_TRUE(report.clean());
   EXPECT_EQ(report.strength->min_bits, 60);
   EXPECT_EQ(report.strength->median_bits, 64.5);
-  const auto record = fleet_evidence(*table, report, {"registry", "registry.db", "", "0.4.0", "now"});
+  const auto record =
+      fleet_evidence(*table, report, {"registry", "registry.db", "", "0.4.0", "2026-11-23T10:00:00Z"});
   EXPECT_TRUE(load::parse_evidence(record.dump(), "r.json").record);
   const std::string text = record.dump();
   for (const auto& secret : secrets)

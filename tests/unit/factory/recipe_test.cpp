@@ -82,6 +82,18 @@ TEST(Recipe, ControlCharactersAreRefusedWhereTheyStand) {
   EXPECT_TRUE(problems.empty());
 }
 
+TEST(Recipe, TextThatIsNotUtf8IsRefusedAndAByteOrderMarkIsSkipped) {
+  EXPECT_EQ(
+      problems_of("product: Caf\xE9\npsk: {bits: 128}\n"),
+      (std::vector<std::string>{"recipe.yaml:1:13: byte 0xe9 is not valid UTF-8; save the file as UTF-8 (it "
+                                "may be Latin-1 or Windows-1252)"}));
+  // The mark is skipped: the same problem at the same place as without it.
+  EXPECT_EQ(problems_of("\xEF\xBB\xBF"
+                        "product: X\n"),
+            (std::vector<std::string>{
+                "recipe.yaml:1:1: the recipe provisions nothing: give certificate, psk or password"}));
+}
+
 TEST(Recipe, TemplatesReplaceEverySerialPlaceholder) {
   EXPECT_EQ(expand_template("urn:imei:{serial}/{serial}", "1"), "urn:imei:1/1");
   EXPECT_EQ(expand_template("no placeholder", "1"), "no placeholder");

@@ -72,6 +72,25 @@ TEST(SerialList, ReadingStopsAfterTheProblemLimit) {
   EXPECT_EQ(serials.error().back(), "list.txt: stopped after 20 problems");
 }
 
+TEST(SerialList, TextThatIsNotUtf8IsOneProblemAtItsFirstBadByte) {
+  const auto serials = parse_serial_list(
+      "AQM-1\nAQM-\xE9"
+      "2\nAQM-3\n",
+      "list.txt", SerialKind::text);
+  ASSERT_FALSE(serials);
+  EXPECT_THAT(serials.error(), ElementsAre("list.txt:2:5: byte 0xe9 is not valid UTF-8; save the file as "
+                                           "UTF-8 (it may be Latin-1 or Windows-1252)"));
+}
+
+TEST(SerialList, ByteOrderMarkIsSkipped) {
+  const auto serials = parse_serial_list(
+      "\xEF\xBB\xBF"
+      "AQM-1\nAQM-2\n",
+      "list.txt", SerialKind::text);
+  ASSERT_TRUE(serials) << serials.error().front();
+  EXPECT_THAT(*serials, ElementsAre("AQM-1", "AQM-2"));
+}
+
 TEST(SerialRange, TrailingDigitsCountUpAtTheirWidth) {
   const auto serials = serial_range("AQM-000998", 3, SerialKind::text);
   ASSERT_TRUE(serials) << serials.error();

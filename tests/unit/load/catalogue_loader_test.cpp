@@ -198,6 +198,24 @@ TEST(CatalogueLoader, NulByteIsRefused) {
               ElementsAre("cat/acm.yaml: file contains a NUL byte; it is not a text file"));
 }
 
+TEST(CatalogueLoader, Latin1IsRefusedAtItsFirstBadByte) {
+  const auto family = replace_once(kFixtureFamily, "    title: Applicability of access control\n",
+                                   "    title: Applicabilit\xE9 of access control\n");
+  EXPECT_THAT(
+      family_problems(family),
+      ElementsAre("cat/acm.yaml:4:24: byte 0xe9 is not valid UTF-8; save the file as UTF-8 (it may be "
+                  "Latin-1 or Windows-1252)"));
+}
+
+TEST(CatalogueLoader, ByteOrderMarksAreAccepted) {
+  const std::string mark = "\xEF\xBB\xBF";
+  const auto loaded =
+      load_from_memory({{"catalogue.yaml", mark + kFixtureIndex}, {"acm.yaml", mark + kFixtureFamily}});
+  EXPECT_THAT(loaded.problems, IsEmpty());
+  ASSERT_EQ(loaded.catalogue.requirements.size(), 2U);
+  EXPECT_EQ(loaded.catalogue.requirements[0].where, (SourceLocation{"cat/acm.yaml", 3, 5}));
+}
+
 TEST(CatalogueLoader, AliasExpansionIsBounded) {
   // yaml-cpp shares aliased nodes, but a reader that walks them walks every copy: 1,000 requirements that
   // are one anchored requirement of 500 anchored nodes make 500,000 nodes from a 10 KiB file.

@@ -3,10 +3,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "crypto/sha256.hpp"
+#include "support/catalogue_fixture.hpp"
 
 namespace en18031::load {
 namespace {
@@ -90,6 +92,105 @@ TEST(EvidenceLoader, NumberTooLargeIsAnErrorNotACrash) {
       problems_of("18e1098e109 "),
       ElementsAre("ev.json: unreadable JSON value: [json.exception.out_of_range.406] number overflow parsing "
                   "'18e1098'"));
+}
+
+TEST(EvidenceLoader, Latin1IsRefusedAtItsFirstBadByte) {
+  // A record edited in a Latin-1 editor: "détail" with the single byte 0xe9.
+  json record = unsealed_record(std::string(64, '0'));
+  record["checks"][0]["detail"] = "DETAIL";
+  std::string text = seal_evidence(record).dump(1);
+  text.replace(text.find("DETAIL"), 6, "d\xE9tail");
+  const auto line = std::count(text.begin(), text.begin() + text.find("d\xE9tail"), '\n') + 1;
+  EXPECT_THAT(problems_of(text),
+              ElementsAre(fmt::format("ev.json:{}:16: byte 0xe9 is not valid UTF-8; save the file as UTF-8 "
+                                      "(it may be Latin-1 or Windows-1252)",
+                                      line)));
+}
+
+TEST(EvidenceLoader, ByteOrderMarkIsAccepted) {
+  const json sealed = seal_evidence(unsealed_record(std::string(64, '0')));
+  const auto loaded = parse_evidence("\xEF\xBB\xBF" + sealed.dump(2), "ev.json");
+  EXPECT_THAT(loaded.problems, IsEmpty());
+  EXPECT_TRUE(loaded.record);
+}
+
+TEST(EvidenceLoader, AMemberNamedTwiceIsRefused) {
+  // JSON parsers keep the first or the last of two equal keys; the digest covers only the one nlohmann keeps
+  // (the last), so another reader would see a different record under the same digest.
+  std::string text = seal_evidence(unsealed_record(std::string(64, '0'))).dump();
+  text.replace(text.find("\"result\":\"pass\""), 15, "\"result\":\"fail\",\"result\":\"pass\"");
+  text.replace(text.find("\"format\""), 8, "\"format\":\"x\",\"format\"");
+  text.replace(text.find("\"answer\""), 8, "\"answer\":\"no\",\"answer\"");
+  EXPECT_THAT(problems_of(text),
+              ElementsAre("ev.json: /checks/0/result: appears twice in its object",
+                          "ev.json: /checks/0/supports/0/answer: appears twice in its object",
+                          "ev.json: /format: appears twice in its object"));
+}
+
+TEST(EvidenceLoader, PointersToDuplicatesCountArrayElements) {
+  json record = unsealed_record(std::string(64, '0'));
+  record["checks"].push_back(record["checks"][0]);
+  record["checks"][1]["id"] = "second";
+  record["checks"][1]["supports"].push_back({{"node", "SUM-2.DN-2"}, {"answer", "no"}});
+  std::string text = seal_evidence(record).dump();
+  const auto second = text.find("\"node\":\"SUM-2.DN-2\"");
+  text.replace(second, 6, "\"node\":\"x\",\"node\"");
+  EXPECT_THAT(problems_of(text),
+              ElementsAre("ev.json: /checks/1/supports/1/node: appears twice in its object"));
+}
+
+TEST(EvidenceLoader, CreatedMustBeAnRfc3339Time) {
+  for (const std::string good : {"2026-11-22T10:00:00Z", "2026-11-22t10:00:00z", "2024-02-29T23:59:60Z",
+                                 "2026-11-22T10:00:00.125+01:00", "2026-11-22T10:00:00-05:30"}) {
+    json record = unsealed_record(std::string(64, '0'));
+    record["created"] = good;
+    EXPECT_THAT(problems_of(seal_evidence(record).dump()), IsEmpty()) << good;
+  }
+  for (const std::string bad :
+       {"22.11.2026 10:00", "2026-11-22", "2026-11-22 10:00:00Z", "2026-11-22T10:00:00",
+        "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "2026-11-22T24:00:00Z", "2026-11-22T10:60:00Z",
+        "2026-11-22T10:00:00.Z", "2026-11-22T10:00:00+0100", "2026-11-22T10:00:00Z trailing",
+        "yesterday\x1b[2J"}) {
+    json record = unsealed_record(std::string(64, '0'));
+    record["created"] = bad;
+    EXPECT_THAT(
+        problems_of(seal_evidence(record).dump()),
+        ElementsAre("ev.json: /created: must be an RFC 3339 time such as 2026-11-22T10:00:00Z, not \"" +
+                    printable(bad) + "\""))
+        << bad;
+  }
+}
+
+TEST(EvidenceLoader, IdsMustBeInTheCatalogue) {
+  const auto catalogue = testing::load_from_memory({{"catalogue.yaml", testing::kFixtureIndex},
+                                                    {"acm.yaml", testing::kFixtureFamily}})
+                             .catalogue;
+  json record = unsealed_record(std::string(64, '0'));
+  record["checks"][0]["requirements"] = {"ACM-9", "acm-1", 7};
+  record["checks"][0]["supports"] = json::array({{{"node", "ACM-1.DN-7"}, {"answer", "yes"}},
+                                                 {{"node", "ACM-1"}, {"answer", "yes"}},
+                                                 {{"node", "acm-1.dn-2"}, {"answer", "no"}}});
+  const std::string text = seal_evidence(record).dump();
+  std::vector<std::string> problems;
+  for (const auto& problem : parse_evidence(text, "ev.json", &catalogue).problems)
+    problems.push_back(format_diagnostic(problem));
+  EXPECT_THAT(
+      problems,
+      ElementsAre("ev.json: /checks/0/requirements/0: no requirement has the id \"ACM-9\" in the catalogue",
+                  "ev.json: /checks/0/requirements/2: must be a string",
+                  "ev.json: /checks/0/supports/0/node: no decision node has the id \"ACM-1.DN-7\" in the "
+                  "catalogue",
+                  "ev.json: /checks/0/supports/1/node: no decision node has the id \"ACM-1\" in the "
+                  "catalogue"));
+  // Known ids in any spelling are kept as the catalogue writes them.
+  record["checks"][0]["requirements"] = {"acm-1"};
+  record["checks"][0]["supports"] = json::array({{{"node", "acm-1.dn-2"}, {"answer", "no"}}});
+  const auto loaded = parse_evidence(seal_evidence(record).dump(), "ev.json", &catalogue);
+  ASSERT_TRUE(loaded.record);
+  EXPECT_THAT(loaded.record->checks[0].requirements, ElementsAre("ACM-1"));
+  EXPECT_EQ(loaded.record->checks[0].supports[0].node, "ACM-1.DN-2");
+  // Without a catalogue (the tools that write records), ids are not looked up.
+  EXPECT_THAT(problems_of(text), ElementsAre("ev.json: /checks/0/requirements/2: must be a string"));
 }
 
 TEST(EvidenceLoader, UnsupportedVersionIsReported) {

@@ -95,6 +95,21 @@ TEST(ProfileLoader, WrongVersionIsReported) {
               ElementsAre("prod.yaml:1:10: 'profile' must be a whole number from 1 to 1, not '2'"));
 }
 
+TEST(ProfileLoader, Latin1IsRefusedAtItsFirstBadByte) {
+  // A profile saved as Latin-1: "Müller" with the single byte 0xfc.
+  EXPECT_THAT(problems_of(replace_once(kFixtureProfile, "name: Toy Sensor", "name: M\xFCller Sensor")),
+              ElementsAre("prod.yaml:3:10: byte 0xfc is not valid UTF-8; save the file as UTF-8 (it may be "
+                          "Latin-1 or Windows-1252)"));
+}
+
+TEST(ProfileLoader, ByteOrderMarkIsAccepted) {
+  const auto loaded = read_profile("\xEF\xBB\xBF" + std::string(kFixtureProfile), "prod.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  EXPECT_EQ(loaded.profile.product.name, "Toy Sensor");
+  // Locations are those an editor shows: the mark takes no column.
+  EXPECT_EQ(loaded.profile.assessments[0].groups[0].answers[1].where, (SourceLocation{"prod.yaml", 21, 27}));
+}
+
 TEST(ProfileLoader, MissingFileIsReported) {
   const auto loaded = load_profile_file("/nonexistent/product.yaml");
   ASSERT_EQ(loaded.problems.size(), 1U);

@@ -67,6 +67,33 @@ TEST(TechnicalFile, NamesEachGap) {
   EXPECT_THAT(md, HasSubstr("**Module A is not possible yet.**"));
 }
 
+TEST(TechnicalFile, TerminalControlSequencesInNamesAreShownNotKept) {
+  // YAML's double-quoted escapes put ESC, BEL and a C1 CSI (U+009B) into the names.
+  auto text = replace_once(kFixtureProfile, "name: Toy Sensor", "name: \"Toy\\e[2J Sensor\\a\"");
+  text = replace_once(text, "name: Firmware key", "name: \"Firmware\\u009b31m key\"");
+  text = replace_once(
+      text, "group: all\n      assets: [fw-key, net-config]\n      answers: {DN-1: no, DN-2: yes}",
+      "group: \"all\\e]0;owned\\a\"\n      assets: [fw-key, net-config]\n      answers: {DN-1: no, "
+      "DN-2: yes}");
+  const auto r = assess_text(text);
+  const ReportContext context{r.catalogue, r.profile, r.result, "prod.yaml", "9.9.9", nullptr};
+  for (const std::string& md : {technical_markdown(r), summary_markdown(context)}) {
+    EXPECT_EQ(md.find_first_of(std::string("\x1b\x07", 2)), std::string::npos);
+    EXPECT_EQ(md.find("\xC2\x9B"), std::string::npos);
+  }
+  // Shown as \xNN (which Markdown renders as it stands), after the Markdown escapes.
+  EXPECT_THAT(technical_markdown(r), HasSubstr("# Technical file: Toy\\x1b\\[2J Sensor\\x07 (TS-1)\n"));
+  EXPECT_THAT(summary_markdown(context),
+              HasSubstr("# EN 18031 assessment: Toy\\x1b[2J Sensor\\x07 (TS-1)\n"));
+  EXPECT_THAT(technical_markdown(r), HasSubstr("Firmware\\xc2\\x9b31m key"));
+  EXPECT_THAT(summary_markdown(context), HasSubstr("all\\x1b]0;owned\\x07: PASS"));
+  // HTML has no use for them either: they become spaces.
+  const auto html = doc::to_html(technical_file(context));
+  EXPECT_EQ(html.find_first_of(std::string("\x1b\x07", 2)), std::string::npos);
+  EXPECT_EQ(html.find("\xC2\x9B"), std::string::npos);
+  EXPECT_THAT(html, HasSubstr("Firmware 31m key"));
+}
+
 TEST(TechnicalFile, IsDeterministic) {
   const auto rendered = assess_text(kFixtureProfile);
   EXPECT_EQ(technical_markdown(rendered), technical_markdown(rendered));
