@@ -26,7 +26,7 @@ _en18031_help() {
 
 _en18031() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=""
-  local program=${COMP_WORDS[0]}
+  local program=${COMP_WORDS[0]/#\~/$HOME}
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
   COMPREPLY=()
 

@@ -36,4 +36,10 @@ expect "SUM-1 SUM-2 SUM-3" catalogue show SUM
 expect "--registry --registry-key-file" fleet check --re
 expect "256 384 512" image sign --sha ""
 expect "" assess -o ""
+# The program as typed with a leading ~, which bash hands the completion function unexpanded.
+home=$(mktemp -d)
+trap 'rm -rf "$home"' EXIT
+ln -s "$program" "$home/en18031"
+got=$(HOME=$home complete_words "~/en18031" catalogue "")
+[[ $got == "validate list show tree" ]] || fail "completing '~/en18031 catalogue': got '$got'"
 echo "bash_completion_test: ok"
