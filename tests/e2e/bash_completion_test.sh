@@ -40,6 +40,7 @@ expect "" assess -o ""
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 ln -s "$program" "$home/en18031"
+# shellcheck disable=SC2088 # the ~ must reach the completion function as typed
 got=$(HOME=$home complete_words "~/en18031" catalogue "")
 [[ $got == "validate list show tree" ]] || fail "completing '~/en18031 catalogue': got '$got'"
 echo "bash_completion_test: ok"
