@@ -14,6 +14,8 @@ packages=(
   googletest libgtest-dev libgmock-dev python3 python3-yaml python3-jsonschema
   # PKCS#11 signing keys (libp11's OpenSSL 3 engine) and the SoftHSM2 token the tests create
   libp11-dev libengine-pkcs11-openssl softhsm2 opensc
+  # packaging: the .deb (CPack runs dpkg-shlibdeps from dpkg-dev, which needs file) and the man page test
+  dpkg-dev file man-db
   # benchmarks (sqlite3: the provisioning baseline script inserts with the sqlite3 command line)
   libbenchmark-dev sqlite3
   # the HTML reports as a person sees them (headless, tools/render_html_check.sh)

@@ -45,8 +45,9 @@ std::optional<Catalogue> load_checked_catalogue(Context& ctx, std::string* diges
 // The item `id` names (any id or alias); nullopt, with the message printed to ctx.err, if none does.
 std::optional<ItemRef> resolve_or_report(Context& ctx, const Catalogue& catalogue, const std::string& id);
 
-// The folder to read the catalogue from: --catalogue, else $EN18031_CATALOGUE, else the installed copy
-// beside the executable, else the source tree this binary was built from.
+// The folder to read the catalogue from: --catalogue, else $EN18031_CATALOGUE, else, for a binary inside
+// the build tree, the source tree's catalogue, and for any other (installed) binary the installed copy
+// beside it (../share/en18031/catalogue from its bin folder).
 std::string catalogue_directory(const Context& ctx);
 
 // Subcommand registration, one file each.

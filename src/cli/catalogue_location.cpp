@@ -12,6 +12,23 @@
 
 namespace en18031::cli {
 
+namespace {
+
+// True when `path` is `folder` or lies inside it, after resolving both (symlinks, "..").
+bool lies_within(const std::filesystem::path& path, const std::filesystem::path& folder) {
+  std::error_code error;
+  const auto resolved_path = std::filesystem::weakly_canonical(path, error);
+  if (error)
+    return false;
+  const auto resolved_folder = std::filesystem::weakly_canonical(folder, error);
+  if (error)
+    return false;
+  const auto relative = resolved_path.lexically_relative(resolved_folder);
+  return !relative.empty() && *relative.begin() != "..";
+}
+
+}  // namespace
+
 std::string catalogue_directory(const Context& ctx) {
   if (!ctx.catalogue_option.empty())
     return ctx.catalogue_option;
@@ -19,14 +36,14 @@ std::string catalogue_directory(const Context& ctx) {
       from_environment && *from_environment) {
     return from_environment;
   }
+  // A binary in the build tree reads the source tree's catalogue; any other (installed, or unpacked from
+  // the .deb) reads the catalogue installed beside it, and never falls back to the source tree, so that an
+  // installation missing its catalogue says so instead of silently using a checkout that happens to exist.
   std::error_code error;
   const auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (!error) {
-    const auto installed = executable.parent_path().parent_path() / "share" / "en18031" / "catalogue";
-    if (std::filesystem::exists(installed / "catalogue.yaml", error))
-      return installed.string();
-  }
-  return EN18031_CATALOGUE_DIR;
+  if (error || lies_within(executable, EN18031_BUILD_DIR))
+    return EN18031_CATALOGUE_DIR;
+  return (executable.parent_path() / EN18031_INSTALLED_CATALOGUE).lexically_normal().string();
 }
 
 std::optional<Catalogue> load_checked_catalogue(Context& ctx, std::string* digest) {
