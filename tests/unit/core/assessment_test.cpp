@@ -168,8 +168,9 @@ std::expected<AssessmentResult, Error> assess_with_two_dependencies(const std::s
       {{"catalogue.yaml", ::en18031::testing::kFixtureIndex},
        {"acm.yaml", ::en18031::testing::family_with_two_applicability_dependencies(depends_how)}});
   EXPECT_TRUE(loaded.ok());
-  if (depends_how == "any-of")  // all-of: validate refuses ACM-3, which is not in part 2; part 1 is assessed
+  if (depends_how == "any-of") {  // all-of: validate refuses ACM-3, not in part 2; part 1 is assessed
     EXPECT_THAT(validate(loaded.catalogue), IsEmpty());
+  }
   const auto text = profile + "  ACM-3:\n    - group: all\n      assets: [fw-key, net-config]\n" +
                     (acm3_applies ? "      answers: {DN-1: yes}\n      demonstration: Remote login refused.\n"
                                   : "      answers: {DN-1: no}\n");
