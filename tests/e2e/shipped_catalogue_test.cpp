@@ -167,5 +167,20 @@ TEST(ShippedCatalogue, KnownErrataAreRecorded) {
   }
 }
 
+// The guide asks for these on every branch (11.3.7: how each authenticator is changed; 11.13.1: the
+// security strength and the lookup tables used), not only on one.
+TEST(ShippedCatalogue, InformationTheGuideAsksForAlwaysIsRequiredAlways) {
+  for (const std::string id : {"E.Info.AUM-4.ChangeProcedure", "E.Info.CCK-1.CCK.SecurityStrength"}) {
+    SCOPED_TRACE(id);
+    const auto ref = shipped().resolve(id);
+    ASSERT_TRUE(ref);
+    const Requirement& requirement = shipped().requirement_of(*ref);
+    const auto found = std::ranges::find_if(requirement.required_information,
+                                            [&id](const RequiredInformation& item) { return item.id == id; });
+    ASSERT_NE(found, requirement.required_information.end());
+    EXPECT_EQ(found->required_when.kind, InformationCondition::Kind::always);
+  }
+}
+
 }  // namespace
 }  // namespace en18031
