@@ -175,24 +175,27 @@ class Engine {
     return requirement.depends_how == DependencyKind::any_of;
   }
 
-  static std::string not_applicable_words(const RequirementResult& upstream, const Requirement& requirement) {
+  static std::string not_applicable_words(const RequirementResult& upstream) {
     return upstream.not_applicable_reason.empty()
-               ? fmt::format(
-                     "{} is NOT APPLICABLE for every asset group, so there is nothing for {} to assess",
-                     upstream.id, requirement.id)
+               ? fmt::format("{} is NOT APPLICABLE for every asset group", upstream.id)
                : fmt::format("{} is NOT APPLICABLE ({})", upstream.id, upstream.not_applicable_reason);
   }
 
   // All-of: an applicability requirement that found nothing to protect takes its dependants with it.
   // Any-of: only when every one of them found nothing.
-  std::string dependency_failure(const Requirement& requirement) const {
-    const auto gating = gating_results(requirement);
+  std::string dependency_failure(const Requirement& requirement,
+                                 const std::vector<const RequirementResult*>& gating) const {
     const auto not_applicable = [](const RequirementResult* upstream) {
       return upstream->status == Status::not_applicable;
     };
     if (!any_of(requirement)) {
       const auto found = std::ranges::find_if(gating, not_applicable);
-      return found == gating.end() ? std::string() : not_applicable_words(**found, requirement);
+      if (found == gating.end())
+        return {};
+      const std::string words = not_applicable_words(**found);
+      return (*found)->not_applicable_reason.empty()
+                 ? fmt::format("{}, so there is nothing for {} to assess", words, requirement.id)
+                 : words;
     }
     if (gating.empty() || !std::ranges::all_of(gating, not_applicable))
       return {};
@@ -200,10 +203,7 @@ class Engine {
     std::vector<std::string> reasons;
     for (const RequirementResult* upstream : gating) {
       ids.push_back(upstream->id);
-      reasons.push_back(
-          upstream->not_applicable_reason.empty()
-              ? fmt::format("{} is NOT APPLICABLE for every asset group", upstream->id)
-              : fmt::format("{} is NOT APPLICABLE ({})", upstream->id, upstream->not_applicable_reason));
+      reasons.push_back(not_applicable_words(*upstream));
     }
     return fmt::format("{} applies where any of {} applies, and none does: {}", requirement.id,
                        fmt::join(ids, ", "), fmt::join(reasons, "; "));
@@ -228,8 +228,8 @@ class Engine {
   // Functional completeness need not ask again for an asset the requirements it depends on already found
   // NOT APPLICABLE (SUM-1 for an immutable bootloader, then SUM-2): all-of, any one of them; any-of, every
   // one.
-  bool exempt_upstream(const Requirement& requirement, const std::string& asset) const {
-    const auto gating = gating_results(requirement);
+  static bool exempt_upstream(const Requirement& requirement,
+                              const std::vector<const RequirementResult*>& gating, const std::string& asset) {
     const auto found = [&asset](const RequirementResult* upstream) {
       return found_not_applicable(*upstream, asset);
     };
@@ -256,7 +256,8 @@ class Engine {
     if (auto reason = precondition_failure(requirement); !reason.empty()) {
       out.status = Status::not_applicable;
       out.not_applicable_reason = std::move(reason);
-    } else if (auto dependency = dependency_failure(requirement); !dependency.empty()) {
+    } else if (auto dependency = dependency_failure(requirement, gating_results(requirement));
+               !dependency.empty()) {
       out.status = Status::not_applicable;
       out.not_applicable_reason = std::move(dependency);
     } else if (entry == assessments_.end()) {
@@ -313,12 +314,13 @@ class Engine {
     std::set<std::string> covered;
     for (const auto& group : out.groups)
       covered.insert(group.assets.begin(), group.assets.end());
+    const auto gating = gating_results(requirement);
     for (const auto& asset : profile_.assets) {
       if (!protected_types.contains(asset.type) || !concerns(requirement.covers, asset) ||
           covered.contains(asset.id)) {
         continue;
       }
-      if (exempt_upstream(requirement, asset.id))
+      if (exempt_upstream(requirement, gating, asset.id))
         out.assets_not_applicable_upstream.push_back(asset.id);
       else
         out.uncovered_assets.push_back(asset.id);
