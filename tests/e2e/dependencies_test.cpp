@@ -1,49 +1,32 @@
 // Dependencies of the shipped catalogue on a real product: the guide's "mechanisms required per AUM-1-1 or
 // AUM-1-2" is any-of, so a product with a network login (AUM-1-1 PASS) and no user-interface login
 // (AUM-1-2 NOT APPLICABLE) still has AUM-2 ... AUM-6 assessed, and a missing brute-force protection shows.
-#include <fstream>
-#include <sstream>
-#include <stdexcept>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/assessment.hpp"
 #include "load/catalogue_loader.hpp"
 #include "load/profile_loader.hpp"
+#include "load/text_file.hpp"
+#include "support/profile_fixture.hpp"
+#include "support/shipped_catalogue.hpp"
 
 namespace en18031 {
 namespace {
 
+using ::en18031::testing::replace_once;
+using ::en18031::testing::requirement;
+using ::en18031::testing::shipped;
+
 const std::string kSource = EN18031_SOURCE_DIR;
-
-const Catalogue& shipped() {
-  static const Catalogue catalogue = [] {
-    auto loaded = load::load_catalogue_from_directory(kSource + "/catalogue");
-    EXPECT_TRUE(loaded.ok());
-    return std::move(loaded.catalogue);
-  }();
-  return catalogue;
-}
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string replace_once(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  if (at == std::string::npos || text.find(from, at + 1) != std::string::npos)
-    throw std::invalid_argument("the example does not hold '" + from + "' exactly once");
-  return text.replace(at, from.size(), to);
-}
 
 // The air-quality monitor with its service console declared read-only: AUM-1-2 NOT APPLICABLE.
 std::string monitor_without_user_interface_login() {
+  std::string why;
+  const auto example = load::read_text_file(kSource + "/examples/air-quality-monitor/product.yaml", why);
+  EXPECT_TRUE(example) << why;
   return replace_once(
-      read(kSource + "/examples/air-quality-monitor/product.yaml"),
+      example.value_or(""),
       "      answers:\n        DN-1: no\n        DN-2: no\n        DN-3: no\n      information:\n"
       "        E.Info.AUM-1-2.ACM.UserInterface: >-",
       "      answers:\n        DN-1: yes\n      justifications:\n"
@@ -51,14 +34,6 @@ std::string monitor_without_user_interface_login() {
       "        E.Info.AUM-1-2.ACM.ManagedAccessPrivacyAsset: Read-only.\n"
       "        E.Info.AUM-1-2.ACM.ManagedAccessSecurityAsset: Read-only.\n"
       "        E.Info.AUM-1-2.ACM.UserInterface: >-");
-}
-
-const RequirementResult& requirement(const AssessmentResult& result, const std::string& id) {
-  for (const auto& r : result.requirements) {
-    if (r.id == id)
-      return r;
-  }
-  throw std::runtime_error("no result for " + id);
 }
 
 TEST(Dependencies, NetworkLoginWithoutUserInterfaceLoginStillNeedsAum2ToAum6) {

@@ -16,23 +16,17 @@
 #include "load/evidence_loader.hpp"
 #include "load/profile_loader.hpp"
 #include "support/cli_runner.hpp"
+#include "support/shipped_catalogue.hpp"
 
 namespace en18031 {
 namespace {
+
+using ::en18031::testing::shipped;
 
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 const std::string kSource = EN18031_SOURCE_DIR;
-
-const Catalogue& shipped() {
-  static const Catalogue catalogue = [] {
-    auto loaded = load::load_catalogue_from_directory(kSource + "/catalogue");
-    EXPECT_TRUE(loaded.ok());
-    return std::move(loaded.catalogue);
-  }();
-  return catalogue;
-}
 
 Profile example(const std::string& name) {
   auto loaded = load::load_profile_file(kSource + "/examples/" + name + "/product.yaml");

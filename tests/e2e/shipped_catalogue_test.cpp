@@ -1,5 +1,7 @@
 // The catalogue we ship: valid, complete (the 48 ids with the right parts), and every id that seed 003
 // prints resolves to the item it means (tests/data/seed003_ids.tsv, extracted independently).
+#include "support/shipped_catalogue.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -15,18 +17,10 @@
 namespace en18031 {
 namespace {
 
+using ::en18031::testing::shipped;
+
 using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
-
-const Catalogue& shipped() {
-  static const Catalogue catalogue = [] {
-    auto loaded = load::load_catalogue_from_directory(EN18031_SOURCE_DIR "/catalogue");
-    for (const auto& problem : loaded.problems)
-      ADD_FAILURE() << format_diagnostic(problem);
-    return std::move(loaded.catalogue);
-  }();
-  return catalogue;
-}
 
 std::vector<std::string> ids_in_part(int part) {
   std::vector<std::string> ids;

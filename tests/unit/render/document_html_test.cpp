@@ -16,9 +16,12 @@
 #include "render/document.hpp"
 #include "render/tree_drawing.hpp"
 #include "support/markup_check.hpp"
+#include "support/shipped_catalogue.hpp"
 
 namespace en18031::render::doc {
 namespace {
+
+using ::en18031::testing::shipped;
 
 using ::en18031::testing::count;
 using ::en18031::testing::Markup;
@@ -275,15 +278,6 @@ TEST(DocumentHtml, IsDeterministic) {
 }
 
 // ---- the sample the browser check renders ----
-
-const Catalogue& shipped() {
-  static const Catalogue catalogue = [] {
-    auto loaded = load::load_catalogue_from_directory(EN18031_SOURCE_DIR "/catalogue");
-    EXPECT_TRUE(loaded.ok());
-    return std::move(loaded.catalogue);
-  }();
-  return catalogue;
-}
 
 std::filesystem::path sample_directory() {
 #ifdef EN18031_BINARY_DIR

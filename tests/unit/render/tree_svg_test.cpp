@@ -13,9 +13,12 @@
 #include "render/tree_drawing.hpp"
 #include "support/catalogue_fixture.hpp"
 #include "support/markup_check.hpp"
+#include "support/shipped_catalogue.hpp"
 
 namespace en18031::render {
 namespace {
+
+using ::en18031::testing::shipped;
 
 using ::en18031::testing::count;
 using ::en18031::testing::Markup;
@@ -266,15 +269,6 @@ TEST_F(TreeSvg, DrawsATreeWithoutNodes) {
 TEST_F(TreeSvg, IsDeterministic) {
   const std::vector<PathStep> path = {{"ACM-1.DN-1", Answer::no}};
   EXPECT_EQ(tree_svg(acm1(), path), tree_svg(acm1(), path));
-}
-
-const Catalogue& shipped() {
-  static const Catalogue catalogue = [] {
-    auto loaded = load::load_catalogue_from_directory(EN18031_SOURCE_DIR "/catalogue");
-    EXPECT_TRUE(loaded.ok());
-    return std::move(loaded.catalogue);
-  }();
-  return catalogue;
 }
 
 // Node ids in the order a drawing shows them.
