@@ -38,6 +38,8 @@ inline constexpr std::size_t max_tree_nodes = 512;
 
 // Requirements in the whole catalogue (EN 18031 has 48): bounds the dependency-cycle search recursion.
 inline constexpr std::size_t max_requirements = 1024;
+// Checks over every file of catalogue/checks/ (today 15).
+inline constexpr std::size_t max_checks = 1024;
 
 // ---- MCUboot firmware images (src/image) ------------------------------------------------------------
 

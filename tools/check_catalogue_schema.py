@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Validate catalogue YAML files against the JSON Schemas in catalogue/schema/.
+"""Validate catalogue YAML files (the index, the family files, the check files) against the JSON Schemas
+in catalogue/schema/.
 
 Used by the test suite (ctest) and by anyone editing the catalogue. YAML is read with YAML 1.2 boolean
 rules (only true/false are booleans), the way yaml-cpp and the en18031 loader read it, so `is: yes`
@@ -48,6 +49,7 @@ def main(argv):
     try:
         index_schema = json.loads((schema_dir / "catalogue.schema.json").read_text())
         family_schema = json.loads((schema_dir / "family.schema.json").read_text())
+        checks_schema = json.loads((schema_dir / "checks.schema.json").read_text())
         index = load_as_json(root / "catalogue.yaml")
     except (OSError, yaml.YAMLError, json.JSONDecodeError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -73,6 +75,15 @@ def main(argv):
             problems.append(f"{path}: {error}")
             continue
         check(path, document, family_schema)
+        checked += 1
+    for name in index.get("check_files", []):
+        path = root / "checks" / name
+        try:
+            document = load_as_json(path)
+        except (OSError, yaml.YAMLError) as error:
+            problems.append(f"{path}: {error}")
+            continue
+        check(path, document, checks_schema)
         checked += 1
     for problem in problems:
         print(problem)

@@ -104,6 +104,11 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
     return exit_bad_input;
   }
+  // The record's requirement ids come from the catalogue's check files: a broken catalogue stops the run
+  // before the check, not after it.
+  std::optional<Catalogue> catalogue;
+  if (!options.output.empty() && !(catalogue = load_checked_catalogue(ctx)))
+    return exit_bad_input;
   factory::FleetTable table;
   std::optional<MappedFile> mapped;  // the manifest's table points into it: it lives as long as the table
   factory::FleetSource source;
@@ -174,8 +179,12 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
                          source.kind == "registry" ? options.registry : options.manifest);
   ctx.out << factory::fleet_summary(table, report);
   if (!options.output.empty()) {
-    const auto record = factory::fleet_evidence(table, report, source);
-    if (auto done = write_file_atomically(options.output, record.dump(2) + "\n"); !done) {
+    const auto record = factory::fleet_evidence(table, report, source, *catalogue);
+    if (!record) {
+      ctx.err << "en18031: " << record.error().describe() << "\n";
+      return exit_bad_input;
+    }
+    if (auto done = write_file_atomically(options.output, record->dump(2) + "\n"); !done) {
       ctx.err << "en18031: " << done.error() << "\n";
       return exit_bad_input;
     }

@@ -16,15 +16,18 @@
 #include "cli/image_common.hpp"
 #include "cli/output_files.hpp"
 #include "crypto/sha256.hpp"
+#include "evidence/record.hpp"
 #include "image/tamper.hpp"
 #include "image/verify.hpp"
 #include "limits.hpp"
-#include "load/evidence_loader.hpp"
 
 namespace en18031::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The tool name its records carry, and its check file's `tool` (catalogue/checks/image.yaml).
+constexpr std::string_view kTamperTestTool = "en18031 image tamper-test";
 
 struct TamperOptions {
   std::string image;
@@ -75,12 +78,55 @@ Verdict run_external(const std::string& command, const fs::path& path, const fs:
   return {false, "the verifier was killed by a signal"};
 }
 
+using VerdictsByCheck = std::map<std::string, std::vector<std::pair<const image::TamperVariant*, Verdict>>>;
+
+// One finding per check: pass when the verifier refused every variant of it, fail when it accepted one,
+// inconclusive when no variant could be built or the verifier refused the untampered image too.
+std::vector<evidence::Finding> tamper_findings(const Verdict& control, const VerdictsByCheck& by_check,
+                                               const std::vector<std::string>& not_built,
+                                               const std::string& verifier_name) {
+  std::vector<evidence::Finding> findings;
+  findings.push_back({"original-accepted", control.accepted ? CheckResult::pass : CheckResult::fail,
+                      fmt::format("{} on the untampered image: {}", verifier_name, control.detail)});
+  for (const auto& check : image::tamper_checks()) {
+    const auto found = by_check.find(check.id);
+    CheckResult result = CheckResult::inconclusive;
+    std::vector<std::string> lines;
+    if (found != by_check.end()) {
+      bool refused_all = true;
+      for (const auto& [variant, verdict] : found->second) {
+        refused_all = refused_all && !verdict.accepted;
+        lines.push_back(fmt::format("{} ({}): {} ({})", variant->name, variant->description,
+                                    verdict.accepted ? "ACCEPTED" : "refused", verdict.detail));
+      }
+      result = !control.accepted ? CheckResult::inconclusive
+               : refused_all     ? CheckResult::pass
+                                 : CheckResult::fail;
+    }
+    for (const auto& missing : not_built)
+      if (missing.starts_with(check.id == "rollback-rejected" ? "rollback" : "payload-bit-flipped") &&
+          (check.id == "rollback-rejected" || check.id == "payload-modified-rejected"))
+        lines.push_back("not built: " + missing);
+    if (!control.accepted)
+      lines.insert(lines.begin(), "the verifier refused the untampered image, so its refusals prove nothing");
+    std::string detail = fmt::format("{} must refuse {}. ", verifier_name, check.what);
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      detail += (i == 0 ? "" : "; ") + lines[i];
+    findings.push_back({check.id, result, std::move(detail)});
+  }
+  return findings;
+}
+
 int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
   // Checked before anything runs: -o may name a file that matters (a key, another record).
   if (!options.force && fs::exists(options.output)) {
     ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
     return exit_bad_input;
   }
+  // The record's requirement ids come from the catalogue's check files.
+  const auto catalogue = load_checked_catalogue(ctx);
+  if (!catalogue)
+    return exit_bad_input;
   auto public_key = options.source.key.starts_with("pkcs11:") ? load_signing_key(options.source)
                                                               : load_verifying_key(options.source);
   if (!public_key) {
@@ -141,7 +187,7 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
   };
 
   const Verdict control = verify(*bytes, "original");
-  std::map<std::string, std::vector<std::pair<const image::TamperVariant*, Verdict>>> by_check;
+  VerdictsByCheck by_check;
   std::vector<std::string> accepted;
   for (const auto& variant : variants->variants) {
     Verdict verdict = verify(variant.bytes, variant.name);
@@ -154,70 +200,29 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
   const std::string verifier_name = options.verifier.empty()
                                         ? "en18031 image verify"
                                         : fmt::format("external command \"{}\"", options.verifier);
-  nlohmann::json checks = nlohmann::json::array();
-  checks.push_back({{"id", "original-accepted"},
-                    {"result", control.accepted ? "pass" : "fail"},
-                    {"detail", fmt::format("{} on the untampered image: {}", verifier_name, control.detail)},
-                    {"requirements", {"SUM-2"}},
-                    {"supports", nlohmann::json::array()},
-                    {"document_how", nlohmann::json::array()}});
-  bool all_pass = control.accepted;
-  for (const auto& check : image::tamper_checks()) {
-    const auto found = by_check.find(check.id);
-    std::string result = "inconclusive";
-    std::vector<std::string> lines;
-    if (found != by_check.end()) {
-      bool refused_all = true;
-      for (const auto& [variant, verdict] : found->second) {
-        refused_all = refused_all && !verdict.accepted;
-        lines.push_back(fmt::format("{} ({}): {} ({})", variant->name, variant->description,
-                                    verdict.accepted ? "ACCEPTED" : "refused", verdict.detail));
-      }
-      result = !control.accepted ? "inconclusive" : refused_all ? "pass" : "fail";
-    }
-    for (const auto& missing : variants->not_built)
-      if (missing.starts_with(check.id == "rollback-rejected" ? "rollback" : "payload-bit-flipped") &&
-          (check.id == "rollback-rejected" || check.id == "payload-modified-rejected"))
-        lines.push_back("not built: " + missing);
-    if (!control.accepted)
-      lines.insert(lines.begin(), "the verifier refused the untampered image, so its refusals prove nothing");
-    if (result != "pass")
-      all_pass = false;
-    nlohmann::json supports = nlohmann::json::array();
-    if (check.supports_authenticity)
-      supports.push_back({{"node", "SUM-2.DN-1"}, {"answer", "yes"}});
-    nlohmann::json document_how = nlohmann::json::array();
-    if (!check.document_how_slug.empty())
-      document_how.push_back("IC.SUM-2.AuthIntVal.Sign:" + check.document_how_slug);
-    std::string detail = fmt::format("{} must refuse {}. ", verifier_name, check.what);
-    for (std::size_t i = 0; i < lines.size(); ++i)
-      detail += (i == 0 ? "" : "; ") + lines[i];
-    checks.push_back({{"id", check.id},
-                      {"result", result},
-                      {"detail", detail},
-                      {"requirements", {"SUM-2"}},
-                      {"supports", supports},
-                      {"document_how", document_how}});
-  }
+  const auto findings = tamper_findings(control, by_check, variants->not_built, verifier_name);
+  const bool all_pass = std::ranges::all_of(
+      findings, [](const evidence::Finding& finding) { return finding.result == CheckResult::pass; });
 
-  nlohmann::json inputs = nlohmann::json::array();
-  inputs.push_back({{"path", path_from_record(options.image, options.output)},
-                    {"sha256", crypto::sha256_hex(std::span<const std::uint8_t>(*bytes))}});
+  std::vector<evidence::MeasuredInput> inputs{{path_from_record(options.image, options.output),
+                                               crypto::sha256_hex(std::span<const std::uint8_t>(*bytes))}};
   if (!options.source.key.starts_with("pkcs11:")) {
     if (auto hash = crypto::sha256_file_hex(options.source.key))
-      inputs.push_back({{"path", path_from_record(options.source.key, options.output)}, {"sha256", *hash}});
+      inputs.push_back({path_from_record(options.source.key, options.output), *hash});
   }
-  nlohmann::json record = {
-      {"format", load::kEvidenceFormat},
-      {"version", load::kEvidenceVersion},
-      {"tool", {{"name", "en18031 image tamper-test"}, {"version", EN18031_VERSION}}},
-      {"created", evidence_timestamp()},
-      {"subject", fmt::format("SUM-2 tamper test of {} against {}",
-                              fs::path(options.image).filename().string(), verifier_name)},
-      {"inputs", inputs},
-      {"checks", checks},
-  };
-  if (auto done = write_file_atomically(options.output, load::seal_evidence(record).dump(2) + "\n"); !done) {
+  const evidence::RecordHead head{
+      .tool = std::string(kTamperTestTool),
+      .tool_version = EN18031_VERSION,
+      .created = evidence_timestamp(),
+      .subject = fmt::format("tamper test of {} against {}", fs::path(options.image).filename().string(),
+                             verifier_name),
+      .conditions = {}};
+  const auto record = evidence::make_record(head, findings, inputs, *catalogue);
+  if (!record) {
+    ctx.err << "en18031: " << record.error().describe() << "\n";
+    return exit_bad_input;
+  }
+  if (auto done = write_file_atomically(options.output, record->dump(2) + "\n"); !done) {
     ctx.err << "en18031: " << done.error() << "\n";
     return exit_bad_input;
   }

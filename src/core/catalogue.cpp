@@ -267,6 +267,18 @@ const Restriction* Catalogue::find_restriction(std::string_view id) const {
   return nullptr;
 }
 
+const CheckDefinition* Catalogue::find_check(std::string_view id) const {
+  const auto found = std::ranges::find(checks, id, &CheckDefinition::id);
+  return found == checks.end() ? nullptr : &*found;
+}
+
+const CheckCondition* Catalogue::find_check_condition(std::string_view tool, std::string_view id) const {
+  const auto found = std::ranges::find_if(check_conditions, [&](const CheckCondition& condition) {
+    return condition.tool == tool && condition.id == id;
+  });
+  return found == check_conditions.end() ? nullptr : &*found;
+}
+
 const std::string& Catalogue::id_of(const ItemRef& ref) const {
   const auto& requirement = requirement_of(ref);
   switch (ref.kind) {

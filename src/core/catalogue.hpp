@@ -90,6 +90,9 @@ struct DecisionNode {
   std::vector<std::string> aliases;
   std::string question;
   std::string exception;  // slug of the requirement exception this node tests, or empty
+  // Why only a person may answer this node, or empty. Evidence that supports an answer to such a node is
+  // shown as advice; it never answers the node on its own.
+  std::string human_judgement;
   Branch on_yes;
   Branch on_no;
   std::string note;
@@ -232,6 +235,45 @@ struct Restriction {
   SourceLocation where;
 };
 
+// ---- checks: what a measurement speaks to (catalogue/checks/*.yaml) ----------------------------------
+//
+// Producers of evidence (probes, factory tools) name only their check ids; the evidence writer copies the
+// requirements, node answers and "document how" checks from here, and validate() checks these against the
+// trees, so a misspelt id fails `catalogue validate` rather than an assessment.
+
+// A requirement a check speaks to; with `when`, only in records whose producer says the condition holds
+// (fleet check speaks to AUM-5-1 only for a fleet that has default passwords).
+struct CheckRequirement {
+  std::string id;
+  std::string when;  // a condition id of the same check file, or empty
+  SourceLocation where;
+};
+
+// "This check passing supports answering `node` with `answer`."
+struct CheckSupport {
+  std::string node;
+  Answer answer = Answer::yes;
+  SourceLocation where;
+};
+
+struct CheckDefinition {
+  std::string id;       // unique across every check file; the `id` of a check in an evidence record
+  std::string tool;     // the producer, as its records name it: "en18031 image tamper-test"
+  std::string summary;  // what passing means, in our words
+  std::vector<CheckRequirement> requirements;
+  std::vector<CheckSupport> supports;
+  std::vector<LocatedId> document_how;  // "<category id>:<slug>"
+  SourceLocation where;
+};
+
+// A fact about the measured subject that a producer reports and a check file names in `when`.
+struct CheckCondition {
+  std::string id;
+  std::string tool;
+  std::string summary;
+  SourceLocation where;
+};
+
 enum class ItemKind { requirement, decision_node, implementation_category, required_information };
 std::string_view to_label(ItemKind kind);  // "requirement", "decision node", ...
 
@@ -253,6 +295,9 @@ class Catalogue {
   std::vector<Family> families;
   std::vector<Restriction> restrictions;
   std::vector<Requirement> requirements;  // in family order, then file order
+  std::vector<LocatedId> check_files;     // as the index lists them, relative to catalogue/checks/
+  std::vector<CheckDefinition> checks;    // every check file's checks, in file order
+  std::vector<CheckCondition> check_conditions;
 
   // Rebuilds the id and alias index; call after changing the vectors above. Where two items claim the
   // same id or alias the first wins (the validator reports the clash).
@@ -265,6 +310,8 @@ class Catalogue {
   const Part* find_part(int number) const;
   const Family* find_family(std::string_view id) const;
   const Restriction* find_restriction(std::string_view id) const;
+  const CheckDefinition* find_check(std::string_view id) const;
+  const CheckCondition* find_check_condition(std::string_view tool, std::string_view id) const;
 
   const Requirement& requirement_of(const ItemRef& ref) const { return requirements.at(ref.requirement); }
   const std::string& id_of(const ItemRef& ref) const;

@@ -46,6 +46,7 @@ class Validator {
       check_categories_and_information(requirement);
     }
     check_dependency_cycles();
+    check_checks();
     sort_diagnostics(problems_);
     return std::move(problems_);
   }
@@ -358,6 +359,70 @@ class Validator {
         report(condition.where, information.id,
                fmt::format("required when node {} is answered {}, but {} has no such node", condition.node,
                            to_string(condition.answer), requirement.id));
+      }
+    }
+  }
+
+  // The check files: every id they name is in the trees, so a producer's record cannot speak to nothing.
+  void check_checks() {
+    std::set<std::pair<std::string, std::string>> conditions;
+    for (const auto& condition : catalogue_.check_conditions) {
+      if (!conditions.insert({condition.tool, condition.id}).second)
+        report(condition.where, condition.id, fmt::format("condition {} is declared twice", condition.id));
+    }
+    std::set<std::string> ids;
+    for (const auto& check : catalogue_.checks) {
+      if (!ids.insert(check.id).second)
+        report(check.where, check.id, fmt::format("check {} is declared twice", check.id));
+      std::vector<const Requirement*> requirements;
+      for (const auto& named : check.requirements) {
+        const Requirement* requirement = catalogue_.find_requirement(named.id);
+        if (!requirement) {
+          report(named.where, check.id, fmt::format("requirement {} is not in the catalogue", named.id));
+          continue;
+        }
+        requirements.push_back(requirement);
+        if (!named.when.empty() && !catalogue_.find_check_condition(check.tool, named.when)) {
+          report(named.where, check.id,
+                 fmt::format("condition {} is not declared under conditions of this file", named.when));
+        }
+      }
+      const auto of_check = [&](const Requirement& requirement) {
+        return std::ranges::find(requirements, &requirement) != requirements.end();
+      };
+      for (const auto& support : check.supports) {
+        const auto ref = catalogue_.resolve(support.node);
+        if (!ref || ref->kind != ItemKind::decision_node) {
+          report(support.where, check.id,
+                 fmt::format("decision node {} is not in the catalogue", support.node));
+        } else if (!of_check(catalogue_.requirement_of(*ref))) {
+          report(support.where, check.id,
+                 fmt::format("supports {}, a node of {}, which is not among the check's requirements",
+                             support.node, catalogue_.requirement_of(*ref).id));
+        }
+      }
+      for (const auto& cited : check.document_how) {
+        const auto colon = cited.id.find(':');
+        const auto ref =
+            colon == std::string::npos ? std::nullopt : catalogue_.resolve(cited.id.substr(0, colon));
+        if (!ref || ref->kind != ItemKind::implementation_category) {
+          report(cited.where, check.id,
+                 fmt::format("document_how {} must be <implementation category id>:<slug> of the catalogue",
+                             cited.id));
+          continue;
+        }
+        const Requirement& requirement = catalogue_.requirement_of(*ref);
+        const auto& category = requirement.implementation_categories.at(ref->item);
+        const std::string slug = cited.id.substr(colon + 1);
+        if (std::ranges::find(category.document_how, slug, &DocumentHowCheck::id) ==
+            category.document_how.end()) {
+          report(cited.where, check.id,
+                 fmt::format("category {} has no document-how check {}", category.id, slug));
+        } else if (!of_check(requirement)) {
+          report(cited.where, check.id,
+                 fmt::format("document_how {} belongs to {}, which is not among the check's requirements",
+                             cited.id, requirement.id));
+        }
       }
     }
   }

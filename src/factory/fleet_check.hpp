@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/catalogue.hpp"
+#include "core/diagnostic.hpp"
 #include "factory/fleet_table.hpp"
 #include "factory/registry.hpp"
 
@@ -81,10 +83,14 @@ struct FleetSource {
   std::string created;  // RFC 3339 UTC
 };
 
-// The sealed evidence record (docs/evidence-format.md). Checks for a credential the fleet does not have
-// are left out; a check whose source cannot tell (no strength estimates, a manifest's word on its RNG) is
-// inconclusive.
-nlohmann::json fleet_evidence(const FleetTable& table, const FleetReport& report, const FleetSource& source);
+// The tool name fleet check's records carry, and its check file's `tool` (catalogue/checks/factory.yaml).
+inline constexpr std::string_view kFleetCheckTool = "en18031 fleet check";
+
+// The sealed evidence record (docs/evidence-format.md), written by the evidence writer from the findings
+// and catalogue/checks/factory.yaml. Checks for a credential the fleet does not have are left out; a check
+// whose source cannot tell (no strength estimates, a manifest's word on its RNG) is inconclusive.
+std::expected<nlohmann::json, Error> fleet_evidence(const FleetTable& table, const FleetReport& report,
+                                                    const FleetSource& source, const Catalogue& catalogue);
 
 // The human summary `fleet check` prints: counts, every duplicate group it keeps (serials named), the
 // statistics and the RNG. No secret.

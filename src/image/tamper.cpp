@@ -11,14 +11,13 @@ namespace en18031::image {
 
 const std::vector<TamperCheck>& tamper_checks() {
   static const std::vector<TamperCheck> checks = {
-      {"unsigned-rejected", "an image without a signature", "unsigned-rejected"},
-      {"signature-modified-rejected", "an image whose signature was altered", "signature-modified-rejected"},
-      {"payload-modified-rejected", "an altered payload with the original's signature",
-       "payload-modified-rejected"},
-      {"header-modified-rejected", "header fields changed after signing", ""},
-      {"tlv-area-malformed-rejected", "a TLV area truncated or lying about its size", ""},
-      {"other-key-rejected", "an image signed by a key the device does not trust", ""},
-      {"rollback-rejected", "a validly signed older version or lower security counter", "", false},
+      {"unsigned-rejected", "an image without a signature"},
+      {"signature-modified-rejected", "an image whose signature was altered"},
+      {"payload-modified-rejected", "an altered payload with the original's signature"},
+      {"header-modified-rejected", "header fields changed after signing"},
+      {"tlv-area-malformed-rejected", "a TLV area truncated or lying about its size"},
+      {"other-key-rejected", "an image signed by a key the device does not trust"},
+      {"rollback-rejected", "a validly signed older version or lower security counter"},
   };
   return checks;
 }

@@ -33,13 +33,12 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
                                                           const std::string& name,
                                                           const crypto::Key* signing_key);
 
-// The check ids a tamper test reports, in order, with whether they support SUM-2.DN-1 and which "document
-// how" slug of IC.SUM-2.AuthIntVal.Sign they demonstrate (empty when none).
+// The checks a tamper test reports after `original-accepted`, in order. A check of the tamper test: which
+// variants it builds is in make_tamper_variants; what it speaks to (requirements, node answers, document-how
+// checks) is data, in catalogue/checks/image.yaml.
 struct TamperCheck {
   std::string id;
   std::string what;
-  std::string document_how_slug;
-  bool supports_authenticity = true;
 };
 const std::vector<TamperCheck>& tamper_checks();
 

@@ -167,13 +167,15 @@ class FamilyFileReader {
     const auto id = yaml_.text(map, "id", true, requirement);
     if (!id)
       return std::nullopt;
-    yaml_.check_keys(map, {"id", "aliases", "question", "exception", "on_yes", "on_no", "note"}, *id);
+    yaml_.check_keys(
+        map, {"id", "aliases", "question", "exception", "human_judgement", "on_yes", "on_no", "note"}, *id);
     DecisionNode node;
     node.id = *id;
     node.where = yaml_.where(map);
     node.aliases = yaml_.text_list(map, "aliases", false, *id).value_or(std::vector<std::string>{});
     node.question = yaml_.text(map, "question", true, *id).value_or("");
     node.exception = yaml_.text(map, "exception", false, *id).value_or("");
+    node.human_judgement = yaml_.text(map, "human_judgement", false, *id).value_or("");
     node.note = yaml_.text(map, "note", false, *id).value_or("");
     node.on_yes = read_branch(map, "on_yes", *id);
     node.on_no = read_branch(map, "on_no", *id);
@@ -347,7 +349,7 @@ void read_catalogue_index(std::string_view text, const std::string& file_name, C
   YamlReader yaml(file_name, problems);
   if (!yaml.expect_map(*document, "the catalogue index"))
     return;
-  yaml.check_keys(*document, {"catalogue", "parts", "families", "restrictions"});
+  yaml.check_keys(*document, {"catalogue", "parts", "families", "restrictions", "check_files"});
 
   if (const YAML::Node about = (*document)["catalogue"]; !about) {
     yaml.report(*document, "", "missing required key 'catalogue'");
@@ -412,6 +414,83 @@ void read_catalogue_index(std::string_view text, const std::string& file_name, C
     catalogue.restrictions.push_back({*id, yaml.text(item, "act", true, *id).value_or(""),
                                       yaml.text(item, "summary", true, *id).value_or(""), yaml.where(item)});
   }
+  for (const auto& item : yaml.items(*document, "check_files", false)) {
+    const auto name = yaml.scalar(item, "a check file");
+    if (!name)
+      continue;
+    // Joined to catalogue/checks/: refuse anything that could leave it.
+    if (name->find('/') != std::string::npos || name->find('\\') != std::string::npos ||
+        name->starts_with('.')) {
+      yaml.report(item, "",
+                  fmt::format("check file '{}' must be a plain file name in catalogue/checks/", *name));
+      continue;
+    }
+    catalogue.check_files.push_back({*name, yaml.where(item)});
+  }
+}
+
+void read_check_file(std::string_view text, const std::string& file_name, Catalogue& catalogue,
+                     std::vector<Diagnostic>& problems) {
+  const auto document = parse_yaml(text, file_name, problems);
+  if (!document)
+    return;
+  YamlReader yaml(file_name, problems);
+  if (!yaml.expect_map(*document, "a check file"))
+    return;
+  yaml.check_keys(*document, {"tool", "conditions", "checks"});
+  const std::string tool = yaml.text(*document, "tool", true).value_or("");
+  for (const auto& item : yaml.items(*document, "conditions", false, tool)) {
+    if (!yaml.expect_map(item, "a condition", tool))
+      continue;
+    const auto id = yaml.text(item, "id", true, tool);
+    if (!id)
+      continue;
+    yaml.check_keys(item, {"id", "summary"}, *id);
+    catalogue.check_conditions.push_back(
+        {*id, tool, yaml.text(item, "summary", true, *id).value_or(""), yaml.where(item)});
+  }
+  for (const auto& item : yaml.items(*document, "checks", true, tool)) {
+    if (!yaml.expect_map(item, "a check", tool))
+      continue;
+    const auto id = yaml.text(item, "id", true, tool);
+    if (!id)
+      continue;
+    if (catalogue.checks.size() >= limits::max_checks) {
+      yaml.report(item, *id, fmt::format("the catalogue would hold more than {} checks", limits::max_checks));
+      break;
+    }
+    yaml.check_keys(item, {"id", "summary", "requirements", "supports", "document_how"}, *id);
+    CheckDefinition check;
+    check.id = *id;
+    check.tool = tool;
+    check.where = yaml.where(item);
+    check.summary = yaml.text(item, "summary", true, *id).value_or("");
+    for (const auto& entry : yaml.items(item, "requirements", true, *id)) {
+      if (entry.IsMap()) {
+        yaml.check_keys(entry, {"id", "when"}, *id);
+        const auto requirement = yaml.text(entry, "id", true, *id);
+        if (requirement)
+          check.requirements.push_back(
+              {*requirement, yaml.text(entry, "when", true, *id).value_or(""), yaml.where(entry)});
+      } else if (const auto requirement = yaml.scalar(entry, "a requirement id or {id, when}", *id)) {
+        check.requirements.push_back({*requirement, "", yaml.where(entry)});
+      }
+    }
+    for (const auto& entry : yaml.items(item, "supports", false, *id)) {
+      if (!yaml.expect_map(entry, "a supported answer ({node, answer})", *id))
+        continue;
+      yaml.check_keys(entry, {"node", "answer"}, *id);
+      const auto node = yaml.text(entry, "node", true, *id);
+      const auto answer = yaml.choice(entry, "answer", true, parse_answer, "answer", "yes or no", *id);
+      if (node && answer)
+        check.supports.push_back({*node, *answer, yaml.where(entry)});
+    }
+    for (const auto& entry : yaml.items(item, "document_how", false, *id)) {
+      if (const auto cited = yaml.scalar(entry, "a document-how check (<category id>:<slug>)", *id))
+        check.document_how.push_back({*cited, yaml.where(entry)});
+    }
+    catalogue.checks.push_back(std::move(check));
+  }
 }
 
 std::string read_family_file(std::string_view text, const std::string& file_name, Catalogue& catalogue,
@@ -471,6 +550,16 @@ CatalogueLoad load_catalogue(const FileReader& read, const std::string& display_
       result.catalogue.requirements[i].family = family.id;
     }
     result.problems.insert(result.problems.end(), file_problems.begin(), file_problems.end());
+  }
+  for (const auto& check_file : result.catalogue.check_files) {
+    const std::string name = "checks/" + check_file.id;
+    const auto text = read(name, why);
+    if (!text) {
+      result.problems.push_back(
+          {check_file.where, "", fmt::format("cannot read check file {}: {}", display(name), why)});
+      continue;
+    }
+    read_check_file(*text, display(name), result.catalogue, result.problems);
   }
   result.catalogue.reindex();
   return result;

@@ -1,6 +1,7 @@
-// catalogue/*.yaml -> Catalogue. Reads the index (catalogue.yaml) and every family file it lists,
-// keeping the file:line:col of each item, and reports every structural problem it meets (wrong types,
-// missing or unknown keys, bad enum values, limits). Semantic checks live in core/validate.hpp.
+// catalogue/*.yaml -> Catalogue. Reads the index (catalogue.yaml), every family file and every check file
+// (catalogue/checks/) it lists, keeping the file:line:col of each item, and reports every structural
+// problem it meets (wrong types, missing or unknown keys, bad enum values, limits). Semantic checks live in
+// core/validate.hpp.
 #pragma once
 
 #include <filesystem>
@@ -38,5 +39,8 @@ void read_catalogue_index(std::string_view text, const std::string& file_name, C
 // Appends the requirements of one family file; returns the family id the file declares (empty if none).
 std::string read_family_file(std::string_view text, const std::string& file_name, Catalogue& catalogue,
                              std::vector<Diagnostic>& problems);
+// Appends the conditions and checks of one check file (catalogue/checks/*.yaml).
+void read_check_file(std::string_view text, const std::string& file_name, Catalogue& catalogue,
+                     std::vector<Diagnostic>& problems);
 
 }  // namespace en18031::load

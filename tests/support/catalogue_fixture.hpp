@@ -151,4 +151,31 @@ inline std::vector<std::string> family_problems(const std::string& family) {
   return problems_of(kFixtureIndex, family);
 }
 
+// A check file for the fixture family (catalogue/checks/probe.yaml). Line numbers matter.
+inline const std::string kFixtureChecks = R"yaml(tool: en18031 probe test
+conditions:
+  - {id: remote-access, summary: The device offers remote access.}
+checks:
+  - id: access-refused
+    summary: An unauthorised request is refused.
+    requirements: [ACM-2, {id: ACM-1, when: remote-access}]
+    supports: [{node: ACM-2.DN-1, answer: yes}]
+    document_how: [IC.ACM-2.Generic:authorised-only]
+)yaml";
+
+// Every problem of the fixture catalogue with `checks` as its one check file.
+inline std::vector<std::string> check_file_problems(const std::string& checks) {
+  auto loaded = load_from_memory({{"catalogue.yaml", kFixtureIndex + "check_files: [probe.yaml]\n"},
+                                  {"acm.yaml", kFixtureFamily},
+                                  {"checks/probe.yaml", checks}});
+  auto problems = loaded.problems;
+  const auto semantic = validate(loaded.catalogue);
+  problems.insert(problems.end(), semantic.begin(), semantic.end());
+  sort_diagnostics(problems);
+  std::vector<std::string> formatted;
+  for (const auto& problem : problems)
+    formatted.push_back(format_diagnostic(problem));
+  return formatted;
+}
+
 }  // namespace en18031::testing

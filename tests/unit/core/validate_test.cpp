@@ -9,8 +9,10 @@
 namespace en18031 {
 namespace {
 
+using ::en18031::testing::check_file_problems;
 using ::en18031::testing::family_problems;
 using ::en18031::testing::family_with_two_applicability_dependencies;
+using ::en18031::testing::kFixtureChecks;
 using ::en18031::testing::kFixtureFamily;
 using ::en18031::testing::kFixtureIndex;
 using ::en18031::testing::problems_of;
@@ -334,6 +336,54 @@ TEST(Validate, ReportsEveryProblemNotJustTheFirst) {
   family = replace_once(family, "start: ACM-1.DN-1", "start: ACM-1.DN-7");
   family = replace_once(family, "restriction: EU-2025-138", "restriction: EU-2099-1");
   EXPECT_EQ(family_problems(family).size(), 3U);
+}
+
+// ---- check files (catalogue/checks/) ----
+
+TEST(Validate, FixtureCheckFileIsValid) {
+  EXPECT_THAT(check_file_problems(kFixtureChecks), IsEmpty());
+}
+
+TEST(Validate, CheckNamingWhatTheTreesDoNotHaveIsReported) {
+  auto checks = replace_once(kFixtureChecks, "[ACM-2, {id: ACM-1", "[ACM-9, {id: ACM-1");
+  checks = replace_once(checks, "{node: ACM-2.DN-1, answer: yes}", "{node: ACM-2.DN-7, answer: yes}");
+  checks = replace_once(checks, "IC.ACM-2.Generic:authorised-only", "IC.ACM-2.Generic:authorized-only");
+  EXPECT_THAT(
+      check_file_problems(checks),
+      ElementsAre("cat/checks/probe.yaml:7:20: access-refused: requirement ACM-9 is not in the catalogue",
+                  "cat/checks/probe.yaml:8:16: access-refused: decision node ACM-2.DN-7 is not in the "
+                  "catalogue",
+                  "cat/checks/probe.yaml:9:20: access-refused: category IC.ACM-2.Generic has no "
+                  "document-how check authorized-only"));
+}
+
+// A check that supports a node or cites a category of a requirement it does not name would answer for a
+// requirement its records never claim to speak to.
+TEST(Validate, CheckSupportingANodeOfAnotherRequirementIsReported) {
+  auto checks = replace_once(kFixtureChecks, "[ACM-2, {id: ACM-1, when: remote-access}]", "[ACM-1]");
+  EXPECT_THAT(
+      check_file_problems(checks),
+      ElementsAre("cat/checks/probe.yaml:8:16: access-refused: supports ACM-2.DN-1, a node of ACM-2, "
+                  "which is not among the check's requirements",
+                  "cat/checks/probe.yaml:9:20: access-refused: document_how IC.ACM-2.Generic:authorised-only "
+                  "belongs to ACM-2, which is not among the check's requirements"));
+}
+
+TEST(Validate, UndeclaredConditionAndDuplicateCheckAreReported) {
+  auto checks = replace_once(kFixtureChecks, "when: remote-access}", "when: remote-acces}");
+  checks += "  - {id: access-refused, summary: Again., requirements: [ACM-2]}\n";
+  EXPECT_THAT(
+      check_file_problems(checks),
+      ElementsAre("cat/checks/probe.yaml:7:27: access-refused: condition remote-acces is not declared "
+                  "under conditions of this file",
+                  "cat/checks/probe.yaml:10:5: access-refused: check access-refused is declared twice"));
+}
+
+TEST(Validate, DocumentHowWithoutACategoryIsReported) {
+  const auto checks = replace_once(kFixtureChecks, "IC.ACM-2.Generic:authorised-only", "authorised-only");
+  EXPECT_THAT(check_file_problems(checks),
+              ElementsAre("cat/checks/probe.yaml:9:20: access-refused: document_how authorised-only must be "
+                          "<implementation category id>:<slug> of the catalogue"));
 }
 
 }  // namespace

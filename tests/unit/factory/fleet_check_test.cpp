@@ -14,6 +14,7 @@
 #include "factory/manifest.hpp"
 #include "factory/provision.hpp"
 #include "load/evidence_loader.hpp"
+#include "support/shipped_catalogue.hpp"
 
 namespace en18031::factory {
 namespace {
@@ -132,8 +133,11 @@ TEST(FleetCheck, EqualPrefixesAreComparedInFull) {
 TEST(FleetCheck, EvidenceLoadsAndCitesTheNodes) {
   const FleetTable table = planted_fleet();
   const FleetReport report = check_fleet(table, 50);
-  const auto record = fleet_evidence(
-      table, report, {"manifest", "fleet.csv", std::string(64, 'a'), "0.4.0", "2026-11-22T10:00:00Z"});
+  const auto written = fleet_evidence(
+      table, report, {"manifest", "fleet.csv", std::string(64, 'a'), "0.4.0", "2026-11-22T10:00:00Z"},
+      testing::shipped());
+  ASSERT_TRUE(written) << written.error().describe();
+  const nlohmann::json& record = *written;
   const auto loaded = load::parse_evidence(record.dump(2), "fleet.json");
   ASSERT_TRUE(loaded.problems.empty()) << format_diagnostic(loaded.problems.front());
   ASSERT_TRUE(loaded.record);
@@ -154,9 +158,10 @@ TEST(FleetCheck, EvidenceLoadsAndCitesTheNodes) {
             "share one default password");
   EXPECT_EQ(checks[4]["result"], "fail");
   EXPECT_EQ(checks[5]["result"], "fail");
-  // A manifest's word on its generator is not a measurement.
+  // A manifest's word on its generator is not a measurement. What the check would support is data and is
+  // recorded whatever the result; an inconclusive check neither answers nor contradicts a node.
   EXPECT_EQ(checks[6]["result"], "inconclusive");
-  EXPECT_EQ(checks[6]["supports"], nlohmann::json::array());
+  EXPECT_EQ(checks[6]["supports"], nlohmann::json::parse(R"([{"node":"CCK-2.DN-2","answer":"yes"}])"));
   EXPECT_EQ(record["inputs"],
             nlohmann::json::parse(R"([{"path":"fleet.csv","sha256":")" + std::string(64, 'a') + R"("}])"));
   EXPECT_EQ(record["subject"], "fleet check of manifest fleet.csv: 6 devices");
@@ -170,8 +175,11 @@ TEST(FleetCheck, ChecksFollowWhatTheFleetHas) {
   table.password_tags.add(1, digest_of(2));
   const FleetReport report = check_fleet(table);
   EXPECT_TRUE(report.clean());
-  const auto record =
-      fleet_evidence(table, report, {"manifest", "m.csv", std::string(64, 'b'), "0.4.0", "now"});
+  const auto written = fleet_evidence(
+      table, report, {"manifest", "m.csv", std::string(64, 'b'), "0.4.0", "2026-11-22T10:00:00Z"},
+      testing::shipped());
+  ASSERT_TRUE(written) << written.error().describe();
+  const nlohmann::json& record = *written;
   ASSERT_EQ(record["checks"].size(), 3u);
   EXPECT_EQ(record["checks"][0]["requirements"], nlohmann::json({"AUM-5-1"}));
   EXPECT_EQ(record["checks"][2]["id"], "password-strength");
@@ -254,8 +262,10 @@ TEST_F(RegistryFleet, ReadsEveryColumnAndHoldsNoSecret) {
   EXPECT_TRUE(report.clean());
   EXPECT_EQ(report.strength->min_bits, 60);
   EXPECT_EQ(report.strength->median_bits, 64.5);
-  const auto record =
-      fleet_evidence(*table, report, {"registry", "registry.db", "", "0.4.0", "2026-11-23T10:00:00Z"});
+  const auto written = fleet_evidence(
+      *table, report, {"registry", "registry.db", "", "0.4.0", "2026-11-23T10:00:00Z"}, testing::shipped());
+  ASSERT_TRUE(written) << written.error().describe();
+  const nlohmann::json& record = *written;
   EXPECT_TRUE(load::parse_evidence(record.dump(), "r.json").record);
   const std::string text = record.dump();
   for (const auto& secret : secrets)

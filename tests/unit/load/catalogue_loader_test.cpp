@@ -70,7 +70,7 @@ TEST(CatalogueLoader, UnknownKeyIsReportedWithTheAllowedOnes) {
   EXPECT_THAT(
       family_problems(family),
       ElementsAre("cat/acm.yaml:24:11: ACM-1.DN-2: unknown key 'answer' (expected one of: id, aliases, "
-                  "question, exception, on_yes, on_no, note)"));
+                  "question, exception, human_judgement, on_yes, on_no, note)"));
 }
 
 TEST(CatalogueLoader, DuplicateKeyIsReported) {
@@ -246,6 +246,41 @@ TEST(CatalogueLoader, OverlongTextIsRefused) {
       family_problems(family),
       ElementsAre(fmt::format("cat/acm.yaml:35:14: ACM-2: 'summary' is {} bytes long; the limit is {}",
                               limits::max_text_bytes + 1, limits::max_text_bytes)));
+}
+
+TEST(CatalogueLoader, CheckFileOutsideTheChecksFolderIsRefused) {
+  using testing::kFixtureFamily;
+  using testing::kFixtureIndex;
+  const auto loaded = testing::load_from_memory(
+      {{"catalogue.yaml", kFixtureIndex + "check_files: [../acm.yaml, gone.yaml]\n"},
+       {"acm.yaml", kFixtureFamily}});
+  std::vector<std::string> problems;
+  for (const auto& problem : loaded.problems)
+    problems.push_back(format_diagnostic(problem));
+  EXPECT_THAT(problems,
+              ElementsAre("cat/catalogue.yaml:9:15: check file '../acm.yaml' must be a plain file name "
+                          "in catalogue/checks/",
+                          "cat/catalogue.yaml:9:28: cannot read check file cat/checks/gone.yaml: No such "
+                          "file or directory"));
+}
+
+TEST(CatalogueLoader, CheckFileKeysAndAnswersAreChecked) {
+  std::vector<Diagnostic> problems;
+  Catalogue catalogue;
+  read_check_file(
+      "tool: t\nchecks:\n  - {id: c, summary: s, requirements: [A], supports: [{node: A.DN-1, answer: "
+      "maybe}], "
+      "extra: 1}\n",
+      "checks/t.yaml", catalogue, problems);
+  std::vector<std::string> formatted;
+  for (const auto& problem : problems)
+    formatted.push_back(format_diagnostic(problem));
+  EXPECT_THAT(formatted,
+              ElementsAre("checks/t.yaml:3:87: c: unknown key 'extra' (expected one of: id, summary, "
+                          "requirements, supports, document_how)",
+                          "checks/t.yaml:3:78: c: answer must be yes or no, not 'maybe'"));
+  ASSERT_EQ(catalogue.checks.size(), 1u);
+  EXPECT_TRUE(catalogue.checks[0].supports.empty());
 }
 
 }  // namespace
