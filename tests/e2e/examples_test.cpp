@@ -212,6 +212,24 @@ TEST(ExampleJustifications, RemovingAJustificationMakesTheGroupIncomplete) {
   EXPECT_GE(exercised, 1);
 }
 
+// The smart meter has real time; were its log records without timestamps, LGM-4 fails (with the old
+// single-node DN-1 the meter could answer no and pass on a counter at DN-2).
+TEST(ExampleLogTimestamps, AMeterWithRealTimeButNoTimestampsFailsLgm4) {
+  Profile meter = example("smart-meter");
+  auto& answers = group_in(meter, "LGM-4", "security-events").answers;
+  for (auto& answer : answers) {
+    if (answer.node == "DN-3")
+      answer.answer = Answer::no;
+  }
+  const auto result = assess(shipped(), meter, evidence_of("smart-meter", meter));
+  ASSERT_TRUE(result) << result.error().describe();
+  const GroupResult* group = find_group(*result, "LGM-4", "security-events");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ(group->status, Status::fail);
+  ASSERT_EQ(group->path.size(), 2U);
+  EXPECT_EQ(group->path[1].node, "LGM-4.DN-3");
+}
+
 // ---- the command line ----
 
 using ::en18031::testing::run_cli;
