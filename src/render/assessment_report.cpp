@@ -210,7 +210,11 @@ std::string summary_markdown(const ReportContext& context) {
   for (const auto& requirement : result.requirements) {
     std::vector<std::string> groups;
     for (const auto& group : requirement.groups) {
-      groups.push_back(fmt::format("{}: {}", group.name, to_string(group.status)));
+      // A PASS that rests on a measurement says which records, so a reader tells it from a demonstration.
+      std::string entry = fmt::format("{}: {}", group.name, to_string(group.status));
+      if (group.sufficiency.kind == Sufficiency::Kind::evidence)
+        entry += fmt::format(" (evidence: {})", group.sufficiency.detail);
+      groups.push_back(std::move(entry));
     }
     std::vector<std::string> notes;
     if (!requirement.not_applicable_reason.empty())

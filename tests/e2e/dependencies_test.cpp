@@ -8,6 +8,7 @@
 #include "load/catalogue_loader.hpp"
 #include "load/profile_loader.hpp"
 #include "load/text_file.hpp"
+#include "support/cited_evidence.hpp"
 #include "support/profile_fixture.hpp"
 #include "support/shipped_catalogue.hpp"
 
@@ -39,7 +40,9 @@ std::string monitor_without_user_interface_login() {
 TEST(Dependencies, NetworkLoginWithoutUserInterfaceLoginStillNeedsAum2ToAum6) {
   const auto loaded = load::read_profile(monitor_without_user_interface_login(), "product.yaml");
   ASSERT_TRUE(loaded.ok());
-  const auto result = assess(shipped(), loaded.profile, {});
+  const auto result =
+      assess(shipped(), loaded.profile,
+             ::en18031::testing::cited_evidence(loaded.profile, kSource + "/examples/air-quality-monitor"));
   ASSERT_TRUE(result);
   EXPECT_EQ(requirement(*result, "AUM-1-1").status, Status::pass);
   EXPECT_EQ(requirement(*result, "AUM-1-2").status, Status::not_applicable);

@@ -15,6 +15,7 @@
 #include "load/catalogue_loader.hpp"
 #include "load/evidence_loader.hpp"
 #include "load/profile_loader.hpp"
+#include "support/cited_evidence.hpp"
 #include "support/cli_runner.hpp"
 #include "support/shipped_catalogue.hpp"
 
@@ -33,6 +34,10 @@ Profile example(const std::string& name) {
   for (const auto& problem : loaded.problems)
     ADD_FAILURE() << format_diagnostic(problem);
   return std::move(loaded.profile);
+}
+
+EvidenceSet evidence_of(const std::string& name, const Profile& profile) {
+  return ::en18031::testing::cited_evidence(profile, kSource + "/examples/" + name);
 }
 
 std::vector<std::string> gap_messages(const AssessmentResult& result, const std::string& requirement,
@@ -79,7 +84,8 @@ AssetGroup& group_in(Profile& profile, const std::string& requirement, const std
 class Examples : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Examples, AssessWithoutBadInput) {
-  const auto result = assess(shipped(), example(GetParam()), {});
+  const Profile profile = example(GetParam());
+  const auto result = assess(shipped(), profile, evidence_of(GetParam(), profile));
   ASSERT_TRUE(result) << result.error().describe();
   EXPECT_FALSE(result->applicable_parts().empty());
   int counted = 0;
@@ -93,7 +99,8 @@ TEST_P(Examples, AssessWithoutBadInput) {
 // Finds a PASS group and a step or entry to take away, takes it away, and asserts the exact gap.
 TEST_P(Examples, RemovingAnAnswerMakesThePassIncomplete) {
   const Profile original = example(GetParam());
-  const auto before = assess(shipped(), original, {});
+  const EvidenceSet evidence = evidence_of(GetParam(), original);
+  const auto before = assess(shipped(), original, evidence);
   ASSERT_TRUE(before);
   for (const auto& requirement : before->requirements) {
     for (const auto& group : requirement.groups) {
@@ -105,7 +112,7 @@ TEST_P(Examples, RemovingAnAnswerMakesThePassIncomplete) {
       std::erase_if(answers, [&](const GivenAnswer& answer) {
         return answer.node == last || requirement.id + "." + answer.node == last;
       });
-      const auto after = assess(shipped(), copy, {});
+      const auto after = assess(shipped(), copy, evidence);
       ASSERT_TRUE(after) << after.error().describe();
       EXPECT_EQ(find_group(*after, requirement.id, group.name)->status, Status::incomplete);
       const DecisionNode* node = shipped().find_requirement(requirement.id)->tree.find(last);
@@ -119,7 +126,8 @@ TEST_P(Examples, RemovingAnAnswerMakesThePassIncomplete) {
 
 TEST_P(Examples, RemovingRequiredInformationMakesThePassIncomplete) {
   const Profile original = example(GetParam());
-  const auto before = assess(shipped(), original, {});
+  const EvidenceSet evidence = evidence_of(GetParam(), original);
+  const auto before = assess(shipped(), original, evidence);
   ASSERT_TRUE(before);
   for (const auto& requirement : before->requirements) {
     for (const auto& group : requirement.groups) {
@@ -134,7 +142,7 @@ TEST_P(Examples, RemovingRequiredInformationMakesThePassIncomplete) {
           return shipped().resolve(entry.key) &&
                  shipped().id_of(*shipped().resolve(entry.key)) == information.id;
         });
-        const auto after = assess(shipped(), copy, {});
+        const auto after = assess(shipped(), copy, evidence);
         ASSERT_TRUE(after) << after.error().describe();
         EXPECT_EQ(find_group(*after, requirement.id, group.name)->status, Status::incomplete);
         EXPECT_THAT(
@@ -162,7 +170,8 @@ TEST(ExampleJustifications, RemovingAJustificationMakesTheGroupIncomplete) {
   for (const std::string name : {"air-quality-monitor", "smart-meter", "ev-charging-gateway"}) {
     SCOPED_TRACE(name);
     const Profile original = example(name);
-    const auto before = assess(shipped(), original, {});
+    const EvidenceSet evidence = evidence_of(name, original);
+    const auto before = assess(shipped(), original, evidence);
     ASSERT_TRUE(before);
     bool done = false;
     for (const auto& requirement : before->requirements) {
@@ -187,7 +196,7 @@ TEST(ExampleJustifications, RemovingAJustificationMakesTheGroupIncomplete) {
           std::erase_if(justifications, [&](const KeyedText& entry) {
             return entry.key == step.node || requirement.id + "." + entry.key == step.node;
           });
-          const auto after = assess(shipped(), copy, {});
+          const auto after = assess(shipped(), copy, evidence);
           ASSERT_TRUE(after) << after.error().describe();
           EXPECT_EQ(find_group(*after, requirement.id, group.name)->status, Status::incomplete);
           EXPECT_THAT(gap_messages(*after, requirement.id, group.name),
@@ -201,6 +210,24 @@ TEST(ExampleJustifications, RemovingAJustificationMakesTheGroupIncomplete) {
     }
   }
   EXPECT_GE(exercised, 1);
+}
+
+// The smart meter has real time; were its log records without timestamps, LGM-4 fails (with the old
+// single-node DN-1 the meter could answer no and pass on a counter at DN-2).
+TEST(ExampleLogTimestamps, AMeterWithRealTimeButNoTimestampsFailsLgm4) {
+  Profile meter = example("smart-meter");
+  auto& answers = group_in(meter, "LGM-4", "security-events").answers;
+  for (auto& answer : answers) {
+    if (answer.node == "DN-3")
+      answer.answer = Answer::no;
+  }
+  const auto result = assess(shipped(), meter, evidence_of("smart-meter", meter));
+  ASSERT_TRUE(result) << result.error().describe();
+  const GroupResult* group = find_group(*result, "LGM-4", "security-events");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ(group->status, Status::fail);
+  ASSERT_EQ(group->path.size(), 2U);
+  EXPECT_EQ(group->path[1].node, "LGM-4.DN-3");
 }
 
 // ---- the command line ----
@@ -327,6 +354,140 @@ void write_toy_profile(const std::filesystem::path& folder, const std::string& f
   std::string profile = text.str();
   profile.replace(profile.find(from), from.size(), to);
   std::ofstream(folder / "product.yaml", std::ios::binary) << prefix << profile;
+}
+
+// ---- the examples' evidence (made by make-evidence.sh; tests/e2e/examples_evidence_test.sh runs it) ----
+
+struct CitedEvidence {
+  std::string example;
+  std::string requirement;
+  std::string group;
+  std::string record;
+};
+
+const std::vector<CitedEvidence> kCitedEvidence = {
+    {"air-quality-monitor", "SUM-2", "application", "evidence/sum-2-tamper-test.json"},
+    {"air-quality-monitor", "CCK-3", "dtls-keys", "evidence/fleet-check.json"},
+    {"smart-meter", "SUM-2", "signed-image-updates", "evidence/sum-2-tamper-test.json"},
+    {"smart-meter", "CCK-3", "head-end-keys", "evidence/fleet-check.json"},
+    {"ev-charging-gateway", "SUM-2", "system-image", "evidence/sum-2-tamper-test.json"},
+    {"ev-charging-gateway", "CCK-3", "se-client-key", "evidence/fleet-check.json"},
+};
+
+const nlohmann::json* results_group(const nlohmann::json& results, const std::string& requirement,
+                                    const std::string& group) {
+  for (const auto& r : results["requirements"]) {
+    if (r["id"] != requirement)
+      continue;
+    for (const auto& g : r["groups"]) {
+      if (g["group"] == group)
+        return &g;
+    }
+  }
+  return nullptr;
+}
+
+TEST_F(Scratch, EachExampleCitesItsEvidenceInResultsAndSummary) {
+  for (const auto& cited : kCitedEvidence) {
+    SCOPED_TRACE(cited.example + " " + cited.requirement + " " + cited.group);
+    const std::string out = path(cited.example);
+    ASSERT_EQ(run_cli({"assess", kSource + "/examples/" + cited.example + "/product.yaml", "-o", out,
+                       "--catalogue", kSource + "/catalogue"})
+                  .exit_code,
+              cli::exit_ok);
+    const auto results = nlohmann::json::parse(read_text(out + "/results.json"));
+    const nlohmann::json* group = results_group(results, cited.requirement, cited.group);
+    ASSERT_NE(group, nullptr);
+    EXPECT_EQ((*group)["verdict"], "PASS");
+    EXPECT_EQ((*group)["sufficiency"]["kind"], "evidence");
+    EXPECT_EQ((*group)["sufficiency"]["detail"], cited.record);
+    EXPECT_EQ((*group)["gaps"].size() == 0, (*group)["status"] == "pass");
+    for (const auto& gap : (*group)["gaps"])
+      EXPECT_THAT(gap["kind"].get<std::string>(), Not(::testing::StartsWith("evidence-"))) << gap["message"];
+    // The smart meter's and the gateway's SUM-2 groups stay incomplete for a missing E.Info, not the record.
+    const std::string shown = (*group)["status"] == "pass" ? "PASS" : "INCOMPLETE";
+    EXPECT_THAT(read_text(out + "/summary.md"),
+                HasSubstr(cited.group + ": " + shown + " (evidence: " + cited.record + ")"));
+  }
+}
+
+// A copy of an example folder (profile and evidence) in the scratch folder.
+std::string copy_example(const std::filesystem::path& folder, const std::string& name) {
+  std::filesystem::copy(kSource + "/examples/" + name, folder / name,
+                        std::filesystem::copy_options::recursive);
+  return (folder / name).string();
+}
+
+// Sets one check of a copied record to `result` and seals the record again, as a tool that measured the
+// failure would have written it.
+void set_check_result(const std::string& record_path, const std::string& check, const std::string& result) {
+  nlohmann::json record = nlohmann::json::parse(read_text(record_path));
+  record.erase("digest");
+  bool found = false;
+  for (auto& entry : record["checks"]) {
+    if (entry["id"] == check) {
+      entry["result"] = result;
+      found = true;
+    }
+  }
+  ASSERT_TRUE(found) << check << " in " << record_path;
+  std::ofstream(record_path, std::ios::binary | std::ios::trunc)
+      << load::seal_evidence(record).dump(2) << "\n";
+}
+
+TEST_F(Scratch, AFailingTamperCheckContradictsTheExamplesSum2Answer) {
+  const std::string example = copy_example(folder_, "air-quality-monitor");
+  set_check_result(example + "/evidence/sum-2-tamper-test.json", "signature-modified-rejected", "fail");
+  const auto run = run_cli(
+      {"assess", example + "/product.yaml", "-o", path("out"), "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const auto results = nlohmann::json::parse(read_text(path("out/results.json")));
+  const nlohmann::json* group = results_group(results, "SUM-2", "application");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ((*group)["status"], "contradicted");  // PASS with the committed record
+  ASSERT_EQ((*group)["contradictions"].size(), 1U);
+  EXPECT_EQ((*group)["contradictions"][0]["node"], "SUM-2.DN-1");
+  EXPECT_EQ((*group)["contradictions"][0]["check"], "signature-modified-rejected");
+  EXPECT_THAT(read_text(path("out/summary.md")),
+              HasSubstr("- *application*: CONTRADICTED at SUM-2.DN-1: the profile answers yes, but check "
+                        "`signature-modified-rejected` of `evidence/sum-2-tamper-test.json` is fail: "));
+  EXPECT_THAT(run.out, HasSubstr(" 1 CONTRADICTED\n"));
+}
+
+TEST_F(Scratch, AFleetWithARepeatedPskContradictsTheExamplesCck3Answer) {
+  const std::string example = copy_example(folder_, "smart-meter");
+  set_check_result(example + "/evidence/fleet-check.json", "psks-unique", "fail");
+  const auto run = run_cli({"assess", example + "/product.yaml", "-o", path("out"), "--format", "json",
+                            "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const auto results = nlohmann::json::parse(read_text(path("out/results.json")));
+  const nlohmann::json* group = results_group(results, "CCK-3", "head-end-keys");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ((*group)["status"], "contradicted");
+  EXPECT_EQ((*group)["contradictions"][0]["node"], "CCK-3.DN-1");
+  EXPECT_EQ((*group)["contradictions"][0]["check"], "psks-unique");
+}
+
+TEST_F(Scratch, AnEditedImageMakesTheExamplesTamperEvidenceStale) {
+  const std::string example = copy_example(folder_, "ev-charging-gateway");
+  const std::string image = example + "/evidence/sample-firmware-signed.bin";
+  const std::string recorded = crypto::sha256_hex(read_text(image));
+  std::ofstream(image, std::ios::binary | std::ios::app) << '\0';
+  const std::string now = crypto::sha256_hex(read_text(image));
+  const auto run = run_cli({"assess", example + "/product.yaml", "-o", path("out"), "--format", "json",
+                            "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const auto results = nlohmann::json::parse(read_text(path("out/results.json")));
+  const nlohmann::json* group = results_group(results, "SUM-2", "system-image");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ((*group)["status"], "incomplete");
+  EXPECT_EQ((*group)["sufficiency"]["kind"], "demonstration");  // the record no longer counts
+  std::vector<std::string> messages;
+  for (const auto& gap : (*group)["gaps"])
+    messages.push_back(gap["message"]);
+  EXPECT_THAT(messages, ::testing::Contains("evidence evidence/sum-2-tamper-test.json was measured on a "
+                                            "different sample-firmware-signed.bin (recorded sha256 " +
+                                            recorded + ", now " + now + ")"));
 }
 
 TEST_F(Scratch, AProfileSavedAsLatin1IsRefusedWithItsLocation) {

@@ -176,5 +176,126 @@ TEST(ShippedCatalogue, InformationTheGuideAsksForAlwaysIsRequiredAlways) {
   }
 }
 
+const DecisionNode& node(const std::string& requirement, const std::string& id) {
+  const DecisionNode* found = shipped().find_requirement(requirement)->tree.find(id);
+  if (found == nullptr)
+    throw std::runtime_error(id + " is not in " + requirement + "'s tree");
+  return *found;
+}
+
+// Every node a branch can lead to, the branch's own target included.
+std::set<std::string> reachable_from(const std::string& requirement, const Branch& branch) {
+  std::set<std::string> seen;
+  std::vector<std::string> next{branch.next};
+  while (!next.empty()) {
+    const std::string id = next.back();
+    next.pop_back();
+    if (id.empty() || !seen.insert(id).second)
+      continue;
+    next.push_back(node(requirement, id).on_yes.next);
+    next.push_back(node(requirement, id).on_no.next);
+  }
+  return seen;
+}
+
+// LGM-4 asked "real time available and every record timestamped?" in one node, so equipment with a clock
+// but no timestamps answered no and passed on a counter at DN-2. Real time available now leads only to the
+// timestamp question, whose no fails.
+TEST(ShippedCatalogue, Lgm4AsksForATimestampWhereverRealTimeIsAvailable) {
+  EXPECT_EQ(node("LGM-4", "LGM-4.DN-1").question, "Is real time available on the equipment?");
+  const Branch& real_time = node("LGM-4", "LGM-4.DN-1").on_yes;
+  EXPECT_EQ(real_time.next, "LGM-4.DN-3");
+  EXPECT_THAT(reachable_from("LGM-4", real_time), ElementsAreArray({"LGM-4.DN-3"}));
+  EXPECT_EQ(node("LGM-4", "LGM-4.DN-3").on_yes.verdict, Verdict::pass);
+  EXPECT_EQ(node("LGM-4", "LGM-4.DN-3").on_no.verdict, Verdict::fail);
+  // Without real time, other time-related information does (the guide's DN-2, unchanged).
+  EXPECT_EQ(node("LGM-4", "LGM-4.DN-1").on_no.next, "LGM-4.DN-2");
+  EXPECT_EQ(node("LGM-4", "LGM-4.DN-2").on_yes.verdict, Verdict::pass);
+  // The information the guide asks for follows the same split.
+  for (const auto& information : shipped().find_requirement("LGM-4")->required_information) {
+    if (information.id == "E.Info.LGM-4.LGM.Timestamp" || information.id == "E.Info.LGM-4.LGM.Timerelated") {
+      SCOPED_TRACE(information.id);
+      EXPECT_EQ(information.required_when.node, "LGM-4.DN-1");
+      EXPECT_EQ(information.required_when.answer,
+                information.id.ends_with("Timestamp") ? Answer::yes : Answer::no);
+    }
+  }
+}
+
+const Erratum* erratum_mentioning(const std::string& requirement, const std::string& words) {
+  for (const auto& erratum : shipped().find_requirement(requirement)->errata) {
+    if (erratum.problem.find(words) != std::string::npos)
+      return &erratum;
+  }
+  return nullptr;
+}
+
+// Where the guide's table gives no recommendation (GEC-2.DN-1, DN-2) or calls one branch typical
+// (UNM-1.DN-1), the catalogue's guidance is not the guide's: an erratum says so and why.
+TEST(ShippedCatalogue, GuidanceTheGuideDoesNotGiveIsAnErratum) {
+  const Erratum* gec2 = erratum_mentioning("GEC-2", "\"No recommendation\" for GEC-2.DN-1 and GEC-2.DN-2");
+  ASSERT_NE(gec2, nullptr);
+  EXPECT_THAT(gec2->reason, ::testing::HasSubstr("what \"no recommendation\" amounts to"));
+  for (const std::string id : {"GEC-2.DN-1", "GEC-2.DN-2"}) {
+    SCOPED_TRACE(id);
+    EXPECT_EQ(node("GEC-2", id).on_yes.guidance, Guidance::recommended);
+    EXPECT_EQ(node("GEC-2", id).on_no.guidance, Guidance::recommended);
+    EXPECT_THAT(node("GEC-2", id).note, ::testing::HasSubstr("(see errata)"));
+  }
+  const Erratum* unm1 = erratum_mentioning("UNM-1", "what typically happens for meters");
+  ASSERT_NE(unm1, nullptr);
+  EXPECT_THAT(unm1->reason, ::testing::StartsWith("Typical is not the same as recommended."));
+  EXPECT_THAT(node("UNM-1", "UNM-1.DN-1").on_no.note, ::testing::HasSubstr("calls untypical for meters"));
+}
+
+// The errata that settle an ambiguous print name the other reading too, and what it would change.
+TEST(ShippedCatalogue, ErrataOnAmbiguousPrintsNameBothReadings) {
+  for (const std::string id : {"AUM-3", "GEC-1", "SCM-2", "SCM-3"}) {
+    SCOPED_TRACE(id);
+    const Erratum* erratum = erratum_mentioning(id, "can be read two ways: (a) ");
+    ASSERT_NE(erratum, nullptr);
+    EXPECT_THAT(erratum->problem, ::testing::HasSubstr("; (b) "));
+    EXPECT_THAT(erratum->choice, ::testing::StartsWith("Reading (a)"));
+    EXPECT_THAT(erratum->reason, ::testing::HasSubstr("(b)"));
+  }
+}
+
+// README's "Catalogue in numbers" counts what the catalogue holds; a tree split or an erratum added must
+// change it in the same commit (it said 115 errata while the catalogue had 116).
+TEST(ShippedCatalogue, ReadmeCountsAreTheCatalogues) {
+  std::size_t nodes = 0, categories = 0, checks = 0, information = 0, printed = 0, aliases = 0, errata = 0;
+  for (const auto& requirement : shipped().requirements) {
+    aliases += requirement.aliases.size();
+    errata += requirement.errata.size();
+    nodes += requirement.tree.nodes.size();
+    for (const auto& node : requirement.tree.nodes)
+      aliases += node.aliases.size();
+    categories += requirement.implementation_categories.size();
+    for (const auto& category : requirement.implementation_categories) {
+      checks += category.document_how.size();
+      aliases += category.aliases.size();
+    }
+    information += requirement.required_information.size();
+    for (const auto& item : requirement.required_information) {
+      printed += item.printed ? 1 : 0;
+      aliases += item.aliases.size();
+    }
+  }
+  std::ifstream stream(EN18031_SOURCE_DIR "/README.md");
+  std::stringstream text;
+  text << stream.rdbuf();
+  std::string readme = text.str();
+  std::ranges::replace(readme, '\n', ' ');
+  using ::testing::HasSubstr;
+  EXPECT_THAT(readme, HasSubstr(std::to_string(nodes) + " decision nodes, "));
+  EXPECT_THAT(readme, HasSubstr(std::to_string(categories) + " implementation categories (" +
+                                std::to_string(checks) + " \"document how\" checks), "));
+  EXPECT_THAT(readme, HasSubstr(std::to_string(information) + " required-information entries (" +
+                                std::to_string(printed) + " with the E.Info id the guide prints, " +
+                                std::to_string(information - printed) + " with a project id"));
+  EXPECT_THAT(readme, HasSubstr(", " + std::to_string(aliases) + " printed variants kept as aliases, "));
+  EXPECT_THAT(readme, HasSubstr(", " + std::to_string(errata) + " errata. "));
+}
+
 }  // namespace
 }  // namespace en18031
