@@ -203,6 +203,44 @@ TEST(ExampleJustifications, RemovingAJustificationMakesTheGroupIncomplete) {
   EXPECT_GE(exercised, 1);
 }
 
+// Part 2 prints AUM-2 as AUM-2-1: a profile may key the requirement, its node and its E.Info entry in that
+// spelling and gets the same result as with the canonical ids.
+TEST(ExampleSpellings, PartTwoSpellingOfAum2IsAcceptedAsAProfileKey) {
+  std::ifstream file(kSource + "/examples/smart-meter/product.yaml");
+  std::stringstream text;
+  text << file.rdbuf();
+  std::string yaml = text.str();
+  const auto replace = [&yaml](const std::string& from, const std::string& to) {
+    const auto position = yaml.find(from);
+    ASSERT_NE(position, std::string::npos) << from;
+    yaml.replace(position, from.size(), to);
+  };
+  replace("  AUM-2:\n", "  AUM-2-1:\n");
+  replace(
+      "      answers: {DN-1: yes}\n      information:\n        "
+      "E.Info.AUM-2.AuthenticationMechanism.AuthFactor:",
+      "      answers: {AUM-2-1.DN-1: yes}\n      information:\n        "
+      "E.Info.AUM-2-1.AuthenticationMechanism.AuthFactor:");
+  const auto loaded = load::read_profile(yaml, "product.yaml");
+  ASSERT_TRUE(loaded.ok()) << format_diagnostic(loaded.problems.front());
+  ASSERT_EQ(std::ranges::count_if(
+                loaded.profile.assessments,
+                [](const RequirementAssessment& entry) { return entry.requirement == "AUM-2-1"; }),
+            1);
+  const auto spelled = assess(shipped(), loaded.profile, {});
+  ASSERT_TRUE(spelled) << spelled.error().describe();
+  const auto canonical = assess(shipped(), example("smart-meter"), {});
+  ASSERT_TRUE(canonical) << canonical.error().describe();
+  const GroupResult* group = find_group(*spelled, "AUM-2", "all-assets");
+  ASSERT_NE(group, nullptr);
+  ASSERT_EQ(group->path.size(), 1U);
+  EXPECT_EQ(group->path[0].node, "AUM-2.DN-1");
+  ASSERT_FALSE(group->information.empty());
+  EXPECT_EQ(group->information[0].id, "E.Info.AUM-2.AuthenticationMechanism.AuthFactor");
+  EXPECT_TRUE(group->information[0].present);
+  EXPECT_EQ(group->status, find_group(*canonical, "AUM-2", "all-assets")->status);
+}
+
 // ---- the command line ----
 
 using ::en18031::testing::run_cli;
@@ -327,6 +365,59 @@ void write_toy_profile(const std::filesystem::path& folder, const std::string& f
   std::string profile = text.str();
   profile.replace(profile.find(from), from.size(), to);
   std::ofstream(folder / "product.yaml", std::ios::binary) << prefix << profile;
+}
+
+// One run names every problem of the profile: a structural one (the loader), references the catalogue or
+// the profile does not have (the engine), and evidence that cannot be used, sorted by position.
+TEST_F(Scratch, EveryProblemOfAProfileIsReportedInOneRun) {
+  std::ifstream fixture(kSource + "/tests/data/toy/product.yaml");
+  std::stringstream text;
+  text << fixture.rdbuf();
+  std::string profile = text.str();
+  const auto replace = [&profile](const std::string& from, const std::string& to) {
+    const auto position = profile.find(from);
+    ASSERT_NE(position, std::string::npos) << from;
+    profile.replace(position, from.size(), to);
+  };
+  replace("{DN-1: no, DN-2: yes}", "{DN-1: no, DN-2: maybe}");
+  replace("assets: [fw-key, net-config]\n      answers: {DN-1: yes}",
+          "assets: [fw-key, net-cfg]\n      answers: {DN-1: yes}\n      evidence: [evidence/missing.json]");
+  profile += "  XYZ-1:\n    - group: g\n      assets: all\n      answers: {}\n";
+  std::ofstream(path("product.yaml")) << profile;
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  const std::string file = path("product.yaml");
+  EXPECT_EQ(run.err,
+            file + ":21:33: ACM-1: the answer to DN-2 must be yes or no, not 'maybe'\n" + file +
+                ":25:24: ACM-2: group all names unknown asset net-cfg\n" + file +
+                ":27:18: ACM-2: evidence evidence/missing.json cannot be used (see the problems listed "
+                "under its file)\n" +
+                file + ":32:3: XYZ-1: unknown requirement\n" +
+                "evidence/missing.json: cannot read the evidence record: No such file or directory\n"
+                "en18031: refusing to assess with evidence that cannot be trusted\n"
+                "en18031: " +
+                file + " has 3 problem(s); nothing was assessed\n");
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+}
+
+// A scope that cannot be read decides no parts, so the engine's checks would only add noise: the run
+// reports what the loader found and stops there.
+TEST_F(Scratch, ABrokenScopeStopsTheChecksAfterLoading) {
+  write_toy_profile(folder_, "internet_capable: direct", "internet_capable: sometimes");
+  std::ifstream written(path("product.yaml"));
+  std::stringstream text;
+  text << written.rdbuf();
+  std::string profile = text.str();
+  profile += "  XYZ-1:\n    - group: g\n      assets: [fw-key]\n      answers: {}\n";
+  std::ofstream(path("product.yaml")) << profile;
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_EQ(run.err, path("product.yaml") +
+                         ":10:21: scope: internet_capable must be direct, via-other-equipment or none, not "
+                         "'sometimes'\nen18031: " +
+                         path("product.yaml") + " has 1 problem(s); nothing was assessed\n");
 }
 
 TEST_F(Scratch, AProfileSavedAsLatin1IsRefusedWithItsLocation) {
