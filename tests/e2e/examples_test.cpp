@@ -420,6 +420,51 @@ TEST_F(Scratch, ABrokenScopeStopsTheChecksAfterLoading) {
                          path("product.yaml") + " has 1 problem(s); nothing was assessed\n");
 }
 
+// results.json lists the requirements of the parts that do not apply too, marked so and not counted, so a
+// reader sees what was left out and why; the other outputs are built from the assessment and never see them.
+TEST_F(Scratch, ResultsListTheRequirementsOfPartsThatDoNotApply) {
+  const auto run = run_cli({"assess", kSource + "/examples/air-quality-monitor/product.yaml", "-o",
+                            path("out"), "--format", "json,sarif", "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const auto results = nlohmann::json::parse(read_text(path("out/results.json")));
+  ASSERT_EQ(results["requirements"].size(), 48U);
+  EXPECT_EQ(results["result"]["requirements"], 33);
+  EXPECT_EQ(results["result"]["requirements_of_parts_not_applying"], 15);
+  int counted = 0;
+  for (const auto& [status, count] : results["result"]["counts"].items())
+    counted += count.get<int>();
+  EXPECT_EQ(counted, 33);
+  const auto entry = [&](const std::string& id) {
+    for (const auto& requirement : results["requirements"]) {
+      if (requirement["id"] == id)
+        return requirement;
+    }
+    return nlohmann::json();
+  };
+  EXPECT_EQ(entry("ACM-1")["part_applies"], true);
+  EXPECT_EQ(entry("ACM-1")["parts"], nlohmann::json::array({1}));
+  EXPECT_EQ(entry("ACM-1")["catalogue_parts"], nlohmann::json::array({1, 2, 3}));
+  const auto acm3 = entry("ACM-3");
+  EXPECT_EQ(acm3["part_applies"], false);
+  EXPECT_EQ(acm3["status"], "not-applicable");
+  EXPECT_EQ(acm3["parts"], nlohmann::json::array());
+  EXPECT_EQ(acm3["catalogue_parts"], nlohmann::json::array({2}));
+  EXPECT_EQ(acm3["groups"], nlohmann::json::array());
+  EXPECT_EQ(
+      acm3["not_applicable_reason"],
+      "it is in part 2 only, which does not apply to this product (part 2: Art. 3(3)(e) does not apply: it "
+      "processes no personal data)");
+  EXPECT_EQ(
+      entry("LGM-1")["not_applicable_reason"],
+      "it is in parts 2, 3 only, none of which applies to this product (part 2: Art. 3(3)(e) does not "
+      "apply: it processes no personal data; part 3: Art. 3(3)(f) does not apply: it processes no virtual "
+      "money or monetary value)");
+  // In catalogue order: ACM-3 of part 2 sits between ACM-2 and AUM-1-1.
+  EXPECT_EQ(results["requirements"][2]["id"], "ACM-3");
+  const auto sarif = nlohmann::json::parse(read_text(path("out/results.sarif")));
+  EXPECT_EQ(sarif["runs"][0]["tool"]["driver"]["rules"].size(), 33U);
+}
+
 TEST_F(Scratch, AProfileSavedAsLatin1IsRefusedWithItsLocation) {
   // Before: yaml-cpp took the byte, and writing results.json failed as an internal error (exit 3).
   write_toy_profile(folder_, "name: Toy Sensor", "name: M\xFCller Sensor");
