@@ -616,7 +616,7 @@ TEST_F(Scratch, InitWritesAProfileThatAssessesAsIncomplete) {
 
 TEST_F(Scratch, InitAsksTheScopeQuestionsInteractively) {
   const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
-                           "Meter\nM-1\nACME\nvia-other-equipment\ny\nn\nn\nn\nn\nn\n");
+                           "Meter\nM-1\nACME\nLTE-M, NB-IoT,,LTE-M\nvia-other-equipment\ny\nn\nn\nn\nn\nn\n");
   ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
   EXPECT_THAT(run.out, HasSubstr("Internet connection: direct, via-other-equipment or none [direct]: "));
   EXPECT_THAT(run.out, HasSubstr("wrote " + path("product.yaml") + " (parts 1, 2)\n"));
@@ -624,11 +624,51 @@ TEST_F(Scratch, InitAsksTheScopeQuestionsInteractively) {
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded.profile.scope.internet, InternetCapability::via_other_equipment);
   EXPECT_TRUE(loaded.profile.scope.processes_personal_data);
+  EXPECT_THAT(run.out,
+              HasSubstr("Manufacturer [TODO manufacturer]: Radio technologies, comma-separated (e.g. "
+                        "LTE-M, Wi-Fi, Bluetooth LE) [none]: Internet connection"));
+  // Trimmed, empty items and repeats dropped.
+  EXPECT_EQ(loaded.profile.scope.radio, (std::vector<std::string>{"LTE-M", "NB-IoT"}));
+}
+
+TEST_F(Scratch, InitTakesRadioTechnologiesFromTheCommandLine) {
+  const auto run = run_cli({"init", "-o", path("product.yaml"), "--radio", "LTE-M, Wi-Fi", "--radio",
+                            "Thread", "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_THAT(read_text(path("product.yaml")), HasSubstr("\n  radio: [\"LTE-M\", \"Wi-Fi\", \"Thread\"]\n"));
+  const auto without = run_cli({"init", "-o", path("none.yaml"), "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(without.exit_code, cli::exit_ok) << without.err;
+  EXPECT_THAT(read_text(path("none.yaml")), HasSubstr("\n  radio: []  # TODO e.g. [LTE-M, Wi-Fi]\n"));
+}
+
+// The starter profile says under each node what each branch needs (a justification, E.Info entries), which
+// branch falls under the restriction of Implementing Decision (EU) 2025/138, and when each E.Info entry is
+// required.
+TEST_F(Scratch, InitSaysWhatEachBranchNeedsAndWhenEachInformationEntryIsRequired) {
+  const auto run = run_cli({"init", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const std::string profile = read_text(path("product.yaml"));
+  EXPECT_THAT(
+      profile,
+      HasSubstr("        # SUM-1.DN-3: Is the software part immutable by design?\n"
+                "        #   yes -> NOT APPLICABLE (not recommended); needs a justification (claims the "
+                "exception immutable); E.Info.SUM-1.PartOfSoftw.Immutable\n"
+                "        #   no  -> SUM-1.DN-4 (recommended)\n"));
+  EXPECT_THAT(profile,
+              HasSubstr("        #   yes -> PASS (Notified Body route); restriction EU-2025-138 "
+                        "(Commission Implementing Decision (EU) 2025/138): no presumption of conformity, "
+                        "a Notified Body is needed\n"));
+  EXPECT_THAT(profile, HasSubstr("        # E.Info.SUM-1.PartOfSoftw.Immutable (required when SUM-1.DN-3 is "
+                                 "answered yes): "));
+  EXPECT_THAT(profile, HasSubstr("        # E.Info.AUM-4.ChangeProcedure (required always): "));
+  EXPECT_THAT(profile,
+              HasSubstr("      justifications: {}  # node -> why, for each branch taken that needs a "
+                        "justification\n"));
 }
 
 TEST_F(Scratch, InitStopsAtTheEndOfInputAndWritesNothing) {
   const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
-                           "Meter\nM-1\nACME\ndirect\ny\n");
+                           "Meter\nM-1\nACME\n\ndirect\ny\n");
   EXPECT_EQ(run.exit_code, cli::exit_bad_input);
   EXPECT_EQ(run.err,
             "en18031: the input ended before an answer to 'Does it process virtual money or monetary "
@@ -638,7 +678,7 @@ TEST_F(Scratch, InitStopsAtTheEndOfInputAndWritesNothing) {
 
 TEST_F(Scratch, InitReAsksAnInvalidAnswerWithTheSameDefault) {
   const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
-                           "Meter\nM-1\nACME\nsatellite\n\nmaybe\n\nn\nn\nn\nn\nn\n");
+                           "Meter\nM-1\nACME\n\nsatellite\n\nmaybe\n\nn\nn\nn\nn\nn\n");
   ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
   EXPECT_THAT(run.out, HasSubstr("Internet connection: direct, via-other-equipment or none [direct]: "
                                  "please answer direct, via-other-equipment or none\n"
@@ -653,7 +693,7 @@ TEST_F(Scratch, InitReAsksAnInvalidAnswerWithTheSameDefault) {
 
 TEST_F(Scratch, InitGivesUpAfterThreeInvalidAnswers) {
   const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
-                           "Meter\nM-1\nACME\ndirect\nja\noui\nsi\nn\nn\nn\nn\nn\n");
+                           "Meter\nM-1\nACME\nWi-Fi\ndirect\nja\noui\nsi\nn\nn\nn\nn\nn\n");
   EXPECT_EQ(run.exit_code, cli::exit_bad_input);
   EXPECT_EQ(run.err,
             "en18031: no valid answer to 'Does it process personal data?' after 3 tries (expected y or n); "
