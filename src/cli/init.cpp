@@ -256,9 +256,11 @@ std::string starter_profile(const Catalogue& catalogue, const InitOptions& optio
       continue;
     }
     any_entry = true;
-    entries +=
-        fmt::format("  {}:  # {} (parts {})\n    - group: all\n      assets: []\n      answers: {{}}\n",
-                    requirement.id, requirement.title, fmt::join(in_play, ", "));
+    entries += fmt::format(
+        "  {}:  # {} (parts {})\n    - group: all\n      assets: []  # asset ids, or all, or {{type: "
+        "[security, "
+        "network]}}\n      answers: {{}}\n",
+        requirement.id, requirement.title, fmt::join(in_play, ", "));
     bool any_justification = false;
     for (const auto& node : requirement.tree.nodes) {
       entries += fmt::format("        # {}: {}\n", node.id, node.question);

@@ -1,5 +1,7 @@
 #include "load/profile_loader.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "crypto/sha256.hpp"
@@ -289,11 +291,14 @@ class ProfileReader {
     if (!yaml_.expect_map(map, "'assessments'"))
       return;
     yaml_.check_unique_keys(map);
+    // A key written twice is reported above; only its first entry is kept, so that the engine's checks do
+    // not report it again in other words.
+    std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
       if (!yaml_.visit())
         return;
       const auto requirement = yaml_.scalar(it->first, "a requirement id");
-      if (!requirement)
+      if (!requirement || !seen.insert(*requirement).second)
         continue;
       RequirementAssessment entry{*requirement, {}, yaml_.where(it->first)};
       if (!yaml_.expect_sequence(it->second, fmt::format("the asset groups of {}", *requirement),
@@ -472,13 +477,14 @@ class ProfileReader {
     if (!yaml_.expect_map(values, fmt::format("'{}'", key), requirement))
       return entries;
     yaml_.check_unique_keys(values, requirement);
+    std::set<std::string> seen;  // as in read_assessments: a repeated key is reported once, kept once
     for (auto it = values.begin(); it != values.end(); ++it) {
       if (!yaml_.visit())
         break;
       const auto name = yaml_.scalar(it->first, fmt::format("a key of '{}'", key), requirement);
       const auto text =
           yaml_.scalar(it->second, fmt::format("'{}' of {}", key, name.value_or("?")), requirement);
-      if (name && text)
+      if (name && text && seen.insert(*name).second)
         entries.push_back({*name, *text, yaml_.where(it->first)});
     }
     return entries;

@@ -401,6 +401,22 @@ TEST_F(Scratch, EveryProblemOfAProfileIsReportedInOneRun) {
   EXPECT_FALSE(std::filesystem::exists(path("out")));
 }
 
+// A key written twice is one problem, reported by the loader; the engine does not see the copy and say it
+// again in other words.
+TEST_F(Scratch, AKeyWrittenTwiceIsReportedOnce) {
+  write_toy_profile(folder_, "answers: {DN-1: no, DN-2: yes}", "answers: {DN-1: no, DN-2: yes, DN-2: yes}");
+  std::string profile = read_text(path("product.yaml"));
+  profile.replace(profile.find("  ACM-2:\n"), 9, "  ACM-1:\n");
+  std::ofstream(path("product.yaml")) << profile;
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  const std::string file = path("product.yaml");
+  EXPECT_EQ(run.err, file + ":21:38: ACM-1: key 'DN-2' appears twice\n" + file +
+                         ":23:3: key 'ACM-1' appears twice\nen18031: " + file +
+                         " has 2 problem(s); nothing was assessed\n");
+}
+
 // A scope that cannot be read decides no parts, so the engine's checks would only add noise: the run
 // reports what the loader found and stops there.
 TEST_F(Scratch, ABrokenScopeStopsTheChecksAfterLoading) {

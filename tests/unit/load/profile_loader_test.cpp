@@ -66,9 +66,21 @@ TEST(ProfileLoader, BadEnumValuesAreReported) {
                   "'cloud'"));
 }
 
-TEST(ProfileLoader, DuplicateRequirementIsReported) {
+TEST(ProfileLoader, DuplicateRequirementIsReportedAndOnlyItsFirstEntryKept) {
   const auto profile = replace_once(kFixtureProfile, "  ACM-2:\n", "  ACM-1:\n");
   EXPECT_THAT(problems_of(profile), ElementsAre("prod.yaml:23:3: key 'ACM-1' appears twice"));
+  const auto loaded = read_profile(profile, "prod.yaml");
+  ASSERT_EQ(loaded.profile.assessments.size(), 1U);
+  EXPECT_EQ(loaded.profile.assessments[0].where.line, 18);
+}
+
+TEST(ProfileLoader, DuplicateAnswerIsReportedAndOnlyItsFirstValueKept) {
+  const auto profile =
+      replace_once(kFixtureProfile, "{DN-1: no, DN-2: yes}", "{DN-1: no, DN-1: yes, DN-2: yes}");
+  EXPECT_THAT(problems_of(profile), ElementsAre("prod.yaml:21:27: ACM-1: key 'DN-1' appears twice"));
+  const auto& answers = read_profile(profile, "prod.yaml").profile.assessments[0].groups[0].answers;
+  ASSERT_EQ(answers.size(), 2U);
+  EXPECT_EQ(answers[0].answer, Answer::no);
 }
 
 TEST(ProfileLoader, BadDateIsReported) {
