@@ -19,8 +19,9 @@ class ProfileReader {
   ProfileReader(YamlReader& yaml, Profile& profile, const std::vector<Diagnostic>& problems)
       : yaml_(yaml), profile_(profile), problems_(problems) {}
 
-  // Whether the scope was read without a problem (see ProfileLoad::checkable).
-  bool scope_read() const { return scope_read_; }
+  // Whether the scope was read without a problem and the assets section is a list (see
+  // ProfileLoad::checkable): without it every asset a group names would be reported unknown.
+  bool checkable() const { return scope_read_ && assets_listed_; }
 
   void read(const YAML::Node& root) {
     if (!yaml_.expect_map(root, "a product profile"))
@@ -39,6 +40,7 @@ class ProfileReader {
     const std::size_t problems_before_scope = problems_.size();
     read_scope(root);
     scope_read_ = problems_.size() == problems_before_scope;
+    assets_listed_ = root["assets"] && root["assets"].IsSequence();
     for (const auto& item : yaml_.items(root, "assets", true))
       read_asset(item);
     for (const auto& item : yaml_.items(root, "entities", false))
@@ -494,6 +496,7 @@ class ProfileReader {
   Profile& profile_;
   const std::vector<Diagnostic>& problems_;
   bool scope_read_ = false;
+  bool assets_listed_ = false;
 };
 
 }  // namespace
@@ -507,7 +510,7 @@ ProfileLoad read_profile(std::string_view text, const std::string& file_name) {
   YamlReader yaml(file_name, result.problems);
   ProfileReader reader(yaml, result.profile, result.problems);
   reader.read(*document);
-  result.checkable = reader.scope_read();
+  result.checkable = reader.checkable();
   return result;
 }
 

@@ -219,7 +219,7 @@ TEST(ProfileLoader, AProfileWithAStructuralProblemOutsideTheScopeIsStillCheckabl
   EXPECT_TRUE(loaded.checkable);
 }
 
-TEST(ProfileLoader, AProfileWithABrokenScopeOrSyntaxIsNotCheckable) {
+TEST(ProfileLoader, AProfileWithABrokenScopeOrSyntaxOrNoAssetListIsNotCheckable) {
   EXPECT_FALSE(read_profile(replace_once(kFixtureProfile, "internet_capable: direct", "internet_capable: x"),
                             "prod.yaml")
                    .checkable);
@@ -227,6 +227,7 @@ TEST(ProfileLoader, AProfileWithABrokenScopeOrSyntaxIsNotCheckable) {
       read_profile(replace_once(kFixtureProfile, "answers: {DN-1: yes}", "answers: {DN-1: yes"), "prod.yaml")
           .checkable);
   EXPECT_FALSE(read_profile("- a list\n", "prod.yaml").checkable);
+  EXPECT_FALSE(read_profile(replace_once(kFixtureProfile, "assets:\n", "asets:\n"), "prod.yaml").checkable);
   EXPECT_TRUE(read_profile(kFixtureProfile, "prod.yaml").checkable);
 }
 
