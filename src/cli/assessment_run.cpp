@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <ostream>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -29,48 +30,63 @@ std::optional<AssessedProduct> load_and_assess(Context& ctx, const std::string& 
   if (!catalogue)
     return std::nullopt;
   auto loaded = load::load_profile_file(profile_path);
-  if (!loaded.ok()) {
-    print_problems(ctx, loaded.problems);
-    ctx.err << fmt::format("en18031: {} has {} problem(s); nothing was assessed\n", profile_path,
-                           loaded.problems.size());
-    return std::nullopt;
-  }
-  // Every evidence record the profile cites, relative to the profile's folder; a bad one stops the run.
-  EvidenceSet evidence;
+  // Every problem in one run: the evidence and the engine's checks still run after a structural problem
+  // when they can do so meaningfully (the loader says when), and everything is printed together.
+  std::vector<Diagnostic> profile_problems = loaded.problems;
   std::vector<Diagnostic> evidence_problems;
-  const auto base = std::filesystem::path(profile_path).parent_path();
-  for (const auto& entry : loaded.profile.assessments) {
-    for (const auto& group : entry.groups) {
-      for (const auto& reference : group.evidence) {
-        if (evidence.contains(reference.text))
-          continue;
-        auto record = load::load_evidence_file(base / reference.text, reference.text, &*catalogue);
-        if (!record.record) {
-          evidence_problems.insert(evidence_problems.end(), record.problems.begin(), record.problems.end());
-          evidence_problems.push_back(
-              {reference.where, entry.requirement,
-               fmt::format("evidence {} cannot be used (see above)", reference.text)});
-          continue;
+  EvidenceSet evidence;
+  if (loaded.ok() || loaded.checkable) {
+    // Every evidence record the profile cites, relative to the profile's folder; a bad one stops the run.
+    std::set<std::string> unusable;
+    const auto base = std::filesystem::path(profile_path).parent_path();
+    for (const auto& entry : loaded.profile.assessments) {
+      for (const auto& group : entry.groups) {
+        for (const auto& reference : group.evidence) {
+          if (evidence.contains(reference.text) || unusable.contains(reference.text))
+            continue;
+          auto record = load::load_evidence_file(base / reference.text, reference.text, &*catalogue);
+          if (!record.record) {
+            evidence_problems.insert(evidence_problems.end(), record.problems.begin(), record.problems.end());
+            evidence_problems.push_back(
+                {reference.where, entry.requirement,
+                 fmt::format("evidence {} cannot be used (see the problems listed under its file)",
+                             reference.text)});
+            unusable.insert(reference.text);
+            continue;
+          }
+          evidence.emplace(reference.text, std::move(*record.record));
         }
-        evidence.emplace(reference.text, std::move(*record.record));
       }
     }
+    // The engine checks the rest of the profile; an unusable record is left out so that it is not reported
+    // a second time as "not loaded".
+    Profile checked = loaded.profile;
+    for (auto& entry : checked.assessments) {
+      for (auto& group : entry.groups) {
+        std::erase_if(group.evidence,
+                      [&](const LocatedText& reference) { return unusable.contains(reference.text); });
+      }
+    }
+    auto result = assess(*catalogue, checked, evidence);
+    if (!result) {
+      profile_problems.insert(profile_problems.end(), result.error().diagnostics.begin(),
+                              result.error().diagnostics.end());
+    } else if (profile_problems.empty() && evidence_problems.empty()) {
+      return AssessedProduct{
+          std::move(*catalogue), std::move(loaded.profile), std::move(evidence),        std::move(*result),
+          profile_path,          std::move(loaded.sha256),  std::move(catalogue_sha256)};
+    }
   }
-  if (!evidence_problems.empty()) {
-    print_problems(ctx, std::move(evidence_problems));
+  std::vector<Diagnostic> problems = profile_problems;
+  problems.insert(problems.end(), evidence_problems.begin(), evidence_problems.end());
+  print_problems(ctx, std::move(problems));
+  if (!evidence_problems.empty())
     ctx.err << "en18031: refusing to assess with evidence that cannot be trusted\n";
-    return std::nullopt;
-  }
-  auto result = assess(*catalogue, loaded.profile, evidence);
-  if (!result) {
-    print_problems(ctx, result.error().diagnostics);
+  if (!profile_problems.empty()) {
     ctx.err << fmt::format("en18031: {} has {} problem(s); nothing was assessed\n", profile_path,
-                           result.error().diagnostics.size());
-    return std::nullopt;
+                           profile_problems.size());
   }
-  return AssessedProduct{
-      std::move(*catalogue), std::move(loaded.profile), std::move(evidence),        std::move(*result),
-      profile_path,          std::move(loaded.sha256),  std::move(catalogue_sha256)};
+  return std::nullopt;
 }
 
 int write_outputs(Context& ctx, const AssessedProduct& product, const OutputOptions& options) {

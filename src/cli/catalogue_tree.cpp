@@ -1,4 +1,5 @@
-// en18031 catalogue tree ID --format text|dot|mermaid: draw a requirement's decision tree.
+// en18031 catalogue tree ID --format text|dot|mermaid: draw a requirement's decision tree, each branch
+// with what taking it needs (a justification, E.Info entries) and the restriction it falls under.
 #include <ostream>
 
 #include <fmt/format.h>
@@ -22,9 +23,11 @@ int run_catalogue_tree(Context& ctx, const TreeOptions& options) {
   const auto ref = resolve_or_report(ctx, *catalogue, options.id);
   if (!ref)
     return exit_bad_input;
-  // The option's check guarantees a known format.
+  // The option's check guarantees a known format. Each branch says what taking it needs.
   ctx.out << displayable(
-      render::draw_tree(catalogue->requirement_of(*ref), *render::parse_tree_format(options.format)), true);
+      render::draw_tree(catalogue->requirement_of(*ref), *render::parse_tree_format(options.format),
+                        {.needs = true, .restrictions = &catalogue->restrictions}),
+      true);
   return exit_ok;
 }
 

@@ -13,6 +13,8 @@
 #include "cli/app.hpp"
 #include "cli/output_files.hpp"
 #include "core/assessment.hpp"
+#include "render/requirement_text.hpp"
+#include "render/tree_drawing.hpp"
 
 namespace en18031::cli {
 namespace {
@@ -23,6 +25,7 @@ struct InitOptions {
   std::string model = "TODO model";
   std::string manufacturer = "TODO manufacturer";
   std::string internet = "direct";
+  std::vector<std::string> radio;  // radio technologies, as the user names them (LTE-M, Wi-Fi, ...)
   bool personal_data = false;
   bool monetary_value = false;
   bool routes_traffic = false;
@@ -122,12 +125,41 @@ std::expected<void, Stopped> ask_internet(Context& ctx, std::string& value) {
   return {};
 }
 
+// "LTE-M, Wi-Fi" -> {"LTE-M", "Wi-Fi"}: items trimmed, empty ones and repeats dropped; "none" is no radio.
+std::vector<std::string> radio_list(std::string_view text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    std::string_view item = text.substr(start, end - start);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+      item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+      item.remove_suffix(1);
+    if (!item.empty() && item != "none" && std::ranges::find(items, item) == items.end())
+      items.emplace_back(item);
+    start = end + 1;
+  }
+  return items;
+}
+
+std::expected<void, Stopped> ask_radio(Context& ctx, std::vector<std::string>& value) {
+  const std::string fallback = value.empty() ? "none" : fmt::format("{}", fmt::join(value, ", "));
+  auto answer = ask_until(ctx, "Radio technologies, comma-separated (e.g. LTE-M, Wi-Fi, Bluetooth LE)",
+                          fallback, "with some text", [](const std::string&) { return true; });
+  if (!answer)
+    return std::unexpected(answer.error());
+  value = radio_list(*answer);
+  return {};
+}
+
 std::expected<void, Stopped> ask_everything(Context& ctx, InitOptions& options) {
   using Question = std::function<std::expected<void, Stopped>()>;
   for (const Question& asked :
        {Question{[&] { return ask_text(ctx, "Product name", options.name); }},
         Question{[&] { return ask_text(ctx, "Model or type number", options.model); }},
         Question{[&] { return ask_text(ctx, "Manufacturer", options.manufacturer); }},
+        Question{[&] { return ask_radio(ctx, options.radio); }},
         Question{[&] { return ask_internet(ctx, options.internet); }},
         Question{[&] { return ask_yes_no(ctx, "Does it process personal data?", options.personal_data); }},
         Question{[&] {
@@ -157,6 +189,25 @@ Scope scope_of(const InitOptions& options) {
   return scope;
 }
 
+// Where a branch leads and what taking it needs, for the comment under a node: "NOT APPLICABLE (not
+// recommended); needs a justification (claims the exception immutable), E.Info.SUM-1.PartOfSoftw.Immutable".
+std::string branch_words(const Catalogue& catalogue, const Requirement& requirement, const DecisionNode& node,
+                         Answer answer) {
+  const Branch& branch = node.branch(answer);
+  std::string words =
+      fmt::format("{} ({})", branch.verdict ? std::string(to_label(*branch.verdict)) : branch.next,
+                  to_label(branch.guidance));
+  const auto needs = render::branch_needs(requirement, node, answer);
+  if (needs.justification || !needs.information.empty())
+    words += fmt::format("; needs {}", render::describe_needs(needs));
+  if (!needs.restriction.empty()) {
+    const Restriction* restriction = catalogue.find_restriction(needs.restriction);
+    words += fmt::format("; restriction {}{}: no presumption of conformity, a Notified Body is needed",
+                         needs.restriction, restriction ? fmt::format(" ({})", restriction->act) : "");
+  }
+  return words;
+}
+
 std::string starter_profile(const Catalogue& catalogue, const InitOptions& options,
                             const std::vector<int>& parts) {
   std::string y = fmt::format(
@@ -171,12 +222,16 @@ std::string starter_profile(const Catalogue& catalogue, const InitOptions& optio
       "services, update path, trust anchors.\n",
       options.output, yaml_quoted(options.name), yaml_quoted(options.model),
       yaml_quoted(options.manufacturer));
+  std::vector<std::string> radio;
+  for (const auto& technology : options.radio)
+    radio.push_back(yaml_quoted(technology));
   y += fmt::format(
-      "scope:\n  radio: []  # TODO e.g. [LTE-M, Wi-Fi]\n  internet_capable: {}\n  processes_personal_data: "
+      "scope:\n  radio: [{}]{}\n  internet_capable: {}\n  processes_personal_data: "
       "{}\n"
       "  processes_monetary_value: {}\n  routes_traffic: {}\n  toy: {}\n  childcare: {}\n  wearable: {}\n",
-      options.internet, options.personal_data, options.monetary_value, options.routes_traffic, options.toy,
-      options.childcare, options.wearable);
+      fmt::join(radio, ", "), radio.empty() ? "  # TODO e.g. [LTE-M, Wi-Fi]" : "", options.internet,
+      options.personal_data, options.monetary_value, options.routes_traffic, options.toy, options.childcare,
+      options.wearable);
   y += "assets: []  # TODO every security asset, and the network / privacy / financial assets of the parts "
        "that "
        "apply\nentities: []\ninterfaces: []\nsoftware: []\nkeys: []\nvulnerabilities: []\n";
@@ -201,15 +256,24 @@ std::string starter_profile(const Catalogue& catalogue, const InitOptions& optio
       continue;
     }
     any_entry = true;
-    entries +=
-        fmt::format("  {}:  # {} (parts {})\n    - group: all\n      assets: []\n      answers: {{}}\n",
-                    requirement.id, requirement.title, fmt::join(in_play, ", "));
+    entries += fmt::format(
+        "  {}:  # {} (parts {})\n    - group: all\n      assets: []  # asset ids, or all, or {{type: "
+        "[security, "
+        "network]}}\n      answers: {{}}\n",
+        requirement.id, requirement.title, fmt::join(in_play, ", "));
+    bool any_justification = false;
     for (const auto& node : requirement.tree.nodes) {
-      const auto target = [](const Branch& branch) {
-        return branch.verdict ? std::string(to_label(*branch.verdict)) : branch.next;
-      };
-      entries += fmt::format("        # {}: {} (yes -> {}; no -> {})\n", node.id, node.question,
-                             target(node.on_yes), target(node.on_no));
+      entries += fmt::format("        # {}: {}\n", node.id, node.question);
+      for (const Answer answer : {Answer::yes, Answer::no}) {
+        const auto needs = render::branch_needs(requirement, node, answer);
+        any_justification = any_justification || needs.justification;
+        entries += fmt::format("        #   {:<3} -> {}\n", to_string(answer),
+                               branch_words(catalogue, requirement, node, answer));
+      }
+    }
+    if (any_justification) {
+      entries +=
+          "      justifications: {}  # node -> why, for each branch taken that needs a justification\n";
     }
     if (!requirement.implementation_categories.empty()) {
       std::vector<std::string> ids;
@@ -219,7 +283,8 @@ std::string starter_profile(const Catalogue& catalogue, const InitOptions& optio
     }
     entries += "      information: {}\n";
     for (const auto& information : requirement.required_information) {
-      entries += fmt::format("        # {}: {}\n", information.id, information.summary);
+      entries += fmt::format("        # {} (required {}): {}\n", information.id,
+                             render::condition_text(information.required_when), information.summary);
     }
     entries +=
         "      demonstration: \"TODO how the mechanism was shown to work (or cite evidence: [...])\"\n";
@@ -238,6 +303,8 @@ int run_init(Context& ctx, InitOptions options) {
       return exit_bad_input;
     }
   }
+  // --radio "LTE-M, Wi-Fi" and --radio LTE-M --radio Wi-Fi read the same.
+  options.radio = radio_list(fmt::format("{}", fmt::join(options.radio, ",")));
   const auto internet = parse_internet_capability(options.internet);
   if (!internet) {
     ctx.err << fmt::format("en18031: --internet must be direct, via-other-equipment or none, not '{}'\n",
@@ -279,6 +346,8 @@ void register_init(CLI::App& parent, Context& ctx) {
   command->add_option("--manufacturer", options->manufacturer, "Manufacturer");
   command->add_option("--internet", options->internet, "direct, via-other-equipment or none")
       ->capture_default_str();
+  command->add_option("--radio", options->radio, "Radio technologies, comma-separated (LTE-M,Wi-Fi)")
+      ->delimiter(',');
   command->add_flag("--personal-data", options->personal_data, "It processes personal data");
   command->add_flag("--monetary-value", options->monetary_value,
                     "It processes virtual money or monetary value");

@@ -1,5 +1,6 @@
 #include "core/profile.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -54,6 +55,34 @@ std::optional<InterfaceType> parse_interface_type(std::string_view text) {
 }
 std::optional<VulnerabilityStatus> parse_vulnerability_status(std::string_view text) {
   return parse(kVulnerabilityStatuses, text);
+}
+
+std::vector<std::string> select_assets(const std::vector<Asset>& assets, const AssetSelector& selector) {
+  std::vector<std::string> ids;
+  for (const auto& asset : assets) {
+    const bool picked = selector.kind == AssetSelector::Kind::all ||
+                        (selector.kind == AssetSelector::Kind::types &&
+                         std::ranges::find(selector.types, asset.type) != selector.types.end());
+    if (picked)
+      ids.push_back(asset.id);
+  }
+  return ids;
+}
+
+std::string describe(const AssetSelector& selector) {
+  switch (selector.kind) {
+    case AssetSelector::Kind::list:
+      return "a list";
+    case AssetSelector::Kind::all:
+      return "all";
+    case AssetSelector::Kind::types: {
+      std::string types;
+      for (const AssetType type : selector.types)
+        types += (types.empty() ? "" : ", ") + std::string(to_string(type));
+      return "{type: " + types + "}";
+    }
+  }
+  return "?";
 }
 
 const Asset* Profile::find_asset(std::string_view id) const {

@@ -132,10 +132,27 @@ struct KeyedText {
   SourceLocation where;
 };
 
+// How a group names its assets: a list of ids, `all` (every asset of the profile), or every asset of some
+// types (`{type: [privacy, financial]}`). The loader resolves a selector into AssetGroup::assets, so the
+// engine and the reports only ever see ids.
+struct AssetSelector {
+  enum class Kind { list, all, types };
+  Kind kind = Kind::list;
+  std::vector<AssetType> types;  // Kind::types, in the order written
+  SourceLocation where;
+};
+
+// The ids of the assets `selector` (all or types) picks from `assets`, in profile order.
+std::vector<std::string> select_assets(const std::vector<Asset>& assets, const AssetSelector& selector);
+
+// "all" or "{type: privacy, financial}": a selector as a person reads it in a message.
+std::string describe(const AssetSelector& selector);
+
 // One asset group of one requirement: the maker's walk through the tree for these assets.
 struct AssetGroup {
   std::string name;
-  std::vector<LocatedId> assets;
+  AssetSelector selector;
+  std::vector<LocatedId> assets;  // as listed, or what the selector picked (located at the selector)
   std::vector<GivenAnswer> answers;
   std::vector<LocatedId> categories;
   std::vector<KeyedText> information;

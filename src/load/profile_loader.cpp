@@ -1,5 +1,7 @@
 #include "load/profile_loader.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "crypto/sha256.hpp"
@@ -9,9 +11,17 @@
 namespace en18031::load {
 namespace {
 
+// `assets: all` in a group: every asset of the profile.
+constexpr std::string_view kSelectAll = "all";
+
 class ProfileReader {
  public:
-  ProfileReader(YamlReader& yaml, Profile& profile) : yaml_(yaml), profile_(profile) {}
+  ProfileReader(YamlReader& yaml, Profile& profile, const std::vector<Diagnostic>& problems)
+      : yaml_(yaml), profile_(profile), problems_(problems) {}
+
+  // Whether the scope was read without a problem and the assets section is a list (see
+  // ProfileLoad::checkable): without it every asset a group names would be reported unknown.
+  bool checkable() const { return scope_read_ && assets_listed_; }
 
   void read(const YAML::Node& root) {
     if (!yaml_.expect_map(root, "a product profile"))
@@ -27,7 +37,10 @@ class ProfileReader {
     read_product(root);
     read_declaration(root);
     profile_.architecture = yaml_.text(root, "architecture", false).value_or("");
+    const std::size_t problems_before_scope = problems_.size();
     read_scope(root);
+    scope_read_ = problems_.size() == problems_before_scope;
+    assets_listed_ = root["assets"] && root["assets"].IsSequence();
     for (const auto& item : yaml_.items(root, "assets", true))
       read_asset(item);
     for (const auto& item : yaml_.items(root, "entities", false))
@@ -280,11 +293,14 @@ class ProfileReader {
     if (!yaml_.expect_map(map, "'assessments'"))
       return;
     yaml_.check_unique_keys(map);
+    // A key written twice is reported above; only its first entry is kept, so that the engine's checks do
+    // not report it again in other words.
+    std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
       if (!yaml_.visit())
         return;
       const auto requirement = yaml_.scalar(it->first, "a requirement id");
-      if (!requirement)
+      if (!requirement || !seen.insert(*requirement).second)
         continue;
       RequirementAssessment entry{*requirement, {}, yaml_.where(it->first)};
       if (!yaml_.expect_sequence(it->second, fmt::format("the asset groups of {}", *requirement),
@@ -311,10 +327,7 @@ class ProfileReader {
     AssetGroup group;
     group.where = yaml_.where(map);
     group.name = yaml_.text(map, "group", true, requirement).value_or("");
-    for (const auto& item : yaml_.items(map, "assets", true, requirement)) {
-      if (auto text = yaml_.scalar(item, "an asset id", requirement))
-        group.assets.push_back({*text, yaml_.where(item)});
-    }
+    read_group_assets(map, requirement, group);
     for (const auto& [key, value, where] : keyed(map, "answers", true, requirement)) {
       if (value == "yes" || value == "no") {
         group.answers.push_back({key, value == "yes" ? Answer::yes : Answer::no, where});
@@ -346,6 +359,113 @@ class ProfileReader {
     return group;
   }
 
+  // A group's `assets`: a list of ids, `all`, or `{type: ...}`. A selector is resolved here, against the
+  // assets read above, so that everything after the loader sees ids; a selection that picks nothing, or
+  // that could mean two things, is refused.
+  void read_group_assets(const YAML::Node& map, const std::string& requirement, AssetGroup& group) {
+    const YAML::Node node = map["assets"];
+    if (!node) {
+      yaml_.report(map, requirement, "missing required key 'assets'");
+      return;
+    }
+    const bool asset_named_all = profile_.find_asset(kSelectAll) != nullptr;
+    if (node.IsSequence()) {
+      for (const auto& item : yaml_.items(map, "assets", true, requirement)) {
+        auto text = yaml_.scalar(item, "an asset id", requirement);
+        if (!text)
+          continue;
+        if (*text == kSelectAll && !asset_named_all) {
+          yaml_.report(item, requirement,
+                       fmt::format("group {}: no asset has the id 'all'; to select every asset write "
+                                   "'assets: all' without brackets",
+                                   group.name));
+          continue;
+        }
+        group.assets.push_back({std::move(*text), yaml_.where(item)});
+      }
+      return;
+    }
+    group.selector.where = yaml_.where(node);
+    if (node.IsScalar() && node.Scalar() == kSelectAll) {
+      if (asset_named_all) {
+        yaml_.report(node, requirement,
+                     fmt::format("group {}: 'assets: all' is ambiguous because an asset has the id 'all'; "
+                                 "rename that asset, or list the ids",
+                                 group.name));
+        return;
+      }
+      group.selector.kind = AssetSelector::Kind::all;
+    } else if (node.IsMap()) {
+      yaml_.check_keys(node, {"type"}, requirement);
+      if (!read_selected_types(node, requirement, group))
+        return;
+      group.selector.kind = AssetSelector::Kind::types;
+    } else {
+      yaml_.report(node, requirement,
+                   fmt::format("group {}: assets must be a list of asset ids, 'all', or a selection by "
+                               "type such as {{type: [security, network]}}",
+                               group.name));
+      return;
+    }
+    const auto picked = select_assets(profile_.assets, group.selector);
+    if (picked.empty()) {
+      yaml_.report(
+          node, requirement,
+          group.selector.kind == AssetSelector::Kind::all
+              ? fmt::format("group {}: 'assets: all' selects no asset: the profile lists none", group.name)
+              : fmt::format("group {}: 'assets: {}' selects no asset: the profile has no asset of "
+                            "that type",
+                            group.name, describe(group.selector)));
+      return;
+    }
+    for (const auto& id : picked)
+      group.assets.push_back({id, group.selector.where});
+  }
+
+  // `type: privacy` or `type: [security, network]`: each a known asset type, named once.
+  bool read_selected_types(const YAML::Node& selection, const std::string& requirement, AssetGroup& group) {
+    const YAML::Node types = selection["type"];
+    if (!types) {
+      yaml_.report(selection, requirement,
+                   fmt::format("group {}: a selection of assets needs 'type' (security, network, privacy "
+                               "or financial)",
+                               group.name));
+      return false;
+    }
+    std::vector<YAML::Node> written;
+    if (types.IsSequence()) {
+      written = yaml_.items(selection, "type", true, requirement);
+      if (written.empty()) {
+        yaml_.report(types, requirement,
+                     fmt::format("group {}: 'type' must name at least one asset type", group.name));
+        return false;
+      }
+    } else {
+      written.push_back(types);
+    }
+    bool ok = true;
+    for (const auto& item : written) {
+      const auto text = yaml_.scalar(item, "an asset type", requirement);
+      if (!text) {
+        ok = false;
+        continue;
+      }
+      const auto type = parse_asset_type(*text);
+      if (!type) {
+        yaml_.report(item, requirement,
+                     fmt::format("type must be security, network, privacy or financial, not '{}'", *text));
+        ok = false;
+      } else if (std::ranges::find(group.selector.types, *type) != group.selector.types.end()) {
+        yaml_.report(item, requirement,
+                     fmt::format("group {}: asset type {} is named twice", group.name, *text));
+        ok = false;
+      } else {
+        group.selector.types.push_back(*type);
+      }
+    }
+    return ok;
+  }
+
   // A mapping of id -> text (answers, information, justifications), in file order.
   std::vector<KeyedText> keyed(const YAML::Node& map, std::string_view key, bool required,
                                const std::string& requirement) {
@@ -359,13 +479,14 @@ class ProfileReader {
     if (!yaml_.expect_map(values, fmt::format("'{}'", key), requirement))
       return entries;
     yaml_.check_unique_keys(values, requirement);
+    std::set<std::string> seen;  // as in read_assessments: a repeated key is reported once, kept once
     for (auto it = values.begin(); it != values.end(); ++it) {
       if (!yaml_.visit())
         break;
       const auto name = yaml_.scalar(it->first, fmt::format("a key of '{}'", key), requirement);
       const auto text =
           yaml_.scalar(it->second, fmt::format("'{}' of {}", key, name.value_or("?")), requirement);
-      if (name && text)
+      if (name && text && seen.insert(*name).second)
         entries.push_back({*name, *text, yaml_.where(it->first)});
     }
     return entries;
@@ -373,6 +494,9 @@ class ProfileReader {
 
   YamlReader& yaml_;
   Profile& profile_;
+  const std::vector<Diagnostic>& problems_;
+  bool scope_read_ = false;
+  bool assets_listed_ = false;
 };
 
 }  // namespace
@@ -384,8 +508,9 @@ ProfileLoad read_profile(std::string_view text, const std::string& file_name) {
   if (!document)
     return result;
   YamlReader yaml(file_name, result.problems);
-  ProfileReader reader(yaml, result.profile);
+  ProfileReader reader(yaml, result.profile, result.problems);
   reader.read(*document);
+  result.checkable = reader.checkable();
   return result;
 }
 

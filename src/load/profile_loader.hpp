@@ -16,6 +16,12 @@ struct ProfileLoad {
   Profile profile;
   std::vector<Diagnostic> problems;
   std::string sha256;  // load_profile_file: SHA-256 of the bytes read (lower-case hex), for the reports
+  // Whether the checks after loading (evidence, the engine's references to the catalogue) can still run
+  // meaningfully on `profile` despite `problems`: the file parsed as a mapping, its scope (which decides the
+  // parts, so what the engine asks) was read without a problem, and its assets section is a list (else every
+  // asset a group names would be reported unknown). Lets a caller report every problem of a profile in one
+  // run; `profile` is never assessed while `problems` is not empty.
+  bool checkable = false;
 
   bool ok() const { return problems.empty(); }
 };

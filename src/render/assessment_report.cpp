@@ -68,6 +68,41 @@ json group_json(const GroupResult& group) {
   return out;
 }
 
+// A requirement none of whose parts applies to the product: listed with the same members as one in play
+// (empty where nothing was assessed), "part_applies": false, its catalogue parts and why they do not apply.
+json requirement_of_a_part_not_applying(const Requirement& requirement,
+                                        const std::vector<PartDecision>& parts) {
+  std::vector<std::string> reasons;
+  for (const int part : requirement.parts) {
+    for (const auto& decision : parts) {
+      if (decision.part == part)
+        reasons.push_back(fmt::format("part {}: {}", part, decision.reason));
+    }
+  }
+  const std::string reason =
+      requirement.parts.size() == 1
+          ? fmt::format("it is in part {} only, which does not apply to this product ({})",
+                        requirement.parts[0], fmt::join(reasons, "; "))
+          : fmt::format("it is in parts {} only, none of which applies to this product ({})",
+                        fmt::join(requirement.parts, ", "), fmt::join(reasons, "; "));
+  return {{"id", requirement.id},
+          {"title", requirement.title},
+          {"family", requirement.family},
+          {"parts", json::array()},
+          {"part_applies", false},
+          {"catalogue_parts", requirement.parts},
+          {"status", to_key(Status::not_applicable)},
+          {"not_applicable_reason", reason},
+          {"notified_body", false},
+          {"presumption_lost", false},
+          {"restrictions", json::array()},
+          {"uncovered_assets", json::array()},
+          {"assets_not_applicable_upstream", json::array()},
+          {"gaps", json::array()},
+          {"location", nullptr},
+          {"groups", json::array()}};
+}
+
 std::string_view part_standard(const Catalogue& catalogue, int part) {
   const Part* found = catalogue.find_part(part);
   return found ? std::string_view(found->standard) : std::string_view("?");
@@ -128,12 +163,27 @@ std::string results_json(const ReportContext& context) {
                    {"route_reasons", result.route_reasons},
                    {"requirements", result.requirements.size()},
                    {"counts", counts}};
+  // Every requirement of the catalogue, in its order: those of the parts that apply as assessed, the others
+  // marked "part_applies": false with the reason, so a reader sees what was left out and why.
+  std::map<std::string, const RequirementResult*> assessed;
+  for (const auto& requirement : result.requirements)
+    assessed.emplace(requirement.id, &requirement);
   auto& requirements = out["requirements"] = json::array();
-  for (const auto& requirement : result.requirements) {
+  int not_in_play = 0;
+  for (const auto& catalogued : context.catalogue.requirements) {
+    const auto found = assessed.find(catalogued.id);
+    if (found == assessed.end()) {
+      requirements.push_back(requirement_of_a_part_not_applying(catalogued, result.parts));
+      ++not_in_play;
+      continue;
+    }
+    const RequirementResult& requirement = *found->second;
     json entry = {{"id", requirement.id},
                   {"title", requirement.title},
                   {"family", requirement.family},
                   {"parts", requirement.parts},
+                  {"part_applies", true},
+                  {"catalogue_parts", catalogued.parts},
                   {"status", to_key(requirement.status)},
                   {"notified_body", requirement.notified_body},
                   {"presumption_lost", requirement.presumption_lost},
@@ -149,6 +199,8 @@ std::string results_json(const ReportContext& context) {
       groups.push_back(group_json(group));
     requirements.push_back(std::move(entry));
   }
+  // Counts and "requirements" are about the requirements in play; these are listed but not counted.
+  out["result"]["requirements_of_parts_not_applying"] = not_in_play;
   out["open_points"] = result.open_points;
   return out.dump(2) + "\n";
 }

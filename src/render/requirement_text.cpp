@@ -8,6 +8,21 @@
 namespace en18031::render {
 namespace {
 
+std::string parts_text(const std::vector<int>& parts) {
+  std::vector<std::string> names;
+  for (const int part : parts)
+    names.push_back(fmt::format("EN 18031-{}", part));
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+std::string aliases_text(const std::vector<std::string>& aliases) {
+  if (aliases.empty())
+    return {};
+  return fmt::format(" (also printed as {})", fmt::join(aliases, ", "));
+}
+
+}  // namespace
+
 std::string condition_text(const InformationCondition& condition) {
   switch (condition.kind) {
     case InformationCondition::Kind::always:
@@ -23,21 +38,6 @@ std::string condition_text(const InformationCondition& condition) {
   }
   return "?";
 }
-
-std::string parts_text(const std::vector<int>& parts) {
-  std::vector<std::string> names;
-  for (const int part : parts)
-    names.push_back(fmt::format("EN 18031-{}", part));
-  return fmt::format("{}", fmt::join(names, ", "));
-}
-
-std::string aliases_text(const std::vector<std::string>& aliases) {
-  if (aliases.empty())
-    return {};
-  return fmt::format(" (also printed as {})", fmt::join(aliases, ", "));
-}
-
-}  // namespace
 
 std::string requirement_line(const Requirement& requirement) {
   return fmt::format("{:<8} {:<7} {:<15} {}{}", requirement.id,
@@ -89,6 +89,8 @@ std::string describe_requirement(const Catalogue& catalogue, const Requirement& 
   out += "\nDecision tree:\n";
   TreeDrawingOptions drawing_options;
   drawing_options.aliases = true;
+  drawing_options.needs = true;
+  drawing_options.restrictions = &catalogue.restrictions;
   if (focus && focus->kind == ItemKind::decision_node) {
     drawing_options.focus = requirement.tree.nodes.at(focus->item).id;
   }

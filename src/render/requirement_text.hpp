@@ -13,6 +13,10 @@ namespace en18031::render {
 std::string describe_requirement(const Catalogue& catalogue, const Requirement& requirement,
                                  const std::optional<ItemRef>& focus = std::nullopt);
 
+// When a required information entry is required, in words: "always", "when IC.X is chosen", "when
+// SUM-1.DN-3 is answered yes", "when assessed against part 2", or "when <the assessor's condition>".
+std::string condition_text(const InformationCondition& condition);
+
 // One line per requirement: id, parts, kind, title (for `catalogue list`).
 std::string requirement_line(const Requirement& requirement);
 

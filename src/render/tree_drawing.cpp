@@ -53,6 +53,44 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
   return lines;
 }
 
+const Restriction* find_restriction(const TreeDrawingOptions& options, const std::string& id) {
+  if (!options.restrictions)
+    return nullptr;
+  for (const auto& restriction : *options.restrictions) {
+    if (restriction.id == id)
+      return &restriction;
+  }
+  return nullptr;
+}
+
+// The lines under a branch that say what taking it needs.
+std::string needs_lines(const Requirement& requirement, const DecisionNode& node, Answer answer,
+                        const TreeDrawingOptions& options) {
+  const BranchNeeds needs = branch_needs(requirement, node, answer);
+  std::string out;
+  if (needs.justification || !needs.information.empty())
+    out += fmt::format("           needs: {}\n", describe_needs(needs));
+  if (!needs.restriction.empty()) {
+    const Restriction* restriction = find_restriction(options, needs.restriction);
+    out += fmt::format(
+        "           restriction {}{}: no presumption of conformity from EN 18031 for this "
+        "requirement; a Notified Body is needed\n",
+        needs.restriction, restriction ? fmt::format(" ({})", restriction->act) : "");
+  }
+  return out;
+}
+
+// Short edge-label lines for DOT and Mermaid: "justification", then each E.Info id.
+std::vector<std::string> needs_labels(const Requirement& requirement, const DecisionNode& node,
+                                      Answer answer) {
+  const BranchNeeds needs = branch_needs(requirement, node, answer);
+  std::vector<std::string> labels;
+  if (needs.justification)
+    labels.emplace_back("justification");
+  labels.insert(labels.end(), needs.information.begin(), needs.information.end());
+  return labels;
+}
+
 std::string draw_text(const Requirement& requirement, const TreeDrawingOptions& options) {
   const auto& path = options.path;
   std::string out =
@@ -72,6 +110,8 @@ std::string draw_text(const Requirement& requirement, const TreeDrawingOptions& 
       if (!branch.restriction.empty())
         line += fmt::format(" [restriction {}]", branch.restriction);
       out += line + '\n';
+      if (options.needs)
+        out += needs_lines(requirement, *node, answer, options);
     }
   }
   return out;
@@ -121,7 +161,7 @@ std::string dot_edge_style(const Branch& branch, bool taken) {
   return style;
 }
 
-std::string draw_dot(const Requirement& requirement, const std::vector<PathStep>& path) {
+std::string draw_dot(const Requirement& requirement, const std::vector<PathStep>& path, bool needs) {
   std::string out = fmt::format("digraph \"{}\" {{\n", dot_escape(requirement.id));
   out += fmt::format("  label=\"{} {}\";\n  labelloc=t;\n", dot_escape(requirement.id),
                      dot_escape(requirement.title));
@@ -137,6 +177,10 @@ std::string draw_dot(const Requirement& requirement, const std::vector<PathStep>
       std::string edge_label(to_string(answer));
       if (!branch.restriction.empty())
         edge_label += "\n" + branch.restriction;
+      if (needs) {
+        for (const auto& need : needs_labels(requirement, *node, answer))
+          edge_label += "\n" + need;
+      }
       std::string target;
       if (branch.verdict) {
         target = fmt::format("{}:{}", node->id, to_string(answer));
@@ -179,7 +223,7 @@ std::string mermaid_escape(std::string_view text) {
   return out;
 }
 
-std::string draw_mermaid(const Requirement& requirement, const std::vector<PathStep>& path) {
+std::string draw_mermaid(const Requirement& requirement, const std::vector<PathStep>& path, bool needs) {
   const auto order = nodes_in_order(requirement.tree);
   // Mermaid ids cannot hold dots; number the nodes in reading order instead.
   const auto mermaid_id = [&](const std::string& node_id) {
@@ -221,6 +265,10 @@ std::string draw_mermaid(const Requirement& requirement, const std::vector<PathS
       std::string edge_label(to_string(answer));
       if (!branch.restriction.empty())
         edge_label += " " + branch.restriction;
+      if (needs) {
+        for (const auto& need : needs_labels(requirement, *node, answer))
+          edge_label += "\n" + need;
+      }
       out += fmt::format("  {} {}|{}| {}\n", id, arrow, mermaid_escape(edge_label), target);
       if (on_path(path, node->id, answer))
         highlighted_links.push_back(fmt::format("{}", link));
@@ -297,6 +345,38 @@ std::vector<std::size_t> reading_order(const DecisionTree& tree) {
   return order;
 }
 
+BranchNeeds branch_needs(const Requirement& requirement, const DecisionNode& node, Answer answer) {
+  const Branch& branch = node.branch(answer);
+  BranchNeeds needs;
+  // The engine's rule (core/assessment.cpp): a not-recommended branch, or an exception claimed by reaching
+  // NOT APPLICABLE at the node that tests it, needs a justification.
+  const bool claims_exception = !node.exception.empty() && branch.verdict == Verdict::not_applicable;
+  needs.justification = branch.guidance == Guidance::not_recommended || claims_exception;
+  if (claims_exception)
+    needs.exception = node.exception;
+  for (const auto& information : requirement.required_information) {
+    const auto& condition = information.required_when;
+    if (condition.kind == InformationCondition::Kind::answer && condition.node == node.id &&
+        condition.answer == answer) {
+      needs.information.push_back(information.id);
+    }
+  }
+  needs.restriction = branch.restriction;
+  return needs;
+}
+
+std::string describe_needs(const BranchNeeds& needs) {
+  std::vector<std::string> parts;
+  if (needs.justification) {
+    parts.push_back(needs.exception.empty()
+                        ? std::string("a justification")
+                        : fmt::format("a justification (claims the exception {})", needs.exception));
+  }
+  if (!needs.information.empty())
+    parts.push_back(fmt::format("{}", fmt::join(needs.information, ", ")));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
 std::optional<TreeFormat> parse_tree_format(std::string_view text) {
   if (text == "text")
     return TreeFormat::text;
@@ -312,9 +392,9 @@ std::string draw_tree(const Requirement& requirement, TreeFormat format, const T
     case TreeFormat::text:
       return draw_text(requirement, options);
     case TreeFormat::dot:
-      return draw_dot(requirement, options.path);
+      return draw_dot(requirement, options.path, options.needs);
     case TreeFormat::mermaid:
-      return draw_mermaid(requirement, options.path);
+      return draw_mermaid(requirement, options.path, options.needs);
   }
   return {};
 }

@@ -25,7 +25,28 @@ struct TreeDrawingOptions {
   std::vector<PathStep> path;  // branches to highlight
   std::string focus;           // text format: the node to mark with ">>"
   bool aliases = false;        // text format: list each node's printed aliases
+  // Say on each branch what taking it asks of the maker (BranchNeeds): a justification, E.Info entries, and
+  // what its restriction means. The catalogue commands draw with it; the technical file, which shows the
+  // path taken, without.
+  bool needs = false;
+  // The catalogue's restrictions, to name the act a branch's restriction comes from (optional).
+  const std::vector<Restriction>* restrictions = nullptr;
 };
+
+// What taking one branch of a node asks of the maker, as the engine enforces it.
+struct BranchNeeds {
+  bool justification = false;            // a not-recommended branch, or one that claims the node's exception
+  std::string exception;                 // the exception claimed, when that is why
+  std::vector<std::string> information;  // E.Info ids required when the node is answered this way
+  std::string restriction;  // the restriction the branch falls under (no presumption of conformity)
+
+  bool any() const { return justification || !information.empty() || !restriction.empty(); }
+};
+BranchNeeds branch_needs(const Requirement& requirement, const DecisionNode& node, Answer answer);
+
+// "a justification (claims the exception open-by-design); E.Info.X" or "a justification" (a not-recommended
+// branch): the justification and E.Info parts of `needs` in words, or empty.
+std::string describe_needs(const BranchNeeds& needs);
 
 std::string draw_tree(const Requirement& requirement, TreeFormat format,
                       const TreeDrawingOptions& options = {});

@@ -124,6 +124,33 @@ TEST(Cli, TreeDrawsDotAndMermaid) {
   EXPECT_THAT(mermaid.out, HasSubstr("SUM-1.DN-5"));
 }
 
+TEST(Cli, TreeSaysWhatEachBranchNeedsAndWhichCarriesARestriction) {
+  const auto result = run_cli({"catalogue", "tree", "--catalogue", kCatalogue, "AUM-4"});
+  EXPECT_EQ(result.exit_code, exit_ok) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("    yes -> NOT APPLICABLE            (not recommended)\n"
+                                    "           needs: a justification (claims the exception "
+                                    "conflicting-security-goals); E.Info.AUM-4.ConflictingSecurityGoals\n"
+                                    "    no  -> AUM-4.DN-2                (recommended)\n"));
+  EXPECT_THAT(
+      result.out,
+      HasSubstr("    yes -> PASS                      (Notified Body route) [restriction EU-2025-138]\n"
+                "           restriction EU-2025-138 (Commission Implementing Decision (EU) 2025/138): no "
+                "presumption of conformity from EN 18031 for this requirement; a Notified Body is "
+                "needed\n"));
+  const auto dot = run_cli({"catalogue", "tree", "--catalogue", kCatalogue, "AUM-4", "--format", "dot"});
+  EXPECT_THAT(dot.out, HasSubstr("[label=\"yes\\njustification\\nE.Info.AUM-4.ConflictingSecurityGoals\", "
+                                 "style=dashed]"));
+}
+
+TEST(Cli, ShowSaysWhatEachBranchNeeds) {
+  const auto result = run_cli({"catalogue", "show", "--catalogue", kCatalogue, "SUM-1"});
+  EXPECT_EQ(result.exit_code, exit_ok) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("      yes -> NOT APPLICABLE            (not recommended)\n"
+                                    "             needs: a justification (claims the exception immutable); "
+                                    "E.Info.SUM-1.PartOfSoftw.Immutable\n"));
+  EXPECT_THAT(result.out, HasSubstr("    required when SUM-1.DN-3 is answered yes\n"));
+}
+
 TEST(Cli, TreeRejectsUnknownFormat) {
   const auto result = run_cli({"catalogue", "tree", "--catalogue", kCatalogue, "SUM-2", "--format", "svg"});
   EXPECT_EQ(result.exit_code, exit_bad_input);

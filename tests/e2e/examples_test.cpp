@@ -230,6 +230,45 @@ TEST(ExampleLogTimestamps, AMeterWithRealTimeButNoTimestampsFailsLgm4) {
   EXPECT_EQ(group->path[1].node, "LGM-4.DN-3");
 }
 
+// Part 2 prints AUM-2 as AUM-2-1: a profile may key the requirement, its node and its E.Info entry in that
+// spelling and gets the same result as with the canonical ids.
+TEST(ExampleSpellings, PartTwoSpellingOfAum2IsAcceptedAsAProfileKey) {
+  std::ifstream file(kSource + "/examples/smart-meter/product.yaml");
+  std::stringstream text;
+  text << file.rdbuf();
+  std::string yaml = text.str();
+  const auto replace = [&yaml](const std::string& from, const std::string& to) {
+    const auto position = yaml.find(from);
+    ASSERT_NE(position, std::string::npos) << from;
+    yaml.replace(position, from.size(), to);
+  };
+  replace("  AUM-2:\n", "  AUM-2-1:\n");
+  replace(
+      "      answers: {DN-1: yes}\n      information:\n        "
+      "E.Info.AUM-2.AuthenticationMechanism.AuthFactor:",
+      "      answers: {AUM-2-1.DN-1: yes}\n      information:\n        "
+      "E.Info.AUM-2-1.AuthenticationMechanism.AuthFactor:");
+  const auto loaded = load::read_profile(yaml, "product.yaml");
+  ASSERT_TRUE(loaded.ok()) << format_diagnostic(loaded.problems.front());
+  ASSERT_EQ(std::ranges::count_if(
+                loaded.profile.assessments,
+                [](const RequirementAssessment& entry) { return entry.requirement == "AUM-2-1"; }),
+            1);
+  const auto spelled = assess(shipped(), loaded.profile, evidence_of("smart-meter", loaded.profile));
+  ASSERT_TRUE(spelled) << spelled.error().describe();
+  const auto canonical =
+      assess(shipped(), example("smart-meter"), evidence_of("smart-meter", example("smart-meter")));
+  ASSERT_TRUE(canonical) << canonical.error().describe();
+  const GroupResult* group = find_group(*spelled, "AUM-2", "all-assets");
+  ASSERT_NE(group, nullptr);
+  ASSERT_EQ(group->path.size(), 1U);
+  EXPECT_EQ(group->path[0].node, "AUM-2.DN-1");
+  ASSERT_FALSE(group->information.empty());
+  EXPECT_EQ(group->information[0].id, "E.Info.AUM-2.AuthenticationMechanism.AuthFactor");
+  EXPECT_TRUE(group->information[0].present);
+  EXPECT_EQ(group->status, find_group(*canonical, "AUM-2", "all-assets")->status);
+}
+
 // ---- the command line ----
 
 using ::en18031::testing::run_cli;
@@ -490,6 +529,120 @@ TEST_F(Scratch, AnEditedImageMakesTheExamplesTamperEvidenceStale) {
                                             recorded + ", now " + now + ")"));
 }
 
+// One run names every problem of the profile: a structural one (the loader), references the catalogue or
+// the profile does not have (the engine), and evidence that cannot be used, sorted by position.
+TEST_F(Scratch, EveryProblemOfAProfileIsReportedInOneRun) {
+  std::ifstream fixture(kSource + "/tests/data/toy/product.yaml");
+  std::stringstream text;
+  text << fixture.rdbuf();
+  std::string profile = text.str();
+  const auto replace = [&profile](const std::string& from, const std::string& to) {
+    const auto position = profile.find(from);
+    ASSERT_NE(position, std::string::npos) << from;
+    profile.replace(position, from.size(), to);
+  };
+  replace("{DN-1: no, DN-2: yes}", "{DN-1: no, DN-2: maybe}");
+  replace("assets: [fw-key, net-config]\n      answers: {DN-1: yes}",
+          "assets: [fw-key, net-cfg]\n      answers: {DN-1: yes}\n      evidence: [evidence/missing.json]");
+  profile += "  XYZ-1:\n    - group: g\n      assets: all\n      answers: {}\n";
+  std::ofstream(path("product.yaml")) << profile;
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  const std::string file = path("product.yaml");
+  EXPECT_EQ(run.err,
+            file + ":21:33: ACM-1: the answer to DN-2 must be yes or no, not 'maybe'\n" + file +
+                ":25:24: ACM-2: group all names unknown asset net-cfg\n" + file +
+                ":27:18: ACM-2: evidence evidence/missing.json cannot be used (see the problems listed "
+                "under its file)\n" +
+                file + ":32:3: XYZ-1: unknown requirement\n" +
+                "evidence/missing.json: cannot read the evidence record: No such file or directory\n"
+                "en18031: refusing to assess with evidence that cannot be trusted\n"
+                "en18031: " +
+                file + " has 3 problem(s); nothing was assessed\n");
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+}
+
+// A key written twice is one problem, reported by the loader; the engine does not see the copy and say it
+// again in other words.
+TEST_F(Scratch, AKeyWrittenTwiceIsReportedOnce) {
+  write_toy_profile(folder_, "answers: {DN-1: no, DN-2: yes}", "answers: {DN-1: no, DN-2: yes, DN-2: yes}");
+  std::string profile = read_text(path("product.yaml"));
+  profile.replace(profile.find("  ACM-2:\n"), 9, "  ACM-1:\n");
+  std::ofstream(path("product.yaml")) << profile;
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  const std::string file = path("product.yaml");
+  EXPECT_EQ(run.err, file + ":21:38: ACM-1: key 'DN-2' appears twice\n" + file +
+                         ":23:3: key 'ACM-1' appears twice\nen18031: " + file +
+                         " has 2 problem(s); nothing was assessed\n");
+}
+
+// A scope that cannot be read decides no parts, so the engine's checks would only add noise: the run
+// reports what the loader found and stops there.
+TEST_F(Scratch, ABrokenScopeStopsTheChecksAfterLoading) {
+  write_toy_profile(folder_, "internet_capable: direct", "internet_capable: sometimes");
+  std::ifstream written(path("product.yaml"));
+  std::stringstream text;
+  text << written.rdbuf();
+  std::string profile = text.str();
+  profile += "  XYZ-1:\n    - group: g\n      assets: [fw-key]\n      answers: {}\n";
+  std::ofstream(path("product.yaml")) << profile;
+  const auto run = run_cli(
+      {"assess", path("product.yaml"), "-o", path("out"), "--catalogue", kSource + "/tests/data/toy"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_EQ(run.err, path("product.yaml") +
+                         ":10:21: scope: internet_capable must be direct, via-other-equipment or none, not "
+                         "'sometimes'\nen18031: " +
+                         path("product.yaml") + " has 1 problem(s); nothing was assessed\n");
+}
+
+// results.json lists the requirements of the parts that do not apply too, marked so and not counted, so a
+// reader sees what was left out and why; the other outputs are built from the assessment and never see them.
+TEST_F(Scratch, ResultsListTheRequirementsOfPartsThatDoNotApply) {
+  const auto run = run_cli({"assess", kSource + "/examples/air-quality-monitor/product.yaml", "-o",
+                            path("out"), "--format", "json,sarif", "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const auto results = nlohmann::json::parse(read_text(path("out/results.json")));
+  ASSERT_EQ(results["requirements"].size(), 48U);
+  EXPECT_EQ(results["result"]["requirements"], 33);
+  EXPECT_EQ(results["result"]["requirements_of_parts_not_applying"], 15);
+  int counted = 0;
+  for (const auto& [status, count] : results["result"]["counts"].items())
+    counted += count.get<int>();
+  EXPECT_EQ(counted, 33);
+  const auto entry = [&](const std::string& id) {
+    for (const auto& requirement : results["requirements"]) {
+      if (requirement["id"] == id)
+        return requirement;
+    }
+    return nlohmann::json();
+  };
+  EXPECT_EQ(entry("ACM-1")["part_applies"], true);
+  EXPECT_EQ(entry("ACM-1")["parts"], nlohmann::json::array({1}));
+  EXPECT_EQ(entry("ACM-1")["catalogue_parts"], nlohmann::json::array({1, 2, 3}));
+  const auto acm3 = entry("ACM-3");
+  EXPECT_EQ(acm3["part_applies"], false);
+  EXPECT_EQ(acm3["status"], "not-applicable");
+  EXPECT_EQ(acm3["parts"], nlohmann::json::array());
+  EXPECT_EQ(acm3["catalogue_parts"], nlohmann::json::array({2}));
+  EXPECT_EQ(acm3["groups"], nlohmann::json::array());
+  EXPECT_EQ(
+      acm3["not_applicable_reason"],
+      "it is in part 2 only, which does not apply to this product (part 2: Art. 3(3)(e) does not apply: it "
+      "processes no personal data)");
+  EXPECT_EQ(
+      entry("LGM-1")["not_applicable_reason"],
+      "it is in parts 2, 3 only, none of which applies to this product (part 2: Art. 3(3)(e) does not "
+      "apply: it processes no personal data; part 3: Art. 3(3)(f) does not apply: it processes no virtual "
+      "money or monetary value)");
+  // In catalogue order: ACM-3 of part 2 sits between ACM-2 and AUM-1-1.
+  EXPECT_EQ(results["requirements"][2]["id"], "ACM-3");
+  const auto sarif = nlohmann::json::parse(read_text(path("out/results.sarif")));
+  EXPECT_EQ(sarif["runs"][0]["tool"]["driver"]["rules"].size(), 33U);
+}
+
 TEST_F(Scratch, AProfileSavedAsLatin1IsRefusedWithItsLocation) {
   // Before: yaml-cpp took the byte, and writing results.json failed as an internal error (exit 3).
   write_toy_profile(folder_, "name: Toy Sensor", "name: M\xFCller Sensor");
@@ -642,7 +795,7 @@ TEST_F(Scratch, InitWritesAProfileThatAssessesAsIncomplete) {
 
 TEST_F(Scratch, InitAsksTheScopeQuestionsInteractively) {
   const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
-                           "Meter\nM-1\nACME\nvia-other-equipment\ny\nn\nn\nn\nn\nn\n");
+                           "Meter\nM-1\nACME\nLTE-M, NB-IoT,,LTE-M\nvia-other-equipment\ny\nn\nn\nn\nn\nn\n");
   ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
   EXPECT_THAT(run.out, HasSubstr("Internet connection: direct, via-other-equipment or none [direct]: "));
   EXPECT_THAT(run.out, HasSubstr("wrote " + path("product.yaml") + " (parts 1, 2)\n"));
@@ -650,11 +803,51 @@ TEST_F(Scratch, InitAsksTheScopeQuestionsInteractively) {
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded.profile.scope.internet, InternetCapability::via_other_equipment);
   EXPECT_TRUE(loaded.profile.scope.processes_personal_data);
+  EXPECT_THAT(run.out,
+              HasSubstr("Manufacturer [TODO manufacturer]: Radio technologies, comma-separated (e.g. "
+                        "LTE-M, Wi-Fi, Bluetooth LE) [none]: Internet connection"));
+  // Trimmed, empty items and repeats dropped.
+  EXPECT_EQ(loaded.profile.scope.radio, (std::vector<std::string>{"LTE-M", "NB-IoT"}));
+}
+
+TEST_F(Scratch, InitTakesRadioTechnologiesFromTheCommandLine) {
+  const auto run = run_cli({"init", "-o", path("product.yaml"), "--radio", "LTE-M, Wi-Fi", "--radio",
+                            "Thread", "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_THAT(read_text(path("product.yaml")), HasSubstr("\n  radio: [\"LTE-M\", \"Wi-Fi\", \"Thread\"]\n"));
+  const auto without = run_cli({"init", "-o", path("none.yaml"), "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(without.exit_code, cli::exit_ok) << without.err;
+  EXPECT_THAT(read_text(path("none.yaml")), HasSubstr("\n  radio: []  # TODO e.g. [LTE-M, Wi-Fi]\n"));
+}
+
+// The starter profile says under each node what each branch needs (a justification, E.Info entries), which
+// branch falls under the restriction of Implementing Decision (EU) 2025/138, and when each E.Info entry is
+// required.
+TEST_F(Scratch, InitSaysWhatEachBranchNeedsAndWhenEachInformationEntryIsRequired) {
+  const auto run = run_cli({"init", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  const std::string profile = read_text(path("product.yaml"));
+  EXPECT_THAT(
+      profile,
+      HasSubstr("        # SUM-1.DN-3: Is the software part immutable by design?\n"
+                "        #   yes -> NOT APPLICABLE (not recommended); needs a justification (claims the "
+                "exception immutable); E.Info.SUM-1.PartOfSoftw.Immutable\n"
+                "        #   no  -> SUM-1.DN-4 (recommended)\n"));
+  EXPECT_THAT(profile,
+              HasSubstr("        #   yes -> PASS (Notified Body route); restriction EU-2025-138 "
+                        "(Commission Implementing Decision (EU) 2025/138): no presumption of conformity, "
+                        "a Notified Body is needed\n"));
+  EXPECT_THAT(profile, HasSubstr("        # E.Info.SUM-1.PartOfSoftw.Immutable (required when SUM-1.DN-3 is "
+                                 "answered yes): "));
+  EXPECT_THAT(profile, HasSubstr("        # E.Info.AUM-4.ChangeProcedure (required always): "));
+  EXPECT_THAT(profile,
+              HasSubstr("      justifications: {}  # node -> why, for each branch taken that needs a "
+                        "justification\n"));
 }
 
 TEST_F(Scratch, InitStopsAtTheEndOfInputAndWritesNothing) {
   const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
-                           "Meter\nM-1\nACME\ndirect\ny\n");
+                           "Meter\nM-1\nACME\n\ndirect\ny\n");
   EXPECT_EQ(run.exit_code, cli::exit_bad_input);
   EXPECT_EQ(run.err,
             "en18031: the input ended before an answer to 'Does it process virtual money or monetary "
@@ -664,7 +857,7 @@ TEST_F(Scratch, InitStopsAtTheEndOfInputAndWritesNothing) {
 
 TEST_F(Scratch, InitReAsksAnInvalidAnswerWithTheSameDefault) {
   const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
-                           "Meter\nM-1\nACME\nsatellite\n\nmaybe\n\nn\nn\nn\nn\nn\n");
+                           "Meter\nM-1\nACME\n\nsatellite\n\nmaybe\n\nn\nn\nn\nn\nn\n");
   ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
   EXPECT_THAT(run.out, HasSubstr("Internet connection: direct, via-other-equipment or none [direct]: "
                                  "please answer direct, via-other-equipment or none\n"
@@ -679,7 +872,7 @@ TEST_F(Scratch, InitReAsksAnInvalidAnswerWithTheSameDefault) {
 
 TEST_F(Scratch, InitGivesUpAfterThreeInvalidAnswers) {
   const auto run = run_cli({"init", "-i", "-o", path("product.yaml"), "--catalogue", kSource + "/catalogue"},
-                           "Meter\nM-1\nACME\ndirect\nja\noui\nsi\nn\nn\nn\nn\nn\n");
+                           "Meter\nM-1\nACME\nWi-Fi\ndirect\nja\noui\nsi\nn\nn\nn\nn\nn\n");
   EXPECT_EQ(run.exit_code, cli::exit_bad_input);
   EXPECT_EQ(run.err,
             "en18031: no valid answer to 'Does it process personal data?' after 3 tries (expected y or n); "

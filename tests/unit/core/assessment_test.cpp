@@ -147,6 +147,31 @@ TEST(Assessment, UncoveredAssetIsNamed) {
   EXPECT_THAT(gaps_of(acm1), ElementsAre("ACM-1 protects these assets but no group covers them: net-config"));
 }
 
+TEST(Assessment, GroupsSelectingAssetsByAllOrByTypeCoverThem) {
+  auto profile =
+      replace_once(kFixtureProfile, "  ACM-1:\n    - group: all\n      assets: [fw-key, net-config]",
+                   "  ACM-1:\n    - group: all\n      assets: all");
+  profile = replace_once(profile, "  ACM-2:\n    - group: all\n      assets: [fw-key, net-config]",
+                         "  ACM-2:\n    - group: all\n      assets: {type: [security, network]}");
+  const auto result = assess_profile(profile);
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  for (const std::string id : {"ACM-1", "ACM-2"}) {
+    const auto& entry = requirement(*result, id);
+    EXPECT_EQ(entry.status, Status::pass) << id;
+    EXPECT_THAT(entry.uncovered_assets, IsEmpty()) << id;
+    EXPECT_THAT(entry.groups.at(0).assets, ElementsAre("fw-key", "net-config")) << id;
+  }
+}
+
+TEST(Assessment, SelectingOneTypeLeavesTheOthersUncovered) {
+  const auto profile =
+      replace_once(kFixtureProfile, "  ACM-1:\n    - group: all\n      assets: [fw-key, net-config]",
+                   "  ACM-1:\n    - group: all\n      assets: {type: security}");
+  const auto result = assess_profile(profile);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(requirement(*result, "ACM-1").uncovered_assets, std::vector<std::string>{"net-config"});
+}
+
 TEST(Assessment, UnassessedRequirementIsIncomplete) {
   const auto profile = replace_once(kFixtureProfile, "  ACM-2:\n", "  ACM-9:\n");
   const auto result = assess_profile(profile);

@@ -66,9 +66,21 @@ TEST(ProfileLoader, BadEnumValuesAreReported) {
                   "'cloud'"));
 }
 
-TEST(ProfileLoader, DuplicateRequirementIsReported) {
+TEST(ProfileLoader, DuplicateRequirementIsReportedAndOnlyItsFirstEntryKept) {
   const auto profile = replace_once(kFixtureProfile, "  ACM-2:\n", "  ACM-1:\n");
   EXPECT_THAT(problems_of(profile), ElementsAre("prod.yaml:23:3: key 'ACM-1' appears twice"));
+  const auto loaded = read_profile(profile, "prod.yaml");
+  ASSERT_EQ(loaded.profile.assessments.size(), 1U);
+  EXPECT_EQ(loaded.profile.assessments[0].where.line, 18);
+}
+
+TEST(ProfileLoader, DuplicateAnswerIsReportedAndOnlyItsFirstValueKept) {
+  const auto profile =
+      replace_once(kFixtureProfile, "{DN-1: no, DN-2: yes}", "{DN-1: no, DN-1: yes, DN-2: yes}");
+  EXPECT_THAT(problems_of(profile), ElementsAre("prod.yaml:21:27: ACM-1: key 'DN-1' appears twice"));
+  const auto& answers = read_profile(profile, "prod.yaml").profile.assessments[0].groups[0].answers;
+  ASSERT_EQ(answers.size(), 2U);
+  EXPECT_EQ(answers[0].answer, Answer::no);
 }
 
 TEST(ProfileLoader, BadDateIsReported) {
@@ -108,6 +120,115 @@ TEST(ProfileLoader, ByteOrderMarkIsAccepted) {
   EXPECT_EQ(loaded.profile.product.name, "Toy Sensor");
   // Locations are those an editor shows: the mark takes no column.
   EXPECT_EQ(loaded.profile.assessments[0].groups[0].answers[1].where, (SourceLocation{"prod.yaml", 21, 27}));
+}
+
+// ---- asset selectors ----
+
+// The fixture with the ACM-1 group's asset list replaced by `assets`.
+std::string with_acm1_assets(const std::string& assets) {
+  return replace_once(kFixtureProfile, "      assets: [fw-key, net-config]\n      answers: {DN-1: no",
+                      "      assets: " + assets + "\n      answers: {DN-1: no");
+}
+
+std::vector<std::string> acm1_assets(const ProfileLoad& loaded) {
+  std::vector<std::string> ids;
+  for (const auto& asset : loaded.profile.assessments.at(0).groups.at(0).assets)
+    ids.push_back(asset.id);
+  return ids;
+}
+
+TEST(ProfileLoader, AllSelectsEveryAssetAtTheSelectorsLocation) {
+  const auto loaded = read_profile(with_acm1_assets("all"), "prod.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  EXPECT_THAT(acm1_assets(loaded), ElementsAre("fw-key", "net-config"));
+  const auto& group = loaded.profile.assessments[0].groups[0];
+  EXPECT_EQ(group.selector.kind, AssetSelector::Kind::all);
+  EXPECT_EQ(group.assets[1].where, (SourceLocation{"prod.yaml", 20, 15}));
+}
+
+TEST(ProfileLoader, TypeSelectsTheAssetsOfOneOrSeveralTypes) {
+  const auto one = read_profile(with_acm1_assets("{type: network}"), "prod.yaml");
+  ASSERT_THAT(one.problems, IsEmpty());
+  EXPECT_THAT(acm1_assets(one), ElementsAre("net-config"));
+  const auto two = read_profile(with_acm1_assets("{type: [network, security]}"), "prod.yaml");
+  ASSERT_THAT(two.problems, IsEmpty());
+  EXPECT_THAT(acm1_assets(two), ElementsAre("fw-key", "net-config"));  // in profile order
+  EXPECT_EQ(describe(two.profile.assessments[0].groups[0].selector), "{type: network, security}");
+}
+
+TEST(ProfileLoader, ASelectionThatPicksNothingIsRefused) {
+  EXPECT_THAT(
+      problems_of(with_acm1_assets("{type: privacy}")),
+      ElementsAre("prod.yaml:20:15: ACM-1: group all: 'assets: {type: privacy}' selects no asset: the "
+                  "profile has no asset of that type"));
+  const auto no_assets = replace_once(
+      replace_once(with_acm1_assets("all"),
+                   "  - {id: fw-key, name: Firmware key, type: security, kind: parameter, "
+                   "sensitive: true}\n",
+                   ""),
+      "  - {id: net-config, name: Network configuration, type: network, kind: configuration, sensitive: "
+      "true}\n",
+      "");
+  EXPECT_THAT(
+      problems_of(replace_once(no_assets, "assets:\n", "assets: []\n")),
+      ElementsAre("prod.yaml:18:15: ACM-1: group all: 'assets: all' selects no asset: the profile lists "
+                  "none"));
+}
+
+TEST(ProfileLoader, AmbiguousOrMalformedSelectionsAreRefused) {
+  EXPECT_THAT(
+      problems_of(with_acm1_assets("[all]")),
+      ElementsAre("prod.yaml:20:16: ACM-1: group all: no asset has the id 'all'; to select every asset "
+                  "write 'assets: all' without brackets"));
+  EXPECT_THAT(
+      problems_of(with_acm1_assets("everything")),
+      ElementsAre("prod.yaml:20:15: ACM-1: group all: assets must be a list of asset ids, 'all', or a "
+                  "selection by type such as {type: [security, network]}"));
+  EXPECT_THAT(problems_of(with_acm1_assets("{type: [network, network]}")),
+              ElementsAre("prod.yaml:20:32: ACM-1: group all: asset type network is named twice"));
+  EXPECT_THAT(problems_of(with_acm1_assets("{type: []}")),
+              ElementsAre("prod.yaml:20:22: ACM-1: group all: 'type' must name at least one asset type"));
+  EXPECT_THAT(problems_of(with_acm1_assets("{type: cloud}")),
+              ElementsAre("prod.yaml:20:22: ACM-1: type must be security, network, privacy or financial, not "
+                          "'cloud'"));
+  EXPECT_THAT(problems_of(with_acm1_assets("{types: network}")),
+              ElementsAre("prod.yaml:20:16: ACM-1: unknown key 'types' (expected one of: type)",
+                          "prod.yaml:20:15: ACM-1: group all: a selection of assets needs 'type' (security, "
+                          "network, privacy or financial)"));
+}
+
+TEST(ProfileLoader, AllIsAmbiguousWhenAnAssetHasThatId) {
+  const auto profile = replace_once(with_acm1_assets("all"), "{id: fw-key,", "{id: all,");
+  EXPECT_THAT(
+      problems_of(profile),
+      ElementsAre("prod.yaml:20:15: ACM-1: group all: 'assets: all' is ambiguous because an asset has "
+                  "the id 'all'; rename that asset, or list the ids"));
+  // Listed in brackets it is that asset's id, as any other.
+  const auto listed =
+      read_profile(replace_once(with_acm1_assets("[all]"), "{id: fw-key,", "{id: all,"), "prod.yaml");
+  EXPECT_THAT(listed.problems, IsEmpty());
+  EXPECT_THAT(acm1_assets(listed), ElementsAre("all"));
+}
+
+// ---- what later checks may still do ----
+
+TEST(ProfileLoader, AProfileWithAStructuralProblemOutsideTheScopeIsStillCheckable) {
+  const auto loaded = read_profile(
+      replace_once(kFixtureProfile, "{DN-1: no, DN-2: yes}", "{DN-1: no, DN-2: maybe}"), "prod.yaml");
+  EXPECT_FALSE(loaded.ok());
+  EXPECT_TRUE(loaded.checkable);
+}
+
+TEST(ProfileLoader, AProfileWithABrokenScopeOrSyntaxOrNoAssetListIsNotCheckable) {
+  EXPECT_FALSE(read_profile(replace_once(kFixtureProfile, "internet_capable: direct", "internet_capable: x"),
+                            "prod.yaml")
+                   .checkable);
+  EXPECT_FALSE(
+      read_profile(replace_once(kFixtureProfile, "answers: {DN-1: yes}", "answers: {DN-1: yes"), "prod.yaml")
+          .checkable);
+  EXPECT_FALSE(read_profile("- a list\n", "prod.yaml").checkable);
+  EXPECT_FALSE(read_profile(replace_once(kFixtureProfile, "assets:\n", "asets:\n"), "prod.yaml").checkable);
+  EXPECT_TRUE(read_profile(kFixtureProfile, "prod.yaml").checkable);
 }
 
 TEST(ProfileLoader, MissingFileIsReported) {

@@ -58,6 +58,68 @@ TEST_F(TreeDrawing, TextShowsRestrictions) {
             std::string::npos);
 }
 
+// ACM-1 with an E.Info entry required when DN-1 is answered yes.
+Requirement acm1_with_answer_information(const Requirement& acm1) {
+  Requirement requirement = acm1;
+  RequiredInformation information;
+  information.id = "E.Info.ACM-1.OpenPurpose";
+  information.required_when.kind = InformationCondition::Kind::answer;
+  information.required_when.node = "ACM-1.DN-1";
+  information.required_when.answer = Answer::yes;
+  requirement.required_information.push_back(information);
+  return requirement;
+}
+
+TEST_F(TreeDrawing, TextSaysWhatEachBranchNeeds) {
+  EXPECT_EQ(
+      draw_tree(acm1_with_answer_information(acm1()), TreeFormat::text, {.needs = true}),
+      "ACM-1 Applicability of access control\n"
+      "start: ACM-1.DN-1\n"
+      "\n"
+      "[ACM-1.DN-1] Is open access the purpose?\n"
+      "      tests exception: open-by-design\n"
+      "    yes -> NOT APPLICABLE            (not recommended)\n"
+      "           needs: a justification (claims the exception open-by-design); E.Info.ACM-1.OpenPurpose\n"
+      "    no  -> ACM-1.DN-2                (recommended)\n"
+      "\n"
+      "[ACM-1.DN-2] Is every access controlled?\n"
+      "    yes -> PASS                      (recommended)\n"
+      "    no  -> FAIL                      (Notified Body route)\n");
+}
+
+TEST_F(TreeDrawing, TextNamesTheActOfARestriction) {
+  EXPECT_EQ(draw_tree(acm2(), TreeFormat::text, {.needs = true, .restrictions = &catalogue_.restrictions}),
+            "ACM-2 Appropriate access control\n"
+            "start: ACM-2.DN-1\n"
+            "\n"
+            "[ACM-2.DN-1] Do only authorised entities get access?\n"
+            "    yes -> PASS                      (recommended)\n"
+            "    no  -> FAIL                      (Notified Body route) [restriction EU-2025-138]\n"
+            "           restriction EU-2025-138 (Implementing Decision (EU) 2025/138): no presumption of "
+            "conformity from EN 18031 for this requirement; a Notified Body is needed\n");
+}
+
+TEST_F(TreeDrawing, ANotRecommendedBranchWithoutAnExceptionNeedsAJustification) {
+  Requirement requirement = acm1();
+  requirement.tree.nodes[1].on_no.guidance = Guidance::not_recommended;
+  const auto needs = branch_needs(requirement, requirement.tree.nodes[1], Answer::no);
+  EXPECT_TRUE(needs.justification);
+  EXPECT_EQ(describe_needs(needs), "a justification");
+  EXPECT_FALSE(branch_needs(requirement, requirement.tree.nodes[1], Answer::yes).any());
+}
+
+TEST_F(TreeDrawing, DotAndMermaidLabelWhatABranchNeeds) {
+  const Requirement requirement = acm1_with_answer_information(acm1());
+  EXPECT_NE(draw_tree(requirement, TreeFormat::dot, {.needs = true})
+                .find("[label=\"yes\\njustification\\nE.Info.ACM-1.OpenPurpose\", style=dashed]"),
+            std::string::npos);
+  EXPECT_NE(draw_tree(requirement, TreeFormat::mermaid, {.needs = true})
+                .find("  n0 -.->|yes<br/>justification<br/>E.Info.ACM-1.OpenPurpose| n0_yes\n"),
+            std::string::npos);
+  // Without the option (the technical file) the labels stay as they were.
+  EXPECT_EQ(draw_tree(requirement, TreeFormat::dot).find("justification"), std::string::npos);
+}
+
 TEST_F(TreeDrawing, DotIsAGraphWithOutcomeNodes) {
   EXPECT_EQ(
       draw_tree(acm2(), TreeFormat::dot),
