@@ -422,7 +422,7 @@ class Engine {
         justifications[node] = justification.text;
     }
 
-    walk(requirement, group, answers, justifications, out);
+    walk(requirement, group, answers, justifications, cited_checks(group), out);
 
     // Categories.
     for (const auto& category : group.categories) {
@@ -454,27 +454,118 @@ class Engine {
     return ids;
   }
 
+  // One check of a record the group cites, with whether every input it measured is still as it was.
+  struct CitedCheck {
+    const std::string* record;
+    const EvidenceCheck* check;
+    bool fresh;
+  };
+
+  std::vector<CitedCheck> cited_checks(const AssetGroup& group) const {
+    std::vector<CitedCheck> cited;
+    for (const auto& reference : group.evidence) {
+      const auto found = evidence_.find(reference.text);
+      if (found == evidence_.end())
+        continue;  // check_evidence reports it
+      for (const auto& check : found->second.checks)
+        cited.push_back({&found->first, &check, found->second.inputs_verified()});
+    }
+    return cited;
+  }
+
+  // What the fresh evidence says about one node: the answer its passing checks support, when they all
+  // support the same one and no failing check refutes it; otherwise why not.
+  struct EvidenceAnswer {
+    std::optional<Answer> answer;
+    std::vector<EvidenceCitation> support;  // the passing checks behind `answer`
+    std::vector<std::string> disagreement;  // in words, when the evidence does not agree on one answer
+  };
+
+  static EvidenceAnswer evidence_answer(const DecisionNode& node, const std::vector<CitedCheck>& cited) {
+    std::map<Answer, std::vector<EvidenceCitation>> passing;
+    std::set<Answer> refuted;
+    std::vector<std::string> failing;
+    for (const auto& [record, check, fresh] : cited) {
+      if (!fresh || check->result == CheckResult::inconclusive)
+        continue;
+      for (const auto& support : check->supports) {
+        if (support.node != node.id)
+          continue;
+        if (check->result == CheckResult::pass) {
+          passing[support.answer].push_back({*record, check->id});
+        } else {
+          refuted.insert(support.answer);
+          failing.push_back(
+              fmt::format("{} ({}) fails against {}", *record, check->id, to_string(support.answer)));
+        }
+      }
+    }
+    EvidenceAnswer out;
+    if (passing.size() == 1 && !refuted.contains(passing.begin()->first)) {
+      out.answer = passing.begin()->first;
+      out.support = std::move(passing.begin()->second);
+      return out;
+    }
+    for (const auto& [answer, citations] : passing)
+      out.disagreement.push_back(fmt::format("{} supports {}", describe(citations), to_string(answer)));
+    out.disagreement.insert(out.disagreement.end(), failing.begin(), failing.end());
+    return out;
+  }
+
+  static std::string describe(const std::vector<EvidenceCitation>& citations) {
+    std::vector<std::string> cited;
+    for (const auto& citation : citations)
+      cited.push_back(fmt::format("{} ({})", citation.record, citation.check));
+    return fmt::format("{}", fmt::join(cited, ", "));
+  }
+
+  // The gap for a node neither the profile nor the evidence answers, saying what the evidence offers.
+  static Gap unanswered(const DecisionNode& node, const EvidenceAnswer& evidence, const AssetGroup& group) {
+    std::string action = fmt::format("answer {} with yes or no under answers", node.id);
+    if (evidence.answer) {
+      action +=
+          fmt::format(" (evidence {} supports {}, but the catalogue leaves this answer to a person: {})",
+                      describe(evidence.support), to_string(*evidence.answer), node.human_judgement);
+    } else if (!evidence.disagreement.empty()) {
+      action += fmt::format(" (the evidence does not agree: {})", fmt::join(evidence.disagreement, "; "));
+    }
+    return {"unanswered-node", fmt::format("{} is not answered: {}", node.id, node.question),
+            std::move(action), group.where};
+  }
+
   void walk(const Requirement& requirement, const AssetGroup& group,
             const std::map<std::string, const GivenAnswer*>& answers,
-            const std::map<std::string, std::string>& justifications, GroupResult& out) {
+            const std::map<std::string, std::string>& justifications, const std::vector<CitedCheck>& cited,
+            GroupResult& out) {
     std::set<std::string> on_path;
     const DecisionNode* node = requirement.tree.find(requirement.tree.start.id);
     while (node && on_path.insert(node->id).second) {
       const auto answered = answers.find(node->id);
-      if (answered == answers.end()) {
-        out.gaps.push_back({"unanswered-node",
-                            fmt::format("{} is not answered: {}", node->id, node->question),
-                            fmt::format("answer {} with yes or no under answers", node->id), group.where});
+      EvidenceAnswer evidence = evidence_answer(*node, cited);
+      TakenStep step;
+      step.node = node->id;
+      SourceLocation answer_where = group.where;
+      if (answered != answers.end()) {
+        step.answer = answered->second->answer;
+        answer_where = answered->second->where;
+        if (evidence.answer == step.answer)
+          step.evidence = std::move(evidence.support);  // confirmed by measurement
+      } else if (evidence.answer && node->human_judgement.empty()) {
+        step.answer = *evidence.answer;
+        step.source = TakenStep::Source::evidence;
+        step.evidence = std::move(evidence.support);
+      } else {
+        out.gaps.push_back(unanswered(*node, evidence, group));
         break;
       }
-      const Answer answer = answered->second->answer;
+      const Answer answer = step.answer;
       const Branch& branch = node->branch(answer);
-      TakenStep step{node->id, answer, branch.guidance, {}};
+      step.guidance = branch.guidance;
       if (const auto justified = justifications.find(node->id); justified != justifications.end()) {
         step.justification = justified->second;
       }
-      const bool claims_exception = !node->exception.empty() && branch.verdict == Verdict::not_applicable;
-      if ((branch.guidance == Guidance::not_recommended || claims_exception) && step.justification.empty()) {
+      const bool claims_exception = node->claims_exception(answer);
+      if (node->needs_justification(answer) && step.justification.empty()) {
         out.gaps.push_back(
             {"missing-justification",
              claims_exception
@@ -483,7 +574,7 @@ class Engine {
                  : fmt::format("{} {} takes a branch the guide does not recommend, without a justification",
                                node->id, to_string(answer)),
              fmt::format("explain under justifications.{} why this answer holds for these assets", node->id),
-             answered->second->where});
+             answer_where});
       }
       if (branch.guidance == Guidance::notified_body) {
         out.flags.push_back(
@@ -598,7 +689,13 @@ class Engine {
       for (const auto& check : record.checks) {
         if (!speaks_to(requirement, check))
           continue;
-        any_relevant = true;
+        // A check that supports answers shows the mechanism works only where one of them is on the path
+        // taken: a unique-password check says nothing for a group that passes by a forced change.
+        if (check.supports.empty() || std::ranges::any_of(check.supports, [&](const NodeSupport& support) {
+              return std::ranges::any_of(out.path,
+                                         [&](const TakenStep& step) { return step.node == support.node; });
+            }))
+          any_relevant = true;
         if (check.result != CheckResult::pass) {
           all_good = false;
           out.gaps.push_back({"evidence-failed",
@@ -720,6 +817,10 @@ std::string_view to_string(CheckResult value) {
 }
 std::optional<CheckResult> parse_check_result(std::string_view text) {
   return spellings::parse(kCheckResults, text);
+}
+
+std::string_view to_key(TakenStep::Source source) {
+  return source == TakenStep::Source::evidence ? "evidence" : "profile";
 }
 
 bool EvidenceRecord::inputs_verified() const {

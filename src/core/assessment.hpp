@@ -4,7 +4,10 @@
 // Pure: it decides, it does not read files. It never calls incomplete work a PASS: an unanswered node, a
 // missing required information entry, an unjustified exception or non-recommended branch, or a PASS
 // without functional sufficiency makes a group INCOMPLETE; evidence that disagrees with an answer makes it
-// CONTRADICTED. Every result carries the path taken and every gap with what to do about it.
+// CONTRADICTED. Evidence also answers: a node the profile leaves open is answered by the fresh, passing
+// checks of the records the group cites when they all support one answer, unless the catalogue says the
+// node needs human judgement (then the evidence is shown as advice). Every result carries the path taken,
+// with where each answer came from, and every gap with what to do about it.
 #pragma once
 
 #include <expected>
@@ -47,12 +50,27 @@ struct Flag {
 };
 std::string_view to_key(Flag::Kind kind);
 
+// One check of one evidence record, cited for a node's answer.
+struct EvidenceCitation {
+  std::string record;  // the record's path, as the profile cites it
+  std::string check;   // the check's id
+};
+
 struct TakenStep {
+  enum class Source {
+    profile,   // the profile answers the node
+    evidence,  // the profile leaves it open and fresh, passing evidence the group cites answers it
+  };
   std::string node;
   Answer answer = Answer::yes;
   Guidance guidance = Guidance::recommended;
   std::string justification;  // empty when none was given
+  Source source = Source::profile;
+  // The fresh, passing checks that support this answer: what answered it (Source::evidence), or what
+  // confirms the profile's answer (Source::profile; empty: nothing measured it).
+  std::vector<EvidenceCitation> evidence;
 };
+std::string_view to_key(TakenStep::Source source);  // "profile", "evidence"
 
 // One check of one evidence record that disagrees with an answer in the profile.
 struct Contradiction {

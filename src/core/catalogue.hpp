@@ -99,6 +99,14 @@ struct DecisionNode {
   SourceLocation where;
 
   const Branch& branch(Answer answer) const { return answer == Answer::yes ? on_yes : on_no; }
+  // Whether answering `answer` claims the exception this node tests (it reaches NOT APPLICABLE here).
+  bool claims_exception(Answer answer) const {
+    return !exception.empty() && branch(answer).verdict == Verdict::not_applicable;
+  }
+  // The engine's rule: a not-recommended branch, or one that claims an exception, needs a justification.
+  bool needs_justification(Answer answer) const {
+    return branch(answer).guidance == Guidance::not_recommended || claims_exception(answer);
+  }
 };
 
 struct DecisionTree {

@@ -348,11 +348,8 @@ std::vector<std::size_t> reading_order(const DecisionTree& tree) {
 BranchNeeds branch_needs(const Requirement& requirement, const DecisionNode& node, Answer answer) {
   const Branch& branch = node.branch(answer);
   BranchNeeds needs;
-  // The engine's rule (core/assessment.cpp): a not-recommended branch, or an exception claimed by reaching
-  // NOT APPLICABLE at the node that tests it, needs a justification.
-  const bool claims_exception = !node.exception.empty() && branch.verdict == Verdict::not_applicable;
-  needs.justification = branch.guidance == Guidance::not_recommended || claims_exception;
-  if (claims_exception)
+  needs.justification = node.needs_justification(answer);  // the engine's rule, one place
+  if (node.claims_exception(answer))
     needs.exception = node.exception;
   for (const auto& information : requirement.required_information) {
     const auto& condition = information.required_when;
