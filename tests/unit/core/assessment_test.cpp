@@ -377,6 +377,106 @@ TEST(Assessment, StaleEvidenceIsAGap) {
                   "all: no passing evidence and no documented demonstration that the mechanism works"));
 }
 
+// ---- evidence that answers ----
+
+std::string with_evidence_and_no_answer(std::string profile) {
+  return replace_once(with_evidence(std::move(profile)), "      answers: {DN-1: yes}\n",
+                      "      answers: {}\n");
+}
+
+TEST(Assessment, PassingEvidenceAnswersANodeTheProfileLeavesOpen) {
+  const auto result = assess_profile(with_evidence_and_no_answer(kFixtureProfile),
+                                     {{"evidence/access.json", tamper_test(CheckResult::pass)}});
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  const auto& group = requirement(*result, "ACM-2").groups[0];
+  EXPECT_EQ(group.status, Status::pass);
+  ASSERT_EQ(group.path.size(), 1U);
+  EXPECT_EQ(group.path[0].answer, Answer::yes);
+  EXPECT_EQ(group.path[0].source, TakenStep::Source::evidence);
+  ASSERT_EQ(group.path[0].evidence.size(), 1U);
+  EXPECT_EQ(group.path[0].evidence[0].record, "evidence/access.json");
+  EXPECT_EQ(group.path[0].evidence[0].check, "unauthorised-write-refused");
+}
+
+TEST(Assessment, EvidenceThatAgreesWithAnAnswerConfirmsIt) {
+  const auto result = assess_profile(with_evidence(kFixtureProfile),
+                                     {{"evidence/access.json", tamper_test(CheckResult::pass)}});
+  ASSERT_TRUE(result);
+  const auto& step = requirement(*result, "ACM-2").groups[0].path[0];
+  EXPECT_EQ(step.source, TakenStep::Source::profile);
+  ASSERT_EQ(step.evidence.size(), 1U);
+  EXPECT_EQ(step.evidence[0].check, "unauthorised-write-refused");
+  // Without evidence nothing confirms it.
+  const auto plain = assess_profile(kFixtureProfile);
+  ASSERT_TRUE(plain);
+  EXPECT_THAT(requirement(*plain, "ACM-2").groups[0].path[0].evidence, IsEmpty());
+}
+
+TEST(Assessment, StaleOrFailingEvidenceAnswersNothing) {
+  for (const auto& record : {tamper_test(CheckResult::pass, EvidenceInput::Status::mismatch),
+                             tamper_test(CheckResult::pass, EvidenceInput::Status::missing),
+                             tamper_test(CheckResult::fail), tamper_test(CheckResult::inconclusive)}) {
+    const auto result =
+        assess_profile(with_evidence_and_no_answer(kFixtureProfile), {{"evidence/access.json", record}});
+    ASSERT_TRUE(result);
+    const auto& group = requirement(*result, "ACM-2").groups[0];
+    EXPECT_EQ(group.status, Status::incomplete);
+    EXPECT_THAT(group.path, IsEmpty());
+    EXPECT_EQ(group.gaps[0].kind, "unanswered-node");
+  }
+}
+
+TEST(Assessment, EvidenceThatDisagreesAnswersNothingAndSaysWhy) {
+  EvidenceRecord other = tamper_test(CheckResult::pass);
+  other.path = "evidence/other.json";
+  other.checks[0].id = "open-port-found";
+  other.checks[0].supports = {{"ACM-2.DN-1", Answer::no}};
+  const auto profile =
+      replace_once(with_evidence_and_no_answer(kFixtureProfile), "evidence: [evidence/access.json]",
+                   "evidence: [evidence/access.json, evidence/other.json]");
+  const auto result = assess_profile(
+      profile, {{"evidence/access.json", tamper_test(CheckResult::pass)}, {"evidence/other.json", other}});
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  const auto& group = requirement(*result, "ACM-2").groups[0];
+  EXPECT_THAT(group.path, IsEmpty());
+  EXPECT_EQ(
+      group.gaps[0].action,
+      "answer ACM-2.DN-1 with yes or no under answers (the evidence does not agree: evidence/access.json "
+      "(unauthorised-write-refused) supports yes; evidence/other.json (open-port-found) supports no)");
+}
+
+// Where the catalogue leaves a node to a person, evidence is advice: the gap stays, and says what the
+// evidence supports.
+TEST(Assessment, EvidenceOnlyAdvisesWhereANodeNeedsHumanJudgement) {
+  Catalogue catalogue = testing::fixture_catalogue();
+  catalogue.requirements[1].tree.nodes[0].human_judgement = "who is authorised is the maker's call";
+  const auto loaded = load::read_profile(with_evidence_and_no_answer(kFixtureProfile), "prod.yaml");
+  ASSERT_TRUE(loaded.ok());
+  const auto result =
+      assess(catalogue, loaded.profile, {{"evidence/access.json", tamper_test(CheckResult::pass)}});
+  ASSERT_TRUE(result);
+  const auto& group = requirement(*result, "ACM-2").groups[0];
+  EXPECT_EQ(group.status, Status::incomplete);
+  EXPECT_THAT(group.path, IsEmpty());
+  EXPECT_EQ(group.gaps[0].message, "ACM-2.DN-1 is not answered: Do only authorised entities get access?");
+  EXPECT_EQ(
+      group.gaps[0].action,
+      "answer ACM-2.DN-1 with yes or no under answers (evidence evidence/access.json "
+      "(unauthorised-write-refused) supports yes, but the catalogue leaves this answer to a person: who is "
+      "authorised is the maker's call)");
+}
+
+// A passing check that supports a node off the path taken shows nothing about the mechanism that passed.
+TEST(Assessment, PassingCheckForANodeOffThePathGivesNoSufficiency) {
+  EvidenceRecord record = tamper_test(CheckResult::pass);
+  record.checks[0].supports = {{"ACM-1.DN-2", Answer::yes}};
+  const auto result = assess_profile(with_evidence(kFixtureProfile), {{"evidence/access.json", record}});
+  ASSERT_TRUE(result);
+  const auto& group = requirement(*result, "ACM-2").groups[0];
+  EXPECT_EQ(group.sufficiency.kind, Sufficiency::Kind::missing);
+  EXPECT_EQ(group.status, Status::incomplete);
+}
+
 // ---- bad input: the profile cannot be assessed ----
 
 TEST(Assessment, AnswerOffThePathIsAnError) {
