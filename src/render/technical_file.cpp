@@ -210,7 +210,7 @@ class TechnicalFile {
       const Part* declared = context_.catalogue.find_part(part);
       matrix.header.push_back(declared ? declared->standard : fmt::format("Part {}", part));
     }
-    const int family_width = parts.size() == 1 ? 24 : 16;
+    const int family_width = parts.size() == 1 ? 24 : 22;
     matrix.column_widths.push_back(family_width);
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const int share = (100 - family_width) / static_cast<int>(parts.size());
@@ -329,6 +329,8 @@ class TechnicalFile {
       heading(3, fmt::format("3.{} {} assets", number++, title));
       doc::Table table{
           {"Id", "Name", "Kind", "Confidential", "Sensitive", "Stored", "Interfaces", "Description"}, {}};
+      // Eight columns on an A4 page: the yes/no ones as narrow as their headings, the text ones wider.
+      table.column_widths = {13, 15, 11, 11, 9, 7, 15, 19};
       for (const Asset* asset : assets) {
         std::vector<std::string> interfaces;
         for (const auto& interface : asset->interfaces)
@@ -354,6 +356,7 @@ class TechnicalFile {
       heading(3, fmt::format("3.{} Interfaces", number++));
       doc::Table table{{"Id", "Name", "Type", "Exposed by default", "Optional", "Protocols", "Description"},
                        {}};
+      table.column_widths = {13, 16, 10, 10, 9, 16, 26};
       for (const auto& interface : profile.interfaces) {
         table.rows.push_back({Line{doc::code(interface.id)}, doc::plain(interface.name),
                               doc::plain(std::string(to_string(interface.type))),
@@ -377,6 +380,7 @@ class TechnicalFile {
       heading(3, fmt::format("3.{} Confidential cryptographic keys", number++));
       doc::Table table{{"Id", "Name", "Algorithm", "Strength", "Generation", "Unique per device", "Storage"},
                        {}};
+      table.column_widths = {13, 16, 14, 9, 16, 10, 22};
       for (const auto& key : profile.keys) {
         table.rows.push_back(
             {Line{doc::code(key.id)}, doc::plain(key.name), doc::plain(key.algorithm),
@@ -584,7 +588,7 @@ class TechnicalFile {
     if (given && !given->evidence.empty()) {
       doc::Table table{{"Evidence", "Tool", "Created", "Inputs (SHA-256)", "Checks", "Record digest"}, {}};
       // The hashes would otherwise claim the width and leave the other columns one word per line.
-      table.column_widths = {19, 12, 12, 25, 17, 15};
+      table.column_widths = {18, 14, 12, 25, 17, 14};
       for (const auto& reference : given->evidence) {
         const EvidenceRecord* record = find_record(context_, reference.text);
         if (!record)

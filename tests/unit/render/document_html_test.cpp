@@ -485,5 +485,25 @@ TEST(DocumentHtmlSample, WritesTheBrowserCheckSample) {
   EXPECT_EQ(std::filesystem::file_size(directory / "sample.html"), html.size());
 }
 
+// What the layout check must refuse (render.chromium.catches_bad_layout): a table with more columns than
+// the text has room for, and a column given so little width that its words stand one per line.
+TEST(DocumentHtmlSample, WritesALayoutTheBrowserCheckRefuses) {
+  Document document{.title = "Bad layout", .banner = {}, .blocks = {}};
+  Table too_many{{}, {{}}};
+  for (int column = 1; column <= 40; ++column) {
+    too_many.header.push_back("Column " + std::to_string(column));
+    too_many.rows.front().push_back(plain("yes"));
+  }
+  document.blocks = {
+      Heading{2, "Too many columns", "too-many"}, too_many, Heading{2, "Squeezed column", "squeezed"},
+      Table{{"Tool", "Detail"},
+            {{plain("en18031 image tamper-test 0.2.0"), plain("The verifier refused every image.")}},
+            {3, 97}}};
+  const std::filesystem::path directory = sample_directory();
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory / "bad-layout.html", std::ios::binary) << to_html(document);
+  EXPECT_TRUE(std::filesystem::exists(directory / "bad-layout.html"));
+}
+
 }  // namespace
 }  // namespace en18031::render::doc
