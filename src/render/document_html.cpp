@@ -78,8 +78,8 @@ main a:hover, main a:focus { border-bottom-color: #1a4f8b; }
 table.compact a { white-space: nowrap; }
 /* Status badges: the word stays (readable without colour); the colour makes FAIL and the Notified Body
    route stand out, and is printed as it is on screen. White on the dark ones, dark on the light ones:
-   4.5:1 at least. */
-.badge { display: inline-block; padding: 0 0.4em; border-radius: 0.25em; font-size: 0.85em;
+   4.5:1 at least. Inline, not inline-block, so that a no-break space before one holds it to its id. */
+.badge { display: inline; padding: 0 0.4em; border-radius: 0.25em; font-size: 0.85em;
   font-weight: 600; line-height: 1.45; letter-spacing: 0.02em; white-space: nowrap; vertical-align: 0.05em;
   border: 1px solid transparent; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .badge-pass { color: #ffffff; background: #2e7d32; }
@@ -134,6 +134,8 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f5f7f8; borde
   table { width: 100%; font-size: 0.85rem; }
   th, td, table.wide th, table.wide td { padding: 0.2rem 0.35rem; }
   table.wide { font-size: 0.8rem; }
+  table.compact { font-size: 0.74rem; line-height: 1.45; }
+  table.compact :is(th, td) { padding: 0.15rem 0.3rem; }
   .drawing svg { max-height: 225mm; width: auto; }
   details.text-alternative { display: none; }
   a, main a { color: inherit; text-decoration: none; border-bottom: 0; }
