@@ -75,7 +75,9 @@ table.compact tbody td:first-child { font-weight: bold; background: #eceff1; }
 a { color: #1a4f8b; }
 main a { text-decoration: none; border-bottom: 1px solid #90a4ae; }
 main a:hover, main a:focus { border-bottom-color: #1a4f8b; }
-table.compact a { white-space: nowrap; }
+/* A link names a requirement ("AUM-2-2"): never broken at its hyphens; a long one may break. */
+main a { white-space: nowrap; }
+main a.long { white-space: normal; }
 /* Status badges: the word stays (readable without colour); the colour makes FAIL and the Notified Body
    route stand out, and is printed as it is on screen. White on the dark ones, dark on the light ones:
    4.5:1 at least. Inline, not inline-block, so that a no-break space before one holds it to its id. */
@@ -283,8 +285,10 @@ std::string span_html(const Span& span, const LinkTargets& targets, bool break_l
     out = fmt::format(R"(<span class="{}">{}</span>)", badge_class(span.badge), out);
   if (!span.link.empty()) {
     const auto target = targets.find(span.link);
-    if (target != targets.end())
-      out = fmt::format(R"(<a href="#{}">{}</a>)", escape(target->second), out);
+    if (target != targets.end()) {
+      out = fmt::format(R"(<a href="#{}"{}>{}</a>)", escape(target->second),
+                        span.text.size() > kLongCode ? R"( class="long")" : "", out);
+    }
   }
   return out;
 }

@@ -419,9 +419,15 @@ class TechnicalFile {
         for (const auto& group : requirement->groups)
           categories.insert(group.categories.begin(), group.categories.end());
       }
-      table.rows.push_back(
-          {doc::plain(family ? fmt::format("{} {}", family->id, family->title) : "Other"), std::move(listed),
-           doc::plain(categories.empty() ? "-" : fmt::format("{}", fmt::join(categories, ", ")))});
+      // Category ids as code: a long one breaks after its dots, not at the hyphen inside "AUM-3".
+      Line chosen;
+      for (const auto& category : categories) {
+        if (!chosen.empty())
+          chosen.push_back({", "});
+        chosen.push_back(doc::code(category));
+      }
+      table.rows.push_back({doc::plain(family ? fmt::format("{} {}", family->id, family->title) : "Other"),
+                            std::move(listed), chosen.empty() ? doc::plain("-") : std::move(chosen)});
     }
     document_.blocks.push_back(std::move(table));
   }

@@ -214,6 +214,7 @@ TEST(DocumentHtml, LinksGoToTheirHeadings) {
                                        Span{" and "}, link("GONE-1", "req-GONE-1")}});
   document.blocks.push_back(
       Table{{"Requirement"}, {{Line{link("ACM-1", "req-ACM-1"), Span{" "}, badge("PASS", Badge::pass)}}}});
+  document.blocks.push_back(Paragraph{{link("the section on access control, in full", "req-ACM-1")}});
   const std::string html = to_html(document);
   EXPECT_NE(html.find("<p><a href=\"#req-ACM-1\">ACM-1</a> and <a href=\"#intended-use\">&lt;x&gt;</a> and "
                       "GONE-1</p>"),
@@ -223,6 +224,12 @@ TEST(DocumentHtml, LinksGoToTheirHeadings) {
   EXPECT_NE(
       html.find("<td><a href=\"#req-ACM-1\">ACM-1</a> <span class=\"badge badge-pass\">PASS</span></td>"),
       std::string::npos);
+  // A short link (an id) stays on one line; a long one may break.
+  EXPECT_NE(
+      html.find("<p><a href=\"#req-ACM-1\" class=\"long\">the section on access control, in full</a></p>"),
+      std::string::npos);
+  EXPECT_NE(html.find("main a { white-space: nowrap; }\nmain a.long { white-space: normal; }"),
+            std::string::npos);
   expect_every_link_has_its_target(html);
 }
 
