@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Renders an HTML file in headless Chromium as a person would see it, keeps the screenshot (and a PDF of
 # the printed pages), and fails on any console message or a missing or empty screenshot, and on a layout
-# problem on screen (1280 px wide) or on the printed A4 page: a table, figure or preformatted block wider
-# than the text column (or scrolling sideways in it), or a table column squeezed to one word per line.
+# problem on screen (1280 px wide) or on the printed A4 page: a page wider than the window, a table, figure
+# or preformatted block wider than the text column (or scrolling sideways in it), or a table column
+# squeezed to one word per line.
 #
 #   tools/render_html_check.sh FILE.html OUT.png
 #   tools/render_html_check.sh --report EN18031 PRODUCT.yaml OUTDIR
@@ -117,6 +118,11 @@ read -r -d '' measure <<'JS' || true
     return 'the top';
   };
   const problems = [];
+  // Anything at all wider than the window (on paper, Chromium would shrink every page to fit it).
+  const page = document.documentElement.scrollWidth;
+  if (page > window.innerWidth + 1) {
+    problems.push('the page is ' + page + ' px wide, the window ' + window.innerWidth + ' px');
+  }
   let tables = 0;
   for (const block of main.querySelectorAll('table, figure, pre')) {
     const name = block.tagName === 'TABLE' ? 'table ' + ++tables : block.tagName.toLowerCase();

@@ -77,7 +77,7 @@ main a { text-decoration: none; border-bottom: 1px solid #90a4ae; }
 main a:hover, main a:focus { border-bottom-color: #1a4f8b; }
 /* A link names a requirement ("AUM-2-2"): never broken at its hyphens; a long one may break. */
 main a { white-space: nowrap; }
-main a.long { white-space: normal; }
+main a.long, .toc a { white-space: normal; }
 /* Status badges: the word stays (readable without colour); the colour makes FAIL and the Notified Body
    route stand out, and is printed as it is on screen. White on the dark ones, dark on the light ones:
    4.5:1 at least. Inline, not inline-block, so that a no-break space before one holds it to its id. */

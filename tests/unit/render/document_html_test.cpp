@@ -228,7 +228,7 @@ TEST(DocumentHtml, LinksGoToTheirHeadings) {
   EXPECT_NE(
       html.find("<p><a href=\"#req-ACM-1\" class=\"long\">the section on access control, in full</a></p>"),
       std::string::npos);
-  EXPECT_NE(html.find("main a { white-space: nowrap; }\nmain a.long { white-space: normal; }"),
+  EXPECT_NE(html.find("main a { white-space: nowrap; }\nmain a.long, .toc a { white-space: normal; }"),
             std::string::npos);
   expect_every_link_has_its_target(html);
 }
