@@ -100,13 +100,16 @@ Line requirement_status(const RequirementResult& requirement) {
   return status;
 }
 
-// "ACM-1 PASS" with the id linking to the section; `short_words` writes N/A for NOT APPLICABLE and NB for
-// the Notified Body route, for the matrix.
+// "ACM-1 PASS" with the id linking to the section; `short_words` writes N/A for NOT APPLICABLE, OPEN for
+// INCOMPLETE and NB for the Notified Body route, so that the matrix fits one screen (two per line in a
+// part's column).
 void append_requirement_chip(Line& line, const RequirementResult& requirement, bool short_words) {
   line.push_back(requirement_link(requirement.id));
   line.push_back({std::string(kNoBreakSpace)});
   if (short_words && requirement.status == Status::not_applicable) {
     line.push_back(doc::badge("N/A", doc::Badge::not_applicable));
+  } else if (short_words && requirement.status == Status::incomplete) {
+    line.push_back(doc::badge("OPEN", doc::Badge::open));
   } else {
     line.push_back(status_badge(requirement.status));
   }
@@ -210,7 +213,7 @@ class TechnicalFile {
       const Part* declared = context_.catalogue.find_part(part);
       matrix.header.push_back(declared ? declared->standard : fmt::format("Part {}", part));
     }
-    const int family_width = parts.size() == 1 ? 24 : 22;
+    const int family_width = parts.size() == 1 ? 24 : 19;
     matrix.column_widths.push_back(family_width);
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const int share = (100 - family_width) / static_cast<int>(parts.size());
@@ -234,8 +237,9 @@ class TechnicalFile {
     }
     document_.blocks.push_back(std::move(matrix));
     paragraph(Line{doc::emphasis(
-        "Status of each requirement in each part that applies; each id links to its section. N/A: not "
-        "applicable. NB: a branch taken routes to a Notified Body or loses the presumption of conformity.")});
+        "Status of each requirement in each part that applies; each id links to its section. OPEN: "
+        "INCOMPLETE, gaps to close. N/A: not applicable. NB: a branch taken routes to a Notified Body or "
+        "loses the presumption of conformity.")});
   }
 
   void identity() {
