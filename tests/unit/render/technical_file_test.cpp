@@ -75,6 +75,11 @@ TEST(TechnicalFile, NamesEachGap) {
   EXPECT_THAT(md, HasSubstr("- [ACM-1](#511-acm-1-applicability-of-access-control-incomplete): incomplete, 1 "
                             "gap(s) to close\n"));
   EXPECT_THAT(md, HasSubstr("**Module A is not possible yet.**"));
+  // In the matrix INCOMPLETE is OPEN, explained under it.
+  EXPECT_THAT(md,
+              HasSubstr("| ACM Access control mechanism | [ACM-1](#511-acm-1-applicability-of-access-control-"
+                        "incomplete) OPEN, [ACM-2](#512-acm-2-appropriate-access-control-pass) PASS |\n"));
+  EXPECT_THAT(md, HasSubstr("OPEN: INCOMPLETE, gaps to close. N/A: not applicable."));
 }
 
 TEST(TechnicalFile, TerminalControlSequencesInNamesAreShownNotKept) {
