@@ -94,7 +94,7 @@ constexpr std::string_view kNoBreakSpace = "\u00A0";
 Line requirement_status(const RequirementResult& requirement) {
   Line status{status_badge(requirement.status)};
   if (needs_notified_body(requirement)) {
-    status.push_back(doc::plain(" ").front());
+    status.push_back({" "});
     status.push_back(doc::badge(std::string(kNotifiedBody), doc::Badge::notified_body));
   }
   return status;
@@ -119,7 +119,8 @@ void append_requirement_chip(Line& line, const RequirementResult& requirement, b
   }
 }
 
-// A route reason ("AUM-2-2: FAIL") with its requirement id linking to the section.
+// A route reason ("AUM-2-2: FAIL", as the engine words them) with its requirement id linking to the
+// section; a reason that names no requirement in play stays plain text.
 Line reason_line(const std::string& reason, const AssessmentResult& result) {
   const std::size_t colon = reason.find(':');
   if (colon != std::string::npos) {
