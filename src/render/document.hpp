@@ -9,10 +9,17 @@
 
 namespace en18031::render::doc {
 
+// How a status word stands out: in colour in HTML (the word itself stays, so it reads without colour),
+// in bold in Markdown for the ones a reviewer must not miss (fail, notified_body).
+enum class Badge { none, pass, fail, not_applicable, open, notified_body };
+
 struct Span {
   enum class Style { plain, strong, emphasis, code };
   std::string text;
   Style style = Style::plain;
+  std::string link;  // the anchor of a heading in the same document ("req-SUM-2"); empty: no link. A link
+                     // to an anchor that no heading has is written as plain text, never as a dead link.
+  Badge badge = Badge::none;
 };
 using Line = std::vector<Span>;
 
@@ -28,11 +35,18 @@ inline Span code(std::string text) {
 inline Span emphasis(std::string text) {
   return {std::move(text), Span::Style::emphasis};
 }
+inline Span link(std::string text, std::string anchor) {
+  return {std::move(text), Span::Style::plain, std::move(anchor)};
+}
+inline Span badge(std::string text, Badge badge) {
+  return {std::move(text), Span::Style::plain, {}, badge};
+}
 
 struct Heading {
-  int level = 1;  // 1..4
+  int level = 1;  // 1..6
   std::string text;
   std::string anchor;  // id for links within the document ("req-SUM-2"), may be empty
+  Line status;         // badges after the text ("PASS"), written as "text: PASS"; may be empty
 };
 
 struct Paragraph {
@@ -46,6 +60,11 @@ struct BulletList {
 struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<Line>> rows;  // each row has header.size() cells
+  // Share of the text width per column, in percent (summing to 100), for tables whose content would
+  // otherwise squeeze a column to one word per line; empty: the browser sizes the columns.
+  std::vector<int> column_widths;
+  // A table the reader takes in at a glance (a status matrix): compact, a heading column on the left.
+  bool compact = false;
 };
 
 // A drawing: SVG for HTML; Markdown shows the text alternative in a code block.

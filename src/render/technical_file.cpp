@@ -1,7 +1,10 @@
-// The technical file, after the template of seed 003 Annex B: front page, intended use, architecture, assets
-// and entities, security controls by mechanism, one section per requirement (categories, information,
-// conceptual assessment with the decision table and the tree, functional completeness and sufficiency,
-// verdict per asset group), gaps, catalogue errata, open points.
+// The technical file, after the template of seed 003 Annex B: front page (the result with a status matrix
+// of every requirement, the product, the standards), intended use, architecture, assets and entities,
+// security controls by mechanism, one section per requirement grouped by mechanism family (categories,
+// information, conceptual assessment with the decision table and the tree, functional completeness and
+// sufficiency, verdict per asset group), gaps, catalogue errata, open points. Every requirement named in
+// the result, the matrix, the controls, the gaps and the errata links to its section; every status is a
+// badge.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -45,6 +48,91 @@ const AssetGroup* find_profile_group(const Profile& profile, const Catalogue& ca
   return nullptr;
 }
 
+std::string requirement_anchor(std::string_view id) {
+  return fmt::format("req-{}", id);
+}
+
+doc::Span requirement_link(const std::string& id) {
+  return doc::link(id, requirement_anchor(id));
+}
+
+doc::Badge badge_of(Status status) {
+  switch (status) {
+    case Status::contradicted:
+    case Status::fail:
+      return doc::Badge::fail;
+    case Status::incomplete:
+      return doc::Badge::open;
+    case Status::pass:
+      return doc::Badge::pass;
+    case Status::not_applicable:
+      return doc::Badge::not_applicable;
+  }
+  return doc::Badge::open;
+}
+
+doc::Span status_badge(Status status) {
+  return doc::badge(std::string(to_string(status)), badge_of(status));
+}
+
+doc::Span verdict_badge(Verdict verdict) {
+  const doc::Badge badge = verdict == Verdict::pass   ? doc::Badge::pass
+                           : verdict == Verdict::fail ? doc::Badge::fail
+                                                      : doc::Badge::not_applicable;
+  return doc::badge(std::string(to_label(verdict)), badge);
+}
+
+bool needs_notified_body(const RequirementResult& requirement) {
+  return requirement.notified_body || requirement.presumption_lost;
+}
+
+constexpr std::string_view kNotifiedBody = "NOTIFIED BODY";
+// Between a requirement id and its badge: never at a line end, so each pair stays together.
+constexpr std::string_view kNoBreakSpace = "\u00A0";
+
+// A requirement's heading badges: its status, and NOTIFIED BODY when a branch taken needs one.
+Line requirement_status(const RequirementResult& requirement) {
+  Line status{status_badge(requirement.status)};
+  if (needs_notified_body(requirement)) {
+    status.push_back({" "});
+    status.push_back(doc::badge(std::string(kNotifiedBody), doc::Badge::notified_body));
+  }
+  return status;
+}
+
+// "ACM-1 PASS" with the id linking to the section; `short_words` writes N/A for NOT APPLICABLE, OPEN for
+// INCOMPLETE and NB for the Notified Body route, so that the matrix fits one screen (two per line in a
+// part's column).
+void append_requirement_chip(Line& line, const RequirementResult& requirement, bool short_words) {
+  line.push_back(requirement_link(requirement.id));
+  line.push_back({std::string(kNoBreakSpace)});
+  if (short_words && requirement.status == Status::not_applicable) {
+    line.push_back(doc::badge("N/A", doc::Badge::not_applicable));
+  } else if (short_words && requirement.status == Status::incomplete) {
+    line.push_back(doc::badge("OPEN", doc::Badge::open));
+  } else {
+    line.push_back(status_badge(requirement.status));
+  }
+  if (needs_notified_body(requirement)) {
+    line.push_back({std::string(kNoBreakSpace)});
+    line.push_back(doc::badge(short_words ? "NB" : std::string(kNotifiedBody), doc::Badge::notified_body));
+  }
+}
+
+// A route reason ("AUM-2-2: FAIL", as the engine words them) with its requirement id linking to the
+// section; a reason that names no requirement in play stays plain text.
+Line reason_line(const std::string& reason, const AssessmentResult& result) {
+  const std::size_t colon = reason.find(':');
+  if (colon != std::string::npos) {
+    const std::string id = reason.substr(0, colon);
+    const bool known =
+        std::ranges::any_of(result.requirements, [&id](const RequirementResult& r) { return r.id == id; });
+    if (known)
+      return Line{requirement_link(id), {reason.substr(colon)}};
+  }
+  return doc::plain(reason);
+}
+
 class TechnicalFile {
  public:
   explicit TechnicalFile(const ReportContext& context) : context_(context) {}
@@ -72,13 +160,94 @@ class TechnicalFile {
   void paragraph(std::string text) { paragraph(doc::plain(std::move(text))); }
 
   void front_page() {
-    const auto& product = context_.profile.product;
-    const auto& result = context_.result;
     heading(1, document_.title, "front");
     paragraph(
         "Cybersecurity assessment of the product against the harmonised standards EN 18031-1/-2/-3 under "
         "Directive 2014/53/EU (RED) Article 3(3)(d), (e) and (f) and Delegated Regulation (EU) 2022/30.");
+    result_and_route();
+    identity();
+    standards();
+  }
+
+  // First, so that the first page (and the first screen) shows where the product stands.
+  void result_and_route() {
+    const auto& result = context_.result;
+    heading(2, "Result and conformity route", "result");
+    if (result.module_a_possible) {
+      paragraph(
+          Line{doc::strong("Module A (internal production control) is possible."),
+               {" Every applicable requirement passes or does not apply, and no answer needs a Notified "
+                "Body.",
+                doc::Span::Style::plain}});
+    } else {
+      paragraph(Line{doc::strong("Module A is not possible yet."),
+                     {" The reasons are listed below the status matrix, each detailed in its requirement's "
+                      "section and in the gap list.",
+                      doc::Span::Style::plain}});
+    }
+    paragraph(
+        fmt::format("{} requirements in play: {} PASS, {} FAIL, {} NOT APPLICABLE, {} INCOMPLETE, {} "
+                    "CONTRADICTED.",
+                    result.requirements.size(), result.count(Status::pass), result.count(Status::fail),
+                    result.count(Status::not_applicable), result.count(Status::incomplete),
+                    result.count(Status::contradicted)));
+    status_matrix();
+    if (!result.module_a_possible) {
+      paragraph(Line{doc::strong("Why Module A is not possible yet:")});
+      doc::BulletList reasons;
+      for (const auto& reason : result.route_reasons)
+        reasons.items.push_back(reason_line(reason, result));
+      document_.blocks.push_back(std::move(reasons));
+    }
+  }
+
+  // Every requirement in play, by mechanism family (rows) and applicable part (columns), each linking to
+  // its section: one screen, one printed page.
+  void status_matrix() {
+    const auto& result = context_.result;
+    const std::vector<int> parts = result.applicable_parts();
+    if (parts.empty() || result.requirements.empty())
+      return;
+    doc::Table matrix{{"Mechanism"}, {}};
+    matrix.compact = true;
+    for (const int part : parts) {
+      const Part* declared = context_.catalogue.find_part(part);
+      matrix.header.push_back(declared ? declared->standard : fmt::format("Part {}", part));
+    }
+    const int family_width = parts.size() == 1 ? 24 : 19;
+    matrix.column_widths.push_back(family_width);
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const int share = (100 - family_width) / static_cast<int>(parts.size());
+      matrix.column_widths.push_back(
+          i + 1 == parts.size() ? 100 - family_width - share * static_cast<int>(parts.size() - 1) : share);
+    }
+    for (const auto& [family, requirements] : by_family()) {
+      std::vector<Line> row{doc::plain(family ? fmt::format("{} {}", family->id, family->title) : "Other")};
+      for (const int part : parts) {
+        Line cell;
+        for (const RequirementResult* requirement : requirements) {
+          if (std::ranges::find(requirement->parts, part) == requirement->parts.end())
+            continue;
+          if (!cell.empty())
+            cell.push_back({", "});
+          append_requirement_chip(cell, *requirement, /*short_words=*/true);
+        }
+        row.push_back(cell.empty() ? doc::plain("-") : std::move(cell));
+      }
+      matrix.rows.push_back(std::move(row));
+    }
+    document_.blocks.push_back(std::move(matrix));
+    paragraph(Line{doc::emphasis(
+        "Status of each requirement in each part that applies; each id links to its section. OPEN: "
+        "INCOMPLETE, gaps to close. N/A: not applicable. NB: a branch taken routes to a Notified Body or "
+        "loses the presumption of conformity.")});
+  }
+
+  void identity() {
+    const auto& product = context_.profile.product;
+    heading(2, "Product and assessment", "product");
     doc::Table identity{{"Item", "Value"}, {}};
+    identity.column_widths = {24, 76};
     const auto row = [&identity](std::string item, std::string value) {
       identity.rows.push_back({doc::plain(std::move(item)), doc::plain(std::move(value))});
     };
@@ -97,11 +266,14 @@ class TechnicalFile {
     if (!context_.catalogue_sha256.empty())
       row("Catalogue SHA-256", context_.catalogue_sha256);
     document_.blocks.push_back(std::move(identity));
+  }
 
+  void standards() {
     heading(2, "Standards applied", "standards");
     doc::Table parts{{"Part", "Standard", "Applies", "Why", "Citation"}, {}};
+    parts.column_widths = {7, 17, 9, 37, 30};
     const Restriction* restriction = context_.catalogue.find_restriction("EU-2025-138");
-    for (const auto& part : result.parts) {
+    for (const auto& part : context_.result.parts) {
       const Part* declared = context_.catalogue.find_part(part.part);
       parts.rows.push_back(
           {doc::plain(std::to_string(part.part)), doc::plain(declared ? declared->standard : "?"),
@@ -109,29 +281,31 @@ class TechnicalFile {
            doc::plain(restriction ? fmt::format("cited with restrictions: {}", restriction->act) : "")});
     }
     document_.blocks.push_back(std::move(parts));
+  }
 
-    heading(2, "Result and conformity route", "result");
-    if (result.module_a_possible) {
-      paragraph(
-          Line{doc::strong("Module A (internal production control) is possible."),
-               {" Every applicable requirement passes or does not apply, and no answer needs a Notified "
-                "Body.",
-                doc::Span::Style::plain}});
-    } else {
-      paragraph(Line{doc::strong("Module A is not possible yet."),
-                     {" The reasons, each detailed in its requirement's section and in the gap list:",
-                      doc::Span::Style::plain}});
-      doc::BulletList reasons;
-      for (const auto& reason : result.route_reasons)
-        reasons.items.push_back(doc::plain(reason));
-      document_.blocks.push_back(std::move(reasons));
+  // The requirements in play by mechanism family, in catalogue order; requirements of a family the
+  // catalogue does not list come last, under none.
+  std::vector<std::pair<const Family*, std::vector<const RequirementResult*>>> by_family() const {
+    std::vector<std::pair<const Family*, std::vector<const RequirementResult*>>> out;
+    std::set<std::string> listed;
+    for (const auto& family : context_.catalogue.families) {
+      std::vector<const RequirementResult*> requirements;
+      for (const auto& requirement : context_.result.requirements) {
+        if (requirement.family == family.id)
+          requirements.push_back(&requirement);
+      }
+      if (!requirements.empty())
+        out.emplace_back(&family, std::move(requirements));
+      listed.insert(family.id);
     }
-    paragraph(
-        fmt::format("{} requirements in play: {} PASS, {} FAIL, {} NOT APPLICABLE, {} INCOMPLETE, {} "
-                    "CONTRADICTED.",
-                    result.requirements.size(), result.count(Status::pass), result.count(Status::fail),
-                    result.count(Status::not_applicable), result.count(Status::incomplete),
-                    result.count(Status::contradicted)));
+    std::vector<const RequirementResult*> others;
+    for (const auto& requirement : context_.result.requirements) {
+      if (!listed.contains(requirement.family))
+        others.push_back(&requirement);
+    }
+    if (!others.empty())
+      out.emplace_back(nullptr, std::move(others));
+    return out;
   }
 
   void intended_use_and_architecture() {
@@ -160,6 +334,8 @@ class TechnicalFile {
       heading(3, fmt::format("3.{} {} assets", number++, title));
       doc::Table table{
           {"Id", "Name", "Kind", "Confidential", "Sensitive", "Stored", "Interfaces", "Description"}, {}};
+      // Eight columns on an A4 page: the yes/no ones as narrow as their headings, the text ones wider.
+      table.column_widths = {13, 15, 11, 11, 9, 7, 15, 19};
       for (const Asset* asset : assets) {
         std::vector<std::string> interfaces;
         for (const auto& interface : asset->interfaces)
@@ -185,6 +361,7 @@ class TechnicalFile {
       heading(3, fmt::format("3.{} Interfaces", number++));
       doc::Table table{{"Id", "Name", "Type", "Exposed by default", "Optional", "Protocols", "Description"},
                        {}};
+      table.column_widths = {13, 16, 10, 10, 9, 16, 26};
       for (const auto& interface : profile.interfaces) {
         table.rows.push_back({Line{doc::code(interface.id)}, doc::plain(interface.name),
                               doc::plain(std::string(to_string(interface.type))),
@@ -208,6 +385,7 @@ class TechnicalFile {
       heading(3, fmt::format("3.{} Confidential cryptographic keys", number++));
       doc::Table table{{"Id", "Name", "Algorithm", "Strength", "Generation", "Unique per device", "Storage"},
                        {}};
+      table.column_widths = {13, 16, 14, 9, 16, 10, 22};
       for (const auto& key : profile.keys) {
         table.rows.push_back(
             {Line{doc::code(key.id)}, doc::plain(key.name), doc::plain(key.algorithm),
@@ -235,76 +413,105 @@ class TechnicalFile {
     paragraph(
         "By mechanism family: the status of each requirement and the implementation categories chosen.");
     doc::Table table{{"Mechanism", "Requirements", "Implementation categories"}, {}};
-    for (const auto& family : context_.catalogue.families) {
-      std::vector<std::string> requirements;
+    table.column_widths = {22, 40, 38};
+    for (const auto& [family, requirements] : by_family()) {
+      Line listed;
       std::set<std::string> categories;
-      for (const auto& requirement : context_.result.requirements) {
-        if (requirement.family != family.id)
-          continue;
-        requirements.push_back(fmt::format("{} {}", requirement.id, to_string(requirement.status)));
-        for (const auto& group : requirement.groups)
+      for (const RequirementResult* requirement : requirements) {
+        if (!listed.empty())
+          listed.push_back({", "});
+        append_requirement_chip(listed, *requirement, /*short_words=*/false);
+        for (const auto& group : requirement->groups)
           categories.insert(group.categories.begin(), group.categories.end());
       }
-      if (requirements.empty())
-        continue;
-      table.rows.push_back(
-          {doc::plain(fmt::format("{} {}", family.id, family.title)),
-           doc::plain(fmt::format("{}", fmt::join(requirements, ", "))),
-           doc::plain(categories.empty() ? "-" : fmt::format("{}", fmt::join(categories, ", ")))});
+      // Category ids as code: a long one breaks after its dots, not at the hyphen inside "AUM-3".
+      Line chosen;
+      for (const auto& category : categories) {
+        if (!chosen.empty())
+          chosen.push_back({", "});
+        chosen.push_back(doc::code(category));
+      }
+      table.rows.push_back({doc::plain(family ? fmt::format("{} {}", family->id, family->title) : "Other"),
+                            std::move(listed), chosen.empty() ? doc::plain("-") : std::move(chosen)});
     }
     document_.blocks.push_back(std::move(table));
   }
 
   void requirement_sections() {
     heading(2, "5 EN 18031 assessments", "assessments");
-    int number = 1;
-    for (const auto& requirement : context_.result.requirements) {
-      const Requirement* entry = context_.catalogue.find_requirement(requirement.id);
-      if (!entry)
-        continue;
-      document_.blocks.push_back(doc::PageBreak{});
-      heading(3,
-              fmt::format("5.{} [{}] {}: {}", number++, requirement.id, requirement.title,
-                          to_string(requirement.status)),
-              "req-" + requirement.id);
-      paragraph(Line{doc::strong("Requirement: "), {entry->summary, doc::Span::Style::plain}});
-      paragraph(fmt::format("Parts assessed: {}. Kind: {}.{}", fmt::join(requirement.parts, ", "),
-                            to_string(entry->kind),
-                            entry->provisional ? " Catalogue entry is provisional (see the errata)." : ""));
-      if (!requirement.not_applicable_reason.empty()) {
-        paragraph(Line{doc::strong("NOT APPLICABLE: "),
-                       {requirement.not_applicable_reason, doc::Span::Style::plain}});
-        continue;
+    int family_number = 1;
+    for (const auto& [family, requirements] : by_family()) {
+      bool family_heading = false;
+      int number = 1;
+      for (const RequirementResult* requirement : requirements) {
+        const Requirement* entry = context_.catalogue.find_requirement(requirement->id);
+        if (!entry)
+          continue;
+        document_.blocks.push_back(doc::PageBreak{});
+        if (!family_heading) {
+          heading(
+              3,
+              fmt::format("5.{} {}", family_number,
+                          family ? fmt::format("{} {}", family->id, family->title) : "Other requirements"),
+              family ? "family-" + family->id : "family-other");
+          family_heading = true;
+        }
+        requirement_section(*entry, *requirement, fmt::format("5.{}.{}", family_number, number++));
       }
-      if (requirement.presumption_lost) {
-        paragraph(Line{
-            doc::strong("No presumption of conformity: "),
-            {fmt::format("a branch taken falls under {}; a Notified Body is needed for this requirement.",
-                         fmt::join(requirement.restrictions, ", ")),
-             doc::Span::Style::plain}});
-      }
-      for (const auto& group : requirement.groups)
-        group_section(*entry, requirement, group);
-      heading(4, "Functional completeness");
-      if (requirement.uncovered_assets.empty()) {
-        paragraph(
-            "Every asset this requirement protects in the parts that apply is covered by an asset group.");
-      } else {
-        paragraph(
-            Line{doc::strong("Gap: "),
-                 {fmt::format("not covered by any group: {}", fmt::join(requirement.uncovered_assets, ", ")),
-                  doc::Span::Style::plain}});
-      }
-      for (const auto& gap : requirement.gaps) {
-        if (gap.kind == "not-assessed")
-          paragraph(Line{doc::strong("Gap: "), {gap.message, doc::Span::Style::plain}});
-      }
+      if (family_heading)
+        ++family_number;
+    }
+  }
+
+  void requirement_section(const Requirement& entry, const RequirementResult& requirement,
+                           const std::string& number) {
+    document_.blocks.push_back(
+        doc::Heading{4, fmt::format("{} [{}] {}", number, requirement.id, requirement.title),
+                     requirement_anchor(requirement.id), requirement_status(requirement)});
+    paragraph(Line{doc::strong("Requirement: "), {entry.summary, doc::Span::Style::plain}});
+    paragraph(fmt::format("Parts assessed: {}. Kind: {}.{}", fmt::join(requirement.parts, ", "),
+                          to_string(entry.kind),
+                          entry.provisional ? " Catalogue entry is provisional (see the errata)." : ""));
+    if (!requirement.not_applicable_reason.empty()) {
+      paragraph(Line{doc::badge("NOT APPLICABLE", doc::Badge::not_applicable),
+                     {": " + requirement.not_applicable_reason, doc::Span::Style::plain}});
+      return;
+    }
+    if (requirement.presumption_lost) {
+      paragraph(
+          Line{doc::badge(std::string(kNotifiedBody), doc::Badge::notified_body),
+               doc::strong(" No presumption of conformity: "),
+               {fmt::format("a branch taken falls under {}; a Notified Body is needed for this requirement.",
+                            fmt::join(requirement.restrictions, ", ")),
+                doc::Span::Style::plain}});
+    } else if (requirement.notified_body) {
+      paragraph(
+          Line{doc::badge(std::string(kNotifiedBody), doc::Badge::notified_body),
+               {" A branch taken routes to a Notified Body: Module A is not enough for this requirement.",
+                doc::Span::Style::plain}});
+    }
+    for (const auto& group : requirement.groups)
+      group_section(entry, requirement, group);
+    heading(5, "Functional completeness");
+    if (requirement.uncovered_assets.empty()) {
+      paragraph(
+          "Every asset this requirement protects in the parts that apply is covered by an asset group.");
+    } else {
+      paragraph(
+          Line{doc::strong("Gap: "),
+               {fmt::format("not covered by any group: {}", fmt::join(requirement.uncovered_assets, ", ")),
+                doc::Span::Style::plain}});
+    }
+    for (const auto& gap : requirement.gaps) {
+      if (gap.kind == "not-assessed")
+        paragraph(Line{doc::strong("Gap: "), {gap.message, doc::Span::Style::plain}});
     }
   }
 
   void group_section(const Requirement& entry, const RequirementResult& requirement,
                      const GroupResult& group) {
-    heading(4, fmt::format("Asset group {}: {}", group.name, to_string(group.status)));
+    document_.blocks.push_back(
+        doc::Heading{5, fmt::format("Asset group {}", group.name), {}, Line{status_badge(group.status)}});
     paragraph(Line{doc::strong("Assets: "),
                    {group.assets.empty() ? "none" : fmt::format("{}", fmt::join(group.assets, ", ")),
                     doc::Span::Style::plain},
@@ -334,24 +541,27 @@ class TechnicalFile {
         }
         const std::string required =
             item.required ? fmt::format("yes ({})", item.condition) : fmt::format("no ({})", item.condition);
-        table.rows.push_back({Line{doc::code(item.id)}, doc::plain(required),
-                              provided.empty()
-                                  ? (item.required ? Line{doc::strong("MISSING")} : doc::plain("-"))
-                                  : doc::plain(provided)});
+        table.rows.push_back(
+            {Line{doc::code(item.id)}, doc::plain(required),
+             provided.empty()
+                 ? (item.required ? Line{doc::badge("MISSING", doc::Badge::open)} : doc::plain("-"))
+                 : doc::plain(provided)});
       }
       document_.blocks.push_back(std::move(table));
     }
-    heading(4, fmt::format("Conceptual assessment ({})", group.name));
+    heading(5, fmt::format("Conceptual assessment ({})", group.name));
     doc::Table decisions{{"Node", "Question", "Answer", "Leads to", "Guidance", "Justification"}, {}};
     std::vector<PathStep> path;
     for (const auto& step : group.path) {
       const DecisionNode* node = entry.tree.find(step.node);
       const Branch& branch = node->branch(step.answer);
+      const std::string guidance(to_label(step.guidance));
       decisions.rows.push_back(
           {Line{doc::code(step.node)}, doc::plain(node->question),
            doc::plain(std::string(to_string(step.answer))),
-           doc::plain(branch.verdict ? std::string(to_label(*branch.verdict)) : branch.next),
-           doc::plain(std::string(to_label(step.guidance))),
+           branch.verdict ? Line{verdict_badge(*branch.verdict)} : doc::plain(branch.next),
+           step.guidance == Guidance::notified_body ? Line{doc::badge(guidance, doc::Badge::notified_body)}
+                                                    : doc::plain(guidance),
            doc::plain(step.justification.empty() ? "-" : step.justification)});
       path.push_back({step.node, step.answer});
     }
@@ -363,12 +573,13 @@ class TechnicalFile {
     document_.blocks.push_back(
         doc::Figure{tree_svg(entry, path), draw_tree(entry, TreeFormat::text, {.path = path}),
                     fmt::format("Decision tree of {}, path taken for {} highlighted", entry.id, group.name)});
-    paragraph(Line{doc::strong("Verdict: "),
-                   {group.verdict ? std::string(to_label(*group.verdict)) : "not reached (the walk stopped)",
-                    doc::Span::Style::plain},
-                   {fmt::format("; status {}", to_string(group.status)), doc::Span::Style::plain}});
+    paragraph(
+        Line{doc::strong("Verdict: "),
+             group.verdict ? verdict_badge(*group.verdict) : doc::Span{"not reached (the walk stopped)"},
+             {"; status "},
+             status_badge(group.status)});
 
-    heading(4, fmt::format("Functional sufficiency ({})", group.name));
+    heading(5, fmt::format("Functional sufficiency ({})", group.name));
     switch (group.sufficiency.kind) {
       case Sufficiency::Kind::not_needed:
         paragraph("Not needed: the verdict is not PASS.");
@@ -387,6 +598,8 @@ class TechnicalFile {
     }
     if (given && !given->evidence.empty()) {
       doc::Table table{{"Evidence", "Tool", "Created", "Inputs (SHA-256)", "Checks", "Record digest"}, {}};
+      // The hashes would otherwise claim the width and leave the other columns one word per line.
+      table.column_widths = {18, 14, 12, 25, 17, 14};
       for (const auto& reference : given->evidence) {
         const EvidenceRecord* record = find_record(context_, reference.text);
         if (!record)
@@ -396,7 +609,7 @@ class TechnicalFile {
           const std::string_view state = input.status == EvidenceInput::Status::verified   ? "verified"
                                          : input.status == EvidenceInput::Status::mismatch ? "CHANGED since"
                                                                                            : "missing";
-          inputs.push_back(fmt::format("{} {} ({})", input.path, input.sha256, state));
+          inputs.push_back(fmt::format("{} ({})\n{}", input.path, state, input.sha256));
         }
         std::vector<std::string> checks;
         for (const auto& check : record->checks)
@@ -411,16 +624,24 @@ class TechnicalFile {
     }
     for (const auto& contradiction : group.contradictions) {
       paragraph(
-          Line{doc::strong("CONTRADICTED: "),
-               {fmt::format("the profile answers {} {}, but check {} of {} is {}: {}", contradiction.node,
-                            to_string(contradiction.answered), contradiction.check, contradiction.evidence,
-                            to_string(contradiction.result), contradiction.detail),
+          Line{doc::badge("CONTRADICTED", doc::Badge::fail),
+               {fmt::format(": "
+                            "the profile answers {} {}, but check {} of {} is {}: {}",
+                            contradiction.node, to_string(contradiction.answered), contradiction.check,
+                            contradiction.evidence, to_string(contradiction.result), contradiction.detail),
                 doc::Span::Style::plain}});
     }
     if (!group.flags.empty() || !group.gaps.empty()) {
       doc::BulletList items;
-      for (const auto& flag : group.flags)
-        items.items.push_back(Line{doc::strong("Note: "), {flag.message, doc::Span::Style::plain}});
+      for (const auto& flag : group.flags) {
+        Line item{doc::strong("Note: ")};
+        if (flag.kind != Flag::Kind::not_recommended) {
+          item.push_back(doc::badge(std::string(kNotifiedBody), doc::Badge::notified_body));
+          item.push_back({" "});
+        }
+        item.push_back({flag.message});
+        items.items.push_back(std::move(item));
+      }
       for (const auto& gap : group.gaps) {
         items.items.push_back(
             Line{doc::strong("Gap: "),
@@ -433,15 +654,18 @@ class TechnicalFile {
   void gaps() {
     heading(2, "6 Gaps and what to do", "gaps");
     doc::Table table{{"Requirement", "Group", "Gap", "What to do", "Where"}, {}};
+    table.column_widths = {14, 12, 32, 24, 18};
     for (const auto& requirement : context_.result.requirements) {
       for (const auto& gap : requirement.gaps) {
-        table.rows.push_back({doc::plain(requirement.id), doc::plain("-"), doc::plain(gap.message),
-                              doc::plain(gap.action), doc::plain(location_text(gap.where))});
+        table.rows.push_back({Line{requirement_link(requirement.id)}, doc::plain("-"),
+                              doc::plain(gap.message), doc::plain(gap.action),
+                              doc::plain(location_text(gap.where))});
       }
       for (const auto& group : requirement.groups) {
         for (const auto& gap : group.gaps) {
-          table.rows.push_back({doc::plain(requirement.id), doc::plain(group.name), doc::plain(gap.message),
-                                doc::plain(gap.action), doc::plain(location_text(gap.where))});
+          table.rows.push_back({Line{requirement_link(requirement.id)}, doc::plain(group.name),
+                                doc::plain(gap.message), doc::plain(gap.action),
+                                doc::plain(location_text(gap.where))});
         }
       }
     }
@@ -458,13 +682,15 @@ class TechnicalFile {
         "Where the source the catalogue is modelled on is misprinted, inconsistent or silent, and what the "
         "catalogue chose, for the requirements in play.");
     doc::Table table{{"Requirement", "Kind", "Problem", "Choice"}, {}};
+    table.column_widths = {14, 12, 37, 37};
     for (const auto& requirement : context_.result.requirements) {
       const Requirement* entry = context_.catalogue.find_requirement(requirement.id);
       if (!entry)
         continue;
       for (const auto& erratum : entry->errata) {
-        table.rows.push_back({doc::plain(requirement.id), doc::plain(std::string(to_string(erratum.kind))),
-                              doc::plain(erratum.problem), doc::plain(erratum.choice)});
+        table.rows.push_back({Line{requirement_link(requirement.id)},
+                              doc::plain(std::string(to_string(erratum.kind))), doc::plain(erratum.problem),
+                              doc::plain(erratum.choice)});
       }
     }
     document_.blocks.push_back(std::move(table));

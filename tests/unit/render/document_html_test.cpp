@@ -137,6 +137,7 @@ TEST(DocumentHtml, HeadingsCarryTheirAnchors) {
   document.blocks.push_back(Heading{2, "No anchor", ""});
   document.blocks.push_back(Heading{2, "Again", "intended-use"});
   document.blocks.push_back(Heading{9, "Too deep", "deep"});
+  document.blocks.push_back(Heading{5, "Asset group all", "", {badge("PASS", Badge::pass)}});
   const std::string html = to_html(document);
   EXPECT_NE(html.find("<h1 id=\"front\">Technical file: Monitor</h1>\n"), std::string::npos);
   EXPECT_NE(html.find("<h2 id=\"intended-use\">1 Intended use</h2>\n"), std::string::npos);
@@ -148,17 +149,30 @@ TEST(DocumentHtml, HeadingsCarryTheirAnchors) {
   EXPECT_NE(html.find("<h4 id=\"section-5\">Functional completeness</h4>\n"), std::string::npos);
   EXPECT_NE(html.find("<h2 id=\"section-6\">No anchor</h2>\n"), std::string::npos);
   EXPECT_NE(html.find("<h2 id=\"intended-use-2\">Again</h2>\n"), std::string::npos);
-  EXPECT_NE(html.find("<h4 id=\"deep\">Too deep</h4>\n"), std::string::npos);
+  EXPECT_NE(html.find("<h6 id=\"deep\">Too deep</h6>\n"), std::string::npos);
+  // The status after the text, as a badge.
+  EXPECT_NE(
+      html.find("<h5 id=\"section-9\">Asset group all: <span class=\"badge badge-pass\">PASS</span></h5>\n"),
+      std::string::npos);
   static const std::regex id(R"re( id="([^"]*)")re");
   std::set<std::string> ids;
   for (auto it = std::sregex_iterator(html.begin(), html.end(), id); it != std::sregex_iterator(); ++it)
     EXPECT_TRUE(ids.insert((*it)[1]).second) << "duplicate id " << (*it)[1];
 }
 
-TEST(DocumentHtml, TableOfContentsListsLevelOneAndTwo) {
+TEST(DocumentHtml, ContentsNestLevelsOneToFour) {
   Document document = small_document();
   document.blocks.insert(document.blocks.begin(), Heading{2, "Before <any> part one", "early"});
+  document.blocks.push_back(Heading{5, "Asset group all", "", {}});
+  document.blocks.push_back(
+      Heading{4,
+              "5.2 [ACM-2] Appropriate: FAIL",
+              "req-ACM-2",
+              {badge("FAIL", Badge::fail), Span{" "}, badge("NOTIFIED BODY", Badge::notified_body)}});
+  document.blocks.push_back(Heading{2, "6 Gaps", "gaps"});
   const std::string html = to_html(document);
+  // Levels 1 to 4 (families and requirements in the technical file) nest; level 5 is left out; the
+  // badges show inside the entry's one link.
   EXPECT_NE(html.find("<div class=\"layout\">\n"
                       "<nav class=\"toc\" aria-label=\"Contents\">\n"
                       "<p class=\"toc-title\">Contents</p>\n"
@@ -166,17 +180,128 @@ TEST(DocumentHtml, TableOfContentsListsLevelOneAndTwo) {
                       "<li><a href=\"#early\">Before &lt;any&gt; part one</a></li>\n"
                       "<li><a href=\"#front\">Technical file: Monitor</a>\n"
                       "<ol><li><a href=\"#intended-use\">1 Intended use</a></li>\n"
-                      "<li><a href=\"#assessments\">5 EN 18031 assessments</a></li></ol></li>\n"
+                      "<li><a href=\"#assessments\">5 EN 18031 assessments</a>\n"
+                      "<ol><li><a href=\"#req-ACM-1\">5.1 [ACM-1] Applicability of access control: PASS</a>\n"
+                      "<ol><li><a href=\"#section-6\">Functional completeness</a></li>\n"
+                      "<li><a href=\"#req-ACM-2\">5.2 [ACM-2] Appropriate: FAIL: <span class=\"badge "
+                      "badge-fail\">FAIL</span> <span class=\"badge badge-nb\">NOTIFIED BODY</span></a></li>"
+                      "</ol></li></ol></li>\n"
+                      "<li><a href=\"#gaps\">6 Gaps</a></li></ol></li>\n"
                       "</ol>\n"
                       "</nav>\n"
                       "<main>\n"),
             std::string::npos)
       << html;
-  // Every link points at a heading in the file.
+  EXPECT_EQ(html.find("href=\"#section-7\""), std::string::npos);  // the level-5 heading
+}
+
+// Every link in the file, as the browser follows it, ends at an element with that id.
+void expect_every_link_has_its_target(const std::string& html) {
   static const std::regex link(R"re(href="#([^"]*)")re");
   const std::string body = body_of(html);
-  for (auto it = std::sregex_iterator(body.begin(), body.end(), link); it != std::sregex_iterator(); ++it)
-    EXPECT_NE(body.find(" id=\"" + (*it)[1].str() + "\""), std::string::npos) << (*it)[1];
+  std::size_t links = 0;
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), link); it != std::sregex_iterator(); ++it) {
+    ++links;
+    EXPECT_EQ(count(body, " id=\"" + (*it)[1].str() + "\""), 1U) << (*it)[1];
+  }
+  EXPECT_GT(links, 0U);
+}
+
+TEST(DocumentHtml, LinksGoToTheirHeadings) {
+  Document document = small_document();
+  document.blocks.push_back(Heading{2, "Again", "req-ACM-1"});  // the first heading with an anchor wins
+  document.blocks.push_back(Paragraph{{link("ACM-1", "req-ACM-1"), Span{" and "}, link("<x>", "intended-use"),
+                                       Span{" and "}, link("GONE-1", "req-GONE-1")}});
+  document.blocks.push_back(
+      Table{{"Requirement"}, {{Line{link("ACM-1", "req-ACM-1"), Span{" "}, badge("PASS", Badge::pass)}}}});
+  document.blocks.push_back(Paragraph{{link("the section on access control, in full", "req-ACM-1")}});
+  const std::string html = to_html(document);
+  EXPECT_NE(html.find("<p><a href=\"#req-ACM-1\">ACM-1</a> and <a href=\"#intended-use\">&lt;x&gt;</a> and "
+                      "GONE-1</p>"),
+            std::string::npos);
+  // A link to an anchor no heading has is plain text, not a dead link.
+  EXPECT_EQ(html.find("req-GONE-1"), std::string::npos);
+  EXPECT_NE(
+      html.find("<td><a href=\"#req-ACM-1\">ACM-1</a> <span class=\"badge badge-pass\">PASS</span></td>"),
+      std::string::npos);
+  // A short link (an id) stays on one line; a long one may break.
+  EXPECT_NE(
+      html.find("<p><a href=\"#req-ACM-1\" class=\"long\">the section on access control, in full</a></p>"),
+      std::string::npos);
+  EXPECT_NE(html.find("main a { white-space: nowrap; }\nmain a.long, .toc a { white-space: normal; }"),
+            std::string::npos);
+  expect_every_link_has_its_target(html);
+}
+
+TEST(DocumentHtml, BadgesCarryTheirClassesAndKeepTheirWords) {
+  Document document;
+  document.blocks = {Paragraph{
+      {badge("PASS", Badge::pass), badge("FAIL", Badge::fail), badge("NOT APPLICABLE", Badge::not_applicable),
+       badge("INCOMPLETE", Badge::open), badge("NOTIFIED BODY", Badge::notified_body),
+       Span{"FAIL", Span::Style::strong, {}, Badge::fail}}}};
+  const std::string html = to_html(document);
+  EXPECT_NE(
+      html.find("<p><span class=\"badge badge-pass\">PASS</span><span class=\"badge badge-fail\">FAIL</span>"
+                "<span class=\"badge badge-na\">NOT APPLICABLE</span><span class=\"badge "
+                "badge-open\">INCOMPLETE</span><span class=\"badge badge-nb\">NOTIFIED BODY</span>"
+                "<span class=\"badge badge-fail\"><strong>FAIL</strong></span></p>"),
+      std::string::npos);
+  // In colour on paper too; FAIL and the Notified Body route in bold.
+  for (const std::string rule : {
+           "-webkit-print-color-adjust: exact; print-color-adjust: exact; }",
+           ".badge-pass { color: #ffffff; background: #2e7d32; }",
+           ".badge-fail { color: #ffffff; background: #c62828; border-color: #7f0000; font-weight: 800; }",
+           ".badge-na { color: #37474f; background: #e4e7e9;",
+           ".badge-open { color: #3e2723; background: #ffca28;",
+           ".badge-nb { color: #ffffff; background: #5b1a8e; border-color: #2e0854; font-weight: 800; }",
+       }) {
+    EXPECT_NE(html.find(rule), std::string::npos) << rule;
+  }
+}
+
+TEST(DocumentHtml, LongWordsInTablesBreakAndTheRestStaysWhole) {
+  Document document;
+  const std::string hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  const std::string where = "examples/ev-charging-gateway/product.yaml:395:7";
+  const std::string id = "E.Info.SCM-1.NetworkInterface.Radio";
+  const std::string accented =
+      "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+      "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9";  // 18 x U+00E9
+  document.blocks = {
+      Table{{"Value"}, {{plain(hash + " " + where)}, {plain(id + "\n" + accented)}, {plain("short words")}}},
+      Paragraph{plain(hash)},
+      Table{{"Value"}, {{plain(hash)}}, {100}},
+  };
+  const std::string html = to_html(document);
+  // A table the browser sizes: a break at most every 16 characters, after dots and slashes, never between
+  // the numbers of a location nor inside a UTF-8 sequence.
+  EXPECT_NE(html.find("<td>9f86d081884c7d65<wbr>9a2feaa0c55ad015<wbr>a3bf4f1b2b0b822c<wbr>d15d6c15b0f00a08 "
+                      "examples/<wbr>ev-charging-gateway/<wbr>product.<wbr>yaml:395:7</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td>E.<wbr>Info.<wbr>SCM-1.<wbr>NetworkInterface<wbr>.<wbr>Radio<br>"
+                      "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3"
+                      "\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9<wbr>"
+                      "\xC3\xA9\xC3\xA9</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>short words</td>"), std::string::npos);
+  // Text and tables with column widths break where they must, by CSS.
+  EXPECT_NE(html.find("<p>" + hash + "</p>"), std::string::npos);
+  EXPECT_NE(html.find("<table class=\"fixed\">\n<colgroup><col style=\"width: 100%\"></colgroup>\n<thead>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>" + hash + "</td>"), std::string::npos);
+  EXPECT_NE(html.find("table.fixed { table-layout: fixed; width: 100%; }\ntable.fixed :is(th, td) { "
+                      "overflow-wrap: anywhere; }"),
+            std::string::npos);
+}
+
+TEST(DocumentHtml, CompactTablesAreMarked) {
+  Document document;
+  Table matrix{{"Mechanism", "EN 18031-1:2024"}, {{plain("ACM"), plain("-")}}, {30, 70}};
+  matrix.compact = true;
+  document.blocks = {matrix};
+  EXPECT_NE(to_html(document).find("<div class=\"table-wrap\">\n<table class=\"fixed compact\">\n"),
+            std::string::npos);
 }
 
 TEST(DocumentHtml, NoContentsWithoutHeadings) {
@@ -220,20 +345,30 @@ TEST(DocumentHtml, PrintsOnA4WithPageBreaks) {
   document.blocks.push_back(PageBreak{});
   const std::string html = to_html(document);
   EXPECT_EQ(count(html, "<hr class=\"page-break\">\n"), 2U);
-  // The page break comes right before the requirement heading: one forced break, not two.
-  EXPECT_NE(html.find("<hr class=\"page-break\">\n<h3 id=\"req-ACM-1\" class=\"requirement\">"),
+  // The printed contents follow the first page break (after the front page), the requirement heading
+  // right after them: one forced break, not two.
+  EXPECT_NE(html.find("<hr class=\"page-break\">\n<nav class=\"toc printed-contents\" aria-hidden=\"true\">\n"
+                      "<p class=\"toc-title\">Contents</p>\n<ol>\n<li><a href=\"#front\">"),
+            std::string::npos);
+  EXPECT_NE(html.find("</ol>\n</nav>\n<h3 id=\"req-ACM-1\" class=\"requirement\">"), std::string::npos);
+  EXPECT_EQ(count(html, "<nav class=\"toc"), 2U);
+  // Without a page break (a declaration), the printed contents open the text.
+  Document short_document{.title = "Note", .banner = {}, .blocks = {Heading{2, "Only", "only"}}};
+  EXPECT_NE(to_html(short_document)
+                .find("<main>\n<p class=\"document-title\">Note</p>\n<nav class=\"toc printed-contents\""),
             std::string::npos);
   const std::string print = html.substr(html.find("@media print {"));
   for (const std::string rule : {
            "@page { size: A4; margin: 20mm 16mm 18mm; }",
            ".page-break { border: 0; margin: 0; break-after: page; }",
            ".requirement { break-before: page; }",
-           "h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; }",
+           "h1, h2, h3, h4, h5, h6 { break-after: avoid; break-inside: avoid; }",
            "tr, figure, pre { break-inside: avoid; }",
-           ":is(h1, h2, h3, h4):has(+ .page-break) { break-before: page; }",
-           ":is(h1, h2, h3, h4) + .page-break { break-after: auto; }",
+           ":is(h1, h2, h3, h4, h5, h6):has(+ .page-break) { break-before: page; }",
+           ":is(h1, h2, h3, h4, h5, h6) + .page-break { break-after: auto; }",
            "thead { display: table-header-group; }",
-           ".toc { position: static;",
+           ".layout > .toc { display: none; }",
+           ".printed-contents { display: block; position: static;",
            "@bottom-right { content: \"page \" counter(page) \" of \" counter(pages); width: 30mm;",
        }) {
     EXPECT_NE(print.find(rule), std::string::npos) << rule;
@@ -355,6 +490,26 @@ TEST(DocumentHtmlSample, WritesTheBrowserCheckSample) {
   std::ofstream(directory / "sample.html", std::ios::binary) << html;
   std::ofstream(directory / "sample.md", std::ios::binary) << to_markdown(document);
   EXPECT_EQ(std::filesystem::file_size(directory / "sample.html"), html.size());
+}
+
+// What the layout check must refuse (render.chromium.catches_bad_layout): a table with more columns than
+// the text has room for, and a column given so little width that its words stand one per line.
+TEST(DocumentHtmlSample, WritesALayoutTheBrowserCheckRefuses) {
+  Document document{.title = "Bad layout", .banner = {}, .blocks = {}};
+  Table too_many{{}, {{}}};
+  for (int column = 1; column <= 40; ++column) {
+    too_many.header.push_back("Column " + std::to_string(column));
+    too_many.rows.front().push_back(plain("yes"));
+  }
+  document.blocks = {
+      Heading{2, "Too many columns", "too-many"}, too_many, Heading{2, "Squeezed column", "squeezed"},
+      Table{{"Tool", "Detail"},
+            {{plain("en18031 image tamper-test 0.2.0"), plain("The verifier refused every image.")}},
+            {3, 97}}};
+  const std::filesystem::path directory = sample_directory();
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory / "bad-layout.html", std::ios::binary) << to_html(document);
+  EXPECT_TRUE(std::filesystem::exists(directory / "bad-layout.html"));
 }
 
 }  // namespace
