@@ -6,6 +6,8 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "render/requirement_text.hpp"
+
 namespace en18031::render {
 namespace {
 
@@ -39,10 +41,15 @@ json group_json(const GroupResult& group) {
       {"location", location(group.where)}};
   auto& path = out["path"] = json::array();
   for (const auto& step : group.path) {
+    json evidence = json::array();
+    for (const auto& citation : step.evidence)
+      evidence.push_back({{"record", citation.record}, {"check", citation.check}});
     path.push_back({{"node", step.node},
                     {"answer", to_string(step.answer)},
                     {"guidance", to_string(step.guidance)},
-                    {"justification", step.justification}});
+                    {"justification", step.justification},
+                    {"source", to_key(step.source)},
+                    {"evidence", std::move(evidence)}});
   }
   auto& information = out["information"] = json::array();
   for (const auto& item : group.information) {
@@ -266,6 +273,10 @@ std::string summary_markdown(const ReportContext& context) {
       std::string entry = fmt::format("{}: {}", group.name, to_string(group.status));
       if (group.sufficiency.kind == Sufficiency::Kind::evidence)
         entry += fmt::format(" (evidence: {})", group.sufficiency.detail);
+      // An answer the profile left to the evidence is named with the record and checks behind it.
+      for (const auto& step : group.path)
+        if (step.source == TakenStep::Source::evidence)
+          entry += fmt::format(" ({} {} {})", step.node, to_string(step.answer), answer_provenance(step));
       groups.push_back(std::move(entry));
     }
     std::vector<std::string> notes;

@@ -16,6 +16,7 @@
 
 #include "crypto/sha256.hpp"
 #include "render/assessment_report.hpp"
+#include "render/requirement_text.hpp"
 
 namespace en18031::render {
 namespace {
@@ -109,7 +110,10 @@ const AssetGroup* profile_group(const ReportContext& context, const RequirementR
 std::string path_text(const GroupResult& group) {
   std::vector<std::string> steps;
   for (const auto& step : group.path)
-    steps.push_back(fmt::format("{} {} ({})", step.node, to_string(step.answer), to_string(step.guidance)));
+    steps.push_back(step.evidence.empty() ? fmt::format("{} {} ({})", step.node, to_string(step.answer),
+                                                        to_string(step.guidance))
+                                          : fmt::format("{} {} ({}; {})", step.node, to_string(step.answer),
+                                                        to_string(step.guidance), answer_provenance(step)));
   if (group.verdict)
     steps.emplace_back(to_string(*group.verdict));
   return steps.empty() ? std::string("no answers yet") : fmt::format("{}", fmt::join(steps, " -> "));

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "core/assessment.hpp"
 #include "core/catalogue.hpp"
 
 namespace en18031::render {
@@ -16,6 +17,10 @@ std::string describe_requirement(const Catalogue& catalogue, const Requirement& 
 // When a required information entry is required, in words: "always", "when IC.X is chosen", "when
 // SUM-1.DN-3 is answered yes", "when assessed against part 2", or "when <the assessor's condition>".
 std::string condition_text(const InformationCondition& condition);
+
+// Where a step's answer came from, when evidence had a part: "answered by evidence: R (c1, c2)" or
+// "confirmed by evidence: R (c1)", records in order of first citation; empty when nothing measured it.
+std::string answer_provenance(const TakenStep& step);
 
 // One line per requirement: id, parts, kind, title (for `catalogue list`).
 std::string requirement_line(const Requirement& requirement);

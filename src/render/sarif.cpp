@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "render/assessment_report.hpp"
+#include "render/requirement_text.hpp"
 
 namespace en18031::render {
 namespace {
@@ -114,7 +115,9 @@ json gaps_property(const std::vector<Gap>& gaps) {
 std::string path_text(const GroupResult& group) {
   std::vector<std::string> steps;
   for (const auto& step : group.path)
-    steps.push_back(fmt::format("{} {}", step.node, to_string(step.answer)));
+    steps.push_back(step.evidence.empty() ? fmt::format("{} {}", step.node, to_string(step.answer))
+                                          : fmt::format("{} {} ({})", step.node, to_string(step.answer),
+                                                        answer_provenance(step)));
   if (group.verdict)
     steps.emplace_back(to_string(*group.verdict));
   return fmt::format("{}", fmt::join(steps, " -> "));

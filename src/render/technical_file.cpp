@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>
 
 #include "render/assessment_report.hpp"
+#include "render/requirement_text.hpp"
 
 namespace en18031::render {
 namespace {
@@ -80,6 +81,14 @@ doc::Span verdict_badge(Verdict verdict) {
                            : verdict == Verdict::fail ? doc::Badge::fail
                                                       : doc::Badge::not_applicable;
   return doc::badge(std::string(to_label(verdict)), badge);
+}
+
+// The answer, and the evidence behind it when a measurement answered or confirmed it.
+Line answer_cell(const TakenStep& step) {
+  const std::string provenance = answer_provenance(step);
+  if (provenance.empty())
+    return doc::plain(std::string(to_string(step.answer)));
+  return {doc::Span{fmt::format("{} ", to_string(step.answer))}, doc::emphasis("(" + provenance + ")")};
 }
 
 bool needs_notified_body(const RequirementResult& requirement) {
@@ -557,8 +566,7 @@ class TechnicalFile {
       const Branch& branch = node->branch(step.answer);
       const std::string guidance(to_label(step.guidance));
       decisions.rows.push_back(
-          {Line{doc::code(step.node)}, doc::plain(node->question),
-           doc::plain(std::string(to_string(step.answer))),
+          {Line{doc::code(step.node)}, doc::plain(node->question), answer_cell(step),
            branch.verdict ? Line{verdict_badge(*branch.verdict)} : doc::plain(branch.next),
            step.guidance == Guidance::notified_body ? Line{doc::badge(guidance, doc::Badge::notified_body)}
                                                     : doc::plain(guidance),

@@ -493,6 +493,48 @@ TEST_F(Scratch, AFailingTamperCheckContradictsTheExamplesSum2Answer) {
   EXPECT_THAT(run.out, HasSubstr(" 1 CONTRADICTED\n"));
 }
 
+// The monitor leaves CCK-3.DN-1 to its fleet check: every output says the evidence answered it, with the
+// record and the check; once the measured registry changes, the record is stale and answers nothing.
+TEST_F(Scratch, TheMonitorsFleetCheckAnswersCck3AndStopsWhenItsRegistryChanges) {
+  const std::string example = copy_example(folder_, "air-quality-monitor");
+  const auto run = run_cli({"report", example + "/product.yaml", "-o", path("out"), "--format",
+                            "json,md,sarif", "--catalogue", kSource + "/catalogue"});
+  ASSERT_NE(run.exit_code, cli::exit_bad_input) << run.err;
+  const auto results = nlohmann::json::parse(read_text(path("out/results.json")));
+  const nlohmann::json* group = results_group(results, "CCK-3", "dtls-keys");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ((*group)["status"], "pass");
+  EXPECT_EQ((*group)["path"][0],
+            nlohmann::json::parse(R"({"node":"CCK-3.DN-1","answer":"yes","guidance":"recommended",
+              "justification":"","source":"evidence",
+              "evidence":[{"record":"evidence/fleet-check.json","check":"psks-unique"}]})"));
+  const std::string said = "CCK-3.DN-1 yes answered by evidence: evidence/fleet-check.json (psks-unique)";
+  ASSERT_EQ(
+      run_cli({"assess", example + "/product.yaml", "-o", path("out"), "--catalogue", kSource + "/catalogue"})
+          .exit_code,
+      cli::exit_ok);
+  EXPECT_THAT(read_text(path("out/summary.md")),
+              HasSubstr("dtls-keys: PASS (evidence: evidence/fleet-check.json) (" + said + ")"));
+  EXPECT_THAT(read_text(path("out/technical-file.md")),
+              HasSubstr("yes *(answered by evidence: evidence/fleet-check.json (psks-unique))*"));
+  EXPECT_THAT(
+      read_text(path("out/results.sarif")),
+      HasSubstr(
+          "Path: CCK-3.DN-1 yes (answered by evidence: evidence/fleet-check.json (psks-unique)) -> PASS."));
+
+  std::ofstream(example + "/evidence/sample-registry.db", std::ios::binary | std::ios::app) << '\0';
+  ASSERT_NE(run_cli({"assess", example + "/product.yaml", "-o", path("stale"), "--catalogue",
+                     kSource + "/catalogue"})
+                .exit_code,
+            cli::exit_bad_input);
+  const auto stale = nlohmann::json::parse(read_text(path("stale/results.json")));
+  group = results_group(stale, "CCK-3", "dtls-keys");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ((*group)["status"], "incomplete");
+  EXPECT_EQ((*group)["path"], nlohmann::json::array());
+  EXPECT_EQ((*group)["gaps"][0]["kind"], "unanswered-node");
+}
+
 TEST_F(Scratch, AFleetWithARepeatedPskContradictsTheExamplesCck3Answer) {
   const std::string example = copy_example(folder_, "smart-meter");
   set_check_result(example + "/evidence/fleet-check.json", "psks-unique", "fail");
