@@ -32,6 +32,9 @@ inline constexpr std::size_t max_text_bytes = 64 * 1024;
 // The largest real list, the required information of one requirement, has fewer than 30 entries.
 inline constexpr std::size_t max_list_items = 4096;
 
+// Evidence records `init --evidence DIR` reads from one folder (a product has a few dozen at most).
+inline constexpr std::size_t max_evidence_records_in_folder = 1000;
+
 // Decision nodes per tree: validation walks trees recursively, so this also bounds recursion depth.
 // EN 18031's largest tree has 8 nodes.
 inline constexpr std::size_t max_tree_nodes = 512;

@@ -13,6 +13,8 @@
 #include "cli/app.hpp"
 #include "cli/output_files.hpp"
 #include "core/assessment.hpp"
+#include "limits.hpp"
+#include "load/evidence_loader.hpp"
 #include "render/requirement_text.hpp"
 #include "render/tree_drawing.hpp"
 
@@ -34,6 +36,13 @@ struct InitOptions {
   bool wearable = false;
   bool interactive = false;
   bool force = false;
+  std::string evidence_folder;  // --evidence: records to cite and to propose answers from
+};
+
+// An evidence record found by --evidence, named as the profile will cite it (relative to the profile).
+struct FoundRecord {
+  std::string cited_as;
+  EvidenceRecord record;
 };
 
 // YAML double-quoted scalar, so any text the user typed stays a string.
@@ -208,8 +217,42 @@ std::string branch_words(const Catalogue& catalogue, const Requirement& requirem
   return words;
 }
 
+// What the evidence says about a node, as comment lines under it: the answer it gives (the engine takes it
+// while the node is left unanswered), advice where a person must answer, or why the records disagree.
+std::string evidence_words(const DecisionNode& node, const std::vector<CitedRecord>& cited) {
+  if (cited.empty())
+    return {};
+  const EvidenceAnswer evidence = evidence_answer(node, cited);
+  if (evidence.answer) {
+    const std::string checks = describe_citations(evidence.support);
+    if (node.human_judgement.empty()) {
+      return fmt::format("        #   evidence answers {} while {} is left open: {}\n",
+                         to_string(*evidence.answer), node.id, checks);
+    }
+    return fmt::format("        #   evidence supports {} ({}), but a person must answer: {}\n",
+                       to_string(*evidence.answer), checks, node.human_judgement);
+  }
+  if (!evidence.disagreement.empty())
+    return fmt::format("        #   the evidence does not agree: {}\n",
+                       fmt::join(evidence.disagreement, "; "));
+  return {};
+}
+
+// The records that speak to a requirement, in folder order.
+std::vector<CitedRecord> records_for(const Requirement& requirement, const std::vector<FoundRecord>& found) {
+  std::vector<CitedRecord> cited;
+  for (const auto& [cited_as, record] : found) {
+    const bool speaks = std::ranges::any_of(record.checks, [&](const EvidenceCheck& check) {
+      return std::ranges::find(check.requirements, requirement.id) != check.requirements.end();
+    });
+    if (speaks)
+      cited.push_back({cited_as, &record});
+  }
+  return cited;
+}
+
 std::string starter_profile(const Catalogue& catalogue, const InitOptions& options,
-                            const std::vector<int>& parts) {
+                            const std::vector<int>& parts, const std::vector<FoundRecord>& found) {
   std::string y = fmt::format(
       "# en18031 product profile (docs/profile-format.md). Fill in every TODO, then run:\n"
       "#   en18031 assess {}\n"
@@ -262,8 +305,10 @@ std::string starter_profile(const Catalogue& catalogue, const InitOptions& optio
         "network]}}\n      answers: {{}}\n",
         requirement.id, requirement.title, fmt::join(in_play, ", "));
     bool any_justification = false;
+    const std::vector<CitedRecord> cited = records_for(requirement, found);
     for (const auto& node : requirement.tree.nodes) {
       entries += fmt::format("        # {}: {}\n", node.id, node.question);
+      entries += evidence_words(node, cited);
       for (const Answer answer : {Answer::yes, Answer::no}) {
         const auto needs = render::branch_needs(requirement, node, answer);
         any_justification = any_justification || needs.justification;
@@ -286,11 +331,71 @@ std::string starter_profile(const Catalogue& catalogue, const InitOptions& optio
       entries += fmt::format("        # {} (required {}): {}\n", information.id,
                              render::condition_text(information.required_when), information.summary);
     }
-    entries +=
-        "      demonstration: \"TODO how the mechanism was shown to work (or cite evidence: [...])\"\n";
+    if (cited.empty()) {
+      entries +=
+          "      demonstration: \"TODO how the mechanism was shown to work (or cite evidence: [...])\"\n";
+    } else {
+      std::vector<std::string> paths;
+      for (const auto& record : cited)
+        paths.push_back(yaml_quoted(record.path));
+      entries += fmt::format("      evidence: [{}]\n", fmt::join(paths, ", "));
+    }
   }
   y += any_entry ? "assessments:\n" + entries : "assessments: {}\n" + entries;
   return y;
+}
+
+// Every *.json record in --evidence, loaded and checked like `assess` does, named relative to the profile
+// to write. A record that does not load stops the run (every problem printed); a stale one is kept, with a
+// warning: it is cited, but proposes nothing until measured again.
+std::optional<std::vector<FoundRecord>> find_evidence(Context& ctx, const Catalogue& catalogue,
+                                                      const InitOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (!fs::is_directory(options.evidence_folder, error)) {
+    ctx.err << fmt::format("en18031: --evidence {}: not a folder\n", options.evidence_folder);
+    return std::nullopt;
+  }
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(options.evidence_folder, error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->path().extension() == ".json" && it->is_regular_file(error))
+      files.push_back(it->path());
+  }
+  if (error) {
+    ctx.err << fmt::format("en18031: --evidence {}: {}\n", options.evidence_folder, error.message());
+    return std::nullopt;
+  }
+  if (files.size() > limits::max_evidence_records_in_folder) {
+    ctx.err << fmt::format("en18031: --evidence {}: more than {} records\n", options.evidence_folder,
+                           limits::max_evidence_records_in_folder);
+    return std::nullopt;
+  }
+  std::ranges::sort(files);
+  const fs::path profile_folder = fs::absolute(options.output).parent_path();
+  std::vector<FoundRecord> found;
+  bool all_loaded = true;
+  for (const auto& file : files) {
+    const std::string cited_as = fs::absolute(file).lexically_relative(profile_folder).generic_string();
+    auto loaded = load::load_evidence_file(file, cited_as, &catalogue);
+    for (const auto& problem : loaded.problems)
+      ctx.err << format_diagnostic(problem) << "\n";
+    if (!loaded.record || !loaded.problems.empty()) {
+      all_loaded = false;
+      continue;
+    }
+    if (!loaded.record->inputs_verified())
+      ctx.err << fmt::format(
+          "en18031: warning: {}: an input is missing or changed since it was measured; it is "
+          "cited but proposes no answer until measured again\n",
+          cited_as);
+    found.push_back({cited_as, std::move(*loaded.record)});
+  }
+  if (!all_loaded) {
+    ctx.err << "en18031: nothing was written\n";
+    return std::nullopt;
+  }
+  return found;
 }
 
 int run_init(Context& ctx, InitOptions options) {
@@ -315,6 +420,13 @@ int run_init(Context& ctx, InitOptions options) {
     ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
     return exit_bad_input;
   }
+  std::vector<FoundRecord> found;
+  if (!options.evidence_folder.empty()) {
+    auto loaded = find_evidence(ctx, *catalogue, options);
+    if (!loaded)
+      return exit_bad_input;
+    found = std::move(*loaded);
+  }
   const bool connected = *internet != InternetCapability::none;
   std::vector<int> parts;
   if (connected)
@@ -323,13 +435,17 @@ int run_init(Context& ctx, InitOptions options) {
     parts.push_back(2);
   if (connected && options.monetary_value)
     parts.push_back(3);
-  if (const auto done = write_file_atomically(options.output, starter_profile(*catalogue, options, parts));
+  if (const auto done =
+          write_file_atomically(options.output, starter_profile(*catalogue, options, parts, found));
       !done) {
     ctx.err << "en18031: " << done.error() << "\n";
     return exit_bad_input;
   }
-  ctx.out << fmt::format("wrote {} (parts {})\n", options.output,
-                         parts.empty() ? std::string("none") : fmt::format("{}", fmt::join(parts, ", ")));
+  ctx.out << fmt::format("wrote {} (parts {}{})\n", options.output,
+                         parts.empty() ? std::string("none") : fmt::format("{}", fmt::join(parts, ", ")),
+                         options.evidence_folder.empty()
+                             ? std::string()
+                             : fmt::format("; {} evidence records read", found.size()));
   return exit_ok;
 }
 
@@ -356,6 +472,10 @@ void register_init(CLI::App& parent, Context& ctx) {
   command->add_flag("--childcare", options->childcare, "It is childcare equipment");
   command->add_flag("--wearable", options->wearable, "It is wearable");
   command->add_flag("--force", options->force, "Replace an existing file");
+  command->add_option(
+      "--evidence", options->evidence_folder,
+      "A folder of evidence records (*.json): cite each where it speaks, and show the answers "
+      "they give");
   command->callback([&ctx, options] { ctx.action = [&ctx, options] { return run_init(ctx, *options); }; });
 }
 

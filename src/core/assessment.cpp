@@ -422,7 +422,7 @@ class Engine {
         justifications[node] = justification.text;
     }
 
-    walk(requirement, group, answers, justifications, cited_checks(group), out);
+    walk(requirement, group, answers, justifications, cited_records(group), out);
 
     // Categories.
     for (const auto& category : group.categories) {
@@ -454,78 +454,24 @@ class Engine {
     return ids;
   }
 
-  // One check of a record the group cites, with whether every input it measured is still as it was.
-  struct CitedCheck {
-    const std::string* record;
-    const EvidenceCheck* check;
-    bool fresh;
-  };
-
-  std::vector<CitedCheck> cited_checks(const AssetGroup& group) const {
-    std::vector<CitedCheck> cited;
+  // The records a group cites, by the path it cites them with.
+  std::vector<CitedRecord> cited_records(const AssetGroup& group) const {
+    std::vector<CitedRecord> cited;
     for (const auto& reference : group.evidence) {
       const auto found = evidence_.find(reference.text);
-      if (found == evidence_.end())
-        continue;  // check_evidence reports it
-      for (const auto& check : found->second.checks)
-        cited.push_back({&found->first, &check, found->second.inputs_verified()});
+      if (found != evidence_.end())  // else check_evidence reports it
+        cited.push_back({found->first, &found->second});
     }
     return cited;
-  }
-
-  // What the fresh evidence says about one node: the answer its passing checks support, when they all
-  // support the same one and no failing check refutes it; otherwise why not.
-  struct EvidenceAnswer {
-    std::optional<Answer> answer;
-    std::vector<EvidenceCitation> support;  // the passing checks behind `answer`
-    std::vector<std::string> disagreement;  // in words, when the evidence does not agree on one answer
-  };
-
-  static EvidenceAnswer evidence_answer(const DecisionNode& node, const std::vector<CitedCheck>& cited) {
-    std::map<Answer, std::vector<EvidenceCitation>> passing;
-    std::set<Answer> refuted;
-    std::vector<std::string> failing;
-    for (const auto& [record, check, fresh] : cited) {
-      if (!fresh || check->result == CheckResult::inconclusive)
-        continue;
-      for (const auto& support : check->supports) {
-        if (support.node != node.id)
-          continue;
-        if (check->result == CheckResult::pass) {
-          passing[support.answer].push_back({*record, check->id});
-        } else {
-          refuted.insert(support.answer);
-          failing.push_back(
-              fmt::format("{} ({}) fails against {}", *record, check->id, to_string(support.answer)));
-        }
-      }
-    }
-    EvidenceAnswer out;
-    if (passing.size() == 1 && !refuted.contains(passing.begin()->first)) {
-      out.answer = passing.begin()->first;
-      out.support = std::move(passing.begin()->second);
-      return out;
-    }
-    for (const auto& [answer, citations] : passing)
-      out.disagreement.push_back(fmt::format("{} supports {}", describe(citations), to_string(answer)));
-    out.disagreement.insert(out.disagreement.end(), failing.begin(), failing.end());
-    return out;
-  }
-
-  static std::string describe(const std::vector<EvidenceCitation>& citations) {
-    std::vector<std::string> cited;
-    for (const auto& citation : citations)
-      cited.push_back(fmt::format("{} ({})", citation.record, citation.check));
-    return fmt::format("{}", fmt::join(cited, ", "));
   }
 
   // The gap for a node neither the profile nor the evidence answers, saying what the evidence offers.
   static Gap unanswered(const DecisionNode& node, const EvidenceAnswer& evidence, const AssetGroup& group) {
     std::string action = fmt::format("answer {} with yes or no under answers", node.id);
     if (evidence.answer) {
-      action +=
-          fmt::format(" (evidence {} supports {}, but the catalogue leaves this answer to a person: {})",
-                      describe(evidence.support), to_string(*evidence.answer), node.human_judgement);
+      action += fmt::format(
+          " (evidence {} supports {}, but the catalogue leaves this answer to a person: {})",
+          describe_citations(evidence.support), to_string(*evidence.answer), node.human_judgement);
     } else if (!evidence.disagreement.empty()) {
       action += fmt::format(" (the evidence does not agree: {})", fmt::join(evidence.disagreement, "; "));
     }
@@ -535,7 +481,7 @@ class Engine {
 
   void walk(const Requirement& requirement, const AssetGroup& group,
             const std::map<std::string, const GivenAnswer*>& answers,
-            const std::map<std::string, std::string>& justifications, const std::vector<CitedCheck>& cited,
+            const std::map<std::string, std::string>& justifications, const std::vector<CitedRecord>& cited,
             GroupResult& out) {
     std::set<std::string> on_path;
     const DecisionNode* node = requirement.tree.find(requirement.tree.start.id);
@@ -817,6 +763,56 @@ std::string_view to_string(CheckResult value) {
 }
 std::optional<CheckResult> parse_check_result(std::string_view text) {
   return spellings::parse(kCheckResults, text);
+}
+
+EvidenceAnswer evidence_answer(const DecisionNode& node, std::span<const CitedRecord> records) {
+  std::map<Answer, std::vector<EvidenceCitation>> passing;
+  std::set<Answer> refuted;
+  std::vector<std::string> failing;
+  for (const auto& [path, record] : records) {
+    if (!record->inputs_verified())
+      continue;
+    for (const auto& check : record->checks) {
+      if (check.result == CheckResult::inconclusive)
+        continue;
+      for (const auto& support : check.supports) {
+        if (support.node != node.id)
+          continue;
+        if (check.result == CheckResult::pass) {
+          passing[support.answer].push_back({path, check.id});
+        } else {
+          refuted.insert(support.answer);
+          failing.push_back(
+              fmt::format("{} ({}) fails against {}", path, check.id, to_string(support.answer)));
+        }
+      }
+    }
+  }
+  EvidenceAnswer out;
+  if (passing.size() == 1 && !refuted.contains(passing.begin()->first)) {
+    out.answer = passing.begin()->first;
+    out.support = std::move(passing.begin()->second);
+    return out;
+  }
+  for (const auto& [answer, citations] : passing)
+    out.disagreement.push_back(
+        fmt::format("{} supports {}", describe_citations(citations), to_string(answer)));
+  out.disagreement.insert(out.disagreement.end(), failing.begin(), failing.end());
+  return out;
+}
+
+std::string describe_citations(std::span<const EvidenceCitation> citations) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_record;
+  for (const auto& citation : citations) {
+    auto found = std::ranges::find(by_record, citation.record, &decltype(by_record)::value_type::first);
+    if (found == by_record.end())
+      found = by_record.insert(by_record.end(), {citation.record, {}});
+    found->second.push_back(citation.check);
+  }
+  std::vector<std::string> records;
+  for (const auto& [record, checks] : by_record)
+    records.push_back(fmt::format("{} ({})", record, fmt::join(checks, ", ")));
+  return fmt::format("{}", fmt::join(records, "; "));
 }
 
 std::string_view to_key(TakenStep::Source source) {

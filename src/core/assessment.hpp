@@ -12,6 +12,7 @@
 
 #include <expected>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,8 @@ struct TakenStep {
   std::vector<EvidenceCitation> evidence;
 };
 std::string_view to_key(TakenStep::Source source);  // "profile", "evidence"
+// "R1 (c1, c2); R2 (c3)": citations grouped by record, records in order of first citation.
+std::string describe_citations(std::span<const EvidenceCitation> citations);
 
 // One check of one evidence record that disagrees with an answer in the profile.
 struct Contradiction {
@@ -146,6 +149,23 @@ struct AssessmentResult {
   std::vector<int> applicable_parts() const;
   int count(Status status) const;
 };
+
+// A record a group cites, by the path the profile cites it with.
+struct CitedRecord {
+  std::string path;
+  const EvidenceRecord* record = nullptr;
+};
+
+// What the evidence says about one node, by the rule the engine answers with: the answer the passing
+// checks of fresh records (every input unchanged) support, when they all support the same one and no
+// failing check refutes it; otherwise, in words, why they do not agree (empty when nothing speaks to it).
+// Whether the answer may be taken (DecisionNode::human_judgement) is the caller's decision.
+struct EvidenceAnswer {
+  std::optional<Answer> answer;
+  std::vector<EvidenceCitation> support;  // the passing checks behind `answer`
+  std::vector<std::string> disagreement;
+};
+EvidenceAnswer evidence_answer(const DecisionNode& node, std::span<const CitedRecord> records);
 
 // Which parts of EN 18031 apply to a product with this scope, each with the reason (RED Art. 3(3)(d)-(f)).
 std::vector<PartDecision> decide_parts(const Scope& scope);

@@ -148,19 +148,9 @@ std::string describe_requirement(const Catalogue& catalogue, const Requirement& 
 std::string answer_provenance(const TakenStep& step) {
   if (step.evidence.empty())
     return {};
-  std::vector<std::pair<std::string, std::vector<std::string>>> by_record;
-  for (const auto& citation : step.evidence) {
-    auto found = std::ranges::find(by_record, citation.record, &decltype(by_record)::value_type::first);
-    if (found == by_record.end())
-      found = by_record.insert(by_record.end(), {citation.record, {}});
-    found->second.push_back(citation.check);
-  }
-  std::vector<std::string> records;
-  for (const auto& [record, checks] : by_record)
-    records.push_back(fmt::format("{} ({})", record, fmt::join(checks, ", ")));
   return fmt::format("{} by evidence: {}",
                      step.source == TakenStep::Source::evidence ? "answered" : "confirmed",
-                     fmt::join(records, "; "));
+                     describe_citations(step.evidence));
 }
 
 }  // namespace en18031::render

@@ -852,6 +852,51 @@ TEST_F(Scratch, InitAsksTheScopeQuestionsInteractively) {
   EXPECT_EQ(loaded.profile.scope.radio, (std::vector<std::string>{"LTE-M", "NB-IoT"}));
 }
 
+// init --evidence cites each record where it speaks, says under each node what the evidence answers (or
+// only advises, where a person must answer), and the profile it writes takes those answers when assessed.
+TEST_F(Scratch, InitCitesEvidenceAndShowsTheAnswersItGives) {
+  std::filesystem::copy(kSource + "/examples/air-quality-monitor/evidence", path("evidence"));
+  const auto run = run_cli({"init", "-o", path("product.yaml"), "--evidence", path("evidence"), "--catalogue",
+                            kSource + "/catalogue"});
+  ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_EQ(run.out, "wrote " + path("product.yaml") + " (parts 1; 2 evidence records read)\n");
+  const std::string text = read_text(path("product.yaml"));
+  EXPECT_THAT(text, HasSubstr("        #   evidence answers yes while CCK-3.DN-1 is left open: "
+                              "evidence/fleet-check.json (psks-unique)\n"));
+  EXPECT_THAT(text,
+              HasSubstr("        #   evidence supports yes (evidence/fleet-check.json (key-generation)), but "
+                        "a person must answer: Best practice cryptography in key generation"));
+  EXPECT_THAT(text, HasSubstr("      evidence: [\"evidence/sum-2-tamper-test.json\"]\n"));
+  const auto loaded = load::load_profile_file(path("product.yaml"));
+  ASSERT_TRUE(loaded.ok()) << format_diagnostic(loaded.problems.front());
+  EvidenceSet evidence;
+  for (const std::string record : {"evidence/fleet-check.json", "evidence/sum-2-tamper-test.json"}) {
+    auto read = load::load_evidence_file(path(record), record, &shipped());
+    ASSERT_TRUE(read.record);
+    evidence.emplace(record, std::move(*read.record));
+  }
+  const auto result = assess(shipped(), loaded.profile, evidence);
+  ASSERT_TRUE(result) << result.error().describe();
+  const GroupResult* group = find_group(*result, "CCK-3", "all");
+  ASSERT_NE(group, nullptr);
+  ASSERT_EQ(group->path.size(), 1U);
+  EXPECT_EQ(group->path[0].source, TakenStep::Source::evidence);
+}
+
+TEST_F(Scratch, InitRefusesEvidenceThatDoesNotLoadAndWritesNothing) {
+  std::filesystem::create_directories(path("evidence"));
+  std::ofstream(path("evidence/broken.json")) << "{\"format\": \"en18031-evidence\"";
+  const auto run = run_cli({"init", "-o", path("product.yaml"), "--evidence", path("evidence"), "--catalogue",
+                            kSource + "/catalogue"});
+  EXPECT_EQ(run.exit_code, cli::exit_bad_input);
+  EXPECT_THAT(run.err, HasSubstr("evidence/broken.json:1:"));
+  EXPECT_THAT(run.err, ::testing::EndsWith("en18031: nothing was written\n"));
+  EXPECT_FALSE(std::filesystem::exists(path("product.yaml")));
+  const auto missing = run_cli({"init", "-o", path("product.yaml"), "--evidence", path("nowhere"),
+                                "--catalogue", kSource + "/catalogue"});
+  EXPECT_EQ(missing.err, "en18031: --evidence " + path("nowhere") + ": not a folder\n");
+}
+
 TEST_F(Scratch, InitTakesRadioTechnologiesFromTheCommandLine) {
   const auto run = run_cli({"init", "-o", path("product.yaml"), "--radio", "LTE-M, Wi-Fi", "--radio",
                             "Thread", "--catalogue", kSource + "/catalogue"});
