@@ -1,4 +1,4 @@
-// en18031 fleet check (--registry FILE [--registry-key-file F] | --manifest FILE) [-o RECORD.json
+// en18031 fleet check (--registry LOCATOR [--registry-key-file F] | --manifest FILE) [-o RECORD.json
 // [--force]] [--min-entropy-bits N]: proves that no two devices share a serial, key, PSK identity, PSK or
 // default password (or names the devices that do), gives the passwords' strength statistics and the RNG the
 // keys came from, and writes them as an evidence record for CCK-3, AUM-5-1 and CCK-2. Exit 0 when everything
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/app.hpp"
+#include "cli/factory_common.hpp"
 #include "cli/output_files.hpp"
 #include "crypto/sha256.hpp"
 #include "factory/manifest.hpp"
@@ -31,8 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct FleetCheckOptions {
-  std::string registry;
-  std::string registry_key_file;
+  RegistrySource registry;
   std::string manifest;
   std::string output;
   bool force = false;
@@ -91,8 +91,8 @@ class MappedFile {
 
 int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  if (options.registry.empty() == options.manifest.empty()) {
-    ctx.err << "en18031: give either --registry FILE or --manifest FILE\n";
+  if (options.registry.locator.empty() == options.manifest.empty()) {
+    ctx.err << "en18031: give either --registry LOCATOR or --manifest FILE\n";
     return exit_bad_input;
   }
   if (!(options.min_entropy_bits >= 0 && options.min_entropy_bits <= 1000)) {
@@ -107,41 +107,45 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   factory::FleetTable table;
   std::optional<MappedFile> mapped;  // the manifest's table points into it: it lives as long as the table
   factory::FleetSource source;
-  source.tool_version = EN18031_VERSION;
+  source.tool_version = ctx.tool_version;
   source.created = evidence_timestamp();
-  if (!options.registry.empty()) {
-    auto key = factory::load_registry_key(options.registry_key_file);
-    if (!key) {
-      ctx.err << "en18031: " << key.error() << "\n";
+  std::string source_name;  // what the summary's first line names
+  if (!options.registry.locator.empty()) {
+    auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_only);
+    if (!opened) {
+      ctx.err << "en18031: " << opened.error() << "\n";
       return exit_bad_input;
     }
-    const factory::SecretBox box(*key);
+    const factory::Registry& registry = *opened->registry;
+    source_name = registry.name();
     // The record names the registry file by its SHA-256: first fold any committed batch still in the
     // write-ahead log into that file, so the hash covers every device checked.
-    if (!options.output.empty())
-      factory::Registry::checkpoint(options.registry);
-    auto registry = factory::Registry::open(options.registry, box, /*read_only=*/true);
-    if (!registry) {
-      ctx.err << "en18031: " << registry.error() << "\n";
-      return exit_bad_input;
+    const auto file = registry.file();
+    if (!options.output.empty()) {
+      if (!file) {
+        ctx.err << fmt::format(
+            "en18031: registry {} is not a file, so an evidence record cannot name it by its hash\n",
+            source_name);
+        return exit_bad_input;
+      }
+      registry.settle_file();
     }
-    auto read = factory::read_registry_fleet(*registry);
+    auto read = factory::read_registry_fleet(registry);
     if (!read) {
       ctx.err << "en18031: " << read.error() << "\n";
       return exit_bad_input;
     }
     if (read->size() == 0) {
-      ctx.err << fmt::format("en18031: registry {} has no devices\n", options.registry);
+      ctx.err << fmt::format("en18031: registry {} has no devices\n", source_name);
       return exit_bad_input;
     }
     table = std::move(*read);
     source.kind = "registry";
-    source.path =
-        options.output.empty() ? options.registry : path_from_record(options.registry, options.output);
+    source.path = options.output.empty() ? source_name : path_from_record(file->string(), options.output);
     if (!options.output.empty()) {
       // Named as an input like a manifest, so an assessment sees the record as stale once the registry
       // changes (a device added or revoked).
-      auto hash = crypto::sha256_file_hex(options.registry);
+      auto hash = crypto::sha256_file_hex(*file);
       if (!hash) {
         ctx.err << "en18031: " << hash.error() << "\n";
         return exit_bad_input;
@@ -163,6 +167,7 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     }
     table = std::move(manifest->table);
     source.kind = "manifest";
+    source_name = options.manifest;
     source.path =
         options.output.empty() ? options.manifest : path_from_record(options.manifest, options.output);
     if (!options.output.empty())
@@ -170,8 +175,7 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   }
 
   const factory::FleetReport report = factory::check_fleet(table, options.min_entropy_bits);
-  ctx.out << fmt::format("fleet check of {} {}\n", source.kind,
-                         source.kind == "registry" ? options.registry : options.manifest);
+  ctx.out << fmt::format("fleet check of {} {}\n", source.kind, source_name);
   ctx.out << factory::fleet_summary(table, report);
   if (!options.output.empty()) {
     const auto record = factory::fleet_evidence(table, report, source);
@@ -202,9 +206,7 @@ void register_fleet_check(CLI::App& fleet, Context& ctx) {
   auto options = std::make_shared<FleetCheckOptions>();
   CLI::App* command = fleet.add_subcommand(
       "check", "Prove that serials, keys, PSKs and passwords are unique; write an evidence record");
-  auto* registry = command->add_option("--registry", options->registry, "The provisioning registry (SQLite)");
-  command->add_option("--registry-key-file", options->registry_key_file,
-                      "The registry key (default $EN18031_REGISTRY_KEY)");
+  auto* registry = add_registry_options(*command, options->registry, /*required=*/false);
   auto* manifest = command->add_option("--manifest", options->manifest,
                                        "A manifest from another factory (CSV, docs/manifest-format.md)");
   registry->excludes(manifest);

@@ -72,14 +72,14 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
     if (options.ca.certificate.empty() || options.ca.key.empty())
       return fail(
           fmt::format("{}: the recipe asks for certificates: give --ca-cert and --ca-key", options.recipe));
-    auto loaded = load_ca_from(options.ca);
+    auto loaded = load_ca_from(ctx, options.ca);
     if (!loaded)
       return fail(loaded.error());
     ca = std::move(*loaded);
   }
   std::string password_secret;
   if (recipe->password && recipe->password->method == factory::PasswordMethod::hmac_sha256) {
-    auto secret = read_secret(options.password_secret_file, "EN18031_PASSWORD_SECRET");
+    auto secret = read_secret(ctx, options.password_secret_file, "EN18031_PASSWORD_SECRET");
     if (!secret)
       return fail(secret.error());
     password_secret = std::move(*secret);
@@ -93,7 +93,8 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
                              password_secret.size()};
   // A key in a token signs through one PKCS#11 session; one worker keeps the calls serial.
   request.threads = options.ca.key.starts_with("pkcs11:") ? 1 : options.threads;
-  request.tool = "en18031 " EN18031_VERSION;
+  request.tool = tool_name(ctx);
+  request.now = ctx.now();
   if (!options.quiet)
     request.progress = [&ctx, last = std::chrono::steady_clock::now()](std::size_t done,
                                                                        std::size_t total) mutable {
@@ -105,13 +106,13 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
     };
   if (auto checked = factory::check_provision_request(request); !checked)
     return fail(checked.error());
-  auto opened = open_registry(options.registry, true, false);
+  auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::create_if_missing);
   if (!opened)
     return fail(opened.error());
   // Busy with another writer: said now, before the CA signs or a key is generated.
-  if (auto writable = opened->registry.check_writable(request.registry_wait); !writable)
+  if (auto writable = opened->registry->check_writable(request.registry_wait); !writable)
     return fail(writable.error());
-  auto report = factory::provision(opened->registry, opened->box, request);
+  auto report = factory::provision(*opened->registry, opened->box, request);
   OPENSSL_cleanse(password_secret.data(), password_secret.size());
   if (!report) {
     ctx.err << "en18031: " << report.error() << "\n"
@@ -121,11 +122,11 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
   }
   if (report->run_id == 0)
     ctx.out << fmt::format("nothing to do: all {} serials are in {} already\n", report->requested,
-                           options.registry.path);
+                           opened->registry->name());
   else
     ctx.out << fmt::format(
         "provisioned {} devices into {} (run {}) in {:.2f} s, {:.0f} devices/s\n", report->provisioned,
-        options.registry.path, report->run_id, report->seconds,
+        opened->registry->name(), report->run_id, report->seconds,
         report->seconds > 0 ? static_cast<double>(report->provisioned) / report->seconds : 0.0);
   if (report->already_in_registry != 0 && report->run_id != 0)
     ctx.out << fmt::format("skipped {} serials already in the registry (an earlier run)\n",

@@ -215,7 +215,7 @@ std::expected<void, std::string> validate_request(const ProvisionRequest& reques
     if (request.ca == nullptr)
       return std::unexpected(
           "the recipe asks for certificates: give the manufacturing CA (--ca-cert, --ca-key)");
-    const auto now = std::chrono::system_clock::now();
+    const SystemTime now = request.now;
     if (request.ca->not_after() <= now)
       return std::unexpected(
           fmt::format("the CA certificate expired on {}", rfc3339_utc(request.ca->not_after())));
@@ -322,7 +322,7 @@ std::expected<ProvisionReport, std::string> provision(Registry& registry, const 
   if (auto checked = check_provision_request(request); !checked)
     return std::unexpected(checked.error());
   const auto started = Clock::now();
-  const auto now = std::chrono::system_clock::now();
+  const SystemTime now = request.now;
   ProvisionReport report;
   report.requested = request.serials.size();
   report.rng = describe_rng();
