@@ -29,8 +29,7 @@ int run(int argc, const char* const* argv, Context& ctx) {
   app.set_version_flag("--version", ctx.tool_version);
   app.require_subcommand(1);
   app.fallthrough();
-  app.add_option("--catalogue", ctx.catalogue_option,
-                 "Catalogue folder (default: $EN18031_CATALOGUE, else the bundled catalogue)")
+  app.add_option("--catalogue", ctx.catalogue_option, "Catalogue folder (default: the bundled catalogue)")
       ->envname("EN18031_CATALOGUE");
 
   CLI::App* catalogue =

@@ -114,8 +114,7 @@ void register_ca(CLI::App& parent, Context& ctx) {
       ->required();
   command->add_option("--ca-passphrase-file", options->ca.passphrase_file,
                       "File holding the passphrase for the new PEM key (default $EN18031_CA_PASSPHRASE)");
-  add_pkcs11_options(*command, options->ca, "PKCS#11 library (default $EN18031_PKCS11_MODULE)",
-                     "PKCS#11 user PIN (default $EN18031_PKCS11_PIN)");
+  add_pkcs11_options(*command, options->ca, "PKCS#11 library", "PKCS#11 user PIN");
   command->add_option("-t,--type", options->type, "ecdsa-p256 (default) or ecdsa-p384");
   command->add_option("--common-name", options->common_name, "The CA's common name")->required();
   command->add_option("--organization", options->organization, "The CA's organization");

@@ -6,7 +6,8 @@
 namespace en18031::cli {
 
 CLI::Option* add_registry_options(CLI::App& command, RegistrySource& source, bool required) {
-  auto* registry = command.add_option("--registry", source.locator, kRegistryOptionHelp);
+  auto* registry =
+      command.add_option("--registry", source.locator, kRegistryOptionHelp)->type_name("LOCATOR");
   if (required)
     registry->required();
   command.add_option("--registry-key-file", source.key_file,
@@ -38,8 +39,7 @@ void add_ca_options(CLI::App& command, CaSource& source, bool required) {
   }
   command.add_option("--ca-passphrase-file", source.passphrase_file,
                      "File holding the CA key's passphrase (default $EN18031_CA_PASSPHRASE)");
-  add_pkcs11_options(command, source, "PKCS#11 library for a pkcs11: CA key (default $EN18031_PKCS11_MODULE)",
-                     "PKCS#11 user PIN (default $EN18031_PKCS11_PIN)");
+  add_pkcs11_options(command, source, "PKCS#11 library for a pkcs11: CA key", "PKCS#11 user PIN");
 }
 
 void add_pkcs11_options(CLI::App& command, CaSource& source, const std::string& module_help,

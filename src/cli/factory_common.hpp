@@ -43,7 +43,8 @@ struct CaSource {
   std::string pin;              // --pin, envname $EN18031_PKCS11_PIN
 };
 void add_ca_options(CLI::App& command, CaSource& source, bool required);
-// --pkcs11-module and --pin, each falling back to its environment variable (CLI11's envname).
+// --pkcs11-module and --pin, each falling back to its environment variable (CLI11's envname, which --help
+// shows as "(Env:EN18031_PKCS11_PIN)").
 void add_pkcs11_options(CLI::App& command, CaSource& source, const std::string& module_help,
                         const std::string& pin_help);
 std::expected<factory::Ca, std::string> load_ca_from(const Context& ctx, const CaSource& source);
