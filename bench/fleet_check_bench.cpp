@@ -195,7 +195,7 @@ void bench_registry(const fs::path& dir, std::size_t devices) {
   }
   auto ca = factory::create_root_ca(
       {.common_name = "Bench Manufacturing CA", .organization = "Bench", .validity_days = 7400},
-      std::move(*ca_key));
+      std::move(*ca_key), std::chrono::system_clock::now());
   if (!ca) {
     fmt::print("bench CA: {}\n", ca.error());
     return;
@@ -206,7 +206,7 @@ void bench_registry(const fs::path& dir, std::size_t devices) {
   const auto key = factory::load_registry_key(key_file.string());
   const factory::SecretBox box(*key);
   const fs::path path = dir / "registry.db";
-  auto registry = factory::Registry::create(path, box);
+  auto registry = factory::open_registry(path.string(), box, factory::RegistryAccess::create_if_missing);
   if (!registry) {
     fmt::print("bench registry: {}\n", registry.error());
     return;
@@ -220,8 +220,9 @@ void bench_registry(const fs::path& dir, std::size_t devices) {
   request.recipe_text = recipe_text;
   request.ca = &*ca;
   request.serials = serials;
+  request.now = std::chrono::system_clock::now();
   const auto start = Clock::now();
-  const auto provisioned = factory::provision(*registry, box, request);
+  const auto provisioned = factory::provision(**registry, box, request);
   if (!provisioned) {
     fmt::print("provision: {}\n", provisioned.error());
     return;

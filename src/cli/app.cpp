@@ -1,17 +1,36 @@
 #include "cli/app.hpp"
 
+#include <cstdlib>
 #include <ostream>
 
 namespace en18031::cli {
 
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
-  Context ctx{in, out, err, {}, {}};
+  Context ctx{in, out, err};
+  ctx.tool_version = EN18031_VERSION;
+  ctx.environment = [](const std::string& name) -> std::optional<std::string> {
+    if (const char* value = std::getenv(name.c_str()))
+      return std::string(value);
+    return std::nullopt;
+  };
+  return run(argc, argv, ctx);
+}
+
+std::string tool_name(const Context& ctx) {
+  return "en18031 " + ctx.tool_version;
+}
+
+int run(int argc, const char* const* argv, Context& ctx) {
+  std::ostream& out = ctx.out;
+  std::ostream& err = ctx.err;
+  if (!ctx.environment)
+    ctx.environment = [](const std::string&) { return std::optional<std::string>(); };
   CLI::App app{"en18031: EN 18031-1/-2/-3 requirements as data, assessment and evidence tools", "en18031"};
-  app.set_version_flag("--version", EN18031_VERSION);
+  app.set_version_flag("--version", ctx.tool_version);
   app.require_subcommand(1);
   app.fallthrough();
-  app.add_option("--catalogue", ctx.catalogue_option,
-                 "Catalogue folder (default: $EN18031_CATALOGUE, else the bundled catalogue)");
+  app.add_option("--catalogue", ctx.catalogue_option, "Catalogue folder (default: the bundled catalogue)")
+      ->envname("EN18031_CATALOGUE");
 
   CLI::App* catalogue =
       app.add_subcommand("catalogue", "Validate, list, show and draw the requirement catalogue");
@@ -40,7 +59,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
     out << app.help("", CLI::AppFormatMode::All);
     return exit_ok;
   } catch (const CLI::CallForVersion&) {
-    out << EN18031_VERSION << "\n";
+    out << ctx.tool_version << "\n";
     return exit_ok;
   } catch (const CLI::ParseError& error) {
     err << "en18031: " << error.what() << "\nRun 'en18031 --help' for usage.\n";

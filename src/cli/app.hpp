@@ -4,6 +4,7 @@
 // options on the CLI11 app, and a `run_*` function that does the work and returns an exit code.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <iosfwd>
 #include <istream>
@@ -24,17 +25,34 @@ enum ExitCode : int {
   exit_internal = 3,   // a bug: an unexpected exception reached main
 };
 
-// All run state of one invocation: where output goes and what the global options say. No globals.
+using SystemTime = std::chrono::system_clock::time_point;
+
+// All run state of one invocation: where output goes, what the global options say, and the world outside
+// the program (the clock, the tool's version, environment variables), so that libraries take values
+// instead of reading it and a test can fix it. No globals.
 struct Context {
   std::istream& in;
   std::ostream& out;
   std::ostream& err;
-  std::string catalogue_option;  // --catalogue, empty when not given
+  // What time it is: the clock behind certificate validity, run start, revocation and CRL dates.
+  std::function<SystemTime()> now = [] { return std::chrono::system_clock::now(); };
+  std::string tool_version;  // "0.3.0", what --version prints and records name the tool by
+  // An environment variable's value, nullopt when it is not set. Options read theirs through CLI11's
+  // envname; this is for the secrets that have no command-line option of their own (a registry key, a
+  // passphrase), so that they are never typed where `ps` shows them.
+  std::function<std::optional<std::string>(const std::string&)> environment;
+  std::string catalogue_option;  // --catalogue or $EN18031_CATALOGUE, empty when neither is given
   std::function<int()> action;   // set by the subcommand the user chose
 };
 
-// Parses argv, runs the chosen subcommand, returns the exit code. Prints usage errors to ctx.err.
+// Parses argv, runs the chosen subcommand, returns the exit code. Prints usage errors to ctx.err. The
+// first form runs in the real world (system clock, this build's version, the process environment); the
+// second in the one `ctx` describes.
 int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);
+int run(int argc, const char* const* argv, Context& ctx);
+
+// "en18031 0.3.0": how a registry's runs and evidence records name the tool.
+std::string tool_name(const Context& ctx);
 
 // Loads the catalogue the options and environment point at and checks it. On any problem prints every
 // diagnostic to ctx.err and returns nullopt (callers exit with exit_bad_input). With `digest`, also

@@ -38,13 +38,7 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
   std::expected<crypto::Key, std::string> key = std::unexpected(std::string());
   if (in_token) {
     // The token made the key pair (e.g. pkcs11-tool --keypairgen); its private half never leaves it.
-    CaSource source = options.ca;
-    if (source.pkcs11_module.empty())
-      if (const char* value = std::getenv("EN18031_PKCS11_MODULE"))
-        source.pkcs11_module = value;
-    if (source.pin.empty())
-      if (const char* value = std::getenv("EN18031_PKCS11_PIN"))
-        source.pin = value;
+    const CaSource& source = options.ca;
     key = crypto::load_pkcs11_key(source.key, source.pkcs11_module, source.pin, true);
     if (!key)
       return fail(fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(source.key), key.error()));
@@ -52,7 +46,7 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
       return fail(
           fmt::format("the key in the token is {}, not {}", crypto::to_string(key->type()), options.type));
   } else {
-    auto secret = read_secret(options.ca.passphrase_file, "EN18031_CA_PASSPHRASE");
+    auto secret = read_secret(ctx, options.ca.passphrase_file, "EN18031_CA_PASSPHRASE");
     if (!secret)
       return fail(secret.error());
     if (secret->size() < 8)
@@ -76,12 +70,17 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
   if (!options.parent.certificate.empty() || !options.parent.key.empty()) {
     if (options.parent.certificate.empty() || options.parent.key.empty())
       return fail("an intermediate needs both --parent-cert and --parent-key");
-    auto parent = load_ca_from(options.parent);
+    // A parent key in a token is reached through the same --pkcs11-module and --pin (or their
+    // environment variables) as the new CA's.
+    CaSource parent_source = options.parent;
+    parent_source.pkcs11_module = options.ca.pkcs11_module;
+    parent_source.pin = options.ca.pin;
+    auto parent = load_ca_from(ctx, parent_source);
     if (!parent)
       return fail(parent.error());
-    ca = factory::create_intermediate_ca(request, std::move(*key), *parent);
+    ca = factory::create_intermediate_ca(request, std::move(*key), *parent, ctx.now());
   } else {
-    ca = factory::create_root_ca(request, std::move(*key));
+    ca = factory::create_root_ca(request, std::move(*key), ctx.now());
   }
   if (!ca)
     return fail(ca.error());
@@ -115,9 +114,7 @@ void register_ca(CLI::App& parent, Context& ctx) {
       ->required();
   command->add_option("--ca-passphrase-file", options->ca.passphrase_file,
                       "File holding the passphrase for the new PEM key (default $EN18031_CA_PASSPHRASE)");
-  command->add_option("--pkcs11-module", options->ca.pkcs11_module,
-                      "PKCS#11 library (default $EN18031_PKCS11_MODULE)");
-  command->add_option("--pin", options->ca.pin, "PKCS#11 user PIN (default $EN18031_PKCS11_PIN)");
+  add_pkcs11_options(*command, options->ca, "PKCS#11 library", "PKCS#11 user PIN");
   command->add_option("-t,--type", options->type, "ecdsa-p256 (default) or ecdsa-p384");
   command->add_option("--common-name", options->common_name, "The CA's common name")->required();
   command->add_option("--organization", options->organization, "The CA's organization");

@@ -84,7 +84,7 @@ using FileProducer = std::function<std::expected<factory::ExportSummary, std::st
 // renames it into place only when every device was written.
 int run_folder_export(Context& ctx, const CommonOptions& options, const FolderProducer& produce,
                       std::string_view credential) {
-  auto opened = open_registry(options.registry, false, true);
+  auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_only);
   if (!opened)
     return fail(ctx, opened.error());
   if (!remove_leftovers(ctx, options.output))
@@ -106,7 +106,7 @@ int run_folder_export(Context& ctx, const CommonOptions& options, const FolderPr
 
 int run_file_export(Context& ctx, const CommonOptions& options, factory::Secrecy secrecy,
                     const FileProducer& produce, std::string_view credential) {
-  auto opened = open_registry(options.registry, false, true);
+  auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_only);
   if (!opened)
     return fail(ctx, opened.error());
   if (!remove_leftovers(ctx, options.output))
@@ -135,7 +135,7 @@ struct BundlesOptions {
 int run_bundles(Context& ctx, const BundlesOptions& options) {
   factory::BundleOptions bundle;
   if (!options.key_passphrase_file.empty()) {
-    auto secret = read_secret(options.key_passphrase_file, "");
+    auto secret = read_secret(ctx, options.key_passphrase_file, "");
     if (!secret)
       return fail(ctx, secret.error());
     if (secret->empty())
@@ -152,7 +152,7 @@ int run_bundles(Context& ctx, const BundlesOptions& options) {
       ctx, options.common,
       [&](const OpenedRegistry& opened, const factory::DeviceSelection& selection,
           const factory::FileSink& sink) {
-        return factory::export_bundles(opened.registry, opened.box, selection, bundle, sink);
+        return factory::export_bundles(*opened.registry, opened.box, selection, bundle, sink);
       },
       "a certificate");
   if (!bundle.key_passphrase.empty())
@@ -200,7 +200,7 @@ int run_nrf91(Context& ctx, const Nrf91CliOptions& options) {
       ctx, options.common,
       [&](const OpenedRegistry& opened, const factory::DeviceSelection& selection,
           const factory::FileSink& sink) {
-        return factory::export_nrf91_scripts(opened.registry, opened.box, selection, nrf91, sink);
+        return factory::export_nrf91_scripts(*opened.registry, opened.box, selection, nrf91, sink);
       },
       "a certificate or a PSK");
 }
@@ -244,7 +244,7 @@ int run_lwm2m(Context& ctx, const Lwm2mCliOptions& options) {
       ctx, options.common, factory::Secrecy::secret,
       [&](const OpenedRegistry& opened, const factory::DeviceSelection& selection,
           const factory::TextSink& sink) {
-        return factory::export_lwm2m(opened.registry, opened.box, selection, lwm2m, sink);
+        return factory::export_lwm2m(*opened.registry, opened.box, selection, lwm2m, sink);
       },
       "a PSK");
 }
@@ -274,7 +274,7 @@ void register_certificates(CLI::App& parent, Context& ctx) {
           ctx, *options, factory::Secrecy::none,
           [](const OpenedRegistry& opened, const factory::DeviceSelection& selection,
              const factory::TextSink& sink) {
-            return factory::export_certificates(opened.registry, selection, sink);
+            return factory::export_certificates(*opened.registry, selection, sink);
           },
           "a certificate");
     };
@@ -302,7 +302,7 @@ void register_labels(CLI::App& parent, Context& ctx) {
           ctx, options->common, factory::Secrecy::secret,
           [&](const OpenedRegistry& opened, const factory::DeviceSelection& selection,
               const factory::TextSink& sink) {
-            return factory::export_labels(opened.registry, opened.box, selection, labels, sink);
+            return factory::export_labels(*opened.registry, opened.box, selection, labels, sink);
           },
           "a default password");
     };
@@ -324,13 +324,13 @@ int run_crl(Context& ctx, const CrlCliOptions& options) {
   if (options.next_update_days < 1 || options.next_update_days > kMaxCrlDays)
     return fail(ctx,
                 fmt::format("--next-update-days {} is outside 1..{}", options.next_update_days, kMaxCrlDays));
-  auto opened = open_registry(options.common.registry, false, false);
+  auto opened = open_keyed_registry(ctx, options.common.registry, factory::RegistryAccess::read_write);
   if (!opened)
     return fail(ctx, opened.error());
-  auto ca = load_ca_from(options.ca);
+  auto ca = load_ca_from(ctx, options.ca);
   if (!ca)
     return fail(ctx, ca.error());
-  auto revoked = factory::revoked_certificates(opened->registry, *ca);
+  auto revoked = factory::revoked_certificates(*opened->registry, *ca);
   if (!revoked)
     return fail(ctx, revoked.error());
   if (!remove_leftovers(ctx, options.common.output))
@@ -338,10 +338,10 @@ int run_crl(Context& ctx, const CrlCliOptions& options) {
   auto staged = StagedFile::begin(options.common.output, options.common.force, factory::Secrecy::none);
   if (!staged)
     return fail(ctx, staged.error());
-  auto number = opened->registry.next_crl_number();
+  auto number = opened->registry->next_crl_number();
   if (!number)
     return fail(ctx, number.error());
-  const auto now = std::chrono::system_clock::now();
+  const auto now = ctx.now();
   const factory::CrlRequest request{*number, now, now + std::chrono::days(options.next_update_days)};
   auto der = factory::build_crl(*ca, *revoked, request);
   if (!der)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <expected>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -14,31 +15,43 @@
 namespace en18031::cli {
 
 struct RegistrySource {
-  std::string path;
+  std::string locator;   // --registry: sqlite:PATH or a path (factory::open_registry)
   std::string key_file;  // empty: $EN18031_REGISTRY_KEY
 };
-void add_registry_options(CLI::App& command, RegistrySource& source);
+// --registry (required unless `required` is false) and --registry-key-file.
+CLI::Option* add_registry_options(CLI::App& command, RegistrySource& source, bool required = true);
+// What --registry's help says it takes.
+inline constexpr const char* kRegistryOptionHelp =
+    "The provisioning registry: sqlite:PATH or the path of an SQLite file";
 
-// The registry key, then the registry (created first when `create` and it does not exist).
+// The registry key (the file, else $EN18031_REGISTRY_KEY through ctx.environment), then the registry
+// the locator names, opened through factory::open_registry.
 struct OpenedRegistry {
   factory::SecretBox box;
-  factory::Registry registry;
+  std::unique_ptr<factory::Registry> registry;
 };
-std::expected<OpenedRegistry, std::string> open_registry(const RegistrySource& source, bool create,
-                                                         bool read_only);
+std::expected<OpenedRegistry, std::string> open_keyed_registry(const Context& ctx,
+                                                               const RegistrySource& source,
+                                                               factory::RegistryAccess access);
 
 // The manufacturing CA: its certificate and its key (an encrypted PEM file or a PKCS#11 URI).
 struct CaSource {
   std::string certificate;
   std::string key;
-  std::string passphrase_file;  // default $EN18031_CA_PASSPHRASE
-  std::string pkcs11_module;    // default $EN18031_PKCS11_MODULE
-  std::string pin;              // default $EN18031_PKCS11_PIN
+  std::string passphrase_file;  // default $EN18031_CA_PASSPHRASE (through ctx.environment)
+  std::string pkcs11_module;    // --pkcs11-module, envname $EN18031_PKCS11_MODULE
+  std::string pin;              // --pin, envname $EN18031_PKCS11_PIN
 };
 void add_ca_options(CLI::App& command, CaSource& source, bool required);
-std::expected<factory::Ca, std::string> load_ca_from(const CaSource& source);
+// --pkcs11-module and --pin, each falling back to its environment variable (CLI11's envname, which --help
+// shows as "(Env:EN18031_PKCS11_PIN)").
+void add_pkcs11_options(CLI::App& command, CaSource& source, const std::string& module_help,
+                        const std::string& pin_help);
+std::expected<factory::Ca, std::string> load_ca_from(const Context& ctx, const CaSource& source);
 
-// A passphrase or secret from a file (trailing newline dropped), else from $variable, else empty.
-std::expected<std::string, std::string> read_secret(const std::string& file, const char* variable);
+// A passphrase or secret from a file (trailing newline dropped), else from $variable (through
+// ctx.environment; none when `variable` is empty), else empty.
+std::expected<std::string, std::string> read_secret(const Context& ctx, const std::string& file,
+                                                    const std::string& variable);
 
 }  // namespace en18031::cli

@@ -1,4 +1,4 @@
-// en18031 fleet check (--registry FILE [--registry-key-file F] | --manifest FILE) [-o RECORD.json
+// en18031 fleet check (--registry LOCATOR [--registry-key-file F] | --manifest FILE) [-o RECORD.json
 // [--force]] [--min-entropy-bits N]: proves that no two devices share a serial, key, PSK identity, PSK or
 // default password (or names the devices that do), gives the passwords' strength statistics and the RNG the
 // keys came from, and writes them as an evidence record for CCK-3, AUM-5-1 and CCK-2. Exit 0 when everything
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/app.hpp"
+#include "cli/factory_common.hpp"
 #include "cli/output_files.hpp"
 #include "crypto/sha256.hpp"
 #include "factory/manifest.hpp"
@@ -31,8 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct FleetCheckOptions {
-  std::string registry;
-  std::string registry_key_file;
+  RegistrySource registry;
   std::string manifest;
   std::string output;
   bool force = false;
@@ -89,101 +89,122 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
+// What fleet check compares, and how its summary and evidence record name where it came from.
+struct FleetInput {
+  factory::FleetTable table;
+  factory::FleetSource source;
+  std::string name;                  // the registry's name or the manifest's path
+  std::optional<MappedFile> mapped;  // a manifest's table points into it: it lives as long as the table
+};
+
+int report_failure(Context& ctx, const std::string& message) {
+  ctx.err << "en18031: " << message << "\n";
+  return exit_bad_input;
+}
+
+// The registry's columns. With a record to write, the registry must be one file, named by its hash.
+std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOptions& options) {
+  auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_only);
+  if (!opened) {
+    report_failure(ctx, opened.error());
+    return std::nullopt;
+  }
+  const factory::Registry& registry = *opened->registry;
+  FleetInput input;
+  input.name = registry.name();
+  const auto file = registry.file();
+  if (!options.output.empty()) {
+    if (!file) {
+      report_failure(
+          ctx, fmt::format("registry {} is not a file, so an evidence record cannot name it by its hash",
+                           input.name));
+      return std::nullopt;
+    }
+    // The record names the registry file by its SHA-256: first fold any committed batch still in the
+    // write-ahead log into that file, so the hash covers every device checked.
+    registry.settle_file();
+  }
+  auto read = factory::read_registry_fleet(registry);
+  if (!read) {
+    report_failure(ctx, read.error());
+    return std::nullopt;
+  }
+  if (read->size() == 0) {
+    report_failure(ctx, fmt::format("registry {} has no devices", input.name));
+    return std::nullopt;
+  }
+  input.table = std::move(*read);
+  input.source.kind = "registry";
+  input.source.path = options.output.empty() ? input.name : path_from_record(file->string(), options.output);
+  if (!options.output.empty()) {
+    // Named as an input like a manifest, so an assessment sees the record as stale once the registry
+    // changes (a device added or revoked).
+    auto hash = crypto::sha256_file_hex(*file);
+    if (!hash) {
+      report_failure(ctx, hash.error());
+      return std::nullopt;
+    }
+    input.source.sha256 = std::move(*hash);
+  }
+  return input;
+}
+
+// A manifest from another factory, mapped and parsed where it lies.
+std::optional<FleetInput> read_manifest_input(Context& ctx, const FleetCheckOptions& options) {
+  auto file = MappedFile::open(options.manifest, limits::max_manifest_bytes);
+  if (!file) {
+    report_failure(ctx, file.error());
+    return std::nullopt;
+  }
+  FleetInput input;
+  input.mapped.emplace(std::move(*file));
+  auto manifest = factory::parse_manifest(input.mapped->text(), options.manifest);
+  if (!manifest) {
+    for (const auto& problem : manifest.error().diagnostics)
+      ctx.err << format_diagnostic(problem) << "\n";
+    return std::nullopt;
+  }
+  input.table = std::move(manifest->table);
+  input.name = options.manifest;
+  input.source.kind = "manifest";
+  input.source.path =
+      options.output.empty() ? options.manifest : path_from_record(options.manifest, options.output);
+  if (!options.output.empty())
+    input.source.sha256 = crypto::sha256_hex(input.mapped->text());
+  return input;
+}
+
 int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  if (options.registry.empty() == options.manifest.empty()) {
-    ctx.err << "en18031: give either --registry FILE or --manifest FILE\n";
-    return exit_bad_input;
-  }
-  if (!(options.min_entropy_bits >= 0 && options.min_entropy_bits <= 1000)) {
-    ctx.err << "en18031: --min-entropy-bits must be from 0 to 1000\n";
-    return exit_bad_input;
-  }
+  if (options.registry.locator.empty() == options.manifest.empty())
+    return report_failure(ctx, "give either --registry LOCATOR or --manifest FILE");
+  if (!(options.min_entropy_bits >= 0 && options.min_entropy_bits <= 1000))
+    return report_failure(ctx, "--min-entropy-bits must be from 0 to 1000");
   // Checked before the (possibly long) check, like every other command that writes a file.
-  if (!options.output.empty() && !options.force && fs::exists(options.output)) {
-    ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
-    return exit_bad_input;
-  }
+  if (!options.output.empty() && !options.force && fs::exists(options.output))
+    return report_failure(ctx, fmt::format("{} exists; use --force to replace it", options.output));
   // The record's requirement ids come from the catalogue's check files: a broken catalogue stops the run
   // before the check, not after it.
   std::optional<Catalogue> catalogue;
   if (!options.output.empty() && !(catalogue = load_checked_catalogue(ctx)))
     return exit_bad_input;
-  factory::FleetTable table;
-  std::optional<MappedFile> mapped;  // the manifest's table points into it: it lives as long as the table
-  factory::FleetSource source;
-  source.tool_version = EN18031_VERSION;
-  source.created = evidence_timestamp();
-  if (!options.registry.empty()) {
-    auto key = factory::load_registry_key(options.registry_key_file);
-    if (!key) {
-      ctx.err << "en18031: " << key.error() << "\n";
-      return exit_bad_input;
-    }
-    const factory::SecretBox box(*key);
-    // The record names the registry file by its SHA-256: first fold any committed batch still in the
-    // write-ahead log into that file, so the hash covers every device checked.
-    if (!options.output.empty())
-      factory::Registry::checkpoint(options.registry);
-    auto registry = factory::Registry::open(options.registry, box, /*read_only=*/true);
-    if (!registry) {
-      ctx.err << "en18031: " << registry.error() << "\n";
-      return exit_bad_input;
-    }
-    auto read = factory::read_registry_fleet(*registry);
-    if (!read) {
-      ctx.err << "en18031: " << read.error() << "\n";
-      return exit_bad_input;
-    }
-    if (read->size() == 0) {
-      ctx.err << fmt::format("en18031: registry {} has no devices\n", options.registry);
-      return exit_bad_input;
-    }
-    table = std::move(*read);
-    source.kind = "registry";
-    source.path =
-        options.output.empty() ? options.registry : path_from_record(options.registry, options.output);
-    if (!options.output.empty()) {
-      // Named as an input like a manifest, so an assessment sees the record as stale once the registry
-      // changes (a device added or revoked).
-      auto hash = crypto::sha256_file_hex(options.registry);
-      if (!hash) {
-        ctx.err << "en18031: " << hash.error() << "\n";
-        return exit_bad_input;
-      }
-      source.sha256 = std::move(*hash);
-    }
-  } else {
-    auto file = MappedFile::open(options.manifest, limits::max_manifest_bytes);
-    if (!file) {
-      ctx.err << "en18031: " << file.error() << "\n";
-      return exit_bad_input;
-    }
-    mapped.emplace(std::move(*file));
-    auto manifest = factory::parse_manifest(mapped->text(), options.manifest);
-    if (!manifest) {
-      for (const auto& problem : manifest.error().diagnostics)
-        ctx.err << format_diagnostic(problem) << "\n";
-      return exit_bad_input;
-    }
-    table = std::move(manifest->table);
-    source.kind = "manifest";
-    source.path =
-        options.output.empty() ? options.manifest : path_from_record(options.manifest, options.output);
-    if (!options.output.empty())
-      source.sha256 = crypto::sha256_hex(mapped->text());
-  }
+  const std::string created = evidence_timestamp();
+  auto input =
+      options.manifest.empty() ? read_registry_input(ctx, options) : read_manifest_input(ctx, options);
+  if (!input)
+    return exit_bad_input;
+  const factory::FleetTable& table = input->table;
+  factory::FleetSource& source = input->source;
+  source.tool_version = ctx.tool_version;
+  source.created = created;
 
   const factory::FleetReport report = factory::check_fleet(table, options.min_entropy_bits);
-  ctx.out << fmt::format("fleet check of {} {}\n", source.kind,
-                         source.kind == "registry" ? options.registry : options.manifest);
+  ctx.out << fmt::format("fleet check of {} {}\n", source.kind, input->name);
   ctx.out << factory::fleet_summary(table, report);
   if (!options.output.empty()) {
     const auto record = factory::fleet_evidence(table, report, source, *catalogue);
-    if (!record) {
-      ctx.err << "en18031: " << record.error().describe() << "\n";
-      return exit_bad_input;
-    }
+    if (!record)
+      return report_failure(ctx, record.error().describe());
     if (auto done = write_file_atomically(options.output, record->dump(2) + "\n"); !done) {
       ctx.err << "en18031: " << done.error() << "\n";
       return exit_bad_input;
@@ -211,9 +232,7 @@ void register_fleet_check(CLI::App& fleet, Context& ctx) {
   auto options = std::make_shared<FleetCheckOptions>();
   CLI::App* command = fleet.add_subcommand(
       "check", "Prove that serials, keys, PSKs and passwords are unique; write an evidence record");
-  auto* registry = command->add_option("--registry", options->registry, "The provisioning registry (SQLite)");
-  command->add_option("--registry-key-file", options->registry_key_file,
-                      "The registry key (default $EN18031_REGISTRY_KEY)");
+  auto* registry = add_registry_options(*command, options->registry, /*required=*/false);
   auto* manifest = command->add_option("--manifest", options->manifest,
                                        "A manifest from another factory (CSV, docs/manifest-format.md)");
   registry->excludes(manifest);

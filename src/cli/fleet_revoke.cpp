@@ -30,26 +30,26 @@ int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
                            factory::revocation_reason_names());
     return exit_bad_input;
   }
-  auto opened = open_registry(options.registry, false, false);
+  auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_write);
   if (!opened) {
     ctx.err << "en18031: " << opened.error() << "\n";
     return exit_bad_input;
   }
   std::vector<factory::DeviceRecord> devices;
   for (const auto& serial : options.serials) {
-    auto found = opened->registry.find(serial);
+    auto found = opened->registry->find(serial);
     if (!found) {
       ctx.err << "en18031: " << found.error() << "\n";
       return exit_bad_input;
     }
     if (!*found) {
       ctx.err << fmt::format("en18031: registry {} has no device {}; nothing was revoked\n",
-                             options.registry.path, printable(serial));
+                             opened->registry->name(), printable(serial));
       return exit_bad_input;
     }
     devices.push_back(std::move(**found));
   }
-  const std::string now = factory::rfc3339_utc(std::chrono::system_clock::now());
+  const std::string now = factory::rfc3339_utc(ctx.now());
   bool any_certificate = false;
   for (const auto& device : devices) {
     const std::string serial = printable(device.serial);
@@ -58,7 +58,7 @@ int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
                              device.revocation_reason);
       continue;
     }
-    if (auto done = opened->registry.revoke(device.serial, factory::to_string(*reason), now); !done) {
+    if (auto done = opened->registry->revoke(device.serial, factory::to_string(*reason), now); !done) {
       ctx.err << "en18031: " << done.error() << "\n";
       return exit_bad_input;
     }

@@ -27,73 +27,134 @@ struct ProvisionOptions {
   bool quiet = false;
 };
 
-int run_provision(Context& ctx, const ProvisionOptions& options) {
-  const auto fail = [&](const std::string& message) {
-    ctx.err << "en18031: " << message << "\n";
-    return exit_bad_input;
-  };
+int report_failure(Context& ctx, const std::string& message) {
+  ctx.err << "en18031: " << message << "\n";
+  return exit_bad_input;
+}
+
+// The recipe as text (stored with the run) and parsed; problems and warnings printed.
+struct ReadRecipe {
+  std::string text;
+  factory::Recipe recipe;
+};
+std::optional<ReadRecipe> read_recipe(Context& ctx, const std::string& path) {
   std::string why;
-  const auto recipe_text = load::read_text_file(options.recipe, why);
-  if (!recipe_text)
-    return fail(why);
+  auto text = load::read_text_file(path, why);
+  if (!text) {
+    report_failure(ctx, why);
+    return std::nullopt;
+  }
   std::vector<Diagnostic> problems;
-  const auto recipe = factory::parse_recipe(*recipe_text, options.recipe, problems);
+  auto recipe = factory::parse_recipe(*text, path, problems);
   if (!recipe) {
     sort_diagnostics(problems);
     for (const auto& problem : problems)
       ctx.err << format_diagnostic(problem) << "\n";
-    return exit_bad_input;
+    return std::nullopt;
   }
   for (const auto& warning : factory::recipe_warnings(*recipe))
     ctx.err << format_diagnostic(warning) << "\n";
-  if (options.serials_file.empty() == options.first.empty())
-    return fail("give the serials either as --serials FILE or as --first SERIAL --count N");
-  std::vector<std::string> serials;
-  if (!options.serials_file.empty()) {
-    auto bytes = read_binary_file(options.serials_file, limits::max_serial_list_bytes);
-    if (!bytes)
-      return fail(bytes.error());
-    const std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-    auto listed = factory::parse_serial_list(text, options.serials_file, recipe->serial_kind);
-    if (!listed) {
-      for (const auto& problem : listed.error())
-        ctx.err << problem << "\n";
-      return exit_bad_input;
-    }
-    serials = std::move(*listed);
-  } else {
-    auto range = factory::serial_range(options.first, options.count, recipe->serial_kind);
-    if (!range)
-      return fail(range.error());
-    serials = std::move(*range);
+  return ReadRecipe{std::move(*text), std::move(*recipe)};
+}
+
+// The serials to provision, from --serials FILE or --first/--count; problems printed.
+std::optional<std::vector<std::string>> read_serials(Context& ctx, const ProvisionOptions& options,
+                                                     factory::SerialKind kind) {
+  if (options.serials_file.empty() == options.first.empty()) {
+    report_failure(ctx, "give the serials either as --serials FILE or as --first SERIAL --count N");
+    return std::nullopt;
   }
+  if (options.serials_file.empty()) {
+    auto range = factory::serial_range(options.first, options.count, kind);
+    if (!range) {
+      report_failure(ctx, range.error());
+      return std::nullopt;
+    }
+    return std::move(*range);
+  }
+  auto bytes = read_binary_file(options.serials_file, limits::max_serial_list_bytes);
+  if (!bytes) {
+    report_failure(ctx, bytes.error());
+    return std::nullopt;
+  }
+  const std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  auto listed = factory::parse_serial_list(text, options.serials_file, kind);
+  if (!listed) {
+    for (const auto& problem : listed.error())
+      ctx.err << problem << "\n";
+    return std::nullopt;
+  }
+  return std::move(*listed);
+}
+
+// The summary of a finished run.
+void print_report(Context& ctx, const factory::ProvisionReport& report, const factory::Recipe& recipe,
+                  const std::string& registry_name) {
+  if (report.run_id == 0)
+    ctx.out << fmt::format("nothing to do: all {} serials are in {} already\n", report.requested,
+                           registry_name);
+  else
+    ctx.out << fmt::format(
+        "provisioned {} devices into {} (run {}) in {:.2f} s, {:.0f} devices/s\n", report.provisioned,
+        registry_name, report.run_id, report.seconds,
+        report.seconds > 0 ? static_cast<double>(report.provisioned) / report.seconds : 0.0);
+  if (report.already_in_registry != 0 && report.run_id != 0)
+    ctx.out << fmt::format("skipped {} serials already in the registry (an earlier run)\n",
+                           report.already_in_registry);
+  if (report.taken_by_another_writer != 0)
+    ctx.out << fmt::format("skipped {} serials another process provisioned meanwhile\n",
+                           report.taken_by_another_writer);
+  if (report.weak_passwords_redrawn != 0)
+    ctx.out << (recipe.password->method == factory::PasswordMethod::random
+                    ? fmt::format("drew {} random passwords again: they scored below the recipe's minimum\n",
+                                  report.weak_passwords_redrawn)
+                    : fmt::format("derived {} passwords again with the next counter: they scored below the "
+                                  "recipe's minimum\n",
+                                  report.weak_passwords_redrawn));
+  ctx.out << "random generator: " << report.rng << "\n";
+}
+
+int run_provision(Context& ctx, const ProvisionOptions& options) {
+  const auto fail = [&](const std::string& message) { return report_failure(ctx, message); };
+  const auto read = read_recipe(ctx, options.recipe);
+  if (!read)
+    return exit_bad_input;
+  const factory::Recipe& recipe = read->recipe;
+  const auto serials = read_serials(ctx, options, recipe.serial_kind);
+  if (!serials)
+    return exit_bad_input;
   std::optional<factory::Ca> ca;
-  if (recipe->certificate) {
+  if (recipe.certificate) {
     if (options.ca.certificate.empty() || options.ca.key.empty())
       return fail(
           fmt::format("{}: the recipe asks for certificates: give --ca-cert and --ca-key", options.recipe));
-    auto loaded = load_ca_from(options.ca);
+    auto loaded = load_ca_from(ctx, options.ca);
     if (!loaded)
       return fail(loaded.error());
     ca = std::move(*loaded);
   }
   std::string password_secret;
-  if (recipe->password && recipe->password->method == factory::PasswordMethod::hmac_sha256) {
-    auto secret = read_secret(options.password_secret_file, "EN18031_PASSWORD_SECRET");
+  struct Wipe {
+    std::string& secret;
+    ~Wipe() { OPENSSL_cleanse(secret.data(), secret.size()); }
+  } wipe{password_secret};
+  if (recipe.password && recipe.password->method == factory::PasswordMethod::hmac_sha256) {
+    auto secret = read_secret(ctx, options.password_secret_file, "EN18031_PASSWORD_SECRET");
     if (!secret)
       return fail(secret.error());
     password_secret = std::move(*secret);
   }
   factory::ProvisionRequest request;
-  request.recipe = &*recipe;
-  request.recipe_text = *recipe_text;
+  request.recipe = &recipe;
+  request.recipe_text = read->text;
   request.ca = ca ? &*ca : nullptr;
-  request.serials = serials;
+  request.serials = *serials;
   request.password_secret = {reinterpret_cast<const std::uint8_t*>(password_secret.data()),
                              password_secret.size()};
   // A key in a token signs through one PKCS#11 session; one worker keeps the calls serial.
   request.threads = options.ca.key.starts_with("pkcs11:") ? 1 : options.threads;
-  request.tool = "en18031 " EN18031_VERSION;
+  request.tool = tool_name(ctx);
+  request.now = ctx.now();
   if (!options.quiet)
     request.progress = [&ctx, last = std::chrono::steady_clock::now()](std::size_t done,
                                                                        std::size_t total) mutable {
@@ -105,42 +166,20 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
     };
   if (auto checked = factory::check_provision_request(request); !checked)
     return fail(checked.error());
-  auto opened = open_registry(options.registry, true, false);
+  auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::create_if_missing);
   if (!opened)
     return fail(opened.error());
   // Busy with another writer: said now, before the CA signs or a key is generated.
-  if (auto writable = opened->registry.check_writable(request.registry_wait); !writable)
+  if (auto writable = opened->registry->check_writable(request.registry_wait); !writable)
     return fail(writable.error());
-  auto report = factory::provision(opened->registry, opened->box, request);
-  OPENSSL_cleanse(password_secret.data(), password_secret.size());
+  auto report = factory::provision(*opened->registry, opened->box, request);
   if (!report) {
     ctx.err << "en18031: " << report.error() << "\n"
             << "en18031: every batch committed before this stays in the registry; once the cause is fixed, "
                "run the same command again to continue\n";
     return exit_bad_input;
   }
-  if (report->run_id == 0)
-    ctx.out << fmt::format("nothing to do: all {} serials are in {} already\n", report->requested,
-                           options.registry.path);
-  else
-    ctx.out << fmt::format(
-        "provisioned {} devices into {} (run {}) in {:.2f} s, {:.0f} devices/s\n", report->provisioned,
-        options.registry.path, report->run_id, report->seconds,
-        report->seconds > 0 ? static_cast<double>(report->provisioned) / report->seconds : 0.0);
-  if (report->already_in_registry != 0 && report->run_id != 0)
-    ctx.out << fmt::format("skipped {} serials already in the registry (an earlier run)\n",
-                           report->already_in_registry);
-  if (report->taken_by_another_writer != 0)
-    ctx.out << fmt::format("skipped {} serials another process provisioned meanwhile\n",
-                           report->taken_by_another_writer);
-  if (report->weak_passwords_redrawn != 0)
-    ctx.out << (recipe->password->method == factory::PasswordMethod::random
-                    ? fmt::format("drew {} random passwords again: they scored below the recipe's minimum\n",
-                                  report->weak_passwords_redrawn)
-                    : fmt::format("derived {} passwords again with the next counter: they scored below the "
-                                  "recipe's minimum\n",
-                                  report->weak_passwords_redrawn));
-  ctx.out << "random generator: " << report->rng << "\n";
+  print_report(ctx, *report, recipe, opened->registry->name());
   return exit_ok;
 }
 

@@ -88,7 +88,8 @@ std::expected<void, std::string> sign(X509* certificate, const crypto::Key& key)
   return {};
 }
 
-std::expected<Ca, std::string> build_ca(const CaRequest& request, crypto::Key key, const Ca* parent) {
+std::expected<Ca, std::string> build_ca(const CaRequest& request, crypto::Key key, const Ca* parent,
+                                        SystemTime now) {
   if (key.type() != crypto::KeyType::ecdsa_p256 && key.type() != crypto::KeyType::ecdsa_p384)
     return std::unexpected(fmt::format("a manufacturing CA key must be ECDSA P-256 or P-384, not {}",
                                        crypto::to_string(key.type())));
@@ -110,7 +111,6 @@ std::expected<Ca, std::string> build_ca(const CaRequest& request, crypto::Key ke
   } catch (const std::invalid_argument& error) {
     return std::unexpected(error.what());
   }
-  const auto now = std::chrono::system_clock::now();
   const auto not_after = now + std::chrono::days(request.validity_days);
   if (parent != nullptr && not_after > parent->not_after())
     return std::unexpected(fmt::format("the intermediate would outlive its parent CA (valid until {})",
@@ -211,13 +211,13 @@ bool Ca::self_signed() const {
   return X509_self_signed(certificate_.get(), 0) == 1;
 }
 
-std::expected<Ca, std::string> create_root_ca(const CaRequest& request, crypto::Key key) {
-  return build_ca(request, std::move(key), nullptr);
+std::expected<Ca, std::string> create_root_ca(const CaRequest& request, crypto::Key key, SystemTime now) {
+  return build_ca(request, std::move(key), nullptr, now);
 }
 
 std::expected<Ca, std::string> create_intermediate_ca(const CaRequest& request, crypto::Key key,
-                                                      const Ca& parent) {
-  return build_ca(request, std::move(key), &parent);
+                                                      const Ca& parent, SystemTime now) {
+  return build_ca(request, std::move(key), &parent, now);
 }
 
 std::expected<Ca, std::string> load_ca(const std::string& certificate_file, const std::string& key_source,

@@ -55,11 +55,11 @@ class Ca {
   crypto::Key key_;
 };
 
-// A self-signed root.
-std::expected<Ca, std::string> create_root_ca(const CaRequest& request, crypto::Key key);
+// A self-signed root, valid from a little before `now` (the caller's clock: the CLI's Context::now).
+std::expected<Ca, std::string> create_root_ca(const CaRequest& request, crypto::Key key, SystemTime now);
 // An intermediate signed by `parent` (pathlen 0 unless the request says otherwise).
 std::expected<Ca, std::string> create_intermediate_ca(const CaRequest& request, crypto::Key key,
-                                                      const Ca& parent);
+                                                      const Ca& parent, SystemTime now);
 
 // The CA certificate (PEM; the first certificate in the file) with its key. `key_source` is a PEM file
 // path or a PKCS#11 URI (then `pkcs11_module` and `pin` are used). Refused when the key does not belong to

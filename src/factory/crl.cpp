@@ -96,7 +96,7 @@ std::expected<std::vector<RevokedCertificate>, std::string> revoked_certificates
       issuer_id = issuer.id;
   if (issuer_id == 0)
     return std::unexpected(fmt::format("CA \"{}\" issued no certificate in registry {} (its issuers: {})",
-                                       ca.subject(), registry.path().string(), [&] {
+                                       ca.subject(), registry.name(), [&] {
                                          std::string subjects;
                                          for (const auto& issuer : *issuers)
                                            subjects +=

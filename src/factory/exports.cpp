@@ -182,7 +182,7 @@ using Visit = std::function<std::expected<void, std::string>(const DeviceRecord&
 std::expected<ExportSummary, std::string> walk(const Registry& registry, const DeviceSelection& selection,
                                                Need need, const Visit& visit) {
   ExportSummary summary;
-  const std::string path = registry.path().string();
+  const std::string path = registry.name();
   if (selection.serials.empty()) {
     std::optional<std::string> failure;
     auto done = registry.for_each([&](const DeviceRecord& device) {

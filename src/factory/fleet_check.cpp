@@ -10,7 +10,6 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include "evidence/record.hpp"
 #include "limits.hpp"
@@ -25,28 +24,6 @@ constexpr std::size_t kRowsKeptPerGroup = 10;
 constexpr std::size_t kWeakRowsKept = 20;
 // What the human summary prints of them.
 constexpr std::size_t kGroupsPrinted = 20;
-
-// ---- Reading a registry ---------------------------------------------------------------------------------
-
-struct StatementFree {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StatementFree>;
-
-std::expected<Statement, std::string> prepare(sqlite3* db, const char* sql, const Registry& registry) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(raw);
-    return std::unexpected(fmt::format("registry {}: {}", registry.path().string(), sqlite3_errmsg(db)));
-  }
-  return Statement(raw);
-}
-
-std::string_view column_text(sqlite3_stmt* statement, int column) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
-  return text ? std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, column)))
-              : std::string_view();
-}
 
 // ---- Duplicates ------------------------------------------------------------------------------------------
 
@@ -267,70 +244,56 @@ bool recognised_generator(std::string_view rng) {
 }  // namespace
 
 std::expected<FleetTable, std::string> read_registry_fleet(const Registry& registry) {
-  sqlite3* db = registry.handle();
-  const std::string name = registry.path().string();
-  auto devices =
-      prepare(db,
-              "SELECT serial, run_id, status, key_fingerprint, psk_identity, psk_tag, password_tag, "
-              "password_entropy_bits FROM devices",
-              registry);
-  if (!devices)
-    return std::unexpected(devices.error());
+  const std::string name = registry.name();
   FleetTable table;
   table.has_entropy_estimates = true;
   std::vector<std::int64_t> run_ids;
-  sqlite3_stmt* row = devices->get();
-  int step;
-  while ((step = sqlite3_step(row)) == SQLITE_ROW) {
+  auto scanned = registry.scan_fleet([&](const FleetRow& row) -> std::expected<void, std::string> {
     if (table.serials.size() >= limits::max_fleet_devices)
       return std::unexpected(fmt::format("registry {} has more than {} devices; the limit is {}", name,
                                          limits::max_fleet_devices, limits::max_fleet_devices));
     const auto index = static_cast<std::uint32_t>(table.serials.size());
-    const std::string_view serial = table.arena.keep(column_text(row, 0));
+    const std::string_view serial = table.arena.keep(row.serial);
     table.serials.push_back(serial);
-    const std::int64_t run = sqlite3_column_int64(row, 1);
-    if (std::ranges::find(run_ids, run) == run_ids.end())
-      run_ids.push_back(run);
-    if (column_text(row, 2) == "revoked")
+    if (std::ranges::find(run_ids, row.run_id) == run_ids.end())
+      run_ids.push_back(row.run_id);
+    if (row.status == "revoked")
       ++table.revoked;
-    const auto digest = [&](int column, std::string_view what,
+    const auto digest = [&](const std::optional<std::span<const std::uint8_t>>& blob, std::string_view what,
                             CredentialColumn<Digest>& into) -> std::expected<void, std::string> {
-      if (sqlite3_column_type(row, column) == SQLITE_NULL)
+      if (!blob)
         return {};
-      const int size = sqlite3_column_bytes(row, column);
-      const void* blob = sqlite3_column_blob(row, column);
       Digest value{};
-      if (size != static_cast<int>(value.size()) || blob == nullptr)
+      if (blob->size() != value.size())
         return std::unexpected(
-            fmt::format("registry {}: device {}: {} is {} bytes, not 32", name, serial, what, size));
-      std::memcpy(value.data(), blob, value.size());
+            fmt::format("registry {}: device {}: {} is {} bytes, not 32", name, serial, what, blob->size()));
+      std::ranges::copy(*blob, value.begin());
       into.add(index, value);
       return {};
     };
-    for (auto done : {digest(3, "key_fingerprint", table.key_fingerprints),
-                      digest(5, "psk_tag", table.psk_tags), digest(6, "password_tag", table.password_tags)})
+    for (auto done : {digest(row.key_fingerprint, "key_fingerprint", table.key_fingerprints),
+                      digest(row.psk_tag, "psk_tag", table.psk_tags),
+                      digest(row.password_tag, "password_tag", table.password_tags)})
       if (!done)
-        return std::unexpected(done.error());
-    if (sqlite3_column_type(row, 4) != SQLITE_NULL)
-      table.psk_identities.add(index, table.arena.keep(column_text(row, 4)));
-    if (sqlite3_column_type(row, 6) != SQLITE_NULL && sqlite3_column_type(row, 7) != SQLITE_NULL)
-      table.password_entropy_bits.add(index, sqlite3_column_double(row, 7));
-  }
-  if (step != SQLITE_DONE)
-    return std::unexpected(fmt::format("registry {}: {}", name, sqlite3_errmsg(db)));
+        return done;
+    if (row.psk_identity)
+      table.psk_identities.add(index, table.arena.keep(*row.psk_identity));
+    if (row.password_tag && row.password_entropy_bits)
+      table.password_entropy_bits.add(index, *row.password_entropy_bits);
+    return {};
+  });
+  if (!scanned)
+    return std::unexpected(scanned.error());
 
-  auto runs = prepare(db, "SELECT id, rng FROM runs ORDER BY id", registry);
+  auto runs = registry.runs();
   if (!runs)
     return std::unexpected(runs.error());
-  while ((step = sqlite3_step(runs->get())) == SQLITE_ROW) {
-    if (std::ranges::find(run_ids, sqlite3_column_int64(runs->get(), 0)) == run_ids.end())
+  for (auto& run : *runs) {
+    if (std::ranges::find(run_ids, run.id) == run_ids.end())
       continue;  // a run that provisioned nothing generated no key here
-    std::string rng(column_text(runs->get(), 1));
-    if (std::ranges::find(table.rng, rng) == table.rng.end())
-      table.rng.push_back(std::move(rng));
+    if (std::ranges::find(table.rng, run.rng) == table.rng.end())
+      table.rng.push_back(std::move(run.rng));
   }
-  if (step != SQLITE_DONE)
-    return std::unexpected(fmt::format("registry {}: {}", name, sqlite3_errmsg(db)));
   return table;
 }
 

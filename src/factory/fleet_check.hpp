@@ -29,8 +29,8 @@ namespace en18031::factory {
 // about 65 bits; 50 bits is about 10^15 guesses, far beyond an online attack on a rate-limited login.
 inline constexpr double kDefaultMinEntropyBits = 50;
 
-// The columns of a registry's devices table that fleet check needs, streamed with one SELECT. The
-// registry must have been opened with its key (Registry::open checks it).
+// The columns of a registry's devices that fleet check needs, streamed by Registry::scan_fleet. The
+// registry must have been opened with its key (open_registry checks it).
 std::expected<FleetTable, std::string> read_registry_fleet(const Registry& registry);
 
 // Devices that share one value.

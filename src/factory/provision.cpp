@@ -11,8 +11,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -30,6 +28,7 @@
 
 #include "crypto/openssl.hpp"
 #include "crypto/sha256.hpp"
+#include "factory/ordered_pipeline.hpp"
 #include "factory/password.hpp"
 #include "limits.hpp"
 
@@ -215,7 +214,7 @@ std::expected<void, std::string> validate_request(const ProvisionRequest& reques
     if (request.ca == nullptr)
       return std::unexpected(
           "the recipe asks for certificates: give the manufacturing CA (--ca-cert, --ca-key)");
-    const auto now = std::chrono::system_clock::now();
+    const SystemTime now = request.now;
     if (request.ca->not_after() <= now)
       return std::unexpected(
           fmt::format("the CA certificate expired on {}", rfc3339_utc(request.ca->not_after())));
@@ -317,20 +316,12 @@ std::string describe_rng() {
                      strength);
 }
 
-std::expected<ProvisionReport, std::string> provision(Registry& registry, const SecretBox& box,
-                                                      const ProvisionRequest& request) {
-  if (auto checked = check_provision_request(request); !checked)
-    return std::unexpected(checked.error());
-  const auto started = Clock::now();
-  const auto now = std::chrono::system_clock::now();
-  ProvisionReport report;
-  report.requested = request.serials.size();
-  report.rng = describe_rng();
+namespace {
 
-  // Before anything is generated: a registry another process keeps locked stops the run here, not after
-  // every key of the first batches has been made.
-  if (auto writable = registry.check_writable(request.registry_wait); !writable)
-    return std::unexpected(writable.error());
+// The serials of the request the registry does not have yet, in request order; counts the others.
+std::expected<std::vector<std::string>, std::string> pending_serials(const Registry& registry,
+                                                                     const ProvisionRequest& request,
+                                                                     ProvisionReport& report) {
   auto existing = registry.existing_serials(request.serials);
   if (!existing)
     return std::unexpected(existing.error());
@@ -341,18 +332,26 @@ std::expected<ProvisionReport, std::string> provision(Registry& registry, const 
   for (const auto& serial : request.serials)
     if (!done.contains(serial))
       pending.push_back(serial);
-  if (pending.empty())
-    return report;
+  return pending;
+}
 
-  std::int64_t issuer_id = 0;
+struct RunIds {
+  std::int64_t run = 0;
+  std::int64_t issuer = 0;  // 0 when the recipe has no certificate
+};
+
+// The issuer (first use of this CA) and the run's row: what every device row of the run refers to.
+std::expected<RunIds, std::string> record_run(Registry& registry, const ProvisionRequest& request,
+                                              const ProvisionReport& report) {
+  RunIds ids;
   if (request.recipe->certificate) {
     auto issuer = registry.ensure_issuer(request.ca->certificate_pem(), request.ca->fingerprint_hex(),
                                          request.ca->subject());
     if (!issuer)
       return std::unexpected(issuer.error());
-    issuer_id = *issuer;
+    ids.issuer = *issuer;
   }
-  const RunInfo run{.started = rfc3339_utc(now),
+  const RunInfo run{.started = rfc3339_utc(request.now),
                     .recipe = std::string(request.recipe_text),
                     .recipe_sha256 = crypto::sha256_hex(request.recipe_text),
                     .rng = report.rng,
@@ -362,102 +361,83 @@ std::expected<ProvisionReport, std::string> provision(Registry& registry, const 
   auto run_id = registry.begin_run(run);
   if (!run_id)
     return std::unexpected(run_id.error());
-  report.run_id = *run_id;
+  ids.run = *run_id;
+  return ids;
+}
 
-  const std::size_t batch_size = static_cast<std::size_t>(request.recipe->batch_size);
-  const std::size_t batches = (pending.size() + batch_size - 1) / batch_size;
+// How many batches the workers may make ahead of the writer. A commit waits for the disk (fsync), so the
+// workers need enough room to keep busy meanwhile: at least 16,384 devices ahead (about 25 MiB), and never
+// fewer than two batches per worker.
+PipelineShape pipeline_shape(std::size_t devices, std::size_t batch_size, unsigned requested_threads) {
   const unsigned threads =
-      request.threads != 0 ? request.threads : std::max(1u, std::thread::hardware_concurrency());
-  // Batches the workers may make ahead of the writer. A commit waits for the disk (fsync), so the workers
-  // need enough room to keep busy meanwhile: at least 16,384 devices ahead (about 25 MiB), and never
-  // fewer than two batches per worker.
-  const std::size_t window = std::max<std::size_t>(2 * threads, (16'384 + batch_size - 1) / batch_size);
+      requested_threads != 0 ? requested_threads : std::max(1u, std::thread::hardware_concurrency());
+  return {.batches = (devices + batch_size - 1) / batch_size,
+          .workers = threads,
+          .window = std::max<std::size_t>(2 * threads, (16'384 + batch_size - 1) / batch_size)};
+}
 
-  using BatchResult = std::expected<std::vector<DeviceRecord>, std::string>;
-  std::vector<std::optional<BatchResult>> slots(batches);
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::size_t next_batch = 0, committed_batches = 0;
-  bool stopping = false;
+}  // namespace
+
+std::expected<ProvisionReport, std::string> provision(Registry& registry, const SecretBox& box,
+                                                      const ProvisionRequest& request) {
+  if (auto checked = check_provision_request(request); !checked)
+    return std::unexpected(checked.error());
+  const auto started = Clock::now();
+  ProvisionReport report;
+  report.requested = request.serials.size();
+  report.rng = describe_rng();
+
+  // Before anything is generated: a registry another process keeps locked stops the run here, not after
+  // every key of the first batches has been made.
+  if (auto writable = registry.check_writable(request.registry_wait); !writable)
+    return std::unexpected(writable.error());
+  auto pending = pending_serials(registry, request, report);
+  if (!pending)
+    return std::unexpected(pending.error());
+  if (pending->empty())
+    return report;
+  auto ids = record_run(registry, request, report);
+  if (!ids)
+    return std::unexpected(ids.error());
+  report.run_id = ids->run;
+
+  using Batch = std::vector<DeviceRecord>;
+  const std::size_t batch_size = static_cast<std::size_t>(request.recipe->batch_size);
   std::atomic<std::size_t> redrawn{0};
-
-  const auto worker = [&] {
-    DeviceMaker maker(request, box, *run_id, issuer_id, now);
-    for (;;) {
-      std::size_t index;
-      {
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] {
-          return stopping || next_batch >= batches || next_batch < committed_batches + window;
-        });
-        if (stopping || next_batch >= batches)
-          return;
-        index = next_batch++;
+  OrderedPipeline<Batch> pipeline(pipeline_shape(pending->size(), batch_size, request.threads));
+  const auto make_producer = [&]() -> OrderedPipeline<Batch>::Producer {
+    auto maker = std::make_shared<DeviceMaker>(request, box, ids->run, ids->issuer, request.now);
+    return [&, maker](std::size_t index) -> std::expected<Batch, std::string> {
+      const std::size_t first = index * batch_size, last = std::min(pending->size(), first + batch_size);
+      Batch batch;
+      batch.reserve(last - first);
+      std::size_t batch_redrawn = 0;
+      for (std::size_t i = first; i < last; ++i) {
+        auto device = maker->make((*pending)[i], batch_redrawn);
+        if (!device)
+          return std::unexpected(device.error());
+        batch.push_back(std::move(*device));
       }
-      BatchResult result = std::vector<DeviceRecord>();
-      std::size_t local_redrawn = 0;
-      try {
-        const std::size_t first = index * batch_size, last = std::min(pending.size(), first + batch_size);
-        result->reserve(last - first);
-        for (std::size_t i = first; i < last && result; ++i) {
-          auto device = maker.make(pending[i], local_redrawn);
-          if (device)
-            result->push_back(std::move(*device));
-          else
-            result = std::unexpected(device.error());
-        }
-      } catch (const std::exception& error) {
-        result = std::unexpected(std::string("internal error: ") + error.what());
-      }
-      redrawn += local_redrawn;
-      std::lock_guard lock(mutex);
-      slots[index] = std::move(result);
-      changed.notify_all();
-    }
+      redrawn += batch_redrawn;
+      return batch;
+    };
   };
-  std::vector<std::jthread> workers;
-  for (unsigned i = 0; i < threads; ++i)
-    workers.emplace_back(worker);
-
-  std::optional<std::string> failure;
-  for (std::size_t index = 0; index < batches && !failure; ++index) {
-    BatchResult batch;
-    {
-      std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return slots[index].has_value(); });
-      batch = std::move(*slots[index]);
-      slots[index].reset();
-    }
-    if (!batch) {
-      failure = batch.error();
-      break;
-    }
-    auto outcome = registry.insert_batch(*batch);
-    if (!outcome) {
-      failure = outcome.error();
-      break;
-    }
+  const auto commit = [&](std::size_t, Batch&& batch) -> std::expected<void, std::string> {
+    auto outcome = registry.insert_batch(batch);
+    if (!outcome)
+      return std::unexpected(outcome.error());
     report.provisioned += outcome->inserted;
     report.taken_by_another_writer += outcome->already_present.size();
-    {
-      std::lock_guard lock(mutex);
-      committed_batches = index + 1;
-      changed.notify_all();
-    }
     if (request.progress)
       request.progress(report.already_in_registry + report.provisioned + report.taken_by_another_writer,
                        report.requested);
-  }
-  {
-    std::lock_guard lock(mutex);
-    stopping = true;
-    changed.notify_all();
-  }
-  workers.clear();  // joins
+    return {};
+  };
+  auto ran = pipeline.run(make_producer, commit);
   report.weak_passwords_redrawn = redrawn;
   report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  if (failure)
-    return std::unexpected(*failure);
+  if (!ran)
+    return std::unexpected(ran.error());
   return report;
 }
 

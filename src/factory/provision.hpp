@@ -36,6 +36,9 @@ struct ProvisionRequest {
   // How long the run waits, before generating anything, for a registry another process is writing to.
   std::chrono::milliseconds registry_wait = std::chrono::seconds(10);
   std::string tool = "en18031";
+  // The run's time (the CLI's Context::now): certificate validity starts a little before it, the CA must be
+  // valid at it, and the run and its devices are recorded as made at it.
+  SystemTime now{};
   // Called on the writing thread after each committed batch (devices committed so far, requested).
   std::function<void(std::size_t, std::size_t)> progress;
 };

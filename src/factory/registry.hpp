@@ -1,23 +1,7 @@
-// The provisioning registry: one SQLite database per product line that records every device the factory
+// The provisioning registry: one database per product line that records every device the factory
 // provisioned, and proves by its UNIQUE constraints that no two share a serial, a key, a PSK identity, a
-// PSK or a default password.
-//
-// Schema (docs/registry-format.md has the full text; format version in meta "format_version" = 1):
-//   meta(key TEXT PRIMARY KEY, value TEXT)            format_version, key_check (hex), created, crl_number
-//   issuers(id INTEGER PRIMARY KEY, certificate_pem TEXT, fingerprint TEXT UNIQUE, subject TEXT)
-//   runs(id INTEGER PRIMARY KEY, started TEXT, recipe_sha256 TEXT, recipe TEXT, rng TEXT, tool TEXT,
-//        host TEXT, pid INTEGER)
-//   devices(serial TEXT PRIMARY KEY, run_id, issuer_id, created TEXT, status 'active'|'revoked',
-//           revoked_at TEXT, revocation_reason TEXT,
-//           certificate_serial TEXT UNIQUE, certificate_der BLOB, key_fingerprint BLOB UNIQUE,
-//           private_key_sealed BLOB,
-//           psk_identity TEXT UNIQUE, psk_sealed BLOB, psk_tag BLOB UNIQUE,
-//           password_sealed BLOB, password_tag BLOB UNIQUE, password_entropy_bits REAL,
-//           password_method TEXT)
-// A device row is written whole in one transaction or not at all. Secrets exist only sealed (SecretBox).
-//
-// Concurrency: WAL journal, a busy timeout, and BEGIN IMMEDIATE for writes, so several processes can
-// provision into one registry; a serial another process committed first is skipped, never issued twice.
+// PSK or a default password. This header is the seam: the value types, the abstract Registry and
+// open_registry(locator); factory/registry_sqlite.hpp is the SQLite backend, the only code that speaks SQL.
 #pragma once
 
 #include <chrono>
@@ -33,8 +17,6 @@
 #include <vector>
 
 #include "factory/secret_box.hpp"
-
-struct sqlite3;
 
 namespace en18031::factory {
 
@@ -77,6 +59,7 @@ struct RunInfo {
   std::string tool;  // "en18031 0.3.0"
   std::string host;
   std::int64_t pid = 0;
+  std::int64_t id = 0;  // set when read back (Registry::runs)
 };
 
 struct Issuer {
@@ -95,73 +78,108 @@ struct RegistryCounts {
   std::size_t devices = 0, revoked = 0, certificates = 0, psks = 0, passwords = 0, runs = 0;
 };
 
+// What fleet check reads of one device (factory/fleet_check.hpp), without decoding a whole DeviceRecord.
+// Views and spans are valid until the visitor returns; nullopt: the column is empty (NULL) for this device.
+struct FleetRow {
+  std::string_view serial;
+  std::int64_t run_id = 0;
+  std::string_view status;
+  std::optional<std::span<const std::uint8_t>> key_fingerprint;
+  std::optional<std::string_view> psk_identity;
+  std::optional<std::span<const std::uint8_t>> psk_tag;
+  std::optional<std::span<const std::uint8_t>> password_tag;
+  std::optional<double> password_entropy_bits;
+};
+
+// The registry as the rest of the factory sees it, whatever stores it. Every backend keeps the same
+// guarantees: UNIQUE serial, key fingerprint, certificate serial, PSK identity, PSK tag and password tag;
+// a batch committed whole or not at all; several processes may write at once. Errors are messages that
+// name the registry (name()) and never hold a secret. The one implementation today is SQLite
+// (factory/registry_sqlite.hpp); open_registry() below is the one place that knows the backends.
 class Registry {
  public:
-  // Creates a new registry file (refused if `path` exists) bound to `box`'s key.
-  static std::expected<Registry, std::string> create(const std::filesystem::path& path, const SecretBox& box);
-  // Opens an existing registry; refused when it is not one, has another format version, or was made
-  // under another registry key ("the registry key does not match <path>").
-  static std::expected<Registry, std::string> open(const std::filesystem::path& path, const SecretBox& box,
-                                                   bool read_only = false);
-  // Folds committed transactions still in the write-ahead log into the database file, so that the file
-  // alone holds every committed device (what a hash of it must cover). Best effort: a registry that is
-  // read-only to us, or busy with a writer, is left as it is.
-  static void checkpoint(const std::filesystem::path& path);
-  // Opens, creating it first when it does not exist.
-  static std::expected<Registry, std::string> open_or_create(const std::filesystem::path& path,
-                                                             const SecretBox& box);
+  virtual ~Registry() = default;
 
-  Registry(Registry&&) noexcept;
-  Registry& operator=(Registry&&) noexcept;
-  ~Registry();
-
-  const std::filesystem::path& path() const { return path_; }
+  // How messages name the registry: a file's path; for a database server, its locator without a password.
+  virtual std::string name() const = 0;
+  // The file that holds the whole registry, for an evidence record that names it by its SHA-256; nullopt
+  // for a registry that is not one file.
+  virtual std::optional<std::filesystem::path> file() const = 0;
+  // Makes file() hold every committed device on its own (SQLite: folds the write-ahead log into it), so a
+  // hash of it covers them. Best effort: a registry that is read-only to us, or busy with a writer, is
+  // left as it is.
+  virtual void settle_file() const = 0;
 
   // The issuer row for this CA certificate, added on first use.
-  std::expected<std::int64_t, std::string> ensure_issuer(std::string_view certificate_pem,
-                                                         std::string_view fingerprint_hex,
-                                                         std::string_view subject);
-  std::expected<std::vector<Issuer>, std::string> issuers() const;
+  virtual std::expected<std::int64_t, std::string> ensure_issuer(std::string_view certificate_pem,
+                                                                 std::string_view fingerprint_hex,
+                                                                 std::string_view subject) = 0;
+  virtual std::expected<std::vector<Issuer>, std::string> issuers() const = 0;
 
-  std::expected<std::int64_t, std::string> begin_run(const RunInfo& run);
-  std::expected<std::vector<RunInfo>, std::string> runs() const;
+  virtual std::expected<std::int64_t, std::string> begin_run(const RunInfo& run) = 0;
+  // Every run in the order they began, with their ids.
+  virtual std::expected<std::vector<RunInfo>, std::string> runs() const = 0;
 
-  // Whether this process can write now: an empty write transaction (BEGIN IMMEDIATE, ROLLBACK) that waits
-  // at most `wait` for another writer. A provisioning run asks before it generates anything, so a registry
-  // that another process keeps locked (a long transaction, a stuck tool) stops it before any key is made.
-  // Error: "registry PATH is busy: another process did not release its write lock within N s ...".
-  std::expected<void, std::string> check_writable(std::chrono::milliseconds wait);
+  // Whether this process can write now, waiting at most `wait` for another writer. A provisioning run asks
+  // before it generates anything, so a registry that another process keeps locked (a long transaction, a
+  // stuck tool) stops it before any key is made.
+  // Error: "registry NAME is busy: another process did not release its write lock within N s ...".
+  virtual std::expected<void, std::string> check_writable(std::chrono::milliseconds wait) = 0;
 
   // Which of `serials` are already in the registry (what a resumed run skips).
-  std::expected<std::vector<std::string>, std::string> existing_serials(
-      std::span<const std::string> serials) const;
+  virtual std::expected<std::vector<std::string>, std::string> existing_serials(
+      std::span<const std::string> serials) const = 0;
 
-  // One transaction (BEGIN IMMEDIATE ... COMMIT): every device is written whole or none is. A serial that
-  // is already present is skipped and reported; any other UNIQUE conflict (a key, PSK identity, PSK or
-  // password another device has) rolls the whole batch back with an error naming the device and column.
-  std::expected<InsertOutcome, std::string> insert_batch(std::span<const DeviceRecord> devices);
+  // One transaction: every device is written whole or none is. A serial that is already present is
+  // skipped and reported; any other UNIQUE conflict (a key, PSK identity, PSK or password another device
+  // has) rolls the whole batch back with an error naming the device and column.
+  virtual std::expected<InsertOutcome, std::string> insert_batch(std::span<const DeviceRecord> devices) = 0;
 
-  std::expected<std::optional<DeviceRecord>, std::string> find(std::string_view serial) const;
+  virtual std::expected<std::optional<DeviceRecord>, std::string> find(std::string_view serial) const = 0;
   // Every device in serial order; the callback returns false to stop early.
-  std::expected<void, std::string> for_each(const std::function<bool(const DeviceRecord&)>& visit) const;
-  std::expected<RegistryCounts, std::string> counts() const;
+  virtual std::expected<void, std::string> for_each(
+      const std::function<bool(const DeviceRecord&)>& visit) const = 0;
+  // The columns fleet check needs of every device, in storage order, without decoding certificates or
+  // sealed secrets (10 M devices in seconds). The first error the visitor returns stops the scan and is
+  // returned.
+  virtual std::expected<void, std::string> scan_fleet(
+      const std::function<std::expected<void, std::string>(const FleetRow&)>& visit) const = 0;
+  virtual std::expected<RegistryCounts, std::string> counts() const = 0;
 
   // Marks a device revoked (idempotent: revoking twice keeps the first time). Error if no such serial.
-  std::expected<void, std::string> revoke(std::string_view serial, std::string_view reason,
-                                          std::string_view when);
-  // The next CRL number (monotonic, stored in meta), incremented in the same transaction.
-  std::expected<std::int64_t, std::string> next_crl_number();
+  virtual std::expected<void, std::string> revoke(std::string_view serial, std::string_view reason,
+                                                  std::string_view when) = 0;
+  // The next CRL number (monotonic), incremented in the same transaction.
+  virtual std::expected<std::int64_t, std::string> next_crl_number() = 0;
 
-  // Raw access for read-only statistics (fleet check streams columns straight from SQLite).
-  sqlite3* handle() const { return db_.get(); }
-
- private:
-  struct Closer {
-    void operator()(sqlite3* db) const;
-  };
-  Registry(std::filesystem::path path, std::unique_ptr<sqlite3, Closer> db);
-  std::filesystem::path path_;
-  std::unique_ptr<sqlite3, Closer> db_;
+ protected:
+  Registry() = default;
+  Registry(const Registry&) = default;
+  Registry& operator=(const Registry&) = default;
 };
+
+// ---- Locators: which registry, in which backend ----------------------------------------------------------
+
+enum class RegistryBackend { sqlite };
+
+// A parsed `--registry` value: "sqlite:PATH" or a bare PATH (SQLite). "postgresql://..." is recognised
+// and refused: this build has no PostgreSQL backend.
+struct RegistryLocator {
+  RegistryBackend backend = RegistryBackend::sqlite;
+  std::string target;  // sqlite: the file's path
+};
+std::expected<RegistryLocator, std::string> parse_registry_locator(std::string_view locator);
+
+enum class RegistryAccess {
+  read_only,          // must exist; nothing is written
+  read_write,         // must exist
+  create_if_missing,  // created (bound to the box's key) when it does not exist
+};
+
+// The one place that knows every backend: parses `locator`, opens (or creates) the registry and checks
+// that it was made under `box`'s key ("the registry key does not match registry NAME").
+std::expected<std::unique_ptr<Registry>, std::string> open_registry(std::string_view locator,
+                                                                    const SecretBox& box,
+                                                                    RegistryAccess access);
 
 }  // namespace en18031::factory

@@ -197,13 +197,12 @@ std::array<std::uint8_t, 32> SecretBox::key_check_value() const {
 }
 
 std::expected<std::array<std::uint8_t, kRegistryKeyBytes>, std::string> load_registry_key(
-    const std::string& key_file) {
+    const std::string& key_file, const std::optional<std::string>& from_environment) {
   if (key_file.empty()) {
-    const char* value = std::getenv(std::string(kRegistryKeyVariable).c_str());
-    if (value == nullptr || *value == '\0')
+    if (!from_environment || from_environment->empty())
       return std::unexpected("no registry key: give --registry-key-file or set $" +
                              std::string(kRegistryKeyVariable) + " (64 hex digits)");
-    if (auto key = parse_hex_key(value))
+    if (auto key = parse_hex_key(*from_environment))
       return *key;
     return std::unexpected("$" + std::string(kRegistryKeyVariable) + " is not 64 hex digits");
   }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <expected>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,10 +67,11 @@ class SecretBox {
 };
 
 // The registry key from a file (64 hex digits, surrounding white space ignored, or exactly 32 raw bytes),
-// or, when `key_file` is empty, from $EN18031_REGISTRY_KEY (64 hex digits). Errors name the source and
+// or, when `key_file` is empty, from `from_environment`: the value of $EN18031_REGISTRY_KEY (64 hex
+// digits), which the caller reads (the CLI's Context), never this library. Errors name the source and
 // what is wrong with it, never the key.
 std::expected<std::array<std::uint8_t, kRegistryKeyBytes>, std::string> load_registry_key(
-    const std::string& key_file);
+    const std::string& key_file, const std::optional<std::string>& from_environment = std::nullopt);
 
 // A new random registry key as 64 lower-case hex digits and a newline (what `registry keygen` writes).
 std::string new_registry_key_hex();

@@ -13,6 +13,7 @@
 
 #include "cli/app.hpp"
 #include "factory/registry.hpp"
+#include "factory/registry_sqlite.hpp"
 #include "factory/secret_box.hpp"
 #include "load/evidence_loader.hpp"
 #include "support/cli_runner.hpp"
@@ -140,7 +141,7 @@ TEST_F(FleetCheckCli, WeakPasswordsFailWithTheThresholdGiven) {
 TEST_F(FleetCheckCli, UnusableInputExitsTwoWithTheReason) {
   const auto neither = run_cli({"fleet", "check"});
   EXPECT_EQ(neither.exit_code, exit_bad_input);
-  EXPECT_EQ(neither.err, "en18031: give either --registry FILE or --manifest FILE\n");
+  EXPECT_EQ(neither.err, "en18031: give either --registry LOCATOR or --manifest FILE\n");
   const auto both = run_cli({"fleet", "check", "--manifest", "a.csv", "--registry", "r.db"});
   EXPECT_EQ(both.exit_code, exit_bad_input);
   const auto missing = run_cli({"fleet", "check", "--manifest", path("missing.csv")});
@@ -166,7 +167,7 @@ TEST_F(FleetCheckCli, RegistryIsReadOnlyWithItsKey) {
   write(path("other.key"), std::string(64, '7'));
   {
     const factory::SecretBox box(key);
-    auto registry = factory::Registry::create(path("registry.db"), box);
+    auto registry = factory::SqliteRegistry::create(path("registry.db"), box);
     ASSERT_TRUE(registry) << registry.error();
     factory::RunInfo run;
     run.started = "2026-11-22T10:00:00Z";
@@ -209,7 +210,7 @@ TEST_F(FleetCheckCli, RegistryIsReadOnlyWithItsKey) {
   EXPECT_EQ(loaded.record->inputs[0].path, "registry.db");
   EXPECT_EQ(loaded.record->inputs[0].status, EvidenceInput::Status::verified);
   {
-    auto registry = factory::Registry::open(path("registry.db"), factory::SecretBox(key));
+    auto registry = factory::SqliteRegistry::open(path("registry.db"), factory::SecretBox(key));
     ASSERT_TRUE(registry) << registry.error();
     ASSERT_TRUE(registry->revoke("R07", "keyCompromise", "2026-11-23T10:00:00Z"));
   }

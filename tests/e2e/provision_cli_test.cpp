@@ -22,6 +22,7 @@
 #include "factory/password.hpp"
 #include "factory/recipe.hpp"
 #include "factory/registry.hpp"
+#include "factory/registry_sqlite.hpp"
 #include "support/cli_runner.hpp"
 
 namespace en18031 {
@@ -136,7 +137,7 @@ class ProvisionCli : public ::testing::Test {
         key[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
     }
     const factory::SecretBox box(key);
-    auto registry = factory::Registry::open(registry_path, box, true);
+    auto registry = factory::SqliteRegistry::open(registry_path, box, true);
     EXPECT_TRUE(registry) << registry.error();
     if (!registry)
       return 0;
@@ -193,8 +194,8 @@ TEST_F(ProvisionCli, OpensslVerifiesEveryDeviceCertificateAgainstTheCa) {
   EXPECT_EQ(check_every_device(dir_ / "registry.db"), 300u);
 
   // The same certificates through the openssl command line, as a factory's own checks would do it.
-  const auto opened =
-      factory::Registry::open(dir_ / "registry.db", factory::SecretBox(std::array<std::uint8_t, 32>{}), true);
+  const auto opened = factory::SqliteRegistry::open(dir_ / "registry.db",
+                                                    factory::SecretBox(std::array<std::uint8_t, 32>{}), true);
   ASSERT_FALSE(opened);  // the registry is bound to its key
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(path("registry.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
@@ -336,7 +337,7 @@ TEST_F(ProvisionCli, DerivedPasswordsCanBeRecomputedFromTheSecret) {
   for (std::size_t i = 0; i < 32; ++i)
     key[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
   const factory::SecretBox box(key);
-  auto registry = factory::Registry::open(dir_ / "registry.db", box, true);
+  auto registry = factory::SqliteRegistry::open(dir_ / "registry.db", box, true);
   ASSERT_TRUE(registry);
   const auto device = registry->find("EVG-0003");
   ASSERT_TRUE(device && *device);
@@ -405,7 +406,7 @@ TEST_F(ProvisionCli, ADerivedPasswordBelowTheMinimumTakesTheNextCounterWhichIsRe
   for (std::size_t i = 0; i < 32; ++i)
     key[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
   const factory::SecretBox box(key);
-  auto registry = factory::Registry::open(dir_ / "registry.db", box, true);
+  auto registry = factory::SqliteRegistry::open(dir_ / "registry.db", box, true);
   ASSERT_TRUE(registry);
   const std::vector<std::uint8_t> secret_bytes(secret.begin(), secret.end());
   std::size_t devices = 0, later_counters = 0;

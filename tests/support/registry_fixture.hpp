@@ -17,11 +17,13 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "crypto/keys.hpp"
 #include "factory/ca.hpp"
 #include "factory/registry.hpp"
+#include "factory/registry_sqlite.hpp"
 #include "factory/secret_box.hpp"
 
 namespace en18031::testing {
@@ -64,12 +66,12 @@ class RegistryFixture {
     EXPECT_TRUE(ca_key.has_value());
     write(ca_key_file(), ca_key->private_pem());
     auto ca = factory::create_root_ca({.common_name = "Fixture Manufacturing CA", .organization = "Fixture"},
-                                      *ca_key);
+                                      *ca_key, std::chrono::system_clock::now());
     EXPECT_TRUE(ca.has_value()) << ca.error();
     ca_.emplace(std::move(*ca));
     write(ca_cert_file(), ca_->certificate_pem());
 
-    auto registry = factory::Registry::create(registry_path(), *box_);
+    auto registry = factory::SqliteRegistry::create(registry_path(), *box_);
     EXPECT_TRUE(registry.has_value()) << registry.error();
     auto run = registry->begin_run({.started = "2026-01-01T00:00:00Z",
                                     .recipe = "fixture",
@@ -162,10 +164,23 @@ class RegistryFixture {
 
   const factory::SecretBox& box() const { return *box_; }
   const factory::Ca& ca() const { return *ca_; }
-  factory::Registry open(bool read_only = false) const {
-    auto registry = factory::Registry::open(registry_path(), *box_, read_only);
+  factory::SqliteRegistry open(bool read_only = false) const {
+    auto registry = factory::SqliteRegistry::open(registry_path(), *box_, read_only);
     EXPECT_TRUE(registry.has_value()) << registry.error();
     return std::move(*registry);
+  }
+
+  // Runs SQL on the registry file itself, beneath the Registry interface: how a test damages a registry.
+  // False (with SQLite's message as a test failure) when it fails.
+  bool execute_sql(const std::string& sql) const {
+    sqlite3* db = nullptr;
+    bool done = sqlite3_open(registry_path().c_str(), &db) == SQLITE_OK;
+    char* message = nullptr;
+    done = done && sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK;
+    EXPECT_TRUE(done) << (message != nullptr ? message : sqlite3_errmsg(db));
+    sqlite3_free(message);
+    sqlite3_close(db);
+    return done;
   }
 
   const std::vector<FixtureDevice>& devices() const { return devices_; }

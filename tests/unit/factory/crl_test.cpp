@@ -6,7 +6,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/x509v3.h>
-#include <sqlite3.h>
 
 #include "crypto/openssl.hpp"
 #include "support/registry_fixture.hpp"
@@ -68,7 +67,7 @@ std::vector<FixtureDevice> fleet() {
 
 TEST(Crl, ListsEveryRevokedCertificateWithDateAndReason) {
   RegistryFixture fixture(fleet());
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   auto revoked = revoked_certificates(registry, fixture.ca());
   ASSERT_TRUE(revoked.has_value()) << revoked.error();
   ASSERT_EQ(revoked->size(), 2u);  // SN0004 has no certificate
@@ -127,7 +126,7 @@ TEST(Crl, ListsEveryRevokedCertificateWithDateAndReason) {
 
 TEST(Crl, AnEmptyCrlIsValid) {
   RegistryFixture fixture(std::vector<FixtureDevice>{{.serial = "SN0001"}});
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   auto revoked = revoked_certificates(registry, fixture.ca());
   ASSERT_TRUE(revoked.has_value());
   EXPECT_TRUE(revoked->empty());
@@ -146,9 +145,9 @@ TEST(Crl, AnEmptyCrlIsValid) {
 TEST(Crl, RefusedForAnotherCaAndForUnreadableRows) {
   RegistryFixture fixture(fleet());
   auto other_key = crypto::generate_key(crypto::KeyType::ecdsa_p256);
-  auto other = create_root_ca({.common_name = "Other CA"}, *other_key);
+  auto other = create_root_ca({.common_name = "Other CA"}, *other_key, std::chrono::system_clock::now());
   {
-    const Registry registry = fixture.open(true);
+    const SqliteRegistry registry = fixture.open(true);
     EXPECT_EQ(revoked_certificates(registry, *other).error(),
               "CA \"CN=Other CA\" issued no certificate in registry " + fixture.registry_path().string() +
                   " (its issuers: \"CN=Fixture Manufacturing CA,O=Fixture\")");
@@ -166,21 +165,16 @@ TEST(Crl, RefusedForAnotherCaAndForUnreadableRows) {
         "the CRL's next update must come after this update");
   }
   {
-    Registry registry = fixture.open();
-    ASSERT_EQ(sqlite3_exec(registry.handle(),
-                           "UPDATE devices SET revocation_reason = 'certificateHold' WHERE serial = 'SN0002'",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
+    SqliteRegistry registry = fixture.open();
+    ASSERT_TRUE(fixture.execute_sql(
+        "UPDATE devices SET revocation_reason = 'certificateHold' WHERE serial = 'SN0002'"));
     EXPECT_EQ(
         revoked_certificates(registry, fixture.ca()).error(),
         "device SN0002 has the revocation reason \"certificateHold\", which is not one of: unspecified, "
         "keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn");
-    ASSERT_EQ(
-        sqlite3_exec(registry.handle(),
-                     "UPDATE devices SET revocation_reason = 'keyCompromise', revoked_at = 'yesterday' WHERE "
-                     "serial = 'SN0002'",
-                     nullptr, nullptr, nullptr),
-        SQLITE_OK);
+    ASSERT_TRUE(fixture.execute_sql(
+        "UPDATE devices SET revocation_reason = 'keyCompromise', revoked_at = 'yesterday' "
+        "WHERE serial = 'SN0002'"));
     EXPECT_EQ(revoked_certificates(registry, fixture.ca()).error(),
               "device SN0002 has the revocation date \"yesterday\", which is not RFC 3339 UTC");
   }

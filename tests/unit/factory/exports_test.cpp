@@ -10,7 +10,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <openssl/pem.h>
-#include <sqlite3.h>
 
 #include "crypto/sha256.hpp"
 #include "support/registry_fixture.hpp"
@@ -71,7 +70,7 @@ std::vector<FixtureDevice> mixed_fleet() {
 
 TEST(ExportSelection, WholeFleetLeavesOutRevokedAndDevicesWithoutTheCredential) {
   RegistryFixture fixture(mixed_fleet());
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Files files;
   auto summary = export_bundles(registry, fixture.box(), {}, {}, files.sink());
   ASSERT_TRUE(summary.has_value()) << summary.error();
@@ -85,7 +84,7 @@ TEST(ExportSelection, WholeFleetLeavesOutRevokedAndDevicesWithoutTheCredential) 
 
 TEST(ExportSelection, NamedDevicesInOrderOnceEach) {
   RegistryFixture fixture(mixed_fleet());
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Text out;
   auto summary = export_labels(registry, fixture.box(), {{"SN0003", "SN0001", "SN0003"}}, {}, out.sink());
   ASSERT_TRUE(summary.has_value()) << summary.error();
@@ -95,7 +94,7 @@ TEST(ExportSelection, NamedDevicesInOrderOnceEach) {
 
 TEST(ExportSelection, ExactErrorsForUnknownRevokedAndMissingCredential) {
   RegistryFixture fixture(mixed_fleet());
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   const std::string path = fixture.registry_path().string();
   Text out;
   EXPECT_EQ(export_labels(registry, fixture.box(), {{"SN0001", "NOPE"}}, {}, out.sink()).error(),
@@ -114,7 +113,7 @@ TEST(ExportSelection, ExactErrorsForUnknownRevokedAndMissingCredential) {
 TEST(ExportSelection, AFleetWithNothingToExportIsAnError) {
   RegistryFixture fixture(
       std::vector<FixtureDevice>{{.serial = "A", .psk = false}, {.serial = "B", .psk = false}});
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Text out;
   EXPECT_EQ(export_lwm2m(registry, fixture.box(), {}, {}, out.sink()).error(),
             "registry " + fixture.registry_path().string() + " has no active device with a PSK");
@@ -122,15 +121,10 @@ TEST(ExportSelection, AFleetWithNothingToExportIsAnError) {
 
 TEST(ExportSelection, ASealedSecretMovedToAnotherDeviceIsRefusedWithoutShowingIt) {
   RegistryFixture fixture;
-  {
-    Registry registry = fixture.open();
-    ASSERT_EQ(sqlite3_exec(registry.handle(),
-                           "UPDATE devices SET psk_sealed = (SELECT psk_sealed FROM devices WHERE serial = "
-                           "'SN0002') WHERE serial = 'SN0001'",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-  }
-  const Registry registry = fixture.open(true);
+  ASSERT_TRUE(fixture.execute_sql(
+      "UPDATE devices SET psk_sealed = (SELECT psk_sealed FROM devices WHERE serial = 'SN0002') WHERE "
+      "serial = 'SN0001'"));
+  const SqliteRegistry registry = fixture.open(true);
   Text out;
   const auto result = export_lwm2m(registry, fixture.box(), {}, {}, out.sink());
   ASSERT_FALSE(result.has_value());
@@ -163,7 +157,7 @@ TEST(ExportFileNames, HostileSerialsCannotNameFiles) {
 
 TEST(ExportFileNames, AnUnsafeSerialStopsAFolderExport) {
   RegistryFixture fixture(std::vector<FixtureDevice>{{.serial = "SN0001"}, {.serial = "x/../../evil"}});
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Files files;
   EXPECT_EQ(export_bundles(registry, fixture.box(), {}, {}, files.sink()).error(),
             "device serial \"x/../../evil\" cannot name a file: it contains '/'");
@@ -175,7 +169,7 @@ TEST(ExportFileNames, AnUnsafeSerialStopsAFolderExport) {
 
 TEST(ExportBundles, KeyCertificateAndChainOfEachDevice) {
   RegistryFixture fixture;
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Files files;
   ASSERT_TRUE(export_bundles(registry, fixture.box(), {{"SN0002"}}, {}, files.sink()).has_value());
   ASSERT_EQ(files.files.size(), 3u);
@@ -190,7 +184,7 @@ TEST(ExportBundles, KeyCertificateAndChainOfEachDevice) {
 
 TEST(ExportBundles, EncryptedKeyOpensOnlyWithThePassphrase) {
   RegistryFixture fixture;
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Files files;
   ASSERT_TRUE(export_bundles(registry, fixture.box(), {{"SN0001"}}, {.key_passphrase = "correct horse"},
                              files.sink()));
@@ -206,13 +200,13 @@ TEST(ExportBundles, ChainIsCompletedUpToTheRootAndRefusedWhenItCannotBe) {
   // A registry whose issuer is an intermediate under a root the registry does not hold.
   RegistryFixture fixture;
   auto root_key = crypto::generate_key(crypto::KeyType::ecdsa_p256);
-  auto root = create_root_ca({.common_name = "Fixture Root"}, *root_key);
+  auto root = create_root_ca({.common_name = "Fixture Root"}, *root_key, std::chrono::system_clock::now());
   ASSERT_TRUE(root.has_value());
   auto intermediate_key = crypto::generate_key(crypto::KeyType::ecdsa_p256);
   auto intermediate = create_intermediate_ca({.common_name = "Fixture Intermediate", .validity_days = 1000},
-                                             *intermediate_key, *root);
+                                             *intermediate_key, *root, std::chrono::system_clock::now());
   ASSERT_TRUE(intermediate.has_value()) << intermediate.error();
-  Registry registry = fixture.open();
+  SqliteRegistry registry = fixture.open();
   auto issuer = registry.ensure_issuer(intermediate->certificate_pem(), intermediate->fingerprint_hex(),
                                        intermediate->subject());
   ASSERT_TRUE(issuer.has_value());
@@ -322,7 +316,7 @@ std::vector<AtCommand> parse_at_script(const std::string& script) {
 TEST(ExportNrf91, EveryCommandMatchesNordicsCmngSyntax) {
   RegistryFixture fixture(
       std::vector<FixtureDevice>{{.serial = "SN0001"}, {.serial = "SN0002", .certificate = false}});
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Files files;
   const std::string server_ca = fixture.ca().certificate_pem();  // stands in for the server's CA
   auto summary = export_nrf91_scripts(registry, fixture.box(), {},
@@ -364,7 +358,7 @@ TEST(ExportNrf91, EveryCommandMatchesNordicsCmngSyntax) {
 
 TEST(ExportNrf91, PskOnlyDeviceWithoutDeletes) {
   RegistryFixture fixture(std::vector<FixtureDevice>{{.serial = "SN0002", .certificate = false}});
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Files files;
   ASSERT_TRUE(export_nrf91_scripts(registry, fixture.box(), {}, {.delete_first = false}, files.sink()));
   EXPECT_EQ(files.files.at("SN0002.at").content, "AT+CFUN=4\r\nAT%CMNG=0,35724861,3,\"" +
@@ -387,7 +381,7 @@ TEST(ExportNrf91, SecTagMustBeInNordicsRange) {
 
 TEST(ExportNrf91, AnIdentityThatWouldBreakTheQuotingIsRefused) {
   RegistryFixture fixture(std::vector<FixtureDevice>{{.serial = "SN0001", .psk_identity = "id\",0,\"x"}});
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Files files;
   EXPECT_EQ(
       export_nrf91_scripts(registry, fixture.box(), {}, {}, files.sink()).error(),
@@ -402,7 +396,7 @@ TEST(ExportNrf91, AnIdentityThatWouldBreakTheQuotingIsRefused) {
 
 TEST(ExportLwm2m, LeshanSecurityStoreJson) {
   RegistryFixture fixture(mixed_fleet());
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Text out;
   auto summary = export_lwm2m(registry, fixture.box(), {}, {}, out.sink());
   ASSERT_TRUE(summary.has_value()) << summary.error();
@@ -426,7 +420,7 @@ TEST(ExportLwm2m, LeshanSecurityStoreJson) {
 TEST(ExportLwm2m, Leshan1AndCsvWithAnEndpointTemplate) {
   RegistryFixture fixture(
       std::vector<FixtureDevice>{{.serial = "SN0001", .psk_identity = "urn:imei:350000000000001"}});
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   const std::string key = RegistryFixture::hex(fixture.psk("SN0001"));
   Text v1;
   ASSERT_TRUE(export_lwm2m(registry, fixture.box(), {},
@@ -458,7 +452,7 @@ TEST(ExportLwm2m, EndpointTemplateErrors) {
 
 TEST(ExportCertificates, OneJsonLinePerCertificateWithoutSecrets) {
   RegistryFixture fixture(mixed_fleet());
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Text out;
   auto summary = export_certificates(registry, {}, out.sink());
   ASSERT_TRUE(summary.has_value()) << summary.error();
@@ -508,7 +502,7 @@ TEST(ExportLabels, Rfc4180QuotingAndTheFormulaGuard) {
       {.serial = "SN0004", .password_text = "-2+3"},
       {.serial = "@SN5", .password_text = "x\r\ny"},
   });
-  const Registry registry = fixture.open(true);
+  const SqliteRegistry registry = fixture.open(true);
   Text guarded;
   ASSERT_TRUE(export_labels(registry, fixture.box(), {}, {}, guarded.sink()));
   EXPECT_EQ(guarded.text,

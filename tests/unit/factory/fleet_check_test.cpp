@@ -13,6 +13,7 @@
 
 #include "factory/manifest.hpp"
 #include "factory/provision.hpp"
+#include "factory/registry_sqlite.hpp"
 #include "load/evidence_loader.hpp"
 #include "support/shipped_catalogue.hpp"
 
@@ -205,7 +206,7 @@ class RegistryFleet : public ::testing::Test {
 
 TEST_F(RegistryFleet, ReadsEveryColumnAndHoldsNoSecret) {
   const SecretBox box(key_);
-  auto registry = Registry::create(directory_ / "registry.db", box);
+  auto registry = SqliteRegistry::create(directory_ / "registry.db", box);
   ASSERT_TRUE(registry) << registry.error();
   RunInfo run;
   run.started = "2026-11-22T10:00:00Z";
@@ -246,7 +247,7 @@ TEST_F(RegistryFleet, ReadsEveryColumnAndHoldsNoSecret) {
   ASSERT_TRUE(registry->insert_batch(devices));
   ASSERT_TRUE(registry->revoke("SN0007", "test", "2026-11-23T10:00:00Z"));
 
-  const auto reopened = Registry::open(directory_ / "registry.db", box, /*read_only=*/true);
+  const auto reopened = SqliteRegistry::open(directory_ / "registry.db", box, /*read_only=*/true);
   ASSERT_TRUE(reopened) << reopened.error();
   const auto table = read_registry_fleet(*reopened);
   ASSERT_TRUE(table) << table.error();

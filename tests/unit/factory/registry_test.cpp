@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "factory/registry_sqlite.hpp"
+
 namespace en18031::factory {
 namespace {
 
@@ -42,8 +44,8 @@ class RegistryTest : public ::testing::Test {
     path_ = dir_ / "registry.db";
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  Registry fresh() {
-    auto registry = Registry::create(path_, box_);
+  SqliteRegistry fresh() {
+    auto registry = SqliteRegistry::create(path_, box_);
     EXPECT_TRUE(registry) << registry.error();
     return std::move(*registry);
   }
@@ -57,21 +59,21 @@ class RegistryTest : public ::testing::Test {
 
 TEST_F(RegistryTest, WrongKeyOtherFilesAndMissingFilesAreRefused) {
   { fresh(); }
-  EXPECT_EQ(Registry::open(path_, SecretBox(key_of(1))).error(),
+  EXPECT_EQ(SqliteRegistry::open(path_, SecretBox(key_of(1))).error(),
             "the registry key does not match registry " + path_.string());
-  EXPECT_EQ(Registry::create(path_, box_).error(), "registry " + path_.string() + " exists already");
-  EXPECT_EQ(Registry::open(dir_ / "none.db", box_).error(),
+  EXPECT_EQ(SqliteRegistry::create(path_, box_).error(), "registry " + path_.string() + " exists already");
+  EXPECT_EQ(SqliteRegistry::open(dir_ / "none.db", box_).error(),
             "registry " + (dir_ / "none.db").string() + " does not exist");
   std::ofstream(dir_ / "text.db")
       << "this is not a database, just text that is long enough to have a header....";
-  const auto not_database = Registry::open(dir_ / "text.db", box_);
+  const auto not_database = SqliteRegistry::open(dir_ / "text.db", box_);
   ASSERT_FALSE(not_database);
   EXPECT_EQ(not_database.error(),
             (dir_ / "text.db").string() + " is not an en18031 registry (file is not a database)");
 }
 
 TEST_F(RegistryTest, BatchIsWrittenWholeAndPresentSerialsAreSkipped) {
-  Registry registry = fresh();
+  SqliteRegistry registry = fresh();
   const auto run_id = run(registry);
   std::vector<DeviceRecord> batch = {device(1, run_id), device(2, run_id)};
   auto first = registry.insert_batch(batch);
@@ -91,7 +93,7 @@ TEST_F(RegistryTest, BatchIsWrittenWholeAndPresentSerialsAreSkipped) {
 }
 
 TEST_F(RegistryTest, ASecretAnotherDeviceHasRollsTheWholeBatchBack) {
-  Registry registry = fresh();
+  SqliteRegistry registry = fresh();
   const auto run_id = run(registry);
   ASSERT_TRUE(registry.insert_batch(std::vector{device(1, run_id)}));
   DeviceRecord copy = device(5, run_id);
@@ -113,7 +115,7 @@ TEST_F(RegistryTest, ASecretAnotherDeviceHasRollsTheWholeBatchBack) {
 }
 
 TEST_F(RegistryTest, HalfACredentialIsRefusedByTheSchema) {
-  Registry registry = fresh();
+  SqliteRegistry registry = fresh();
   DeviceRecord half = device(1, run(registry));
   half.psk_tag.clear();
   const auto outcome = registry.insert_batch(std::vector{half});
@@ -123,7 +125,7 @@ TEST_F(RegistryTest, HalfACredentialIsRefusedByTheSchema) {
 }
 
 TEST_F(RegistryTest, RevokeMarksOnceAndUnknownSerialsAreNamed) {
-  Registry registry = fresh();
+  SqliteRegistry registry = fresh();
   ASSERT_TRUE(registry.insert_batch(std::vector{device(1, run(registry))}));
   ASSERT_TRUE(registry.revoke("SN-1", "keyCompromise", "2026-11-22T11:00:00Z"));
   ASSERT_TRUE(registry.revoke("SN-1", "superseded", "2026-11-23T11:00:00Z"));
@@ -138,7 +140,7 @@ TEST_F(RegistryTest, RevokeMarksOnceAndUnknownSerialsAreNamed) {
 }
 
 TEST_F(RegistryTest, ExistingSerialsAndRunsAreReported) {
-  Registry registry = fresh();
+  SqliteRegistry registry = fresh();
   const auto run_id = run(registry);
   ASSERT_TRUE(registry.insert_batch(std::vector{device(1, run_id), device(2, run_id)}));
   const std::vector<std::string> asked = {"SN-0", "SN-1", "SN-2", "SN-3"};

@@ -84,8 +84,10 @@ TEST_F(RegistryKeyFile, ReadsHexWithWhiteSpaceRawBytesAndTheEnvironment) {
   auto raw = load_registry_key(write("raw", std::string(32, '\x01')));
   ASSERT_TRUE(raw);
   EXPECT_EQ((*raw)[5], 1);
+  EXPECT_TRUE(load_registry_key("", hex));
+  // The library never reads the environment itself: the caller passes the variable's value.
   ::setenv(std::string(kRegistryKeyVariable).c_str(), hex.c_str(), 1);
-  EXPECT_TRUE(load_registry_key(""));
+  EXPECT_FALSE(load_registry_key(""));
   ::unsetenv(std::string(kRegistryKeyVariable).c_str());
 }
 
@@ -98,9 +100,10 @@ TEST_F(RegistryKeyFile, BadKeysAreNamedWithoutShowingThem) {
                 " holds neither 64 hex digits nor exactly 32 bytes (it has 5 bytes)");
   EXPECT_EQ(load_registry_key((dir_ / "missing").string()).error(),
             "cannot read registry key file " + (dir_ / "missing").string());
-  ::setenv(std::string(kRegistryKeyVariable).c_str(), std::string(64, 'g').c_str(), 1);
-  EXPECT_EQ(load_registry_key("").error(), "$EN18031_REGISTRY_KEY is not 64 hex digits");
-  ::unsetenv(std::string(kRegistryKeyVariable).c_str());
+  EXPECT_EQ(load_registry_key("", std::string()).error(),
+            "no registry key: give --registry-key-file or set $EN18031_REGISTRY_KEY (64 hex digits)");
+  EXPECT_EQ(load_registry_key("", std::string(64, 'g')).error(),
+            "$EN18031_REGISTRY_KEY is not 64 hex digits");
 }
 
 TEST(RegistryKey, NewKeysAreRandomHex) {
