@@ -33,9 +33,17 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
                                                           const std::string& name,
                                                           const crypto::Key* signing_key);
 
+// Every variant make_tamper_variants can build, in the order it builds them: its name and the check it
+// counts towards. An image or missing key may leave some out (TamperVariants::not_built).
+struct TamperVariantKind {
+  std::string name;
+  std::string check;
+};
+const std::vector<TamperVariantKind>& tamper_variant_kinds();
+
 // The checks a tamper test reports after `original-accepted`, in order. A check of the tamper test: which
-// variants it builds is in make_tamper_variants; what it speaks to (requirements, node answers, document-how
-// checks) is data, in catalogue/checks/image.yaml.
+// variants count towards it is in tamper_variant_kinds; what it speaks to (requirements, node answers,
+// document-how checks) is data, in catalogue/checks/image.yaml.
 struct TamperCheck {
   std::string id;
   std::string what;

@@ -1,5 +1,8 @@
 // The SVG decision-tree drawing: well-formed standalone SVG, every text escaped, the layout inside its
-// viewBox, the path taken highlighted, and the edge styles of the other drawings.
+// viewBox, the path taken highlighted, and the edge styles of the other drawings. The layout alone: known
+// places for a small tree, and for every shipped tree boxes apart, edges from box to box, the path marked.
+#include "render/tree_svg.hpp"
+
 #include <algorithm>
 #include <regex>
 #include <sstream>
@@ -28,12 +31,12 @@ using ::en18031::testing::kFixtureFamily;
 using ::en18031::testing::kFixtureIndex;
 using ::en18031::testing::load_from_memory;
 
-struct Box {
+struct ViewBox {
   int width = 0;
   int height = 0;
 };
 
-Box view_box(const std::string& svg) {
+ViewBox view_box(const std::string& svg) {
   static const std::regex root(R"re(^<svg xmlns="http://www\.w3\.org/2000/svg" class="decision-tree" )re"
                                R"re(viewBox="0 0 (\d+) (\d+)" width="(\d+)" height="(\d+)")re");
   std::smatch match;
@@ -46,7 +49,7 @@ Box view_box(const std::string& svg) {
 
 // Every coordinate the drawing uses (x, y, widths, path points) lies inside the viewBox.
 void expect_inside_view_box(const std::string& svg, const std::string& name) {
-  const Box box = view_box(svg);
+  const ViewBox box = view_box(svg);
   ASSERT_GT(box.width, 0) << name;
   static const std::regex rect(R"re(<rect[^>]* x="(-?\d+)" y="(-?\d+)" width="(\d+)" height="(\d+)")re");
   for (auto it = std::sregex_iterator(svg.begin(), svg.end(), rect); it != std::sregex_iterator(); ++it) {
@@ -98,6 +101,18 @@ class TreeSvg : public ::testing::Test {
   }
   const Requirement& acm1() const { return catalogue_.requirements[0]; }
   const Requirement& acm2() const { return catalogue_.requirements[1]; }
+  // ACM-1 with a third node that DN-1 yes skips to (over DN-2) and whose no goes back to DN-1.
+  Requirement acm1_with_lanes() const {
+    Requirement requirement = acm1();
+    DecisionNode third = requirement.tree.nodes[1];
+    third.id = "ACM-1.DN-3";
+    third.exception.clear();
+    requirement.tree.nodes[0].on_yes = Branch{.next = "ACM-1.DN-3", .guidance = Guidance::not_recommended};
+    requirement.tree.nodes[1].on_yes = Branch{.next = "ACM-1.DN-3"};
+    third.on_no = Branch{.next = "ACM-1.DN-1"};  // a cycle: drawn, and still inside the picture
+    requirement.tree.nodes.push_back(third);
+    return requirement;
+  }
   Catalogue catalogue_;
 };
 
@@ -238,15 +253,8 @@ TEST_F(TreeSvg, ShowsBranchesThatLeadNowhere) {
 }
 
 TEST_F(TreeSvg, RoutesSkippingAndBackwardEdgesThroughLanes) {
-  Requirement requirement = acm1();
-  DecisionNode third = requirement.tree.nodes[1];
-  third.id = "ACM-1.DN-3";
-  third.exception.clear();
-  requirement.tree.nodes[0].on_yes = Branch{.next = "ACM-1.DN-3", .guidance = Guidance::not_recommended};
-  requirement.tree.nodes[1].on_yes = Branch{.next = "ACM-1.DN-3"};
-  third.on_no = Branch{.next = "ACM-1.DN-1"};  // a cycle: drawn, and still inside the picture
-  requirement.tree.nodes.push_back(third);
-  const std::string svg = tree_svg(requirement, {{"ACM-1.DN-1", Answer::yes}, {"ACM-1.DN-3", Answer::yes}});
+  const std::string svg =
+      tree_svg(acm1_with_lanes(), {{"ACM-1.DN-1", Answer::yes}, {"ACM-1.DN-3", Answer::yes}});
   EXPECT_EQ(markup_problem(svg, Markup::xml), "");
   static const std::regex lane(
       R"re(<g class="edge yes not-recommended taken"><path d="M\d+ \d+ H\d+ V\d+ H\d+")re");
@@ -316,6 +324,221 @@ TEST(TreeSvgShipped, AumFiveOneUsesALaneForTheSkippedRow) {
   EXPECT_TRUE(std::regex_search(svg, lane));
   EXPECT_EQ(count(svg, R"(<g class="edge )"), 10U);
   EXPECT_NE(svg.find(R"(paint-order="stroke">yes [EU-2025-138]</text>)"), std::string::npos);
+}
+
+// ---- the layout alone ----
+
+std::vector<Point> points(std::initializer_list<Point> list) {
+  return list;
+}
+
+TEST_F(TreeSvg, LaysOutASmallTreeAtKnownPlaces) {
+  const TreeLayout layout = layout_tree(acm1(), {{"ACM-1.DN-1", Answer::no}, {"ACM-1.DN-2", Answer::yes}});
+  EXPECT_EQ(layout.width, 724);
+  EXPECT_EQ(layout.height, 325);
+  EXPECT_EQ(layout.title_lines, (std::vector<PlacedText>{{16, 31, "ACM-1 Applicability of access control"}}));
+  EXPECT_EQ(layout.path_taken, "ACM-1.DN-1 no, ACM-1.DN-2 yes");
+  // The start arrow comes down onto the middle of the first node, whose box sits below the title.
+  ASSERT_TRUE(layout.start);
+  EXPECT_EQ(layout.start->from, (Point{226, 44}));
+  EXPECT_EQ(layout.start->tip, (Point{226, 70}));
+  EXPECT_TRUE(layout.start->taken);
+  ASSERT_EQ(layout.nodes.size(), 2U);
+  EXPECT_EQ(layout.nodes[0].box, (Box{16, 70, 420, 71}));  // three lines of text: id, exception, question
+  EXPECT_EQ(layout.nodes[0].id_lines, (std::vector<PlacedText>{{26, 93, "ACM-1.DN-1"}}));
+  EXPECT_EQ(layout.nodes[0].exception_lines,
+            (std::vector<PlacedText>{{26, 110, "tests exception: open-by-design"}}));
+  EXPECT_EQ(layout.nodes[0].question_lines,
+            (std::vector<PlacedText>{{26, 127, "Is open access the purpose?"}}));
+  EXPECT_EQ(layout.nodes[1].box, (Box{16, 187, 420, 86}));  // tall enough for two outcome boxes
+  // DN-1: yes right to NOT APPLICABLE, no straight down; DN-2: yes to PASS, no to FAIL, stacked.
+  ASSERT_EQ(layout.edges.size(), 4U);
+  EXPECT_EQ(layout.edges[0].kind, EdgeKind::outcome);
+  EXPECT_EQ(layout.edges[0].route, points({{436, 105}, {556, 105}}));
+  EXPECT_EQ(layout.edges[0].label, (PlacedText{444, 99, "yes"}));
+  EXPECT_EQ(layout.edges[1].kind, EdgeKind::down);
+  EXPECT_EQ(layout.edges[1].route, points({{226, 141}, {226, 187}}));
+  EXPECT_EQ(layout.edges[1].arrow, ArrowDirection::down);
+  EXPECT_EQ(layout.edges[1].label, (PlacedText{234, 168, "no"}));
+  EXPECT_EQ(layout.edges[2].route, points({{436, 210}, {556, 210}}));
+  EXPECT_EQ(layout.edges[3].route, points({{436, 250}, {556, 250}}));
+  ASSERT_EQ(layout.outcomes.size(), 3U);
+  EXPECT_EQ(layout.outcomes[0].box, (Box{556, 90, 152, 30}));  // as wide as NOT APPLICABLE needs
+  EXPECT_EQ(layout.outcomes[0].text, (PlacedText{632, 110, "NOT APPLICABLE"}));
+  EXPECT_EQ(layout.outcomes[1].box, (Box{556, 195, 152, 30}));
+  EXPECT_EQ(layout.outcomes[2].box, (Box{556, 235, 152, 30}));
+  EXPECT_EQ(layout.outcomes[2].css_class, "fail");
+  // The legend under the last row, with the path's style because there is a path.
+  ASSERT_EQ(layout.legend.size(), 4U);
+  EXPECT_EQ(layout.legend[0].line_from, (Point{16, 297}));
+  EXPECT_EQ(layout.legend[0].line_to, (Point{44, 297}));
+  EXPECT_EQ(layout.legend[3].label, (PlacedText{530, 301, "path taken"}));
+  EXPECT_TRUE(layout.legend[3].taken);
+}
+
+TEST_F(TreeSvg, LaysOutLaneEdgesLeftOfTheNodesOneLaneForEachOverlappingSpan) {
+  const TreeLayout layout =
+      layout_tree(acm1_with_lanes(), {{"ACM-1.DN-1", Answer::yes}, {"ACM-1.DN-3", Answer::yes}});
+  // The lanes move the nodes right: the room for the widest lane label ("yes") and a second lane.
+  ASSERT_EQ(layout.nodes.size(), 3U);
+  EXPECT_EQ(layout.nodes[0].box, (Box{80, 70, 420, 71}));
+  EXPECT_EQ(layout.nodes[2].box, (Box{80, 287, 420, 64}));  // room for the lane coming in
+  ASSERT_EQ(layout.edges.size(), 6U);
+  // DN-1 yes leaves low on the left, goes up the nearer lane... down to DN-3, and enters it high.
+  const EdgeLayout& skip = layout.edges[0];
+  EXPECT_EQ(skip.kind, EdgeKind::lane);
+  EXPECT_EQ(skip.to, 2U);
+  EXPECT_EQ(skip.lane, 0);
+  EXPECT_EQ(skip.route, points({{80, 111}, {42, 111}, {42, 299}, {80, 299}}));
+  EXPECT_EQ(skip.label, (PlacedText{75, 106, "yes"}));
+  EXPECT_EQ(skip.label_anchor, TextAnchor::end);
+  EXPECT_TRUE(skip.taken);
+  // DN-3 no goes back up to DN-1; its span overlaps the first, so it takes the next lane out.
+  const EdgeLayout& back = layout.edges[5];
+  EXPECT_EQ(back.kind, EdgeKind::lane);
+  EXPECT_EQ(back.to, 0U);
+  EXPECT_EQ(back.lane, 1);
+  EXPECT_EQ(back.route, points({{80, 339}, {24, 339}, {24, 82}, {80, 82}}));
+  EXPECT_FALSE(back.taken);
+  EXPECT_EQ(layout.width, 786);
+}
+
+TEST_F(TreeSvg, DrawsWhatTheLayoutSays) {
+  TreeLayout layout = layout_tree(acm1(), {});
+  EXPECT_EQ(draw_svg(layout), tree_svg(acm1(), {}));
+  layout.nodes[1].box.x = 99;
+  layout.edges[1].route.back().y = 190;
+  const std::string svg = draw_svg(layout);
+  EXPECT_NE(svg.find(R"(<rect x="99" y="187" width="420" height="86" rx="6")"), std::string::npos);
+  EXPECT_NE(svg.find(R"(<path d="M226 141 V181")"), std::string::npos);  // stops at the arrowhead
+  EXPECT_NE(svg.find(R"(<path d="M226 190 L221 181 L231 181 Z")"), std::string::npos);
+}
+
+bool overlap(const Box& a, const Box& b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+bool on_border(Point point, const Box& box) {
+  const bool within_x = box.x <= point.x && point.x <= box.x + box.width;
+  const bool within_y = box.y <= point.y && point.y <= box.y + box.height;
+  return ((point.x == box.x || point.x == box.x + box.width) && within_y) ||
+         ((point.y == box.y || point.y == box.y + box.height) && within_x);
+}
+
+// Whether the segment a-b (horizontal or vertical) passes through the inside of the box.
+bool crosses(Point a, Point b, const Box& box) {
+  const int left = std::min(a.x, b.x);
+  const int right = std::max(a.x, b.x);
+  const int top = std::min(a.y, b.y);
+  const int bottom = std::max(a.y, b.y);
+  if (a.y == b.y)
+    return box.y < a.y && a.y < box.y + box.height && left < box.x + box.width && box.x < right;
+  return box.x < a.x && a.x < box.x + box.width && top < box.y + box.height && box.y < bottom;
+}
+
+bool inside(const Box& box, const TreeLayout& layout) {
+  return box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height;
+}
+
+// The paths a shipped tree is laid out with: none, the first answer everywhere, and walks from the start.
+std::vector<std::vector<PathStep>> paths_through(const Requirement& requirement) {
+  std::vector<std::vector<PathStep>> paths = {{}, {}};
+  for (const auto& node : requirement.tree.nodes)
+    paths[1].push_back({node.id, Answer::yes});
+  for (const Answer answer : {Answer::yes, Answer::no}) {
+    std::vector<PathStep> walk;
+    for (const DecisionNode* node = requirement.tree.find(requirement.tree.start.id);
+         node != nullptr && walk.size() <= requirement.tree.nodes.size();
+         node = requirement.tree.find(node->branch(answer).next)) {
+      walk.push_back({node->id, answer});
+    }
+    paths.push_back(std::move(walk));
+  }
+  return paths;
+}
+
+TEST(TreeSvgShipped, LayoutKeepsBoxesApartAndRunsEveryEdgeFromItsNodeToItsTarget) {
+  for (const auto& requirement : shipped().requirements) {
+    for (const auto& path : paths_through(requirement)) {
+      const TreeLayout layout = layout_tree(requirement, path);
+      const std::string name = requirement.id + " (path of " + std::to_string(path.size()) + ")";
+      ASSERT_EQ(layout.nodes.size(), requirement.tree.nodes.size()) << name;
+      std::vector<Box> boxes;
+      for (const auto& node : layout.nodes)
+        boxes.push_back(node.box);
+      for (const auto& outcome : layout.outcomes)
+        boxes.push_back(outcome.box);
+      for (std::size_t i = 0; i < boxes.size(); ++i) {
+        EXPECT_TRUE(inside(boxes[i], layout)) << name << ": box " << i;
+        for (std::size_t j = i + 1; j < boxes.size(); ++j)
+          EXPECT_FALSE(overlap(boxes[i], boxes[j])) << name << ": boxes " << i << " and " << j;
+      }
+      ASSERT_EQ(layout.edges.size(), 2 * layout.nodes.size()) << name;
+      for (std::size_t e = 0; e < layout.edges.size(); ++e) {
+        const EdgeLayout& edge = layout.edges[e];
+        const std::string which = name + ": edge " + std::to_string(e);
+        EXPECT_EQ(edge.from_node, e / 2) << which;
+        EXPECT_EQ(edge.answer, e % 2 == 0 ? Answer::yes : Answer::no) << which;
+        ASSERT_GE(edge.route.size(), 2U) << which;
+        EXPECT_TRUE(on_border(edge.route.front(), layout.nodes[edge.from_node].box)) << which;
+        const bool to_outcome = edge.kind == EdgeKind::outcome;
+        ASSERT_LT(edge.to, to_outcome ? layout.outcomes.size() : layout.nodes.size()) << which;
+        EXPECT_TRUE(on_border(edge.route.back(),
+                              to_outcome ? layout.outcomes[edge.to].box : layout.nodes[edge.to].box))
+            << which;
+        for (std::size_t i = 1; i < edge.route.size(); ++i) {
+          const Point a = edge.route[i - 1];
+          const Point b = edge.route[i];
+          EXPECT_TRUE(a.x == b.x || a.y == b.y) << which << ": a slanted segment";
+          for (const auto& node : layout.nodes)
+            EXPECT_FALSE(crosses(a, b, node.box)) << which << " crosses " << node.id;
+        }
+        // The arrowhead points the way the last segment runs.
+        const Point last = edge.route[edge.route.size() - 2];
+        const Point tip = edge.route.back();
+        EXPECT_TRUE(edge.arrow == ArrowDirection::right ? tip.y == last.y && tip.x > last.x
+                                                        : tip.x == last.x && tip.y > last.y)
+            << which;
+      }
+      for (std::size_t i = 0; i < layout.outcomes.size(); ++i) {
+        EXPECT_EQ(std::ranges::count_if(
+                      layout.edges,
+                      [&](const EdgeLayout& edge) { return edge.kind == EdgeKind::outcome && edge.to == i; }),
+                  1)
+            << name << ": outcome " << i;
+      }
+    }
+  }
+}
+
+TEST(TreeSvgShipped, LayoutMarksTheEdgesOfThePathAndNoOthers) {
+  for (const auto& requirement : shipped().requirements) {
+    for (const auto& path : paths_through(requirement)) {
+      const TreeLayout layout = layout_tree(requirement, path);
+      const std::string name = requirement.id + " (path of " + std::to_string(path.size()) + ")";
+      const auto on_path = [&](const std::string& node, std::optional<Answer> answer) {
+        return std::ranges::any_of(path, [&](const PathStep& step) {
+          return step.node == node && (!answer || step.answer == *answer);
+        });
+      };
+      std::size_t taken = 0;
+      for (const EdgeLayout& edge : layout.edges) {
+        const std::string& node = layout.nodes[edge.from_node].id;
+        EXPECT_EQ(edge.taken, on_path(node, edge.answer))
+            << name << ": " << node << " " << to_string(edge.answer);
+        if (edge.kind == EdgeKind::outcome) {
+          EXPECT_EQ(layout.outcomes[edge.to].taken, edge.taken) << name << ": " << node;
+        }
+        taken += edge.taken ? 1 : 0;
+      }
+      EXPECT_EQ(taken, path.size()) << name;  // each step of these paths answers a node of the tree once
+      for (const NodeLayout& node : layout.nodes)
+        EXPECT_EQ(node.taken, on_path(node.id, std::nullopt)) << name << ": " << node.id;
+      ASSERT_TRUE(layout.start) << name;
+      EXPECT_EQ(layout.start->taken, on_path(requirement.tree.start.id, std::nullopt)) << name;
+      EXPECT_EQ(layout.legend.size(), path.empty() ? 3U : 4U) << name;
+    }
+  }
 }
 
 }  // namespace
