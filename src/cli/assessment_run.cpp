@@ -91,7 +91,7 @@ std::optional<AssessedProduct> load_and_assess(Context& ctx, const std::string& 
 
 int write_outputs(Context& ctx, const AssessedProduct& product, const OutputOptions& options) {
   const render::ReportContext report{product.catalogue,      product.profile,         product.result,
-                                     product.profile_path,   EN18031_VERSION,         &product.evidence,
+                                     product.profile_path,   ctx.tool_version,        &product.evidence,
                                      product.profile_sha256, product.catalogue_sha256};
   const std::filesystem::path directory(options.directory);
   std::vector<std::pair<std::string, std::string>> files;  // name, content

@@ -30,12 +30,8 @@ bool lies_within(const std::filesystem::path& path, const std::filesystem::path&
 }  // namespace
 
 std::string catalogue_directory(const Context& ctx) {
-  if (!ctx.catalogue_option.empty())
+  if (!ctx.catalogue_option.empty())  // --catalogue, or $EN18031_CATALOGUE through the option's envname
     return ctx.catalogue_option;
-  if (const char* from_environment = std::getenv("EN18031_CATALOGUE");
-      from_environment && *from_environment) {
-    return from_environment;
-  }
   // A binary in the build tree reads the source tree's catalogue; any other (installed, or unpacked from
   // the .deb) reads the catalogue installed beside it, and never falls back to the source tree, so that an
   // installation missing its catalogue says so instead of silently using a checkout that happens to exist.

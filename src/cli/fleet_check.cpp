@@ -188,7 +188,7 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   std::optional<Catalogue> catalogue;
   if (!options.output.empty() && !(catalogue = load_checked_catalogue(ctx)))
     return exit_bad_input;
-  const std::string created = evidence_timestamp();
+  const std::string created = evidence_timestamp(ctx.now());
   auto input =
       options.manifest.empty() ? read_registry_input(ctx, options) : read_manifest_input(ctx, options);
   if (!input)

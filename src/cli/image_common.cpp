@@ -31,10 +31,14 @@ void add_key_options(CLI::App& command, KeySource& source, const std::string& ke
     option->required();
   command.add_option("--passphrase-file", source.passphrase_file,
                      "File holding the passphrase of an encrypted PEM key (default $EN18031_KEY_PASSPHRASE)");
-  command.add_option("--pkcs11-module", source.pkcs11_module,
-                     "PKCS#11 library for pkcs11: keys (default $EN18031_PKCS11_MODULE)");
-  command.add_option("--pin", source.pin,
-                     "PKCS#11 user PIN (default $EN18031_PKCS11_PIN, or pin-value in the URI)");
+  command
+      .add_option("--pkcs11-module", source.pkcs11_module,
+                  "PKCS#11 library for pkcs11: keys (default $EN18031_PKCS11_MODULE)")
+      ->envname("EN18031_PKCS11_MODULE");
+  command
+      .add_option("--pin", source.pin,
+                  "PKCS#11 user PIN (default $EN18031_PKCS11_PIN, or pin-value in the URI)")
+      ->envname("EN18031_PKCS11_PIN");
 }
 
 std::expected<image::Bytes, std::string> read_binary_file(const std::string& path, std::size_t limit) {
@@ -89,8 +93,7 @@ std::expected<std::string, std::string> passphrase(const KeySource& source) {
 
 std::expected<crypto::Key, std::string> load_key(const KeySource& source, bool private_key) {
   if (source.key.starts_with("pkcs11:")) {
-    auto key = crypto::load_pkcs11_key(source.key, from_env(source.pkcs11_module, "EN18031_PKCS11_MODULE"),
-                                       from_env(source.pin, "EN18031_PKCS11_PIN"), private_key);
+    auto key = crypto::load_pkcs11_key(source.key, source.pkcs11_module, source.pin, private_key);
     if (!key)
       return std::unexpected(key.error());
     return key;

@@ -212,8 +212,8 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
   }
   const evidence::RecordHead head{
       .tool = std::string(kTamperTestTool),
-      .tool_version = EN18031_VERSION,
-      .created = evidence_timestamp(),
+      .tool_version = ctx.tool_version,
+      .created = evidence_timestamp(ctx.now()),
       .subject = fmt::format("tamper test of {} against {}", fs::path(options.image).filename().string(),
                              verifier_name),
       .conditions = {}};

@@ -55,9 +55,9 @@ std::expected<void, std::string> write_file_atomically(const std::filesystem::pa
   return {};
 }
 
-std::string evidence_timestamp() {
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
+std::string evidence_timestamp(std::chrono::system_clock::time_point when) {
+  const auto second = std::chrono::floor<std::chrono::seconds>(when);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(second)));
 }
 
 std::string path_from_record(const std::filesystem::path& file, const std::filesystem::path& record) {
