@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/output_files.hpp"
+#include "io/atomic_write.hpp"
 #include "load/evidence_loader.hpp"
 #include "load/profile_loader.hpp"
 #include "render/assessment_report.hpp"
@@ -128,7 +129,7 @@ int write_outputs(Context& ctx, const AssessedProduct& product, const OutputOpti
   }
   for (const auto& [name, content] : files) {
     const auto path = directory / name;
-    if (const auto done = write_file_atomically(path, content); !done) {
+    if (const auto done = io::write_file_atomically(path, content); !done) {
       ctx.err << "en18031: " << done.error() << "\n";
       return exit_bad_input;
     }

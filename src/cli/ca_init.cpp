@@ -7,6 +7,7 @@
 
 #include "cli/factory_common.hpp"
 #include "cli/output_files.hpp"
+#include "io/atomic_write.hpp"
 
 namespace en18031::cli {
 namespace {
@@ -85,10 +86,10 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
   if (!ca)
     return fail(ca.error());
   if (!in_token)
-    if (auto written = write_file_atomically(options.ca.key, ca->key().private_pem(passphrase), 0600);
+    if (auto written = io::write_file_atomically(options.ca.key, ca->key().private_pem(passphrase), 0600);
         !written)
       return fail(written.error());
-  if (auto written = write_file_atomically(options.ca.certificate, ca->certificate_pem()); !written)
+  if (auto written = io::write_file_atomically(options.ca.certificate, ca->certificate_pem()); !written)
     return fail(written.error());
   ctx.out << fmt::format("wrote {} ({} CA \"{}\", {}, valid until {})\n", options.ca.certificate,
                          ca->self_signed() ? "root" : "intermediate", ca->subject(), options.type,

@@ -15,6 +15,7 @@
 #include "cli/image_common.hpp"
 #include "factory/crl.hpp"
 #include "factory/exports.hpp"
+#include "io/read_file.hpp"
 #include "limits.hpp"
 
 namespace en18031::cli {
@@ -69,7 +70,7 @@ std::string describe(const factory::ExportSummary& summary, std::string_view cre
 }
 
 std::expected<std::string, std::string> read_text_file(const std::string& path) {
-  auto bytes = read_binary_file(path, limits::max_key_file_bytes);
+  auto bytes = io::read_file_bytes(path, limits::max_key_file_bytes);
   if (!bytes)
     return std::unexpected(bytes.error());
   return std::string(bytes->begin(), bytes->end());

@@ -1,6 +1,7 @@
 #include "cli/factory_common.hpp"
 
 #include "cli/image_common.hpp"
+#include "io/read_file.hpp"
 #include "limits.hpp"
 
 namespace en18031::cli {
@@ -52,7 +53,7 @@ std::expected<std::string, std::string> read_secret(const Context& ctx, const st
                                                     const std::string& variable) {
   std::string secret;
   if (!file.empty()) {
-    auto bytes = read_binary_file(file, limits::max_key_file_bytes);
+    auto bytes = io::read_file_bytes(file, limits::max_key_file_bytes);
     if (!bytes)
       return std::unexpected(bytes.error());
     secret.assign(bytes->begin(), bytes->end());

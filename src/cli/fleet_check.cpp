@@ -5,17 +5,11 @@
 // is unique and strong enough, 1 when not, 2 on unusable input.
 #include "factory/fleet_check.hpp"
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <ostream>
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/app.hpp"
 #include "cli/factory_common.hpp"
@@ -24,6 +18,8 @@
 #include "factory/manifest.hpp"
 #include "factory/registry.hpp"
 #include "factory/secret_box.hpp"
+#include "io/atomic_write.hpp"
+#include "io/mapped_file.hpp"
 #include "limits.hpp"
 
 namespace en18031::cli {
@@ -39,62 +35,12 @@ struct FleetCheckOptions {
   double min_entropy_bits = factory::kDefaultMinEntropyBits;
 };
 
-// A whole file mapped read-only: a 3 GB manifest is parsed where the page cache holds it, never copied.
-class MappedFile {
- public:
-  static std::expected<MappedFile, std::string> open(const std::string& path, std::size_t limit) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-      return std::unexpected(fmt::format("{}: cannot open the file ({})", path, std::strerror(errno)));
-    struct stat status {};
-    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
-      ::close(fd);
-      return std::unexpected(fmt::format("{}: not a regular file", path));
-    }
-    const auto size = static_cast<std::size_t>(status.st_size);
-    if (size > limit) {
-      ::close(fd);
-      return std::unexpected(
-          fmt::format("{}: the file is {} bytes long; the limit is {}", path, size, limit));
-    }
-    MappedFile file;
-    if (size > 0) {
-      void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (address == MAP_FAILED) {
-        const std::string why = std::strerror(errno);
-        ::close(fd);
-        return std::unexpected(fmt::format("{}: cannot map the file ({})", path, why));
-      }
-      ::madvise(address, size, MADV_WILLNEED);
-      file.address_ = address;
-      file.size_ = size;
-    }
-    ::close(fd);
-    return file;
-  }
-
-  MappedFile(MappedFile&& other) noexcept
-      : address_(std::exchange(other.address_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-  MappedFile& operator=(MappedFile&&) = delete;
-  ~MappedFile() {
-    if (address_)
-      ::munmap(address_, size_);
-  }
-
-  std::string_view text() const { return {static_cast<const char*>(address_), size_}; }
-
- private:
-  MappedFile() = default;
-  void* address_ = nullptr;
-  std::size_t size_ = 0;
-};
-
 // What fleet check compares, and how its summary and evidence record name where it came from.
 struct FleetInput {
   factory::FleetTable table;
   factory::FleetSource source;
-  std::string name;                  // the registry's name or the manifest's path
-  std::optional<MappedFile> mapped;  // a manifest's table points into it: it lives as long as the table
+  std::string name;                      // the registry's name or the manifest's path
+  std::optional<io::MappedFile> mapped;  // a manifest's table points into it: it lives as long as the table
 };
 
 int report_failure(Context& ctx, const std::string& message) {
@@ -151,7 +97,7 @@ std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOpti
 
 // A manifest from another factory, mapped and parsed where it lies.
 std::optional<FleetInput> read_manifest_input(Context& ctx, const FleetCheckOptions& options) {
-  auto file = MappedFile::open(options.manifest, limits::max_manifest_bytes);
+  auto file = io::MappedFile::open(options.manifest, limits::max_manifest_bytes);
   if (!file) {
     report_failure(ctx, file.error());
     return std::nullopt;
@@ -205,7 +151,7 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     const auto record = factory::fleet_evidence(table, report, source, *catalogue);
     if (!record)
       return report_failure(ctx, record.error().describe());
-    if (auto done = write_file_atomically(options.output, record->dump(2) + "\n"); !done) {
+    if (auto done = io::write_file_atomically(options.output, record->dump(2) + "\n"); !done) {
       ctx.err << "en18031: " << done.error() << "\n";
       return exit_bad_input;
     }

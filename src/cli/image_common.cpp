@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "io/read_file.hpp"
 #include "limits.hpp"
 
 namespace en18031::cli {
@@ -41,24 +42,6 @@ void add_key_options(CLI::App& command, KeySource& source, const std::string& ke
       ->envname("EN18031_PKCS11_PIN");
 }
 
-std::expected<image::Bytes, std::string> read_binary_file(const std::string& path, std::size_t limit) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return std::unexpected(fmt::format("{}: cannot open the file", path));
-  image::Bytes bytes;
-  char buffer[65536];
-  while (in) {
-    in.read(buffer, sizeof buffer);
-    const auto got = static_cast<std::size_t>(in.gcount());
-    if (bytes.size() + got > limit)
-      return std::unexpected(fmt::format("{}: the file is larger than the limit of {} bytes", path, limit));
-    bytes.insert(bytes.end(), buffer, buffer + got);
-  }
-  if (in.bad())
-    return std::unexpected(fmt::format("{}: read error", path));
-  return bytes;
-}
-
 std::optional<std::uint64_t> parse_number(const std::string& text, std::uint64_t maximum) {
   std::uint64_t value = 0;
   const bool hex = text.starts_with("0x") || text.starts_with("0X");
@@ -82,7 +65,7 @@ std::string from_env(const std::string& given, const char* variable) {
 std::expected<std::string, std::string> passphrase(const KeySource& source) {
   if (source.passphrase_file.empty())
     return from_env("", "EN18031_KEY_PASSPHRASE");
-  auto bytes = read_binary_file(source.passphrase_file, 4096);
+  auto bytes = io::read_file_bytes(source.passphrase_file, 4096);
   if (!bytes)
     return std::unexpected(bytes.error());
   std::string text(bytes->begin(), bytes->end());
@@ -98,7 +81,7 @@ std::expected<crypto::Key, std::string> load_key(const KeySource& source, bool p
       return std::unexpected(key.error());
     return key;
   }
-  auto bytes = read_binary_file(source.key, limits::max_key_file_bytes);
+  auto bytes = io::read_file_bytes(source.key, limits::max_key_file_bytes);
   if (!bytes)
     return std::unexpected(bytes.error());
   auto secret = passphrase(source);

@@ -23,9 +23,6 @@ void add_key_options(CLI::App& command, KeySource& source, const std::string& ke
 std::expected<crypto::Key, std::string> load_signing_key(const KeySource& source);
 std::expected<crypto::Key, std::string> load_verifying_key(const KeySource& source);
 
-// A whole file, at most `limit` bytes; the error names the file and says why.
-std::expected<image::Bytes, std::string> read_binary_file(const std::string& path, std::size_t limit);
-
 // "0x200" or "512"; nullopt when not a number or above `maximum`.
 std::optional<std::uint64_t> parse_number(const std::string& text, std::uint64_t maximum);
 

@@ -4,6 +4,7 @@
 
 #include "cli/image_common.hpp"
 #include "image/dump.hpp"
+#include "io/read_file.hpp"
 #include "limits.hpp"
 
 namespace en18031::cli {
@@ -14,7 +15,7 @@ struct DumpOptions {
 };
 
 int run_image_dump(Context& ctx, const DumpOptions& options) {
-  auto bytes = read_binary_file(options.image, limits::max_image_bytes);
+  auto bytes = io::read_file_bytes(options.image, limits::max_image_bytes);
   if (!bytes) {
     ctx.err << "en18031: " << bytes.error() << "\n";
     return exit_bad_input;

@@ -5,6 +5,7 @@
 
 #include "cli/image_common.hpp"
 #include "cli/output_files.hpp"
+#include "io/atomic_write.hpp"
 
 namespace en18031::cli {
 namespace {
@@ -63,7 +64,7 @@ int run_image_getpub(Context& ctx, const GetpubOptions& options) {
     ctx.out << text;
     return exit_ok;
   }
-  if (auto done = write_file_atomically(options.output, text); !done) {
+  if (auto done = io::write_file_atomically(options.output, text); !done) {
     ctx.err << "en18031: " << done.error() << "\n";
     return exit_bad_input;
   }

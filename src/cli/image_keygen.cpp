@@ -6,6 +6,8 @@
 
 #include "cli/image_common.hpp"
 #include "cli/output_files.hpp"
+#include "io/atomic_write.hpp"
+#include "io/read_file.hpp"
 
 namespace en18031::cli {
 namespace {
@@ -30,7 +32,7 @@ int run_image_keygen(Context& ctx, const KeygenOptions& options) {
   }
   std::string secret;
   if (!options.source.passphrase_file.empty()) {
-    auto bytes = read_binary_file(options.source.passphrase_file, 4096);
+    auto bytes = io::read_file_bytes(options.source.passphrase_file, 4096);
     if (!bytes) {
       ctx.err << "en18031: " << bytes.error() << "\n";
       return exit_bad_input;
@@ -46,7 +48,7 @@ int run_image_keygen(Context& ctx, const KeygenOptions& options) {
   }
   // A private key, encrypted or not, is a secret: 0600 from its creation (the temporary file is made
   // with that mode and renamed), so it is never readable by others, not even for a moment.
-  if (auto done = write_file_atomically(options.source.key, key->private_pem(secret), 0600); !done) {
+  if (auto done = io::write_file_atomically(options.source.key, key->private_pem(secret), 0600); !done) {
     ctx.err << "en18031: " << done.error() << "\n";
     return exit_bad_input;
   }

@@ -6,6 +6,8 @@
 #include "cli/image_common.hpp"
 #include "cli/output_files.hpp"
 #include "image/sign.hpp"
+#include "io/atomic_write.hpp"
+#include "io/read_file.hpp"
 #include "limits.hpp"
 
 namespace en18031::cli {
@@ -79,13 +81,13 @@ int run_image_sign(Context& ctx, const SignCliOptions& options) {
       return bad(ctx, loaded.error());
     key = std::move(*loaded);
   }
-  auto payload = read_binary_file(options.input, limits::max_image_bytes);
+  auto payload = io::read_file_bytes(options.input, limits::max_image_bytes);
   if (!payload)
     return bad(ctx, payload.error());
   auto image = image::sign_image(*payload, key ? &*key : nullptr, sign, options.input);
   if (!image)
     return bad(ctx, image.error().describe());
-  if (auto done = write_file_atomically(
+  if (auto done = io::write_file_atomically(
           options.output, std::string_view(reinterpret_cast<const char*>(image->data()), image->size()));
       !done)
     return bad(ctx, done.error());

@@ -19,6 +19,8 @@
 #include "evidence/record.hpp"
 #include "image/tamper.hpp"
 #include "image/verify.hpp"
+#include "io/atomic_write.hpp"
+#include "io/read_file.hpp"
 #include "limits.hpp"
 
 namespace en18031::cli {
@@ -151,7 +153,7 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
     }
     signing_key = std::move(*loaded);
   }
-  auto bytes = read_binary_file(options.image, limits::max_image_bytes);
+  auto bytes = io::read_file_bytes(options.image, limits::max_image_bytes);
   if (!bytes) {
     ctx.err << "en18031: " << bytes.error() << "\n";
     return exit_bad_input;
@@ -222,7 +224,7 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
     ctx.err << "en18031: " << record.error().describe() << "\n";
     return exit_bad_input;
   }
-  if (auto done = write_file_atomically(options.output, record->dump(2) + "\n"); !done) {
+  if (auto done = io::write_file_atomically(options.output, record->dump(2) + "\n"); !done) {
     ctx.err << "en18031: " << done.error() << "\n";
     return exit_bad_input;
   }

@@ -6,6 +6,7 @@
 
 #include "cli/image_common.hpp"
 #include "image/verify.hpp"
+#include "io/read_file.hpp"
 #include "limits.hpp"
 
 namespace en18031::cli {
@@ -48,7 +49,7 @@ int run_image_verify(Context& ctx, const VerifyCliOptions& options) {
       return exit_bad_input;
     }
   }
-  auto bytes = read_binary_file(options.image, limits::max_image_bytes);
+  auto bytes = io::read_file_bytes(options.image, limits::max_image_bytes);
   if (!bytes) {
     ctx.err << "en18031: " << bytes.error() << "\n";
     return exit_bad_input;

@@ -13,6 +13,7 @@
 #include "cli/app.hpp"
 #include "cli/output_files.hpp"
 #include "core/assessment.hpp"
+#include "io/atomic_write.hpp"
 #include "limits.hpp"
 #include "load/evidence_loader.hpp"
 #include "render/requirement_text.hpp"
@@ -436,7 +437,7 @@ int run_init(Context& ctx, InitOptions options) {
   if (connected && options.monetary_value)
     parts.push_back(3);
   if (const auto done =
-          write_file_atomically(options.output, starter_profile(*catalogue, options, parts, found));
+          io::write_file_atomically(options.output, starter_profile(*catalogue, options, parts, found));
       !done) {
     ctx.err << "en18031: " << done.error() << "\n";
     return exit_bad_input;

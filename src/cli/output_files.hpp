@@ -1,5 +1,5 @@
-// Writing result files so that a reader never sees half of one: write a temporary file beside the
-// target, flush it, then rename it over the target (atomic on POSIX file systems).
+// What the commands that write evidence records share: the record's time and input paths. Files are
+// written with io::write_file_atomically (src/io/atomic_write.hpp).
 #pragma once
 
 #include <chrono>
@@ -9,10 +9,6 @@
 #include <string_view>
 
 namespace en18031::cli {
-
-// `permissions` are those of the final file: 0600 for keys and other secrets.
-std::expected<void, std::string> write_file_atomically(const std::filesystem::path& path,
-                                                       std::string_view content, unsigned permissions = 0644);
 
 // For evidence records: a time (the Context's clock) as RFC 3339 UTC to the second ("2026-12-02T05:01:07Z"),
 // and an input file's path relative to the folder of the record that names it, so a record and its inputs can

@@ -9,6 +9,7 @@
 
 #include "cli/factory_common.hpp"
 #include "cli/image_common.hpp"
+#include "io/read_file.hpp"
 #include "limits.hpp"
 #include "load/text_file.hpp"
 
@@ -72,7 +73,7 @@ std::optional<std::vector<std::string>> read_serials(Context& ctx, const Provisi
     }
     return std::move(*range);
   }
-  auto bytes = read_binary_file(options.serials_file, limits::max_serial_list_bytes);
+  auto bytes = io::read_file_bytes(options.serials_file, limits::max_serial_list_bytes);
   if (!bytes) {
     report_failure(ctx, bytes.error());
     return std::nullopt;

@@ -8,6 +8,7 @@
 #include "cli/app.hpp"
 #include "cli/output_files.hpp"
 #include "factory/secret_box.hpp"
+#include "io/atomic_write.hpp"
 
 namespace en18031::cli {
 
@@ -26,7 +27,7 @@ void register_registry(CLI::App& parent, Context& ctx) {
         ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", *file);
         return static_cast<int>(exit_bad_input);
       }
-      if (auto written = write_file_atomically(*file, factory::new_registry_key_hex(), 0600); !written) {
+      if (auto written = io::write_file_atomically(*file, factory::new_registry_key_hex(), 0600); !written) {
         ctx.err << "en18031: " << written.error() << "\n";
         return static_cast<int>(exit_bad_input);
       }

@@ -5,29 +5,18 @@
 
 #include <fmt/format.h>
 
+#include "io/read_file.hpp"
 #include "limits.hpp"
 
 namespace en18031::load {
 
 std::optional<std::string> read_text_file(const std::filesystem::path& path, std::string& why) {
-  std::error_code error;
-  const auto size = std::filesystem::file_size(path, error);
-  if (error) {
-    why = error.message();
+  auto text = io::read_file_text(path, limits::max_document_bytes);
+  if (!text) {
+    why = std::move(text.error());
     return std::nullopt;
   }
-  if (size > limits::max_document_bytes) {
-    why = fmt::format("file is {} bytes; the limit is {} bytes", size, limits::max_document_bytes);
-    return std::nullopt;
-  }
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    why = "cannot open file";
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
+  return std::move(*text);
 }
 
 std::string_view without_byte_order_mark(std::string_view text) {
