@@ -383,12 +383,15 @@ std::expected<nlohmann::json, Error> fleet_evidence(const FleetTable& table, con
         detail +=
             " (a deterministic random bit generator after NIST SP 800-90A, seeded by the operating system)";
       } else {
-        detail += " (not a generator this check recognises as best practice; document it under CCK-2)";
+        detail +=
+            " (not a generator this check recognises as best practice; describe it under the requirement "
+            "this "
+            "record names)";
       }
     } else {
       detail = fmt::format(
-          "the manifest declares: {}; en18031 did not generate these keys, so document the other factory's "
-          "generation under CCK-2",
+          "the manifest declares: {}; en18031 did not generate these keys, so describe the other factory's "
+          "key generation under the requirement this record names",
           table.rng.front());
     }
     findings.push_back({"key-generation", result, std::move(detail)});
