@@ -134,9 +134,10 @@ inline load::CatalogueLoad load_from_memory(const std::map<std::string, std::str
   return load::load_catalogue(read, "cat");
 }
 
-// Every problem the loader and the validator find, formatted and sorted as `catalogue validate` prints them.
-inline std::vector<std::string> problems_of(const std::string& index, const std::string& family) {
-  auto loaded = load_from_memory({{"catalogue.yaml", index}, {"acm.yaml", family}});
+// Every problem the loader and the validator find in `files`, formatted and sorted as `catalogue validate`
+// prints them.
+inline std::vector<std::string> catalogue_problems(const std::map<std::string, std::string>& files) {
+  auto loaded = load_from_memory(files);
   auto problems = loaded.problems;
   const auto semantic = validate(loaded.catalogue);
   problems.insert(problems.end(), semantic.begin(), semantic.end());
@@ -145,6 +146,10 @@ inline std::vector<std::string> problems_of(const std::string& index, const std:
   for (const auto& problem : problems)
     formatted.push_back(format_diagnostic(problem));
   return formatted;
+}
+
+inline std::vector<std::string> problems_of(const std::string& index, const std::string& family) {
+  return catalogue_problems({{"catalogue.yaml", index}, {"acm.yaml", family}});
 }
 
 inline std::vector<std::string> family_problems(const std::string& family) {
@@ -165,17 +170,9 @@ checks:
 
 // Every problem of the fixture catalogue with `checks` as its one check file.
 inline std::vector<std::string> check_file_problems(const std::string& checks) {
-  auto loaded = load_from_memory({{"catalogue.yaml", kFixtureIndex + "check_files: [probe.yaml]\n"},
-                                  {"acm.yaml", kFixtureFamily},
-                                  {"checks/probe.yaml", checks}});
-  auto problems = loaded.problems;
-  const auto semantic = validate(loaded.catalogue);
-  problems.insert(problems.end(), semantic.begin(), semantic.end());
-  sort_diagnostics(problems);
-  std::vector<std::string> formatted;
-  for (const auto& problem : problems)
-    formatted.push_back(format_diagnostic(problem));
-  return formatted;
+  return catalogue_problems({{"catalogue.yaml", kFixtureIndex + "check_files: [probe.yaml]\n"},
+                             {"acm.yaml", kFixtureFamily},
+                             {"checks/probe.yaml", checks}});
 }
 
 }  // namespace en18031::testing
