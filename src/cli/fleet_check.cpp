@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/app.hpp"
+#include "cli/evidence_signing.hpp"
 #include "cli/output_files.hpp"
 #include "crypto/sha256.hpp"
 #include "factory/manifest.hpp"
@@ -36,6 +37,7 @@ struct FleetCheckOptions {
   std::string manifest;
   std::string output;
   bool force = false;
+  KeySource sign;  // --sign-key and its passphrase / PKCS#11 options
   double min_entropy_bits = factory::kDefaultMinEntropyBits;
 };
 
@@ -109,6 +111,11 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   std::optional<Catalogue> catalogue;
   if (!options.output.empty() && !(catalogue = load_checked_catalogue(ctx)))
     return exit_bad_input;
+  const auto sign_key = load_evidence_signing_key(options.sign);
+  if (!sign_key) {
+    ctx.err << "en18031: " << sign_key.error() << "\n";
+    return exit_bad_input;
+  }
   factory::FleetTable table;
   std::optional<MappedFile> mapped;  // the manifest's table points into it: it lives as long as the table
   factory::FleetSource source;
@@ -184,7 +191,12 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
       ctx.err << "en18031: " << record.error().describe() << "\n";
       return exit_bad_input;
     }
-    if (auto done = write_file_atomically(options.output, record->dump(2) + "\n"); !done) {
+    const auto text = evidence_file_text(*record, *sign_key);
+    if (!text) {
+      ctx.err << "en18031: " << text.error() << "\n";
+      return exit_bad_input;
+    }
+    if (auto done = write_file_atomically(options.output, *text); !done) {
       ctx.err << "en18031: " << done.error() << "\n";
       return exit_bad_input;
     }
@@ -217,7 +229,8 @@ void register_fleet_check(CLI::App& fleet, Context& ctx) {
   auto* manifest = command->add_option("--manifest", options->manifest,
                                        "A manifest from another factory (CSV, docs/manifest-format.md)");
   registry->excludes(manifest);
-  command->add_option("-o,--output", options->output, "Write the evidence record (JSON) here");
+  auto* output = command->add_option("-o,--output", options->output, "Write the evidence record (JSON) here");
+  add_sign_key_option(*command, options->sign, true)->needs(output);
   command->add_flag("--force", options->force, "Replace an existing record");
   command
       ->add_option("--min-entropy-bits", options->min_entropy_bits,
