@@ -626,7 +626,7 @@ class TechnicalFile {
       doc::Table table{
           {"Evidence", "Tool", "Created", "Inputs (SHA-256)", "Checks", "Record digest", "Signed by"}, {}};
       // The hashes would otherwise claim the width and leave the other columns one word per line.
-      table.column_widths = {15, 12, 10, 22, 15, 12, 14};
+      table.column_widths = {14, 16, 10, 20, 15, 11, 14};
       for (const auto& reference : given->evidence) {
         const EvidenceRecord* record = find_record(context_, reference.text);
         if (!record)
