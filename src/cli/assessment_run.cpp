@@ -102,6 +102,15 @@ std::optional<AssessedProduct> load_and_assess(Context& ctx, const std::string& 
       profile_problems.insert(profile_problems.end(), result.error().diagnostics.begin(),
                               result.error().diagnostics.end());
     } else if (profile_problems.empty() && evidence_problems.empty()) {
+      // Not an error (the record counts as unsigned), but most likely a key the maker forgot to list.
+      for (const auto& [path, record] : evidence) {
+        if (record.signature.status != EvidenceSignature::Status::untrusted)
+          continue;
+        ctx.err << fmt::format(
+            "en18031: note: {} is signed by a key the profile does not trust (keyid {}); it counts as "
+            "unsigned (list the key under evidence_keys to have its signature checked)\n",
+            path, record.signature.fingerprint.empty() ? "none" : printable(record.signature.fingerprint));
+      }
       return AssessedProduct{
           std::move(*catalogue), std::move(loaded.profile), std::move(evidence),        std::move(*result),
           profile_path,          std::move(loaded.sha256),  std::move(catalogue_sha256)};

@@ -108,6 +108,7 @@ TEST_F(SignedEvidenceCli, ARecordSignedByATrustedKeyIsShownAsSignedByIt) {
   trust_the_key();
   const auto run = assess();
   ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_EQ(run.err, "");
   EXPECT_EQ(
       signature_of("evidence/sum-2-tamper-test.json"),
       nlohmann::json({{"status", "trusted"}, {"key", "factory-line-a"}, {"fingerprint", fingerprint()}}));
@@ -127,6 +128,12 @@ TEST_F(SignedEvidenceCli, ARecordSignedByAKeyTheProfileDoesNotTrustCountsAsUnsig
   EXPECT_THAT(
       read_text(path("out/technical-file.md")),
       HasSubstr(" | signed by an untrusted key<br>`" + fingerprint() + "`<br>(counts as unsigned) |"));
+  EXPECT_EQ(
+      run.err,
+      "en18031: note: evidence/sum-2-tamper-test.json is signed by a key the profile does not "
+      "trust (keyid " +
+          fingerprint() +
+          "); it counts as unsigned (list the key under evidence_keys to have its signature checked)\n");
 }
 
 TEST_F(SignedEvidenceCli, AnEditedSignedRecordIsRefused) {
