@@ -517,6 +517,14 @@ std::optional<EvidenceRecord> read_envelope(const json& envelope, const std::str
   if (problems.size() != before)
     return std::nullopt;
 
+  // The payload gets the limits the file got (size, NUL bytes, UTF-8, nesting) before it is parsed; its
+  // positions are not the file's, so only the message is kept.
+  std::vector<Diagnostic> payload_limits;
+  if (!within_document_limits(*payload, file_name, payload_limits)) {
+    for (auto& problem : payload_limits)
+      problems.push_back({{file_name, 0, 0}, "(payload)", std::move(problem.message)});
+    return std::nullopt;
+  }
   const auto statement = parse_json(*payload, file_name, "(payload)", problems);
   if (!statement)
     return std::nullopt;

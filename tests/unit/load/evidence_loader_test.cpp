@@ -431,6 +431,18 @@ TEST(SignedEvidence, MalformedEnvelopesAreRefusedWithWhatIsWrong) {
               ::testing::Contains("ev.json: (payload)/a: appears twice in its object"));
 }
 
+TEST(SignedEvidence, PayloadGetsTheLimitsOfAFile) {
+  // "{\0}" and 300 nested arrays, base64-encoded.
+  EXPECT_THAT(
+      problems_of(R"({"payloadType": "application/vnd.in-toto+json", "payload": "ewB9", "signatures": []})"),
+      ElementsAre("ev.json: (payload): file contains a NUL byte; it is not a text file"));
+  const std::string deep = crypto::base64_encode(std::string(300, '[') + std::string(300, ']'));
+  const auto problems = problems_of(R"({"payloadType": "application/vnd.in-toto+json", "payload": ")" + deep +
+                                    R"(", "signatures": []})");
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_THAT(problems[0], ::testing::StartsWith("ev.json: (payload): nesting is "));
+}
+
 TEST(SignedEvidence, EnvelopeWithoutSignaturesIsUnsigned) {
   json envelope = json::parse(slurp(kDsse + "signed-p256.json"));
   envelope["signatures"] = json::array();
