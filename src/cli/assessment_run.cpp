@@ -8,9 +8,11 @@
 #include <fmt/ranges.h>
 
 #include "cli/output_files.hpp"
+#include "crypto/dsse.hpp"
 #include "io/atomic_write.hpp"
 #include "load/evidence_loader.hpp"
 #include "load/profile_loader.hpp"
+#include "load/text_file.hpp"
 #include "render/assessment_report.hpp"
 #include "render/document.hpp"
 
@@ -21,6 +23,33 @@ void print_problems(Context& ctx, std::vector<Diagnostic> problems) {
   sort_diagnostics(problems);
   for (const auto& problem : problems)
     ctx.err << format_diagnostic(problem) << "\n";
+}
+
+// The public keys the profile trusts for evidence, read relative to the profile's folder. A key that cannot
+// be read is a problem at the line that names it: records it signed would otherwise look untrusted.
+std::vector<load::TrustedEvidenceKey> load_trusted_keys(const Profile& profile,
+                                                        const std::filesystem::path& base,
+                                                        std::vector<Diagnostic>& problems) {
+  std::vector<load::TrustedEvidenceKey> trusted;
+  for (const auto& key : profile.evidence_keys) {
+    std::string why;
+    const auto pem = load::read_text_file(base / key.public_key.text, why);
+    if (!pem) {
+      problems.push_back({key.public_key.where, key.name,
+                          fmt::format("cannot read evidence key {}: {}", key.public_key.text, why)});
+      continue;
+    }
+    auto loaded = crypto::load_public_key_pem(*pem);
+    if (!loaded) {
+      problems.push_back({key.public_key.where, key.name,
+                          fmt::format("evidence key {} is not a usable public key: {}", key.public_key.text,
+                                      loaded.error())});
+      continue;
+    }
+    const auto public_key = loaded->public_only();
+    trusted.push_back({key.name, public_key, crypto::key_fingerprint(public_key)});
+  }
+  return trusted;
 }
 
 }  // namespace
@@ -40,12 +69,13 @@ std::optional<AssessedProduct> load_and_assess(Context& ctx, const std::string& 
     // Every evidence record the profile cites, relative to the profile's folder; a bad one stops the run.
     std::set<std::string> unusable;
     const auto base = std::filesystem::path(profile_path).parent_path();
+    const auto trusted = load_trusted_keys(loaded.profile, base, evidence_problems);
     for (const auto& entry : loaded.profile.assessments) {
       for (const auto& group : entry.groups) {
         for (const auto& reference : group.evidence) {
           if (evidence.contains(reference.text) || unusable.contains(reference.text))
             continue;
-          auto record = load::load_evidence_file(base / reference.text, reference.text, &*catalogue);
+          auto record = load::load_evidence_file(base / reference.text, reference.text, &*catalogue, trusted);
           if (!record.record) {
             evidence_problems.insert(evidence_problems.end(), record.problems.begin(), record.problems.end());
             evidence_problems.push_back(
@@ -73,6 +103,15 @@ std::optional<AssessedProduct> load_and_assess(Context& ctx, const std::string& 
       profile_problems.insert(profile_problems.end(), result.error().diagnostics.begin(),
                               result.error().diagnostics.end());
     } else if (profile_problems.empty() && evidence_problems.empty()) {
+      // Not an error (the record counts as unsigned), but most likely a key the maker forgot to list.
+      for (const auto& [path, record] : evidence) {
+        if (record.signature.status != EvidenceSignature::Status::untrusted)
+          continue;
+        ctx.err << fmt::format(
+            "en18031: note: {} is signed by a key the profile does not trust (keyid {}); it counts as "
+            "unsigned (list the key under evidence_keys to have its signature checked)\n",
+            path, record.signature.fingerprint.empty() ? "none" : printable(record.signature.fingerprint));
+      }
       return AssessedProduct{
           std::move(*catalogue), std::move(loaded.profile), std::move(evidence),        std::move(*result),
           profile_path,          std::move(loaded.sha256),  std::move(catalogue_sha256)};

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/evidence_signing.hpp"
 #include "cli/factory_common.hpp"
 #include "cli/output_files.hpp"
 #include "crypto/sha256.hpp"
@@ -32,6 +33,7 @@ struct FleetCheckOptions {
   std::string manifest;
   std::string output;
   bool force = false;
+  KeySource sign;  // --sign-key and its passphrase / PKCS#11 options
   double min_entropy_bits = factory::kDefaultMinEntropyBits;
 };
 
@@ -134,6 +136,9 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   std::optional<Catalogue> catalogue;
   if (!options.output.empty() && !(catalogue = load_checked_catalogue(ctx)))
     return exit_bad_input;
+  const auto sign_key = load_evidence_signing_key(options.sign);
+  if (!sign_key)
+    return report_failure(ctx, sign_key.error());
   const std::string created = evidence_timestamp(ctx.now());
   auto input =
       options.manifest.empty() ? read_registry_input(ctx, options) : read_manifest_input(ctx, options);
@@ -151,7 +156,10 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     const auto record = factory::fleet_evidence(table, report, source, *catalogue);
     if (!record)
       return report_failure(ctx, record.error().describe());
-    if (auto done = io::write_file_atomically(options.output, record->dump(2) + "\n"); !done) {
+    const auto text = evidence_file_text(*record, *sign_key);
+    if (!text)
+      return report_failure(ctx, text.error());
+    if (auto done = io::write_file_atomically(options.output, *text); !done) {
       ctx.err << "en18031: " << done.error() << "\n";
       return exit_bad_input;
     }
@@ -182,7 +190,8 @@ void register_fleet_check(CLI::App& fleet, Context& ctx) {
   auto* manifest = command->add_option("--manifest", options->manifest,
                                        "A manifest from another factory (CSV, docs/manifest-format.md)");
   registry->excludes(manifest);
-  command->add_option("-o,--output", options->output, "Write the evidence record (JSON) here");
+  auto* output = command->add_option("-o,--output", options->output, "Write the evidence record (JSON) here");
+  add_sign_key_option(*command, options->sign, true)->needs(output);
   command->add_flag("--force", options->force, "Replace an existing record");
   command
       ->add_option("--min-entropy-bits", options->min_entropy_bits,

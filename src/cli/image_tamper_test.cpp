@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
+#include "cli/evidence_signing.hpp"
 #include "cli/image_common.hpp"
 #include "cli/output_files.hpp"
 #include "crypto/sha256.hpp"
@@ -35,6 +36,7 @@ struct TamperOptions {
   std::string image;
   KeySource source;
   KeySource signing;
+  KeySource record_signing;  // --sign-key: signs the evidence record, read with the options of -k
   std::string verifier;
   std::string output = "tamper-test.json";
   bool force = false;
@@ -153,6 +155,13 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
     }
     signing_key = std::move(*loaded);
   }
+  KeySource record_signing = options.source;
+  record_signing.key = options.record_signing.key;
+  const auto record_key = load_evidence_signing_key(record_signing);
+  if (!record_key) {
+    ctx.err << "en18031: " << record_key.error() << "\n";
+    return exit_bad_input;
+  }
   auto bytes = io::read_file_bytes(options.image, limits::max_image_bytes);
   if (!bytes) {
     ctx.err << "en18031: " << bytes.error() << "\n";
@@ -224,7 +233,12 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
     ctx.err << "en18031: " << record.error().describe() << "\n";
     return exit_bad_input;
   }
-  if (auto done = io::write_file_atomically(options.output, record->dump(2) + "\n"); !done) {
+  const auto text = evidence_file_text(*record, *record_key);
+  if (!text) {
+    ctx.err << "en18031: " << text.error() << "\n";
+    return exit_bad_input;
+  }
+  if (auto done = io::write_file_atomically(options.output, *text); !done) {
     ctx.err << "en18031: " << done.error() << "\n";
     return exit_bad_input;
   }
@@ -265,6 +279,7 @@ void register_image_tamper_test(CLI::App& parent, Context& ctx) {
   command->add_option("--signing-key", options->signing.key,
                       "The private key that signed the image (PEM or pkcs11: URI, read with the options of "
                       "-k): makes the rollback variants validly signed");
+  add_sign_key_option(*command, options->record_signing, false);
   command->add_option(
       "--verifier", options->verifier,
       "External verifier command, exit 0 = accept; {} is replaced by the image path (else appended)");

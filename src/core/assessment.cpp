@@ -819,6 +819,18 @@ std::string_view to_key(TakenStep::Source source) {
   return source == TakenStep::Source::evidence ? "evidence" : "profile";
 }
 
+std::string_view to_string(EvidenceSignature::Status value) {
+  switch (value) {
+    case EvidenceSignature::Status::trusted:
+      return "trusted";
+    case EvidenceSignature::Status::untrusted:
+      return "untrusted";
+    case EvidenceSignature::Status::none:
+      break;
+  }
+  return "unsigned";
+}
+
 bool EvidenceRecord::inputs_verified() const {
   return std::ranges::all_of(
       inputs, [](const EvidenceInput& input) { return input.status == EvidenceInput::Status::verified; });

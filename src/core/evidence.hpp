@@ -42,6 +42,21 @@ struct EvidenceCheck {
   std::vector<std::string> document_how;  // "<category id>:<slug>"
 };
 
+// Who signed a record, as the loader found it against the keys the profile trusts (docs/evidence-format.md).
+// A record with a bad signature by a trusted key never gets here: the loader refuses it.
+struct EvidenceSignature {
+  enum class Status {
+    none,       // a plain record, or an envelope without signatures
+    trusted,    // a signature verified with a key the profile trusts
+    untrusted,  // signed, but by no key the profile trusts: it cannot be checked, and counts as unsigned
+  };
+  Status status = Status::none;
+  std::string key_name;  // trusted: the name the profile gives the key
+  std::string
+      fingerprint;  // trusted: SHA-256 of the key's SubjectPublicKeyInfo; untrusted: the keyid claimed
+};
+std::string_view to_string(EvidenceSignature::Status value);
+
 struct EvidenceRecord {
   std::string path;  // as the profile names it
   std::string tool_name;
@@ -50,6 +65,7 @@ struct EvidenceRecord {
   std::vector<EvidenceInput> inputs;
   std::vector<EvidenceCheck> checks;
   std::string digest;  // sha256 over the canonical record, as recorded and verified at load
+  EvidenceSignature signature;
 
   bool inputs_verified() const;
 };

@@ -168,6 +168,14 @@ struct RequirementAssessment {
   SourceLocation where;
 };
 
+// A public key whose signatures on evidence records the maker trusts, under the name the technical file
+// shows for records it signed (docs/profile-format.md). Reading the PEM file happens at the edge.
+struct EvidenceKey {
+  std::string name;
+  LocatedText public_key;  // a PEM file, relative to the profile
+  SourceLocation where;
+};
+
 // Who signs the Declaration of Conformity, where, and the Notified Body if the route needs one.
 struct DeclarationDetails {
   bool present = false;
@@ -192,6 +200,7 @@ struct Profile {
   std::vector<CryptographicKey> keys;
   std::vector<Vulnerability> vulnerabilities;
   std::vector<RequirementAssessment> assessments;
+  std::vector<EvidenceKey> evidence_keys;
   std::vector<LocatedText> open_points;
   SourceLocation where;  // the file
 

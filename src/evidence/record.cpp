@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "crypto/dsse.hpp"
 #include "load/evidence_loader.hpp"
 
 namespace en18031::evidence {
@@ -92,6 +93,41 @@ std::expected<nlohmann::json, Error> make_record(const RecordHead& head, std::sp
     return std::unexpected(std::move(error));
   }
   return record;
+}
+
+std::expected<nlohmann::json, Error> sign_record(const nlohmann::json& record, const crypto::Key& key) {
+  using nlohmann::json;
+  json subjects = json::array();
+  for (const auto& input : record.at("inputs"))
+    subjects.push_back({{"name", input.at("path")}, {"digest", {{"sha256", input.at("sha256")}}}});
+  const json statement = {
+      {"_type", load::kInTotoStatementType},
+      {"subject", std::move(subjects)},
+      {"predicateType", load::kEvidencePredicateType},
+      {"predicate", record},
+  };
+  const std::string payload = statement.dump();
+  const std::string fingerprint = crypto::key_fingerprint(key);
+  const auto signature = crypto::sign_message(key, crypto::dsse_pae(load::kInTotoPayloadType, payload));
+  if (!signature)
+    return std::unexpected(refused(fmt::format("cannot sign the evidence record: {}", signature.error())));
+  json envelope = {
+      {"payloadType", load::kInTotoPayloadType},
+      {"payload", crypto::base64_encode(payload)},
+      {"signatures", json::array({{{"keyid", fingerprint}, {"sig", crypto::base64_encode(*signature)}}})},
+  };
+  // As for make_record: what we write must load, and verify with the key that signed it.
+  const load::TrustedEvidenceKey self{"(signing key)", key.public_only(), fingerprint};
+  const auto read_back =
+      load::parse_evidence(envelope.dump(), "(signed record being written)", nullptr, std::span(&self, 1));
+  if (!read_back.problems.empty()) {
+    Error error;
+    error.diagnostics = read_back.problems;
+    return std::unexpected(std::move(error));
+  }
+  if (!read_back.record || read_back.record->signature.status != EvidenceSignature::Status::trusted)
+    return std::unexpected(refused("the signed record does not verify with the public half of its key"));
+  return envelope;
 }
 
 }  // namespace en18031::evidence

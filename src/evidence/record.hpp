@@ -17,6 +17,7 @@
 #include "core/catalogue.hpp"
 #include "core/diagnostic.hpp"
 #include "core/evidence.hpp"
+#include "crypto/keys.hpp"
 
 namespace en18031::evidence {
 
@@ -48,5 +49,11 @@ struct RecordHead {
 std::expected<nlohmann::json, Error> make_record(const RecordHead& head, std::span<const Finding> findings,
                                                  std::span<const MeasuredInput> inputs,
                                                  const Catalogue& catalogue);
+
+// The record signed: a DSSE envelope (payloadType application/vnd.in-toto+json) holding an in-toto
+// Statement v1 whose subjects are the record's inputs and whose predicate is the record, signed with `key`
+// (a PEM key or a PKCS#11 token's) and naming it by its fingerprint as keyid. The envelope is read back and
+// its signature verified with the key's public half before it is returned.
+std::expected<nlohmann::json, Error> sign_record(const nlohmann::json& record, const crypto::Key& key);
 
 }  // namespace en18031::evidence

@@ -1,9 +1,11 @@
 #include "load/evidence_loader.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "crypto/dsse.hpp"
 #include "crypto/sha256.hpp"
 #include "limits.hpp"
 #include "load/text_file.hpp"
@@ -17,11 +19,13 @@ using nlohmann::json;
 // Structural checks over the parsed JSON. Every problem names the JSON pointer of the value concerned.
 class RecordReader {
  public:
-  RecordReader(const std::string& file_name, std::vector<Diagnostic>& problems)
-      : file_name_(file_name), problems_(problems) {}
+  // `prefix` goes before every pointer: "(payload)" for a record inside a signed envelope, whose members
+  // have no JSON pointer in the file itself.
+  RecordReader(const std::string& file_name, std::vector<Diagnostic>& problems, std::string prefix = {})
+      : file_name_(file_name), problems_(problems), prefix_(std::move(prefix)) {}
 
   void report(const std::string& pointer, std::string message) {
-    problems_.push_back({{file_name_, 0, 0}, pointer, std::move(message)});
+    problems_.push_back({{file_name_, 0, 0}, prefix_ + pointer, std::move(message)});
   }
 
   const json* member(const json& object, const std::string& pointer, const char* key, json::value_t type,
@@ -101,6 +105,7 @@ class RecordReader {
 
   const std::string& file_name_;
   std::vector<Diagnostic>& problems_;
+  std::string prefix_;
 };
 
 // JSON itself allows an object to name a member twice, and nlohmann::json keeps the last; a record must
@@ -370,50 +375,226 @@ json seal_evidence(json record) {
   return record;
 }
 
-EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name, const Catalogue* catalogue) {
+namespace {
+
+// Parses JSON text, reporting syntax errors (then nullopt) and members named twice.
+std::optional<json> parse_json(std::string_view text, const std::string& file_name, const std::string& prefix,
+                               std::vector<Diagnostic>& problems) {
+  std::vector<std::string> duplicates;
+  json document;
+  try {
+    document = json::parse(text, DuplicateKeys(duplicates));
+  } catch (const json::parse_error& error) {
+    // In the file itself a syntax error has a line and column; inside a payload only an offset.
+    if (prefix.empty()) {
+      problems.push_back({location_of_offset(file_name, text, error.byte > 0 ? error.byte - 1 : 0), "",
+                          fmt::format("JSON syntax error: {}", error.what())});
+    } else {
+      problems.push_back({{file_name, 0, 0}, prefix, fmt::format("JSON syntax error: {}", error.what())});
+    }
+    return std::nullopt;
+  } catch (const json::exception& error) {
+    // Not a syntax error but a value the parser cannot hold, such as a number too large for a double
+    // (out_of_range 406); found by fuzzing.
+    problems.push_back({{file_name, 0, 0}, prefix, fmt::format("unreadable JSON value: {}", error.what())});
+    return std::nullopt;
+  }
+  // Reported, and the rest still checked so that every problem shows in one run; the caller refuses the
+  // document.
+  for (const auto& pointer : duplicates)
+    problems.push_back({{file_name, 0, 0}, prefix + pointer, "appears twice in its object"});
+  return document;
+}
+
+// Reads a plain record (the whole file, or an envelope's predicate) and, when nothing else is wrong with the
+// document, checks its digest.
+std::optional<EvidenceRecord> read_sealed_record(const json& document, const std::string& file_name,
+                                                 const std::string& prefix, const Catalogue* catalogue,
+                                                 std::vector<Diagnostic>& problems) {
+  EvidenceRecord record;
+  record.path = file_name;
+  RecordReader reader(file_name, problems, prefix);
+  read_record(document, reader, record, catalogue);
+  if (!problems.empty())
+    return std::nullopt;
+  const std::string expected = evidence_digest(document);
+  if (record.digest != expected) {
+    problems.push_back({{file_name, 0, 0},
+                        prefix,
+                        fmt::format("the digest does not match the record's content (recorded {}, computed "
+                                    "{}): the record was changed after it was written; refusing it",
+                                    record.digest, expected)});
+    return std::nullopt;
+  }
+  return record;
+}
+
+struct EnvelopeSignature {
+  std::string keyid;
+  std::string signature;  // decoded bytes
+};
+
+// Checks the envelope's signatures over PAE(payloadType, payload) against the trusted keys. A problem when
+// a signature names a trusted key and does not verify.
+EvidenceSignature check_signatures(const std::vector<EnvelopeSignature>& signatures, std::string_view pae,
+                                   std::span<const TrustedEvidenceKey> trusted, RecordReader& reader) {
+  EvidenceSignature outcome;
+  for (std::size_t i = 0; i < signatures.size(); ++i) {
+    const auto& signature = signatures[i];
+    const std::span<const std::uint8_t> bytes(
+        reinterpret_cast<const std::uint8_t*>(signature.signature.data()), signature.signature.size());
+    const TrustedEvidenceKey* verified = nullptr;
+    // Every trusted key is tried, not only the one the keyid names: keyid is an unauthenticated hint.
+    for (const auto& key : trusted) {
+      if (crypto::verify_message(key.key, bytes, pae)) {
+        verified = &key;
+        break;
+      }
+    }
+    if (verified) {
+      if (outcome.status != EvidenceSignature::Status::trusted)
+        outcome = {EvidenceSignature::Status::trusted, verified->name, verified->fingerprint};
+      continue;
+    }
+    const auto named = std::ranges::find(trusted, signature.keyid, &TrustedEvidenceKey::fingerprint);
+    if (named != trusted.end()) {
+      reader.report(
+          fmt::format("/signatures/{}", i),
+          fmt::format("the signature by trusted key '{}' ({}) does not verify: the envelope was changed "
+                      "after it was signed, or the signature is damaged; refusing it",
+                      named->name, named->fingerprint));
+      continue;
+    }
+    if (outcome.status == EvidenceSignature::Status::none)
+      outcome = {EvidenceSignature::Status::untrusted, "", signature.keyid};
+  }
+  return outcome;
+}
+
+// A DSSE envelope: the signatures, then the in-toto Statement inside, then the record as its predicate.
+std::optional<EvidenceRecord> read_envelope(const json& envelope, const std::string& file_name,
+                                            const Catalogue* catalogue,
+                                            std::span<const TrustedEvidenceKey> trusted,
+                                            std::vector<Diagnostic>& problems) {
+  const std::size_t before = problems.size();
+  RecordReader reader(file_name, problems);
+  reader.check_keys(envelope, "", {"payloadType", "payload", "signatures"});
+  const std::string payload_type = reader.text(envelope, "", "payloadType");
+  if (!payload_type.empty() && payload_type != kInTotoPayloadType) {
+    reader.report("/payloadType", fmt::format("must be \"{}\" (an in-toto Statement), not \"{}\"",
+                                              kInTotoPayloadType, printable(payload_type)));
+  }
+  std::optional<std::string> payload;
+  if (const json* encoded = reader.member(envelope, "", "payload", json::value_t::string)) {
+    payload = crypto::base64_decode(encoded->get_ref<const std::string&>());
+    if (!payload)
+      reader.report("/payload", "is not base64");
+  }
+  std::vector<EnvelopeSignature> signatures;
+  const auto items = reader.array(envelope, "", "signatures");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string pointer = fmt::format("/signatures/{}", i);
+    if (!items[i]->is_object()) {
+      reader.report(pointer, "must be an object");
+      continue;
+    }
+    reader.check_keys(*items[i], pointer, {"keyid", "sig"});
+    EnvelopeSignature signature;
+    signature.keyid = reader.text(*items[i], pointer, "keyid", false);
+    if (const json* sig = reader.member(*items[i], pointer, "sig", json::value_t::string)) {
+      auto decoded = crypto::base64_decode(sig->get_ref<const std::string&>());
+      if (!decoded)
+        reader.report(pointer + "/sig", "is not base64");
+      else
+        signature.signature = std::move(*decoded);
+    }
+    signatures.push_back(std::move(signature));
+  }
+  if (problems.size() != before || !payload)
+    return std::nullopt;
+  const EvidenceSignature signature =
+      check_signatures(signatures, crypto::dsse_pae(payload_type, *payload), trusted, reader);
+  if (problems.size() != before)
+    return std::nullopt;
+
+  // The payload gets the limits the file got (size, NUL bytes, UTF-8, nesting) before it is parsed; its
+  // positions are not the file's, so only the message is kept.
+  std::vector<Diagnostic> payload_limits;
+  if (!within_document_limits(*payload, file_name, payload_limits)) {
+    for (auto& problem : payload_limits)
+      problems.push_back({{file_name, 0, 0}, "(payload)", std::move(problem.message)});
+    return std::nullopt;
+  }
+  const auto statement = parse_json(*payload, file_name, "(payload)", problems);
+  if (!statement)
+    return std::nullopt;
+  RecordReader inner(file_name, problems, "(payload)");
+  if (!statement->is_object()) {
+    inner.report("", "the payload must be an in-toto Statement (a JSON object)");
+    return std::nullopt;
+  }
+  inner.check_keys(*statement, "", {"_type", "subject", "predicateType", "predicate"});
+  if (const auto type = inner.text(*statement, "", "_type"); !type.empty() && type != kInTotoStatementType)
+    inner.report("/_type", fmt::format("must be \"{}\", not \"{}\"", kInTotoStatementType, printable(type)));
+  if (const auto type = inner.text(*statement, "", "predicateType");
+      !type.empty() && type != kEvidencePredicateType) {
+    inner.report("/predicateType", fmt::format("must be \"{}\" (an en18031 evidence record), not \"{}\"",
+                                               kEvidencePredicateType, printable(type)));
+  }
+  std::vector<std::pair<std::string, std::string>> subjects;
+  const auto subject_items = inner.array(*statement, "", "subject");
+  for (std::size_t i = 0; i < subject_items.size(); ++i) {
+    const std::string pointer = fmt::format("/subject/{}", i);
+    if (!subject_items[i]->is_object()) {
+      inner.report(pointer, "must be an object");
+      continue;
+    }
+    const std::string name = inner.text(*subject_items[i], pointer, "name");
+    std::string sha256;
+    if (const json* digest = inner.member(*subject_items[i], pointer, "digest", json::value_t::object))
+      sha256 = inner.text(*digest, pointer + "/digest", "sha256");
+    subjects.emplace_back(name, sha256);
+  }
+  const json* predicate = inner.member(*statement, "", "predicate", json::value_t::object);
+  if (problems.size() != before || !predicate)
+    return std::nullopt;
+  auto record = read_sealed_record(*predicate, file_name, "(payload)/predicate", catalogue, problems);
+  if (!record)
+    return std::nullopt;
+  // The subjects are what in-toto verifiers check artefacts against; they must say what the record says.
+  std::vector<std::pair<std::string, std::string>> inputs;
+  for (const auto& input : record->inputs)
+    inputs.emplace_back(input.path, input.sha256);
+  if (subjects != inputs) {
+    inner.report("/subject",
+                 "the statement's subjects are not the record's inputs (the same paths and "
+                 "SHA-256 digests, in the same order)");
+    return std::nullopt;
+  }
+  record->signature = signature;
+  return record;
+}
+
+}  // namespace
+
+EvidenceLoad parse_evidence(std::string_view text, const std::string& file_name, const Catalogue* catalogue,
+                            std::span<const TrustedEvidenceKey> trusted) {
   EvidenceLoad result;
   text = without_byte_order_mark(text);
   if (!within_document_limits(text, file_name, result.problems))
     return result;
-  json document;
-  std::vector<std::string> duplicates;
-  try {
-    document = json::parse(text, DuplicateKeys(duplicates));
-  } catch (const json::parse_error& error) {
-    result.problems.push_back({location_of_offset(file_name, text, error.byte > 0 ? error.byte - 1 : 0), "",
-                               fmt::format("JSON syntax error: {}", error.what())});
+  const auto document = parse_json(text, file_name, "", result.problems);
+  if (!document)
     return result;
-  } catch (const json::exception& error) {
-    // Not a syntax error but a value the parser cannot hold, such as a number too large for a double
-    // (out_of_range 406); found by fuzzing.
-    result.problems.push_back(
-        {{file_name, 0, 0}, "", fmt::format("unreadable JSON value: {}", error.what())});
-    return result;
-  }
-  EvidenceRecord record;
-  record.path = file_name;
-  RecordReader reader(file_name, result.problems);
-  for (const auto& pointer : duplicates)
-    reader.report(pointer, "appears twice in its object");
-  read_record(document, reader, record, catalogue);
-  if (!result.problems.empty())
-    return result;
-  const std::string expected = evidence_digest(document);
-  if (record.digest != expected) {
-    result.problems.push_back(
-        {{file_name, 0, 0},
-         "",
-         fmt::format("the digest does not match the record's content (recorded {}, computed "
-                     "{}): the record was changed after it was written; refusing it",
-                     record.digest, expected)});
-    return result;
-  }
-  result.record = std::move(record);
+  if (document->is_object() && document->contains("payloadType"))
+    result.record = read_envelope(*document, file_name, catalogue, trusted, result.problems);
+  else
+    result.record = read_sealed_record(*document, file_name, "", catalogue, result.problems);
   return result;
 }
 
 EvidenceLoad load_evidence_file(const std::filesystem::path& path, const std::string& display_name,
-                                const Catalogue* catalogue) {
+                                const Catalogue* catalogue, std::span<const TrustedEvidenceKey> trusted) {
   std::string why;
   const auto text = read_text_file(path, why);
   if (!text) {
@@ -422,7 +603,7 @@ EvidenceLoad load_evidence_file(const std::filesystem::path& path, const std::st
         {{display_name, 0, 0}, "", fmt::format("cannot read the evidence record: {}", why)});
     return result;
   }
-  auto result = parse_evidence(*text, display_name, catalogue);
+  auto result = parse_evidence(*text, display_name, catalogue, trusted);
   if (!result.record)
     return result;
   for (auto& input : result.record->inputs) {

@@ -28,7 +28,7 @@ class ProfileReader {
       return;
     yaml_.check_keys(
         root, {"profile", "product", "architecture", "scope", "assets", "entities", "interfaces", "software",
-               "keys", "vulnerabilities", "assessments", "open_points", "declaration"});
+               "keys", "vulnerabilities", "assessments", "evidence_keys", "open_points", "declaration"});
     if (!root["profile"]) {
       yaml_.report(root, "", "missing required key 'profile' (the format version: profile: 1)");
     } else if (const auto version = yaml_.integer(root["profile"], "'profile'", 1, 1)) {
@@ -54,6 +54,8 @@ class ProfileReader {
     for (const auto& item : yaml_.items(root, "vulnerabilities", false))
       read_vulnerability(item);
     read_assessments(root);
+    for (const auto& item : yaml_.items(root, "evidence_keys", false))
+      read_evidence_key(item);
     for (const auto& item : yaml_.items(root, "open_points", false)) {
       if (auto text = yaml_.scalar(item, "an open point"))
         profile_.open_points.push_back({*text, yaml_.where(item)});
@@ -197,6 +199,25 @@ class ProfileReader {
     }
     asset.description = yaml_.text(map, "description", false, *id).value_or("");
     profile_.assets.push_back(std::move(asset));
+  }
+
+  void read_evidence_key(const YAML::Node& map) {
+    if (!map.IsMap()) {
+      yaml_.report(map, "evidence_keys", "an evidence key must be a mapping with name and public_key");
+      return;
+    }
+    yaml_.check_keys(map, {"name", "public_key"}, "evidence_keys");
+    const auto name = yaml_.text(map, "name", true, "evidence_keys");
+    const auto path = yaml_.text(map, "public_key", true, name.value_or("evidence_keys"));
+    if (!name || !path)
+      return;
+    // The name is how the technical file says who signed a record: two keys under one name would hide which.
+    if (std::ranges::find(profile_.evidence_keys, *name, &EvidenceKey::name) !=
+        profile_.evidence_keys.end()) {
+      yaml_.report(map["name"], *name, fmt::format("evidence key '{}' is listed twice", *name));
+      return;
+    }
+    profile_.evidence_keys.push_back({*name, {*path, yaml_.where(map["public_key"])}, yaml_.where(map)});
   }
 
   void read_entity(const YAML::Node& map) {

@@ -209,6 +209,27 @@ std::string results_json(const ReportContext& context) {
   // Counts and "requirements" are about the requirements in play; these are listed but not counted.
   out["result"]["requirements_of_parts_not_applying"] = not_in_play;
   out["open_points"] = result.open_points;
+  // Every record the profile cites, with who signed it, so a reader can tell measured-and-signed evidence
+  // from a record anyone could have written.
+  auto& records = out["evidence"] = json::array();
+  if (context.evidence) {
+    for (const auto& [path, record] : *context.evidence) {
+      const auto& signature = record.signature;
+      const bool signed_record = signature.status != EvidenceSignature::Status::none;
+      records.push_back(
+          {{"record", path},
+           {"tool", record.tool_name},
+           {"tool_version", record.tool_version},
+           {"created", record.created},
+           {"digest", record.digest},
+           {"signature",
+            {{"status", to_string(signature.status)},
+             {"key", signature.status == EvidenceSignature::Status::trusted ? json(signature.key_name)
+                                                                            : json(nullptr)},
+             {"fingerprint", signed_record && !signature.fingerprint.empty() ? json(signature.fingerprint)
+                                                                             : json(nullptr)}}}});
+    }
+  }
   return out.dump(2) + "\n";
 }
 

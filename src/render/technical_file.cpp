@@ -83,6 +83,24 @@ doc::Span verdict_badge(Verdict verdict) {
   return doc::badge(std::string(to_label(verdict)), badge);
 }
 
+// Who signed a record: the trusted key's name and fingerprint, an untrusted key's claimed keyid, or unsigned.
+Line signed_by(const EvidenceSignature& signature) {
+  switch (signature.status) {
+    case EvidenceSignature::Status::trusted:
+      return Line{{fmt::format("{}\n", signature.key_name), doc::Span::Style::plain},
+                  doc::code(signature.fingerprint)};
+    case EvidenceSignature::Status::untrusted:
+      if (signature.fingerprint.empty())
+        return doc::plain("signed by an untrusted key (no keyid); counts as unsigned");
+      return Line{{"signed by an untrusted key\n", doc::Span::Style::plain},
+                  doc::code(signature.fingerprint),
+                  {"\n(counts as unsigned)", doc::Span::Style::plain}};
+    case EvidenceSignature::Status::none:
+      break;
+  }
+  return doc::plain("unsigned");
+}
+
 // The answer, and the evidence behind it when a measurement answered or confirmed it.
 Line answer_cell(const TakenStep& step) {
   const std::string provenance = answer_provenance(step);
@@ -605,9 +623,10 @@ class TechnicalFile {
         break;
     }
     if (given && !given->evidence.empty()) {
-      doc::Table table{{"Evidence", "Tool", "Created", "Inputs (SHA-256)", "Checks", "Record digest"}, {}};
+      doc::Table table{
+          {"Evidence", "Tool", "Created", "Inputs (SHA-256)", "Checks", "Record digest", "Signed by"}, {}};
       // The hashes would otherwise claim the width and leave the other columns one word per line.
-      table.column_widths = {18, 14, 12, 25, 17, 14};
+      table.column_widths = {14, 16, 10, 20, 15, 11, 14};
       for (const auto& reference : given->evidence) {
         const EvidenceRecord* record = find_record(context_, reference.text);
         if (!record)
@@ -622,11 +641,12 @@ class TechnicalFile {
         std::vector<std::string> checks;
         for (const auto& check : record->checks)
           checks.push_back(fmt::format("{}: {}", check.id, to_string(check.result)));
-        table.rows.push_back(
-            {Line{doc::code(reference.text)},
-             doc::plain(fmt::format("{} {}", record->tool_name, record->tool_version)),
-             doc::plain(record->created), doc::plain(fmt::format("{}", fmt::join(inputs, "\n"))),
-             doc::plain(fmt::format("{}", fmt::join(checks, "\n"))), Line{doc::code(record->digest)}});
+        table.rows.push_back({Line{doc::code(reference.text)},
+                              doc::plain(fmt::format("{} {}", record->tool_name, record->tool_version)),
+                              doc::plain(record->created),
+                              doc::plain(fmt::format("{}", fmt::join(inputs, "\n"))),
+                              doc::plain(fmt::format("{}", fmt::join(checks, "\n"))),
+                              Line{doc::code(record->digest)}, signed_by(record->signature)});
       }
       document_.blocks.push_back(std::move(table));
     }

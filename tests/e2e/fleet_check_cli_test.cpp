@@ -12,6 +12,7 @@
 #include <openssl/rand.h>
 
 #include "cli/app.hpp"
+#include "crypto/dsse.hpp"
 #include "factory/registry.hpp"
 #include "factory/registry_sqlite.hpp"
 #include "factory/secret_box.hpp"
@@ -107,6 +108,43 @@ TEST_F(FleetCheckCli, AnExistingRecordIsReplacedOnlyWithForce) {
       run_cli({"fleet", "check", "--manifest", path("fleet.csv"), "-o", path("fleet.json"), "--force"});
   EXPECT_EQ(forced.exit_code, exit_ok) << forced.err;
   EXPECT_TRUE(load::load_evidence_file(path("fleet.json"), "fleet.json").record);
+}
+
+// --sign-key with an encrypted PEM key and its --passphrase-file: the record is a DSSE envelope that loads
+// as signed by the key a profile trusts; the passphrase is never printed.
+TEST_F(FleetCheckCli, SignKeyWritesASignedRecord) {
+  write(path("fleet.csv"), manifest(10));
+  write(path("passphrase"), "correct horse\n");
+  ASSERT_EQ(run_cli({"image", "keygen", "-t", "ecdsa-p384", "-k", path("evidence.pem"), "--passphrase-file",
+                     path("passphrase")})
+                .exit_code,
+            exit_ok);
+  const auto result = run_cli({"fleet", "check", "--manifest", path("fleet.csv"), "-o", path("fleet.json"),
+                               "--sign-key", path("evidence.pem"), "--passphrase-file", path("passphrase")});
+  ASSERT_EQ(result.exit_code, exit_ok) << result.err;
+  EXPECT_THAT(result.out + result.err, Not(HasSubstr("correct horse")));
+  const auto private_key = crypto::load_private_key_pem(read(path("evidence.pem")), "correct horse");
+  ASSERT_TRUE(private_key);
+  const load::TrustedEvidenceKey trusted{"line-a", private_key->public_only(),
+                                         crypto::key_fingerprint(*private_key)};
+  const auto loaded =
+      load::load_evidence_file(path("fleet.json"), "fleet.json", nullptr, std::span(&trusted, 1));
+  ASSERT_TRUE(loaded.record) << (loaded.problems.empty() ? "" : format_diagnostic(loaded.problems.front()));
+  EXPECT_EQ(loaded.record->signature.status, EvidenceSignature::Status::trusted);
+  EXPECT_EQ(loaded.record->inputs[0].status, EvidenceInput::Status::verified);
+  // The wrong passphrase stops the run before the check, and nothing is written.
+  write(path("wrong"), "wrong horse\n");
+  const auto wrong = run_cli({"fleet", "check", "--manifest", path("fleet.csv"), "-o", path("other.json"),
+                              "--sign-key", path("evidence.pem"), "--passphrase-file", path("wrong")});
+  EXPECT_EQ(wrong.exit_code, exit_bad_input);
+  EXPECT_THAT(wrong.err, ::testing::StartsWith("en18031: --sign-key: "));
+  EXPECT_EQ(wrong.out, "");
+  EXPECT_FALSE(fs::exists(path("other.json")));
+  // Signing needs a record to sign.
+  const auto no_output =
+      run_cli({"fleet", "check", "--manifest", path("fleet.csv"), "--sign-key", path("evidence.pem")});
+  EXPECT_EQ(no_output.exit_code, exit_bad_input);
+  EXPECT_THAT(no_output.err, HasSubstr("--sign-key requires --output"));
 }
 
 TEST_F(FleetCheckCli, PlantedDuplicateIsFoundAndNamed) {

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "cli/app.hpp"
+#include "crypto/dsse.hpp"
 #include "load/evidence_loader.hpp"
 #include "support/cli_runner.hpp"
 
@@ -374,6 +375,21 @@ TEST(ImageCliPkcs11, SignsWithAKeyThatNeverLeavesSoftHsm) {
       ++rollback_checks;
     }
   EXPECT_EQ(rollback_checks, 1u);
+  // The evidence record signed by the token too (--sign-key with the same --pkcs11-module and --pin), and
+  // verified with the exported public key.
+  const auto signed_tamper =
+      run_cli({"image", "tamper-test", dir / "hsm.bin", "-k", dir / "hsm.pub.pem", "--sign-key", uri,
+               "--pkcs11-module", module, "--pin", "1234", "-o", dir / "tamper-signed.json"});
+  ASSERT_EQ(signed_tamper.exit_code, exit_ok) << signed_tamper.err;
+  EXPECT_THAT(signed_tamper.out + signed_tamper.err, Not(HasSubstr("1234")));
+  const auto hsm_public = crypto::load_public_key_pem(read(dir / "hsm.pub.pem"));
+  ASSERT_TRUE(hsm_public);
+  const load::TrustedEvidenceKey token_key{"hsm", *hsm_public, crypto::key_fingerprint(*hsm_public)};
+  const auto signed_record = load::parse_evidence(read(dir / "tamper-signed.json"), "tamper-signed.json",
+                                                  nullptr, std::span(&token_key, 1));
+  ASSERT_TRUE(signed_record.record);
+  EXPECT_EQ(signed_record.record->signature.status, EvidenceSignature::Status::trusted);
+  EXPECT_EQ(signed_record.record->signature.key_name, "hsm");
   // A key that is not there, with the PIN in the URI: the message says so and shows no PIN.
   const std::string missing = "pkcs11:token=en18031-test;object=no-such-key;type=private;pin-value=12%334";
   const auto not_there = run_cli({"image", "sign", "-k", missing, "--pkcs11-module", module, "--pad-header",

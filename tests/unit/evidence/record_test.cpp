@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "crypto/dsse.hpp"
 #include "load/evidence_loader.hpp"
 #include "support/shipped_catalogue.hpp"
 
@@ -35,6 +36,41 @@ TEST(EvidenceRecord, CopiesWhatACheckSpeaksToFromTheCheckFile) {
   EXPECT_EQ((*record)["inputs"][0]["path"], "m.csv");
   // Sealed: the digest the loader checks.
   EXPECT_EQ((*record)["digest"]["value"], load::evidence_digest(*record));
+}
+
+TEST(EvidenceRecord, SignedRecordIsAnEnvelopeThatLoadsAsSignedByItsKey) {
+  const std::vector<Finding> findings{{"passwords-unique", CheckResult::pass, "2 devices, all distinct"}};
+  const std::vector<MeasuredInput> inputs{{"m.csv", std::string(64, 'a')}};
+  const auto record = make_record(fleet_head({"fleet-has-passwords"}), findings, inputs, testing::shipped());
+  ASSERT_TRUE(record);
+  const auto key = crypto::generate_key(crypto::KeyType::ecdsa_p256);
+  ASSERT_TRUE(key);
+  const auto envelope = sign_record(*record, *key);
+  ASSERT_TRUE(envelope) << envelope.error().describe();
+  EXPECT_EQ((*envelope)["payloadType"], "application/vnd.in-toto+json");
+  EXPECT_EQ((*envelope)["signatures"][0]["keyid"], crypto::key_fingerprint(*key));
+  const auto statement =
+      nlohmann::json::parse(*crypto::base64_decode((*envelope)["payload"].get<std::string>()));
+  EXPECT_EQ(statement["predicate"], *record);  // the record unchanged, digest included
+  EXPECT_EQ(statement["subject"], nlohmann::json::parse(R"([{"name":"m.csv","digest":{"sha256":")" +
+                                                        std::string(64, 'a') + R"("}}])"));
+  const load::TrustedEvidenceKey trusted{"line-a", key->public_only(), crypto::key_fingerprint(*key)};
+  const auto loaded =
+      load::parse_evidence(envelope->dump(), "r.json", &testing::shipped(), std::span(&trusted, 1));
+  ASSERT_TRUE(loaded.record);
+  EXPECT_EQ(loaded.record->signature.status, EvidenceSignature::Status::trusted);
+  EXPECT_EQ(loaded.record->signature.key_name, "line-a");
+}
+
+TEST(EvidenceRecord, SigningNeedsAPrivateKey) {
+  const std::vector<Finding> findings{{"passwords-unique", CheckResult::pass, "2 devices, all distinct"}};
+  const auto record = make_record(fleet_head({"fleet-has-passwords"}), findings, {}, testing::shipped());
+  ASSERT_TRUE(record);
+  const auto key = crypto::generate_key(crypto::KeyType::ed25519);
+  ASSERT_TRUE(key);
+  const auto envelope = sign_record(*record, key->public_only());
+  ASSERT_FALSE(envelope);
+  EXPECT_EQ(envelope.error().describe(), "cannot sign the evidence record: the key has no private half");
 }
 
 TEST(EvidenceRecord, NamesARequirementMarkedWhenOnlyIfTheProducerSaysItsConditionHolds) {

@@ -2,11 +2,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "crypto/dsse.hpp"
 #include "crypto/sha256.hpp"
 #include "support/catalogue_fixture.hpp"
 
@@ -241,6 +243,213 @@ TEST_F(EvidenceFiles, MissingInputCannotBeVerified) {
   ASSERT_TRUE(loaded.record);
   EXPECT_EQ(loaded.record->inputs[0].status, EvidenceInput::Status::missing);
   EXPECT_FALSE(loaded.record->inputs_verified());
+}
+
+// Signed records: DSSE envelopes. The vectors of tests/data/dsse/ were signed with the openssl command line.
+const std::string kDsse = EN18031_SOURCE_DIR "/tests/data/dsse/";
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TrustedEvidenceKey trusted_key(const std::string& name, const std::string& pem_file) {
+  const auto key = crypto::load_public_key_pem(slurp(kDsse + pem_file));
+  EXPECT_TRUE(key);
+  return {name, *key, crypto::key_fingerprint(*key)};
+}
+
+crypto::Key private_key(const std::string& pem_file) {
+  const auto key = crypto::load_private_key_pem(slurp(kDsse + pem_file));
+  EXPECT_TRUE(key);
+  return *key;
+}
+
+const std::string kP256Fingerprint = "615aace7fa5d7655a986f8421d5a38d0a221f0828beea5ae35b9950506d167d4";
+
+// An envelope over `statement` signed with `key`, the way a third-party tool would write it.
+json envelope_of(const json& statement, const crypto::Key& key,
+                 std::string_view payload_type = kInTotoPayloadType) {
+  const std::string payload = statement.dump();
+  const auto signature = crypto::sign_message(key, crypto::dsse_pae(payload_type, payload));
+  EXPECT_TRUE(signature);
+  return {
+      {"payloadType", payload_type},
+      {"payload", crypto::base64_encode(payload)},
+      {"signatures",
+       json::array({{{"keyid", crypto::key_fingerprint(key)}, {"sig", crypto::base64_encode(*signature)}}})}};
+}
+
+json statement_of(const json& record) {
+  return {
+      {"_type", kInTotoStatementType},
+      {"subject", json::array({{{"name", "signed.bin"}, {"digest", {{"sha256", std::string(64, '0')}}}}})},
+      {"predicateType", kEvidencePredicateType},
+      {"predicate", record}};
+}
+
+std::vector<std::string> envelope_problems(const json& envelope,
+                                           std::span<const TrustedEvidenceKey> trusted) {
+  std::vector<std::string> out;
+  for (const auto& problem : parse_evidence(envelope.dump(), "ev.json", nullptr, trusted).problems)
+    out.push_back(format_diagnostic(problem));
+  return out;
+}
+
+TEST(SignedEvidence, EnvelopeSignedByATrustedKeyLoadsAsSignedByIt) {
+  const std::vector<TrustedEvidenceKey> trusted{trusted_key("line-b", "evidence-key-ed25519.pub.pem"),
+                                                trusted_key("factory-line-a", "evidence-key.pub.pem")};
+  for (const std::string file : {"signed-p256.json", "signed-ed25519.json"}) {
+    SCOPED_TRACE(file);
+    const auto loaded = parse_evidence(slurp(kDsse + file), "ev.json", nullptr, trusted);
+    ASSERT_THAT(loaded.problems, IsEmpty());
+    ASSERT_TRUE(loaded.record);
+    EXPECT_EQ(loaded.record->signature.status, EvidenceSignature::Status::trusted);
+    EXPECT_EQ(loaded.record->tool_name, "en18031 image tamper-test");
+    EXPECT_EQ(loaded.record->checks[0].id, "unsigned-rejected");
+  }
+  const auto p256 = parse_evidence(slurp(kDsse + "signed-p256.json"), "ev.json", nullptr, trusted);
+  EXPECT_EQ(p256.record->signature.key_name, "factory-line-a");
+  EXPECT_EQ(p256.record->signature.fingerprint, kP256Fingerprint);
+}
+
+TEST(SignedEvidence, EnvelopeSignedByAnUnknownKeyIsUntrustedWithTheKeyidItClaims) {
+  const std::vector<TrustedEvidenceKey> trusted{trusted_key("line-b", "evidence-key-ed25519.pub.pem")};
+  for (const auto& keys :
+       {std::span<const TrustedEvidenceKey>(trusted), std::span<const TrustedEvidenceKey>()}) {
+    const auto loaded = parse_evidence(slurp(kDsse + "signed-p256.json"), "ev.json", nullptr, keys);
+    ASSERT_THAT(loaded.problems, IsEmpty());
+    ASSERT_TRUE(loaded.record);
+    EXPECT_EQ(loaded.record->signature.status, EvidenceSignature::Status::untrusted);
+    EXPECT_EQ(loaded.record->signature.key_name, "");
+    EXPECT_EQ(loaded.record->signature.fingerprint, kP256Fingerprint);
+  }
+}
+
+TEST(SignedEvidence, PlainRecordIsUnsigned) {
+  const std::vector<TrustedEvidenceKey> trusted{trusted_key("factory-line-a", "evidence-key.pub.pem")};
+  const auto loaded = parse_evidence(seal_evidence(unsealed_record(std::string(64, '0'))).dump(), "ev.json",
+                                     nullptr, trusted);
+  ASSERT_TRUE(loaded.record);
+  EXPECT_EQ(loaded.record->signature.status, EvidenceSignature::Status::none);
+  EXPECT_EQ(to_string(loaded.record->signature.status), "unsigned");
+}
+
+TEST(SignedEvidence, TamperedPayloadIsRefused) {
+  // The record inside is changed and its digest computed again: only the signature can tell.
+  json envelope = json::parse(slurp(kDsse + "signed-p256.json"));
+  json statement = json::parse(*crypto::base64_decode(envelope["payload"].get<std::string>()));
+  statement["predicate"]["checks"][0]["result"] = "fail";
+  statement["predicate"] = seal_evidence(statement["predicate"]);
+  envelope["payload"] = crypto::base64_encode(statement.dump());
+  const std::vector<TrustedEvidenceKey> trusted{trusted_key("factory-line-a", "evidence-key.pub.pem")};
+  EXPECT_THAT(
+      envelope_problems(envelope, trusted),
+      ElementsAre("ev.json: /signatures/0: the signature by trusted key 'factory-line-a' (" +
+                  kP256Fingerprint +
+                  ") does not verify: the envelope was changed after it was signed, or the signature is "
+                  "damaged; refusing it"));
+}
+
+TEST(SignedEvidence, DamagedSignatureIsRefused) {
+  json envelope = json::parse(slurp(kDsse + "signed-ed25519.json"));
+  auto signature = *crypto::base64_decode(envelope["signatures"][0]["sig"].get<std::string>());
+  signature[5] ^= 0x20;
+  envelope["signatures"][0]["sig"] = crypto::base64_encode(signature);
+  const std::vector<TrustedEvidenceKey> trusted{trusted_key("line-b", "evidence-key-ed25519.pub.pem")};
+  const auto problems = envelope_problems(envelope, trusted);
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_THAT(problems[0],
+              ::testing::StartsWith("ev.json: /signatures/0: the signature by trusted key 'line-b' ("));
+}
+
+TEST(SignedEvidence, WrongPayloadTypeIsRefused) {
+  const json record = seal_evidence(unsealed_record(std::string(64, '0')));
+  const json envelope =
+      envelope_of(statement_of(record), private_key("evidence-key.pem"), "application/json");
+  const std::vector<TrustedEvidenceKey> trusted{trusted_key("factory-line-a", "evidence-key.pub.pem")};
+  EXPECT_THAT(envelope_problems(envelope, trusted),
+              ElementsAre("ev.json: /payloadType: must be \"application/vnd.in-toto+json\" (an in-toto "
+                          "Statement), not \"application/json\""));
+}
+
+TEST(SignedEvidence, StatementMustCarryOurPredicateAndSubjectsEqualToTheInputs) {
+  const json record = seal_evidence(unsealed_record(std::string(64, '0')));
+  const auto key = private_key("evidence-key.pem");
+  const std::vector<TrustedEvidenceKey> trusted{trusted_key("factory-line-a", "evidence-key.pub.pem")};
+  json statement = statement_of(record);
+  statement["predicateType"] = "https://slsa.dev/provenance/v1";
+  statement["_type"] = "https://in-toto.io/Statement/v0.1";
+  EXPECT_THAT(
+      envelope_problems(envelope_of(statement, key), trusted),
+      ElementsAre("ev.json: (payload)/_type: must be \"https://in-toto.io/Statement/v1\", not "
+                  "\"https://in-toto.io/Statement/v0.1\"",
+                  "ev.json: (payload)/predicateType: must be \"https://en18031.invalid/evidence/v1\" (an "
+                  "en18031 evidence record), not \"https://slsa.dev/provenance/v1\""));
+  statement = statement_of(record);
+  statement["subject"][0]["digest"]["sha256"] = std::string(64, '1');
+  EXPECT_THAT(
+      envelope_problems(envelope_of(statement, key), trusted),
+      ElementsAre("ev.json: (payload)/subject: the statement's subjects are not the record's inputs (the "
+                  "same paths and SHA-256 digests, in the same order)"));
+}
+
+TEST(SignedEvidence, RecordInsideIsCheckedLikeAPlainOne) {
+  json record = seal_evidence(unsealed_record(std::string(64, '0')));
+  record["checks"][0]["result"] = "pass";
+  record["subject"] = "edited after sealing";
+  const std::vector<TrustedEvidenceKey> trusted{trusted_key("factory-line-a", "evidence-key.pub.pem")};
+  const auto problems =
+      envelope_problems(envelope_of(statement_of(record), private_key("evidence-key.pem")), trusted);
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_THAT(problems[0],
+              ::testing::StartsWith("ev.json: (payload)/predicate: the digest does not match the "
+                                    "record's content"));
+  record = seal_evidence(unsealed_record(std::string(64, '0')));
+  record["created"] = "yesterday";
+  EXPECT_THAT(envelope_problems(
+                  envelope_of(statement_of(seal_evidence(record)), private_key("evidence-key.pem")), trusted),
+              ElementsAre("ev.json: (payload)/predicate/created: must be an RFC 3339 time such as "
+                          "2026-11-22T10:00:00Z, not \"yesterday\""));
+}
+
+TEST(SignedEvidence, MalformedEnvelopesAreRefusedWithWhatIsWrong) {
+  EXPECT_THAT(problems_of(R"({"payloadType": "application/vnd.in-toto+json", "payload": "not base64!",
+                              "signatures": []})"),
+              ElementsAre("ev.json: /payload: is not base64"));
+  EXPECT_THAT(problems_of(R"({"payloadType": "application/vnd.in-toto+json", "payload": "e30=",
+                              "signatures": [{"sig": 7}], "extra": 1})"),
+              ElementsAre("ev.json: unknown member 'extra'", "ev.json: /signatures/0/sig: must be a string"));
+  EXPECT_THAT(problems_of(R"({"payloadType": "application/vnd.in-toto+json", "payload": "e30",
+                              "signatures": []})"),
+              ElementsAre("ev.json: (payload): missing required member '_type'",
+                          "ev.json: (payload): missing required member 'predicateType'",
+                          "ev.json: (payload): missing required member 'subject'",
+                          "ev.json: (payload): missing required member 'predicate'"));
+  EXPECT_THAT(problems_of(R"({"payloadType": "application/vnd.in-toto+json", "payload": "eyJhIjoxLCJhIjoyfQ",
+                              "signatures": []})"),
+              ::testing::Contains("ev.json: (payload)/a: appears twice in its object"));
+}
+
+TEST(SignedEvidence, PayloadGetsTheLimitsOfAFile) {
+  // "{\0}" and 300 nested arrays, base64-encoded.
+  EXPECT_THAT(
+      problems_of(R"({"payloadType": "application/vnd.in-toto+json", "payload": "ewB9", "signatures": []})"),
+      ElementsAre("ev.json: (payload): file contains a NUL byte; it is not a text file"));
+  const std::string deep = crypto::base64_encode(std::string(300, '[') + std::string(300, ']'));
+  const auto problems = problems_of(R"({"payloadType": "application/vnd.in-toto+json", "payload": ")" + deep +
+                                    R"(", "signatures": []})");
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_THAT(problems[0], ::testing::StartsWith("ev.json: (payload): nesting is "));
+}
+
+TEST(SignedEvidence, EnvelopeWithoutSignaturesIsUnsigned) {
+  json envelope = json::parse(slurp(kDsse + "signed-p256.json"));
+  envelope["signatures"] = json::array();
+  const auto loaded = parse_evidence(envelope.dump(), "ev.json");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  ASSERT_TRUE(loaded.record);
+  EXPECT_EQ(loaded.record->signature.status, EvidenceSignature::Status::none);
 }
 
 TEST(Sha256, KnownVector) {

@@ -41,6 +41,33 @@ TEST(ProfileLoader, ReadsTheFixture) {
   EXPECT_EQ(profile.assessments[1].groups[0].information[0].key, "E.Info.ACM-2.Mechanism");
 }
 
+TEST(ProfileLoader, ReadsEvidenceKeys) {
+  const auto loaded = read_profile(
+      kFixtureProfile + "evidence_keys:\n  - {name: line-a, public_key: keys/a.pem}\n", "prod.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  ASSERT_EQ(loaded.profile.evidence_keys.size(), 1U);
+  EXPECT_EQ(loaded.profile.evidence_keys[0].name, "line-a");
+  EXPECT_EQ(loaded.profile.evidence_keys[0].public_key.text, "keys/a.pem");
+  EXPECT_EQ(loaded.profile.evidence_keys[0].public_key.where.file, "prod.yaml");
+}
+
+TEST(ProfileLoader, EvidenceKeysNeedANameAndAFileAndUniqueNames) {
+  const auto problems = problems_of(kFixtureProfile +
+                                    "evidence_keys:\n"
+                                    "  - {name: line-a, public_key: keys/a.pem}\n"
+                                    "  - {name: line-a, public_key: keys/b.pem}\n"
+                                    "  - {name: line-c}\n"
+                                    "  - keys/d.pem\n"
+                                    "  - {name: line-e, public_key: keys/e.pem, trust: always}\n");
+  ASSERT_EQ(problems.size(), 4U);
+  EXPECT_THAT(problems[0], ::testing::EndsWith(": line-a: evidence key 'line-a' is listed twice"));
+  EXPECT_THAT(problems[1], ::testing::EndsWith(": line-c: missing required key 'public_key'"));
+  EXPECT_THAT(
+      problems[2],
+      ::testing::EndsWith(": evidence_keys: an evidence key must be a mapping with name and public_key"));
+  EXPECT_THAT(problems[3], ::testing::HasSubstr(": evidence_keys: unknown key 'trust'"));
+}
+
 TEST(ProfileLoader, AnswerMustBeYesOrNo) {
   EXPECT_THAT(problems_of(replace_once(kFixtureProfile, "{DN-1: no, DN-2: yes}", "{DN-1: no, DN-2: maybe}")),
               ElementsAre("prod.yaml:21:33: ACM-1: the answer to DN-2 must be yes or no, not 'maybe'"));

@@ -1,0 +1,45 @@
+#include "cli/evidence_signing.hpp"
+
+#include <fmt/format.h>
+
+#include "evidence/record.hpp"
+
+namespace en18031::cli {
+
+CLI::Option* add_sign_key_option(CLI::App& command, KeySource& source, bool with_key_options) {
+  CLI::Option* option =
+      command.add_option("--sign-key", source.key,
+                         "Sign the evidence record with this private key (PEM or pkcs11: URI): the record is "
+                         "written as a DSSE envelope holding an in-toto Statement");
+  if (with_key_options) {
+    command.add_option("--passphrase-file", source.passphrase_file,
+                       "File holding the passphrase of an encrypted PEM --sign-key (default "
+                       "$EN18031_KEY_PASSPHRASE)");
+    command.add_option("--pkcs11-module", source.pkcs11_module,
+                       "PKCS#11 library for a pkcs11: --sign-key (default $EN18031_PKCS11_MODULE)");
+    command.add_option("--pin", source.pin,
+                       "PKCS#11 user PIN (default $EN18031_PKCS11_PIN, or pin-value in the URI)");
+  }
+  return option;
+}
+
+std::expected<std::optional<crypto::Key>, std::string> load_evidence_signing_key(const KeySource& source) {
+  if (source.key.empty())
+    return std::optional<crypto::Key>();
+  auto key = load_signing_key(source);
+  if (!key)
+    return std::unexpected(fmt::format("--sign-key: {}", key.error()));
+  return std::optional<crypto::Key>(std::move(*key));
+}
+
+std::expected<std::string, std::string> evidence_file_text(const nlohmann::json& record,
+                                                           const std::optional<crypto::Key>& key) {
+  if (!key)
+    return record.dump(2) + "\n";
+  const auto envelope = evidence::sign_record(record, *key);
+  if (!envelope)
+    return std::unexpected(envelope.error().describe());
+  return envelope->dump(2) + "\n";
+}
+
+}  // namespace en18031::cli

@@ -1,0 +1,28 @@
+// `--sign-key` of the commands that write evidence records (image tamper-test, fleet check): the record is
+// then written as a DSSE envelope signed with that key (docs/evidence-format.md).
+#pragma once
+
+#include <expected>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/app.hpp"
+#include "cli/image_common.hpp"
+
+namespace en18031::cli {
+
+// Adds --sign-key. `with_key_options`: also --passphrase-file, --pkcs11-module and --pin, for a command
+// that has no key of its own; otherwise the command's key options (add_key_options) serve both keys.
+CLI::Option* add_sign_key_option(CLI::App& command, KeySource& source, bool with_key_options);
+
+// The signing key, loaded before any work is done so that a wrong PIN or passphrase stops the run early;
+// nullopt when --sign-key was not given. The error names the key (a PKCS#11 URI without its PIN).
+std::expected<std::optional<crypto::Key>, std::string> load_evidence_signing_key(const KeySource& source);
+
+// The text of the record file: the record itself, or with a key its signed envelope.
+std::expected<std::string, std::string> evidence_file_text(const nlohmann::json& record,
+                                                           const std::optional<crypto::Key>& key);
+
+}  // namespace en18031::cli
