@@ -130,8 +130,7 @@ int write_outputs(Context& ctx, const AssessedProduct& product, const OutputOpti
   for (const auto& [name, content] : files) {
     const auto path = directory / name;
     if (const auto done = io::write_file_atomically(path, content); !done) {
-      ctx.err << "en18031: " << done.error() << "\n";
-      return exit_bad_input;
+      return cli::report(ctx, done.error());
     }
     ctx.out << "wrote " << path.string() << "\n";
   }

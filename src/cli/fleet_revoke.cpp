@@ -32,15 +32,13 @@ int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
   }
   auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_write);
   if (!opened) {
-    ctx.err << "en18031: " << opened.error() << "\n";
-    return exit_bad_input;
+    return report(ctx, opened.error());
   }
   std::vector<factory::DeviceRecord> devices;
   for (const auto& serial : options.serials) {
     auto found = opened->registry->find(serial);
     if (!found) {
-      ctx.err << "en18031: " << found.error() << "\n";
-      return exit_bad_input;
+      return report(ctx, found.error());
     }
     if (!*found) {
       ctx.err << fmt::format("en18031: registry {} has no device {}; nothing was revoked\n",
@@ -59,8 +57,7 @@ int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
       continue;
     }
     if (auto done = opened->registry->revoke(device.serial, factory::to_string(*reason), now); !done) {
-      ctx.err << "en18031: " << done.error() << "\n";
-      return exit_bad_input;
+      return report(ctx, done.error());
     }
     any_certificate = any_certificate || device.has_certificate();
     ctx.out << fmt::format("revoked {} ({}){}\n", serial, factory::to_string(*reason),

@@ -26,8 +26,7 @@ int run_image_verify(Context& ctx, const VerifyCliOptions& options) {
     auto loaded = options.source.key.starts_with("pkcs11:") ? load_signing_key(options.source)
                                                             : load_verifying_key(options.source);
     if (!loaded) {
-      ctx.err << "en18031: " << loaded.error() << "\n";
-      return exit_bad_input;
+      return report(ctx, Error::message(loaded.error()));
     }
     key = std::move(*loaded);
     verify.key = &*key;
@@ -51,8 +50,7 @@ int run_image_verify(Context& ctx, const VerifyCliOptions& options) {
   }
   auto bytes = io::read_file_bytes(options.image, limits::max_image_bytes);
   if (!bytes) {
-    ctx.err << "en18031: " << bytes.error() << "\n";
-    return exit_bad_input;
+    return report(ctx, bytes.error());
   }
   const auto report = image::verify_image(*bytes, options.image, verify);
   if (!report.accepted) {

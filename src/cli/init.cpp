@@ -439,8 +439,7 @@ int run_init(Context& ctx, InitOptions options) {
   if (const auto done =
           io::write_file_atomically(options.output, starter_profile(*catalogue, options, parts, found));
       !done) {
-    ctx.err << "en18031: " << done.error() << "\n";
-    return exit_bad_input;
+    return report(ctx, done.error());
   }
   ctx.out << fmt::format("wrote {} (parts {}{})\n", options.output,
                          parts.empty() ? std::string("none") : fmt::format("{}", fmt::join(parts, ", ")),

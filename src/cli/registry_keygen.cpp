@@ -28,8 +28,7 @@ void register_registry(CLI::App& parent, Context& ctx) {
         return static_cast<int>(exit_bad_input);
       }
       if (auto written = io::write_file_atomically(*file, factory::new_registry_key_hex(), 0600); !written) {
-        ctx.err << "en18031: " << written.error() << "\n";
-        return static_cast<int>(exit_bad_input);
+        return report(ctx, written.error());
       }
       ctx.out << fmt::format("wrote {} (a 256-bit registry key, mode 0600)\n", *file);
       return static_cast<int>(exit_ok);
