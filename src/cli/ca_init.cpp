@@ -25,7 +25,8 @@ struct CaInitOptions {
 int run_ca_init(Context& ctx, const CaInitOptions& options) {
   const auto type = crypto::parse_key_type(options.type);
   if (!type || (*type != crypto::KeyType::ecdsa_p256 && *type != crypto::KeyType::ecdsa_p384))
-    return report(ctx, Error::message(fmt::format("a manufacturing CA key is ecdsa-p256 or ecdsa-p384, not \"{}\"", options.type)));
+    return report(ctx, Error::message(fmt::format(
+                           "a manufacturing CA key is ecdsa-p256 or ecdsa-p384, not \"{}\"", options.type)));
   const bool in_token = options.ca.key.starts_with("pkcs11:");
   for (const auto& path : {options.ca.certificate, in_token ? std::string() : options.ca.key})
     if (!path.empty() && std::filesystem::exists(path) && !options.force)
@@ -39,18 +40,19 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
     const CaSource& source = options.ca;
     key = crypto::load_pkcs11_key(source.key, source.pkcs11_module, source.pin, true);
     if (!key)
-      return report(ctx, Error::message(fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(source.key), key.error())));
+      return report(ctx, Error::message(fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(source.key),
+                                                    key.error())));
     if (key->type() != *type)
-      return report(ctx, Error::message(
-          fmt::format("the key in the token is {}, not {}", crypto::to_string(key->type()), options.type)));
+      return report(ctx, Error::message(fmt::format("the key in the token is {}, not {}",
+                                                    crypto::to_string(key->type()), options.type)));
   } else {
     auto secret = read_secret(ctx, options.ca.passphrase_file, "EN18031_CA_PASSPHRASE");
     if (!secret)
       return report(ctx, secret.error());
     if (secret->size() < 8)
-      return report(ctx, Error::message(
-          "the CA key must be protected by a passphrase of at least 8 characters "
-          "(--ca-passphrase-file or $EN18031_CA_PASSPHRASE)"));
+      return report(ctx,
+                    Error::message("the CA key must be protected by a passphrase of at least 8 characters "
+                                   "(--ca-passphrase-file or $EN18031_CA_PASSPHRASE)"));
     passphrase = std::move(*secret);
     key = crypto::generate_key(*type);
     if (!key)

@@ -135,7 +135,8 @@ int run_bundles(Context& ctx, const BundlesOptions& options) {
     if (!secret)
       return report(ctx, secret.error());
     if (secret->empty())
-      return report(ctx, Error::message(fmt::format("{} holds an empty passphrase", options.key_passphrase_file)));
+      return report(ctx,
+                    Error::message(fmt::format("{} holds an empty passphrase", options.key_passphrase_file)));
     bundle.key_passphrase = std::move(*secret);
   }
   if (!options.ca_chain.empty()) {
@@ -232,7 +233,8 @@ int run_lwm2m(Context& ctx, const Lwm2mCliOptions& options) {
   else if (options.format == "csv")
     lwm2m.format = factory::Lwm2mFormat::csv;
   else
-    return report(ctx, Error::message(fmt::format("unknown LwM2M format \"{}\" (leshan, leshan-1, csv)", options.format)));
+    return report(ctx, Error::message(fmt::format("unknown LwM2M format \"{}\" (leshan, leshan-1, csv)",
+                                                  options.format)));
   lwm2m.endpoint_template = options.endpoint;
   if (auto valid = factory::check_endpoint_template(lwm2m.endpoint_template); !valid)
     return report(ctx, valid.error());
@@ -318,8 +320,8 @@ constexpr int kMaxCrlDays = 366;
 
 int run_crl(Context& ctx, const CrlCliOptions& options) {
   if (options.next_update_days < 1 || options.next_update_days > kMaxCrlDays)
-    return report(ctx, Error::message(
-                fmt::format("--next-update-days {} is outside 1..{}", options.next_update_days, kMaxCrlDays)));
+    return report(ctx, Error::message(fmt::format("--next-update-days {} is outside 1..{}",
+                                                  options.next_update_days, kMaxCrlDays)));
   auto opened = open_keyed_registry(ctx, options.common.registry, factory::RegistryAccess::read_write);
   if (!opened)
     return report(ctx, opened.error());

@@ -34,11 +34,13 @@ int run_image_sign(Context& ctx, const SignCliOptions& options) {
   image::SignOptions sign;
   const auto version = image::parse_version(options.version);
   if (!version)
-    return report(ctx, Error::message(fmt::format("--version \"{}\" is not a version like 1.2.3+4", options.version)));
+    return report(
+        ctx, Error::message(fmt::format("--version \"{}\" is not a version like 1.2.3+4", options.version)));
   sign.version = *version;
   const auto header_size = parse_number(options.header_size, 0xffff);
   if (!header_size)
-    return report(ctx, Error::message(fmt::format("--header-size \"{}\" is not a 16-bit number", options.header_size)));
+    return report(
+        ctx, Error::message(fmt::format("--header-size \"{}\" is not a 16-bit number", options.header_size)));
   sign.header_size = static_cast<std::uint16_t>(*header_size);
   sign.pad_header = options.pad_header;
   const auto align = parse_number(options.align, 8);
@@ -48,8 +50,8 @@ int run_image_sign(Context& ctx, const SignCliOptions& options) {
   if (!options.slot_size.empty()) {
     const auto slot = parse_number(options.slot_size, limits::max_image_bytes);
     if (!slot)
-      return report(ctx, Error::message(fmt::format("--slot-size \"{}\" is not a number up to {}", options.slot_size,
-                                  limits::max_image_bytes)));
+      return report(ctx, Error::message(fmt::format("--slot-size \"{}\" is not a number up to {}",
+                                                    options.slot_size, limits::max_image_bytes)));
     sign.slot_size = static_cast<std::size_t>(*slot);
   }
   sign.pad = options.pad;
@@ -57,13 +59,14 @@ int run_image_sign(Context& ctx, const SignCliOptions& options) {
   if (!options.security_counter.empty()) {
     const auto counter = parse_number(options.security_counter, 0xffffffff);
     if (!counter)
-      return report(ctx, Error::message(
-                 fmt::format("--security-counter \"{}\" is not a 32-bit number", options.security_counter)));
+      return report(ctx, Error::message(fmt::format("--security-counter \"{}\" is not a 32-bit number",
+                                                    options.security_counter)));
     sign.security_counter = static_cast<std::uint32_t>(*counter);
   }
   const auto load = parse_number(options.load_addr, 0xffffffff);
   if (!load)
-    return report(ctx, Error::message(fmt::format("--load-addr \"{}\" is not a 32-bit number", options.load_addr)));
+    return report(
+        ctx, Error::message(fmt::format("--load-addr \"{}\" is not a 32-bit number", options.load_addr)));
   sign.load_addr = static_cast<std::uint32_t>(*load);
   sign.full_public_key = options.public_key_format == "full";
   sign.hash = options.sha == "384"   ? crypto::HashAlg::sha384

@@ -120,8 +120,9 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
   std::optional<factory::Ca> ca;
   if (recipe.certificate) {
     if (options.ca.certificate.empty() || options.ca.key.empty())
-      return report(ctx, Error::message(
-          fmt::format("{}: the recipe asks for certificates: give --ca-cert and --ca-key", options.recipe)));
+      return report(
+          ctx, Error::message(fmt::format("{}: the recipe asks for certificates: give --ca-cert and --ca-key",
+                                          options.recipe)));
     auto loaded = load_ca_from(ctx, options.ca);
     if (!loaded)
       return report(ctx, loaded.error());

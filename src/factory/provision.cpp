@@ -123,7 +123,8 @@ class DeviceMaker {
     certificate.not_after = now_ + std::chrono::days(recipe.validity_days);
     auto der = issuer_->issue(key.get(), certificate, &device.certificate_serial);
     if (!der)
-      return std::unexpected(Error::message(fmt::format("device {}: {}", device.serial, der.error().describe())));
+      return std::unexpected(
+          Error::message(fmt::format("device {}: {}", device.serial, der.error().describe())));
     device.certificate_der = std::move(*der);
     device.issuer_id = issuer_id_;
     return {};

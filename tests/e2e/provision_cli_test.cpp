@@ -138,7 +138,7 @@ class ProvisionCli : public ::testing::Test {
     }
     const factory::SecretBox box(key);
     auto registry = factory::SqliteRegistry::open(registry_path, box, true);
-    EXPECT_TRUE(registry) << registry.error();
+    EXPECT_TRUE(registry) << registry.error().describe();
     if (!registry)
       return 0;
     const std::string ca_pem = read_file(dir_ / "ca.pem");
