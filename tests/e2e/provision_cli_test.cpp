@@ -468,6 +468,14 @@ TEST_F(ProvisionCli, BadInputIsRefusedBeforeAnythingIsWritten) {
                          ":5: serial \"AQM/3\" may hold only letters, digits, '.', '_' and '-'\n");
   EXPECT_FALSE(fs::exists(dir_ / "registry.db"));
 
+  // A problem with the whole list (no line to point at) is en18031 speaking, like an unreadable list.
+  std::ofstream(dir_ / "empty.txt") << "# nothing yet\n";
+  args.back() = path("empty.txt");
+  run = run_cli(args);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "en18031: " + path("empty.txt") + ": no serials in the file\n");
+  EXPECT_FALSE(fs::exists(dir_ / "registry.db"));
+
   std::ofstream(dir_ / "wrong") << "not the passphrase\n";
   args = provision_args(path("registry.db"), "AQM-1", 3);
   args[13] = path("wrong");
