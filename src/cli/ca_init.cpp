@@ -29,7 +29,8 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
                            "a manufacturing CA key is ecdsa-p256 or ecdsa-p384, not \"{}\"", options.type)));
   const bool in_token = options.ca.key.starts_with("pkcs11:");
   for (const auto& path : {options.ca.certificate, in_token ? std::string() : options.ca.key})
-    if (!path.empty() && std::filesystem::exists(path) && !options.force)
+    // The error_code overload: a path that cannot even be looked up (too long) is refused by the writer.
+    if (std::error_code unknown; !path.empty() && std::filesystem::exists(path, unknown) && !options.force)
       return report(ctx, Error::message(fmt::format("{} exists; use --force to replace it", path)));
 
   std::string passphrase;

@@ -417,7 +417,8 @@ int run_init(Context& ctx, InitOptions options) {
                            options.internet);
     return exit_bad_input;
   }
-  if (!options.force && std::filesystem::exists(options.output)) {
+  // The error_code overload: a path that cannot even be looked up (too long) is refused by the writer.
+  if (std::error_code unknown; !options.force && std::filesystem::exists(options.output, unknown)) {
     ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
     return exit_bad_input;
   }

@@ -23,7 +23,8 @@ void register_registry(CLI::App& parent, Context& ctx) {
   keygen->add_flag("--force", *force, "Replace an existing file");
   keygen->callback([&ctx, file, force] {
     ctx.action = [&ctx, file, force] {
-      if (std::filesystem::exists(*file) && !*force) {
+      // The error_code overload: a path that cannot even be looked up (too long) is refused by the writer.
+      if (std::error_code unknown; std::filesystem::exists(*file, unknown) && !*force) {
         ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", *file);
         return static_cast<int>(exit_bad_input);
       }

@@ -457,6 +457,14 @@ TEST_F(ProvisionCli, ADerivedPasswordBelowTheMinimumTakesTheNextCounterWhichIsRe
           "the same command again to continue\n");
 }
 
+TEST_F(ProvisionCli, AKeyPathThatCannotBeLookedUpIsBadInputNotAnInternalError) {
+  // Before: the existence check threw (File name too long), and main reported an internal error (exit 3).
+  const std::string too_long = path(std::string(300, 'k') + ".key");
+  const auto run = run_cli({"registry", "keygen", too_long});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "en18031: cannot create a file beside " + too_long + ": File name too long\n");
+}
+
 TEST_F(ProvisionCli, BadInputIsRefusedBeforeAnythingIsWritten) {
   std::ofstream(dir_ / "serials.txt") << "AQM-1\n# a comment\nAQM-2\nAQM-1\nAQM/3\n";
   auto args = provision_args(path("registry.db"), "", 0);
