@@ -26,9 +26,9 @@ struct RevokeOptions {
 int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
   const auto reason = factory::parse_revocation_reason(options.reason);
   if (!reason) {
-    ctx.err << fmt::format("en18031: unknown revocation reason \"{}\" ({})\n", printable(options.reason),
-                           factory::revocation_reason_names());
-    return exit_bad_input;
+    return report(
+        ctx, Error::message(fmt::format("unknown revocation reason \"{}\" ({})", printable(options.reason),
+                                        factory::revocation_reason_names())));
   }
   auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_write);
   if (!opened) {
@@ -41,9 +41,8 @@ int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
       return report(ctx, found.error());
     }
     if (!*found) {
-      ctx.err << fmt::format("en18031: registry {} has no device {}; nothing was revoked\n",
-                             opened->registry->name(), printable(serial));
-      return exit_bad_input;
+      return report(ctx, Error::message(fmt::format("registry {} has no device {}; nothing was revoked",
+                                                    opened->registry->name(), printable(serial))));
     }
     devices.push_back(std::move(**found));
   }

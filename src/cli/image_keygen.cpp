@@ -28,8 +28,8 @@ int run_image_keygen(Context& ctx, const KeygenOptions& options) {
   }
   // The error_code overload: a path that cannot even be looked up (too long) is refused by the writer.
   if (std::error_code unknown; std::filesystem::exists(options.source.key, unknown) && !options.force) {
-    ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.source.key);
-    return exit_bad_input;
+    return report(ctx,
+                  Error::message(fmt::format("{} exists; use --force to replace it", options.source.key)));
   }
   std::string secret;
   if (!options.source.passphrase_file.empty()) {

@@ -25,8 +25,7 @@ void register_registry(CLI::App& parent, Context& ctx) {
     ctx.action = [&ctx, file, force] {
       // The error_code overload: a path that cannot even be looked up (too long) is refused by the writer.
       if (std::error_code unknown; std::filesystem::exists(*file, unknown) && !*force) {
-        ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", *file);
-        return static_cast<int>(exit_bad_input);
+        return report(ctx, Error::message(fmt::format("{} exists; use --force to replace it", *file)));
       }
       if (auto written = io::write_file_atomically(*file, factory::new_registry_key_hex(), 0600); !written) {
         return report(ctx, written.error());
