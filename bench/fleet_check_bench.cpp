@@ -197,7 +197,7 @@ void bench_registry(const fs::path& dir, std::size_t devices) {
       {.common_name = "Bench Manufacturing CA", .organization = "Bench", .validity_days = 7400},
       std::move(*ca_key), std::chrono::system_clock::now());
   if (!ca) {
-    fmt::print("bench CA: {}\n", ca.error());
+    fmt::print("bench CA: {}\n", ca.error().describe());
     return;
   }
   const std::string key_hex = factory::new_registry_key_hex();
@@ -208,7 +208,7 @@ void bench_registry(const fs::path& dir, std::size_t devices) {
   const fs::path path = dir / "registry.db";
   auto registry = factory::open_registry(path.string(), box, factory::RegistryAccess::create_if_missing);
   if (!registry) {
-    fmt::print("bench registry: {}\n", registry.error());
+    fmt::print("bench registry: {}\n", registry.error().describe());
     return;
   }
   std::vector<std::string> serials;
@@ -224,7 +224,7 @@ void bench_registry(const fs::path& dir, std::size_t devices) {
   const auto start = Clock::now();
   const auto provisioned = factory::provision(**registry, box, request);
   if (!provisioned) {
-    fmt::print("provision: {}\n", provisioned.error());
+    fmt::print("provision: {}\n", provisioned.error().describe());
     return;
   }
   fmt::print("provisioned {} devices (certificate, PSK, password each) in {:.1f} s; registry {:.2f} GB\n",

@@ -16,6 +16,15 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   return run(argc, argv, ctx);
 }
 
+int report(Context& ctx, const Error& error) {
+  for (const auto& diagnostic : error.diagnostics) {
+    if (diagnostic.where.line <= 0)
+      ctx.err << "en18031: ";
+    ctx.err << format_diagnostic(diagnostic) << "\n";
+  }
+  return exit_bad_input;
+}
+
 std::string tool_name(const Context& ctx) {
   return "en18031 " + ctx.tool_version;
 }

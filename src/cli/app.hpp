@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/catalogue.hpp"
+#include "core/diagnostic.hpp"
 
 namespace en18031::cli {
 
@@ -53,6 +54,11 @@ int run(int argc, const char* const* argv, Context& ctx);
 
 // "en18031 0.3.0": how a registry's runs and evidence records name the tool.
 std::string tool_name(const Context& ctx);
+
+// Prints `error` to ctx.err and returns exit_bad_input: the one way a subcommand reports an Error. A
+// diagnostic that points at a line of a file reads like a compiler's ("file:line:col: message"); any other
+// is the program speaking ("en18031: message", "en18031: file: message"). Every part is displayable().
+int report(Context& ctx, const Error& error);
 
 // Loads the catalogue the options and environment point at and checks it. On any problem prints every
 // diagnostic to ctx.err and returns nullopt (callers exit with exit_bad_input). With `digest`, also

@@ -169,8 +169,7 @@ int write_outputs(Context& ctx, const AssessedProduct& product, const OutputOpti
   for (const auto& [name, content] : files) {
     const auto path = directory / name;
     if (const auto done = io::write_file_atomically(path, content); !done) {
-      ctx.err << "en18031: " << done.error() << "\n";
-      return exit_bad_input;
+      return cli::report(ctx, done.error());
     }
     ctx.out << "wrote " << path.string() << "\n";
   }
@@ -182,9 +181,8 @@ int write_outputs(Context& ctx, const AssessedProduct& product, const OutputOpti
       std::error_code error;
       const bool removed = std::filesystem::remove(path, error);
       if (error) {
-        ctx.err << fmt::format("en18031: cannot remove the older declaration {}: {}\n", path.string(),
-                               error.message());
-        return exit_bad_input;
+        return cli::report(ctx, Error::message(fmt::format("cannot remove the older declaration {}: {}",
+                                                           path.string(), error.message())));
       }
       if (removed)
         ctx.err << fmt::format("en18031: removed the older declaration {}, which no longer holds\n",

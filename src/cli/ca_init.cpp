@@ -23,41 +23,41 @@ struct CaInitOptions {
 };
 
 int run_ca_init(Context& ctx, const CaInitOptions& options) {
-  const auto fail = [&](const std::string& message) {
-    ctx.err << "en18031: " << message << "\n";
-    return exit_bad_input;
-  };
   const auto type = crypto::parse_key_type(options.type);
   if (!type || (*type != crypto::KeyType::ecdsa_p256 && *type != crypto::KeyType::ecdsa_p384))
-    return fail(fmt::format("a manufacturing CA key is ecdsa-p256 or ecdsa-p384, not \"{}\"", options.type));
+    return report(ctx, Error::message(fmt::format(
+                           "a manufacturing CA key is ecdsa-p256 or ecdsa-p384, not \"{}\"", options.type)));
   const bool in_token = options.ca.key.starts_with("pkcs11:");
   for (const auto& path : {options.ca.certificate, in_token ? std::string() : options.ca.key})
-    if (!path.empty() && std::filesystem::exists(path) && !options.force)
-      return fail(fmt::format("{} exists; use --force to replace it", path));
+    // The error_code overload: a path that cannot even be looked up (too long) is refused by the writer.
+    if (std::error_code unknown; !path.empty() && std::filesystem::exists(path, unknown) && !options.force)
+      return report(ctx, Error::message(fmt::format("{} exists; use --force to replace it", path)));
 
   std::string passphrase;
+  // crypto/keys still reports its errors as text.
   std::expected<crypto::Key, std::string> key = std::unexpected(std::string());
   if (in_token) {
     // The token made the key pair (e.g. pkcs11-tool --keypairgen); its private half never leaves it.
     const CaSource& source = options.ca;
     key = crypto::load_pkcs11_key(source.key, source.pkcs11_module, source.pin, true);
     if (!key)
-      return fail(fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(source.key), key.error()));
+      return report(ctx, Error::message(fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(source.key),
+                                                    key.error())));
     if (key->type() != *type)
-      return fail(
-          fmt::format("the key in the token is {}, not {}", crypto::to_string(key->type()), options.type));
+      return report(ctx, Error::message(fmt::format("the key in the token is {}, not {}",
+                                                    crypto::to_string(key->type()), options.type)));
   } else {
     auto secret = read_secret(ctx, options.ca.passphrase_file, "EN18031_CA_PASSPHRASE");
     if (!secret)
-      return fail(secret.error());
+      return report(ctx, secret.error());
     if (secret->size() < 8)
-      return fail(
-          "the CA key must be protected by a passphrase of at least 8 characters "
-          "(--ca-passphrase-file or $EN18031_CA_PASSPHRASE)");
+      return report(ctx,
+                    Error::message("the CA key must be protected by a passphrase of at least 8 characters "
+                                   "(--ca-passphrase-file or $EN18031_CA_PASSPHRASE)"));
     passphrase = std::move(*secret);
     key = crypto::generate_key(*type);
     if (!key)
-      return fail(key.error());
+      return report(ctx, Error::message(key.error()));
   }
   factory::CaRequest request;
   request.key_type = *type;
@@ -67,10 +67,10 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
   request.validity_days = options.days;
   request.path_length = options.path_length;
 
-  std::expected<factory::Ca, std::string> ca = std::unexpected(std::string());
+  std::expected<factory::Ca, Error> ca = std::unexpected(Error::message(std::string()));
   if (!options.parent.certificate.empty() || !options.parent.key.empty()) {
     if (options.parent.certificate.empty() || options.parent.key.empty())
-      return fail("an intermediate needs both --parent-cert and --parent-key");
+      return report(ctx, Error::message("an intermediate needs both --parent-cert and --parent-key"));
     // A parent key in a token is reached through the same --pkcs11-module and --pin (or their
     // environment variables) as the new CA's.
     CaSource parent_source = options.parent;
@@ -78,19 +78,19 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
     parent_source.pin = options.ca.pin;
     auto parent = load_ca_from(ctx, parent_source);
     if (!parent)
-      return fail(parent.error());
+      return report(ctx, parent.error());
     ca = factory::create_intermediate_ca(request, std::move(*key), *parent, ctx.now());
   } else {
     ca = factory::create_root_ca(request, std::move(*key), ctx.now());
   }
   if (!ca)
-    return fail(ca.error());
+    return report(ctx, ca.error());
   if (!in_token)
     if (auto written = io::write_file_atomically(options.ca.key, ca->key().private_pem(passphrase), 0600);
         !written)
-      return fail(written.error());
+      return report(ctx, written.error());
   if (auto written = io::write_file_atomically(options.ca.certificate, ca->certificate_pem()); !written)
-    return fail(written.error());
+    return report(ctx, written.error());
   ctx.out << fmt::format("wrote {} ({} CA \"{}\", {}, valid until {})\n", options.ca.certificate,
                          ca->self_signed() ? "root" : "intermediate", ca->subject(), options.type,
                          factory::rfc3339_utc(ca->not_after()));

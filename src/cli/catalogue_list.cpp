@@ -27,8 +27,7 @@ int run_catalogue_list(Context& ctx, const ListOptions& options) {
   for (auto family : options.families) {
     std::ranges::transform(family, family.begin(), [](unsigned char c) { return std::toupper(c); });
     if (!catalogue->find_family(family)) {
-      ctx.err << fmt::format("en18031: unknown family '{}'\n", displayable(family));
-      return exit_bad_input;
+      return report(ctx, Error::message(fmt::format("unknown family '{}'", displayable(family))));
     }
     families.push_back(family);
   }

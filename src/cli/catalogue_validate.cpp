@@ -14,8 +14,7 @@ namespace {
 int run_catalogue_validate(Context& ctx) {
   const std::string directory = catalogue_directory(ctx);
   if (std::error_code error; !std::filesystem::is_directory(directory, error)) {
-    ctx.err << fmt::format("en18031: catalogue folder {} does not exist\n", directory);
-    return exit_bad_input;
+    return report(ctx, Error::message(fmt::format("catalogue folder {} does not exist", directory)));
   }
   auto loaded = load::load_catalogue_from_directory(directory);
   auto problems = std::move(loaded.problems);

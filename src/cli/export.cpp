@@ -38,17 +38,12 @@ void add_common_options(CLI::App& command, CommonOptions& options, const std::st
   command.add_flag("--force", options.force, "Replace an existing output");
 }
 
-int fail(Context& ctx, const std::string& message) {
-  ctx.err << "en18031: " << message << "\n";
-  return exit_bad_input;
-}
-
 // What a killed export left beside `output` (unencrypted keys, perhaps) is removed before anything else
 // is written there, and said so. False when it could not be removed (the error is printed).
 bool remove_leftovers(Context& ctx, const std::string& output) {
   auto removed = remove_dead_staging(output);
   if (!removed) {
-    ctx.err << "en18031: " << removed.error() << "\n";
+    report(ctx, removed.error());
     return false;
   }
   for (const auto& path : *removed)
@@ -69,16 +64,16 @@ std::string describe(const factory::ExportSummary& summary, std::string_view cre
   return text;
 }
 
-std::expected<std::string, std::string> read_text_file(const std::string& path) {
+std::expected<std::string, Error> read_text_file(const std::string& path) {
   auto bytes = io::read_file_bytes(path, limits::max_key_file_bytes);
   if (!bytes)
     return std::unexpected(bytes.error());
   return std::string(bytes->begin(), bytes->end());
 }
 
-using FolderProducer = std::function<std::expected<factory::ExportSummary, std::string>(
+using FolderProducer = std::function<std::expected<factory::ExportSummary, Error>(
     const OpenedRegistry&, const factory::DeviceSelection&, const factory::FileSink&)>;
-using FileProducer = std::function<std::expected<factory::ExportSummary, std::string>(
+using FileProducer = std::function<std::expected<factory::ExportSummary, Error>(
     const OpenedRegistry&, const factory::DeviceSelection&, const factory::TextSink&)>;
 
 // Opens the registry first (a wrong key leaves no trace), stages the folder, lets `produce` fill it and
@@ -87,20 +82,20 @@ int run_folder_export(Context& ctx, const CommonOptions& options, const FolderPr
                       std::string_view credential) {
   auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_only);
   if (!opened)
-    return fail(ctx, opened.error());
+    return report(ctx, opened.error());
   if (!remove_leftovers(ctx, options.output))
     return exit_bad_input;
   auto staged = StagedFolder::begin(options.output, options.force);
   if (!staged)
-    return fail(ctx, staged.error());
+    return report(ctx, staged.error());
   auto summary = produce(*opened, {options.serials},
                          [&](std::string_view relative, std::string_view content, factory::Secrecy secrecy) {
                            return staged->write(relative, content, secrecy);
                          });
   if (!summary)
-    return fail(ctx, summary.error());
+    return report(ctx, summary.error());
   if (auto done = staged->commit(); !done)
-    return fail(ctx, done.error());
+    return report(ctx, done.error());
   ctx.out << fmt::format("wrote {}: {}\n", options.output, describe(*summary, credential));
   return exit_ok;
 }
@@ -109,18 +104,18 @@ int run_file_export(Context& ctx, const CommonOptions& options, factory::Secrecy
                     const FileProducer& produce, std::string_view credential) {
   auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_only);
   if (!opened)
-    return fail(ctx, opened.error());
+    return report(ctx, opened.error());
   if (!remove_leftovers(ctx, options.output))
     return exit_bad_input;
   auto staged = StagedFile::begin(options.output, options.force, secrecy);
   if (!staged)
-    return fail(ctx, staged.error());
+    return report(ctx, staged.error());
   auto summary =
       produce(*opened, {options.serials}, [&](std::string_view text) { return staged->append(text); });
   if (!summary)
-    return fail(ctx, summary.error());
+    return report(ctx, summary.error());
   if (auto done = staged->commit(); !done)
-    return fail(ctx, done.error());
+    return report(ctx, done.error());
   ctx.out << fmt::format("wrote {}: {}\n", options.output, describe(*summary, credential));
   return exit_ok;
 }
@@ -138,15 +133,16 @@ int run_bundles(Context& ctx, const BundlesOptions& options) {
   if (!options.key_passphrase_file.empty()) {
     auto secret = read_secret(ctx, options.key_passphrase_file, "");
     if (!secret)
-      return fail(ctx, secret.error());
+      return report(ctx, secret.error());
     if (secret->empty())
-      return fail(ctx, fmt::format("{} holds an empty passphrase", options.key_passphrase_file));
+      return report(ctx,
+                    Error::message(fmt::format("{} holds an empty passphrase", options.key_passphrase_file)));
     bundle.key_passphrase = std::move(*secret);
   }
   if (!options.ca_chain.empty()) {
     auto text = read_text_file(options.ca_chain);
     if (!text)
-      return fail(ctx, text.error());
+      return report(ctx, text.error());
     bundle.extra_ca_pem = std::move(*text);
   }
   const int code = run_folder_export(
@@ -188,13 +184,13 @@ int run_nrf91(Context& ctx, const Nrf91CliOptions& options) {
   factory::Nrf91Options nrf91;
   auto tag = factory::parse_sec_tag(options.sec_tag);
   if (!tag)
-    return fail(ctx, tag.error());
+    return report(ctx, tag.error());
   nrf91.sec_tag = *tag;
   nrf91.delete_first = !options.no_delete;
   if (!options.server_ca.empty()) {
     auto text = read_text_file(options.server_ca);
     if (!text)
-      return fail(ctx, text.error());
+      return report(ctx, text.error());
     nrf91.server_ca_pem = std::move(*text);
   }
   return run_folder_export(
@@ -237,10 +233,11 @@ int run_lwm2m(Context& ctx, const Lwm2mCliOptions& options) {
   else if (options.format == "csv")
     lwm2m.format = factory::Lwm2mFormat::csv;
   else
-    return fail(ctx, fmt::format("unknown LwM2M format \"{}\" (leshan, leshan-1, csv)", options.format));
+    return report(ctx, Error::message(fmt::format("unknown LwM2M format \"{}\" (leshan, leshan-1, csv)",
+                                                  options.format)));
   lwm2m.endpoint_template = options.endpoint;
   if (auto valid = factory::check_endpoint_template(lwm2m.endpoint_template); !valid)
-    return fail(ctx, valid.error());
+    return report(ctx, valid.error());
   return run_file_export(
       ctx, options.common, factory::Secrecy::secret,
       [&](const OpenedRegistry& opened, const factory::DeviceSelection& selection,
@@ -323,35 +320,35 @@ constexpr int kMaxCrlDays = 366;
 
 int run_crl(Context& ctx, const CrlCliOptions& options) {
   if (options.next_update_days < 1 || options.next_update_days > kMaxCrlDays)
-    return fail(ctx,
-                fmt::format("--next-update-days {} is outside 1..{}", options.next_update_days, kMaxCrlDays));
+    return report(ctx, Error::message(fmt::format("--next-update-days {} is outside 1..{}",
+                                                  options.next_update_days, kMaxCrlDays)));
   auto opened = open_keyed_registry(ctx, options.common.registry, factory::RegistryAccess::read_write);
   if (!opened)
-    return fail(ctx, opened.error());
+    return report(ctx, opened.error());
   auto ca = load_ca_from(ctx, options.ca);
   if (!ca)
-    return fail(ctx, ca.error());
+    return report(ctx, ca.error());
   auto revoked = factory::revoked_certificates(*opened->registry, *ca);
   if (!revoked)
-    return fail(ctx, revoked.error());
+    return report(ctx, revoked.error());
   if (!remove_leftovers(ctx, options.common.output))
     return exit_bad_input;
   auto staged = StagedFile::begin(options.common.output, options.common.force, factory::Secrecy::none);
   if (!staged)
-    return fail(ctx, staged.error());
+    return report(ctx, staged.error());
   auto number = opened->registry->next_crl_number();
   if (!number)
-    return fail(ctx, number.error());
+    return report(ctx, number.error());
   const auto now = ctx.now();
   const factory::CrlRequest request{*number, now, now + std::chrono::days(options.next_update_days)};
   auto der = factory::build_crl(*ca, *revoked, request);
   if (!der)
-    return fail(ctx, der.error());
+    return report(ctx, der.error());
   const std::string text = options.der ? std::string(der->begin(), der->end()) : factory::crl_pem(*der);
   if (auto done = staged->append(text); !done)
-    return fail(ctx, done.error());
+    return report(ctx, done.error());
   if (auto done = staged->commit(); !done)
-    return fail(ctx, done.error());
+    return report(ctx, done.error());
   ctx.out << fmt::format("wrote {}: CRL number {} of \"{}\", {} revoked certificate{}, next update {}\n",
                          options.common.output, *number, ca->subject(), revoked->size(),
                          revoked->size() == 1 ? "" : "s", factory::rfc3339_utc(request.next_update));

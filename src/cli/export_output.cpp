@@ -55,13 +55,15 @@ fs::path parent_of(const fs::path& target) {
   return target.has_parent_path() ? target.parent_path() : fs::path(".");
 }
 
-std::expected<void, std::string> prepare_parent(const fs::path& target, bool replace) {
+std::expected<void, Error> prepare_parent(const fs::path& target, bool replace) {
   std::error_code error;
   if (fs::exists(target, error) && !replace)
-    return std::unexpected(fmt::format("{} exists; use --force to replace it", target.string()));
+    return std::unexpected(
+        Error::message(fmt::format("{} exists; use --force to replace it", target.string())));
   fs::create_directories(parent_of(target), error);
   if (error)
-    return std::unexpected(fmt::format("cannot create {}: {}", parent_of(target).string(), error.message()));
+    return std::unexpected(
+        Error::message(fmt::format("cannot create {}: {}", parent_of(target).string(), error.message())));
   return {};
 }
 
@@ -114,12 +116,12 @@ StagingLock::~StagingLock() {
   ::close(fd_);
 }
 
-std::expected<StagingLock, std::string> StagingLock::create(const fs::path& target) {
+std::expected<StagingLock, Error> StagingLock::create(const fs::path& target) {
   std::string lock = staging_lock_template(target);
   const int fd = ::mkstemps(lock.data(), static_cast<int>(kLockSuffix.size()));  // mode 0600
   if (fd < 0)
-    return std::unexpected(
-        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(errno)));
+    return std::unexpected(Error::message(
+        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(errno))));
   fs::path staging = lock.substr(0, lock.size() - kLockSuffix.size());
   StagingLock result(lock, std::move(staging), fd);
   // Locked before it says it is ours: an export cleaning up never takes a new lock file for a dead one.
@@ -127,12 +129,12 @@ std::expected<StagingLock, std::string> StagingLock::create(const fs::path& targ
   if (failure == 0 && ::fsync(fd) != 0)
     failure = errno;
   if (failure != 0)
-    return std::unexpected(
-        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(failure)));
+    return std::unexpected(Error::message(
+        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(failure))));
   return result;
 }
 
-std::expected<std::vector<fs::path>, std::string> remove_dead_staging(const fs::path& given) {
+std::expected<std::vector<fs::path>, Error> remove_dead_staging(const fs::path& given) {
   const fs::path folder = parent_of(without_trailing_slash(given));
   std::vector<fs::path> removed;
   std::error_code error;
@@ -169,8 +171,9 @@ std::expected<std::vector<fs::path>, std::string> remove_dead_staging(const fs::
       else
         fs::remove(staged, error);
       if (error)
-        return std::unexpected(fmt::format("cannot remove {}, left by an export that did not finish: {}",
-                                           staged.string(), error.message()));
+        return std::unexpected(
+            Error::message(fmt::format("cannot remove {}, left by an export that did not finish: {}",
+                                       staged.string(), error.message())));
       removed.push_back(staged);
     }
     std::remove(lock.c_str());
@@ -198,7 +201,7 @@ StagedFolder::~StagedFolder() {
   }
 }
 
-std::expected<StagedFolder, std::string> StagedFolder::begin(const fs::path& given, bool replace) {
+std::expected<StagedFolder, Error> StagedFolder::begin(const fs::path& given, bool replace) {
   const fs::path target = without_trailing_slash(given);
   if (auto ready = prepare_parent(target, replace); !ready)
     return std::unexpected(ready.error());
@@ -207,13 +210,13 @@ std::expected<StagedFolder, std::string> StagedFolder::begin(const fs::path& giv
     return std::unexpected(lock.error());
   // 0700 whatever the umask: it holds unencrypted keys until the export is complete.
   if (::mkdir(lock->staging().c_str(), 0700) != 0)
-    return std::unexpected(
-        fmt::format("cannot create a folder beside {}: {}", target.string(), std::strerror(errno)));
+    return std::unexpected(Error::message(
+        fmt::format("cannot create a folder beside {}: {}", target.string(), std::strerror(errno))));
   return StagedFolder(target, std::move(*lock), replace);
 }
 
-std::expected<void, std::string> StagedFolder::write(std::string_view relative, std::string_view content,
-                                                     factory::Secrecy secrecy) {
+std::expected<void, Error> StagedFolder::write(std::string_view relative, std::string_view content,
+                                               factory::Secrecy secrecy) {
   const fs::path shown = target_ / relative;
   // The exports never produce anything else; checked again here because a path that left the staging
   // folder would write outside the export.
@@ -222,52 +225,58 @@ std::expected<void, std::string> StagedFolder::write(std::string_view relative, 
   for (const auto& part : path) {
     const std::string name = part.string();
     if (name.empty() || name == "." || name == ".." || name == "/" || ++parts > 2)
-      return std::unexpected(fmt::format("refusing to write {}: not a plain file name", shown.string()));
+      return std::unexpected(
+          Error::message(fmt::format("refusing to write {}: not a plain file name", shown.string())));
   }
   if (path.has_parent_path()) {
     const fs::path folder = staging_ / path.parent_path();
     if (::mkdir(folder.c_str(), 0700) == 0)
       folders_.push_back(folder);
     else if (errno != EEXIST)
-      return std::unexpected(
-          fmt::format("cannot create {}: {}", (target_ / path.parent_path()).string(), std::strerror(errno)));
+      return std::unexpected(Error::message(fmt::format(
+          "cannot create {}: {}", (target_ / path.parent_path()).string(), std::strerror(errno))));
   }
   const fs::path file = staging_ / path;
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
                         secrecy == factory::Secrecy::secret ? 0600 : 0644);
   if (fd < 0)
-    return std::unexpected(fmt::format("cannot write {}: {}", shown.string(), std::strerror(errno)));
+    return std::unexpected(
+        Error::message(fmt::format("cannot write {}: {}", shown.string(), std::strerror(errno))));
   int failure = write_all(fd, content);
   if (failure == 0 && ::fsync(fd) != 0)
     failure = errno;
   if (::close(fd) != 0 && failure == 0)
     failure = errno;
   if (failure != 0)
-    return std::unexpected(fmt::format("cannot write {}: {}", shown.string(), std::strerror(failure)));
+    return std::unexpected(
+        Error::message(fmt::format("cannot write {}: {}", shown.string(), std::strerror(failure))));
   return {};
 }
 
-std::expected<void, std::string> StagedFolder::commit() {
+std::expected<void, Error> StagedFolder::commit() {
   for (const auto& folder : folders_)
     sync_folder(folder);
   sync_folder(staging_);
   std::error_code error;
   if (fs::exists(target_, error)) {
     if (!replace_)
-      return std::unexpected(fmt::format("{} exists; use --force to replace it", target_.string()));
+      return std::unexpected(
+          Error::message(fmt::format("{} exists; use --force to replace it", target_.string())));
     // rename() cannot replace a non-empty folder: move the old one aside, put the new one in, then remove
     // the old one. Between the two renames the target is briefly absent, never partial.
     const fs::path aside = staging_.string() + ".old";
     if (std::rename(target_.c_str(), aside.c_str()) != 0)
-      return std::unexpected(fmt::format("cannot replace {}: {}", target_.string(), std::strerror(errno)));
+      return std::unexpected(
+          Error::message(fmt::format("cannot replace {}: {}", target_.string(), std::strerror(errno))));
     if (std::rename(staging_.c_str(), target_.c_str()) != 0) {
       const std::string why = std::strerror(errno);
       (void)std::rename(aside.c_str(), target_.c_str());
-      return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), why));
+      return std::unexpected(Error::message(fmt::format("cannot write {}: {}", target_.string(), why)));
     }
     fs::remove_all(aside, error);
   } else if (std::rename(staging_.c_str(), target_.c_str()) != 0) {
-    return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno)));
+    return std::unexpected(
+        Error::message(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno))));
   }
   committed_ = true;
   sync_folder(parent_of(target_));
@@ -301,8 +310,8 @@ StagedFile::~StagedFile() {
     std::remove(temporary_.c_str());
 }
 
-std::expected<StagedFile, std::string> StagedFile::begin(const fs::path& given, bool replace,
-                                                         factory::Secrecy secrecy) {
+std::expected<StagedFile, Error> StagedFile::begin(const fs::path& given, bool replace,
+                                                   factory::Secrecy secrecy) {
   const fs::path target = without_trailing_slash(given);
   if (auto ready = prepare_parent(target, replace); !ready)
     return std::unexpected(ready.error());
@@ -311,41 +320,44 @@ std::expected<StagedFile, std::string> StagedFile::begin(const fs::path& given, 
     return std::unexpected(lock.error());
   const int fd = ::open(lock->staging().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
-    return std::unexpected(
-        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(errno)));
+    return std::unexpected(Error::message(
+        fmt::format("cannot create a file beside {}: {}", target.string(), std::strerror(errno))));
   return StagedFile(target, std::move(*lock), fd, secrecy == factory::Secrecy::secret);
 }
 
-std::expected<void, std::string> StagedFile::flush() {
+std::expected<void, Error> StagedFile::flush() {
   const int failure = write_all(fd_, buffer_);
   if (secret_ && !buffer_.empty())
     OPENSSL_cleanse(buffer_.data(), buffer_.size());
   buffer_.clear();
   if (failure != 0)
-    return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), std::strerror(failure)));
+    return std::unexpected(
+        Error::message(fmt::format("cannot write {}: {}", target_.string(), std::strerror(failure))));
   return {};
 }
 
-std::expected<void, std::string> StagedFile::append(std::string_view text) {
+std::expected<void, Error> StagedFile::append(std::string_view text) {
   buffer_.append(text);
   if (buffer_.size() >= kFileBuffer)
     return flush();
   return {};
 }
 
-std::expected<void, std::string> StagedFile::commit() {
+std::expected<void, Error> StagedFile::commit() {
   if (auto done = flush(); !done)
     return done;
   if ((!secret_ && ::fchmod(fd_, 0644) != 0) || ::fsync(fd_) != 0) {
     const std::string why = std::strerror(errno);
-    return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), why));
+    return std::unexpected(Error::message(fmt::format("cannot write {}: {}", target_.string(), why)));
   }
   const int closed = ::close(fd_);
   fd_ = -1;
   if (closed != 0)
-    return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno)));
+    return std::unexpected(
+        Error::message(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno))));
   if (std::rename(temporary_.c_str(), target_.c_str()) != 0)
-    return std::unexpected(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno)));
+    return std::unexpected(
+        Error::message(fmt::format("cannot write {}: {}", target_.string(), std::strerror(errno))));
   committed_ = true;
   sync_folder(parent_of(target_));
   return {};

@@ -20,20 +20,21 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.hpp"
 #include "factory/exports.hpp"
 
 namespace en18031::cli {
 
 // Removes what exports into `target`'s folder left when they were killed (see above) and returns the
 // paths removed, for the caller to report. Problems removing them are errors naming the path.
-std::expected<std::vector<std::filesystem::path>, std::string> remove_dead_staging(
+std::expected<std::vector<std::filesystem::path>, Error> remove_dead_staging(
     const std::filesystem::path& target);
 
 // The lock file of one staging folder or file: created locked, released and removed when done.
 class StagingLock {
  public:
   // Creates ".NAME.tmp-XXXXXX.lock" beside `target`; staging() is the same name without ".lock".
-  static std::expected<StagingLock, std::string> create(const std::filesystem::path& target);
+  static std::expected<StagingLock, Error> create(const std::filesystem::path& target);
   StagingLock(StagingLock&& other) noexcept;
   StagingLock& operator=(StagingLock&&) = delete;
   ~StagingLock();  // removes the lock file, then releases the lock
@@ -50,15 +51,15 @@ class StagingLock {
 class StagedFolder {
  public:
   // Refused when `target` exists, unless `replace`.
-  static std::expected<StagedFolder, std::string> begin(const std::filesystem::path& target, bool replace);
+  static std::expected<StagedFolder, Error> begin(const std::filesystem::path& target, bool replace);
   StagedFolder(StagedFolder&& other) noexcept;
   StagedFolder& operator=(StagedFolder&&) = delete;
   ~StagedFolder();  // removes the staging folder unless committed
 
   // `relative` is "name" or "sub/name" (one level of folders), never absolute or with "..".
-  std::expected<void, std::string> write(std::string_view relative, std::string_view content,
-                                         factory::Secrecy secrecy);
-  std::expected<void, std::string> commit();
+  std::expected<void, Error> write(std::string_view relative, std::string_view content,
+                                   factory::Secrecy secrecy);
+  std::expected<void, Error> commit();
 
  private:
   StagedFolder(std::filesystem::path target, StagingLock lock, bool replace);
@@ -72,18 +73,18 @@ class StagedFolder {
 
 class StagedFile {
  public:
-  static std::expected<StagedFile, std::string> begin(const std::filesystem::path& target, bool replace,
-                                                      factory::Secrecy secrecy);
+  static std::expected<StagedFile, Error> begin(const std::filesystem::path& target, bool replace,
+                                                factory::Secrecy secrecy);
   StagedFile(StagedFile&& other) noexcept;
   StagedFile& operator=(StagedFile&&) = delete;
   ~StagedFile();  // closes and removes the temporary file unless committed
 
-  std::expected<void, std::string> append(std::string_view text);
-  std::expected<void, std::string> commit();
+  std::expected<void, Error> append(std::string_view text);
+  std::expected<void, Error> commit();
 
  private:
   StagedFile(std::filesystem::path target, StagingLock lock, int fd, bool secret);
-  std::expected<void, std::string> flush();
+  std::expected<void, Error> flush();
   std::filesystem::path target_;
   StagingLock lock_;
   std::string temporary_;

@@ -16,9 +16,8 @@ CLI::Option* add_registry_options(CLI::App& command, RegistrySource& source, boo
   return registry;
 }
 
-std::expected<OpenedRegistry, std::string> open_keyed_registry(const Context& ctx,
-                                                               const RegistrySource& source,
-                                                               factory::RegistryAccess access) {
+std::expected<OpenedRegistry, Error> open_keyed_registry(const Context& ctx, const RegistrySource& source,
+                                                         factory::RegistryAccess access) {
   auto key = factory::load_registry_key(source.key_file,
                                         ctx.environment(std::string(factory::kRegistryKeyVariable)));
   if (!key)
@@ -49,8 +48,8 @@ void add_pkcs11_options(CLI::App& command, CaSource& source, const std::string& 
   command.add_option("--pin", source.pin, pin_help)->envname("EN18031_PKCS11_PIN");
 }
 
-std::expected<std::string, std::string> read_secret(const Context& ctx, const std::string& file,
-                                                    const std::string& variable) {
+std::expected<std::string, Error> read_secret(const Context& ctx, const std::string& file,
+                                              const std::string& variable) {
   std::string secret;
   if (!file.empty()) {
     auto bytes = io::read_file_bytes(file, limits::max_key_file_bytes);
@@ -65,7 +64,7 @@ std::expected<std::string, std::string> read_secret(const Context& ctx, const st
   return secret;
 }
 
-std::expected<factory::Ca, std::string> load_ca_from(const Context& ctx, const CaSource& source) {
+std::expected<factory::Ca, Error> load_ca_from(const Context& ctx, const CaSource& source) {
   std::string passphrase;
   if (!source.key.starts_with("pkcs11:")) {
     auto secret = read_secret(ctx, source.passphrase_file, "EN18031_CA_PASSPHRASE");

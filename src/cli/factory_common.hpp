@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/app.hpp"
+#include "core/diagnostic.hpp"
 #include "factory/ca.hpp"
 #include "factory/registry.hpp"
 #include "factory/secret_box.hpp"
@@ -30,9 +31,8 @@ struct OpenedRegistry {
   factory::SecretBox box;
   std::unique_ptr<factory::Registry> registry;
 };
-std::expected<OpenedRegistry, std::string> open_keyed_registry(const Context& ctx,
-                                                               const RegistrySource& source,
-                                                               factory::RegistryAccess access);
+std::expected<OpenedRegistry, Error> open_keyed_registry(const Context& ctx, const RegistrySource& source,
+                                                         factory::RegistryAccess access);
 
 // The manufacturing CA: its certificate and its key (an encrypted PEM file or a PKCS#11 URI).
 struct CaSource {
@@ -47,11 +47,11 @@ void add_ca_options(CLI::App& command, CaSource& source, bool required);
 // shows as "(Env:EN18031_PKCS11_PIN)").
 void add_pkcs11_options(CLI::App& command, CaSource& source, const std::string& module_help,
                         const std::string& pin_help);
-std::expected<factory::Ca, std::string> load_ca_from(const Context& ctx, const CaSource& source);
+std::expected<factory::Ca, Error> load_ca_from(const Context& ctx, const CaSource& source);
 
 // A passphrase or secret from a file (trailing newline dropped), else from $variable (through
 // ctx.environment; none when `variable` is empty), else empty.
-std::expected<std::string, std::string> read_secret(const Context& ctx, const std::string& file,
-                                                    const std::string& variable);
+std::expected<std::string, Error> read_secret(const Context& ctx, const std::string& file,
+                                              const std::string& variable);
 
 }  // namespace en18031::cli

@@ -54,7 +54,7 @@ int report_failure(Context& ctx, const std::string& message) {
 std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOptions& options) {
   auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_only);
   if (!opened) {
-    report_failure(ctx, opened.error());
+    report_failure(ctx, opened.error().describe());
     return std::nullopt;
   }
   const factory::Registry& registry = *opened->registry;
@@ -74,7 +74,7 @@ std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOpti
   }
   auto read = factory::read_registry_fleet(registry);
   if (!read) {
-    report_failure(ctx, read.error());
+    report_failure(ctx, read.error().describe());
     return std::nullopt;
   }
   if (read->size() == 0) {
@@ -89,7 +89,7 @@ std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOpti
     // changes (a device added or revoked).
     auto hash = crypto::sha256_file_hex(*file);
     if (!hash) {
-      report_failure(ctx, hash.error());
+      report_failure(ctx, hash.error().describe());
       return std::nullopt;
     }
     input.source.sha256 = std::move(*hash);
@@ -101,7 +101,7 @@ std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOpti
 std::optional<FleetInput> read_manifest_input(Context& ctx, const FleetCheckOptions& options) {
   auto file = io::MappedFile::open(options.manifest, limits::max_manifest_bytes);
   if (!file) {
-    report_failure(ctx, file.error());
+    report_failure(ctx, file.error().describe());
     return std::nullopt;
   }
   FleetInput input;
@@ -160,7 +160,7 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     if (!text)
       return report_failure(ctx, text.error());
     if (auto done = io::write_file_atomically(options.output, *text); !done) {
-      ctx.err << "en18031: " << done.error() << "\n";
+      ctx.err << "en18031: " << done.error().describe() << "\n";
       return exit_bad_input;
     }
     ctx.out << "wrote " << options.output << "\n";

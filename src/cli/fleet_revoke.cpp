@@ -26,26 +26,23 @@ struct RevokeOptions {
 int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
   const auto reason = factory::parse_revocation_reason(options.reason);
   if (!reason) {
-    ctx.err << fmt::format("en18031: unknown revocation reason \"{}\" ({})\n", printable(options.reason),
-                           factory::revocation_reason_names());
-    return exit_bad_input;
+    return report(
+        ctx, Error::message(fmt::format("unknown revocation reason \"{}\" ({})", printable(options.reason),
+                                        factory::revocation_reason_names())));
   }
   auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_write);
   if (!opened) {
-    ctx.err << "en18031: " << opened.error() << "\n";
-    return exit_bad_input;
+    return report(ctx, opened.error());
   }
   std::vector<factory::DeviceRecord> devices;
   for (const auto& serial : options.serials) {
     auto found = opened->registry->find(serial);
     if (!found) {
-      ctx.err << "en18031: " << found.error() << "\n";
-      return exit_bad_input;
+      return report(ctx, found.error());
     }
     if (!*found) {
-      ctx.err << fmt::format("en18031: registry {} has no device {}; nothing was revoked\n",
-                             opened->registry->name(), printable(serial));
-      return exit_bad_input;
+      return report(ctx, Error::message(fmt::format("registry {} has no device {}; nothing was revoked",
+                                                    opened->registry->name(), printable(serial))));
     }
     devices.push_back(std::move(**found));
   }
@@ -59,8 +56,7 @@ int run_fleet_revoke(Context& ctx, const RevokeOptions& options) {
       continue;
     }
     if (auto done = opened->registry->revoke(device.serial, factory::to_string(*reason), now); !done) {
-      ctx.err << "en18031: " << done.error() << "\n";
-      return exit_bad_input;
+      return report(ctx, done.error());
     }
     any_certificate = any_certificate || device.has_certificate();
     ctx.out << fmt::format("revoked {} ({}){}\n", serial, factory::to_string(*reason),

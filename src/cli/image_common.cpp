@@ -67,7 +67,7 @@ std::expected<std::string, std::string> passphrase(const KeySource& source) {
     return from_env("", "EN18031_KEY_PASSPHRASE");
   auto bytes = io::read_file_bytes(source.passphrase_file, 4096);
   if (!bytes)
-    return std::unexpected(bytes.error());
+    return std::unexpected(bytes.error().describe());
   std::string text(bytes->begin(), bytes->end());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
     text.pop_back();
@@ -83,7 +83,7 @@ std::expected<crypto::Key, std::string> load_key(const KeySource& source, bool p
   }
   auto bytes = io::read_file_bytes(source.key, limits::max_key_file_bytes);
   if (!bytes)
-    return std::unexpected(bytes.error());
+    return std::unexpected(bytes.error().describe());
   auto secret = passphrase(source);
   if (!secret)
     return std::unexpected(secret.error());

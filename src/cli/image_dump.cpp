@@ -17,13 +17,11 @@ struct DumpOptions {
 int run_image_dump(Context& ctx, const DumpOptions& options) {
   auto bytes = io::read_file_bytes(options.image, limits::max_image_bytes);
   if (!bytes) {
-    ctx.err << "en18031: " << bytes.error() << "\n";
-    return exit_bad_input;
+    return report(ctx, bytes.error());
   }
   auto image = image::parse_image(*bytes, options.image);
   if (!image) {
-    ctx.err << "en18031: " << image.error().describe() << "\n";
-    return exit_bad_input;
+    return report(ctx, image.error());
   }
   ctx.out << image::dump_image(*image, std::filesystem::path(options.image).filename().string());
   return exit_ok;

@@ -51,8 +51,7 @@ int run_image_getpub(Context& ctx, const GetpubOptions& options) {
   auto key = options.source.key.starts_with("pkcs11:") ? load_signing_key(options.source)
                                                        : load_verifying_key(options.source);
   if (!key) {
-    ctx.err << "en18031: " << key.error() << "\n";
-    return exit_bad_input;
+    return report(ctx, Error::message(key.error()));
   }
   std::string text;
   if (options.encoding == "pem") {
@@ -65,8 +64,7 @@ int run_image_getpub(Context& ctx, const GetpubOptions& options) {
     return exit_ok;
   }
   if (auto done = io::write_file_atomically(options.output, text); !done) {
-    ctx.err << "en18031: " << done.error() << "\n";
-    return exit_bad_input;
+    return report(ctx, done.error());
   }
   return exit_ok;
 }

@@ -26,16 +26,16 @@ int run_image_keygen(Context& ctx, const KeygenOptions& options) {
         options.type);
     return exit_bad_input;
   }
-  if (std::filesystem::exists(options.source.key) && !options.force) {
-    ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.source.key);
-    return exit_bad_input;
+  // The error_code overload: a path that cannot even be looked up (too long) is refused by the writer.
+  if (std::error_code unknown; std::filesystem::exists(options.source.key, unknown) && !options.force) {
+    return report(ctx,
+                  Error::message(fmt::format("{} exists; use --force to replace it", options.source.key)));
   }
   std::string secret;
   if (!options.source.passphrase_file.empty()) {
     auto bytes = io::read_file_bytes(options.source.passphrase_file, 4096);
     if (!bytes) {
-      ctx.err << "en18031: " << bytes.error() << "\n";
-      return exit_bad_input;
+      return report(ctx, bytes.error());
     }
     secret.assign(bytes->begin(), bytes->end());
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r'))
@@ -49,8 +49,7 @@ int run_image_keygen(Context& ctx, const KeygenOptions& options) {
   // A private key, encrypted or not, is a secret: 0600 from its creation (the temporary file is made
   // with that mode and renamed), so it is never readable by others, not even for a moment.
   if (auto done = io::write_file_atomically(options.source.key, key->private_pem(secret), 0600); !done) {
-    ctx.err << "en18031: " << done.error() << "\n";
-    return exit_bad_input;
+    return report(ctx, done.error());
   }
   ctx.out << fmt::format("wrote {} ({})\n", options.source.key, crypto::to_string(*type));
   return exit_ok;

@@ -30,31 +30,28 @@ struct SignCliOptions {
   std::string sha = "256";
 };
 
-int bad(Context& ctx, const std::string& message) {
-  ctx.err << "en18031: " << message << "\n";
-  return exit_bad_input;
-}
-
 int run_image_sign(Context& ctx, const SignCliOptions& options) {
   image::SignOptions sign;
   const auto version = image::parse_version(options.version);
   if (!version)
-    return bad(ctx, fmt::format("--version \"{}\" is not a version like 1.2.3+4", options.version));
+    return report(
+        ctx, Error::message(fmt::format("--version \"{}\" is not a version like 1.2.3+4", options.version)));
   sign.version = *version;
   const auto header_size = parse_number(options.header_size, 0xffff);
   if (!header_size)
-    return bad(ctx, fmt::format("--header-size \"{}\" is not a 16-bit number", options.header_size));
+    return report(
+        ctx, Error::message(fmt::format("--header-size \"{}\" is not a 16-bit number", options.header_size)));
   sign.header_size = static_cast<std::uint16_t>(*header_size);
   sign.pad_header = options.pad_header;
   const auto align = parse_number(options.align, 8);
   if (!align)
-    return bad(ctx, fmt::format("--align \"{}\" is not 1, 2, 4 or 8", options.align));
+    return report(ctx, Error::message(fmt::format("--align \"{}\" is not 1, 2, 4 or 8", options.align)));
   sign.align = static_cast<std::size_t>(*align);
   if (!options.slot_size.empty()) {
     const auto slot = parse_number(options.slot_size, limits::max_image_bytes);
     if (!slot)
-      return bad(ctx, fmt::format("--slot-size \"{}\" is not a number up to {}", options.slot_size,
-                                  limits::max_image_bytes));
+      return report(ctx, Error::message(fmt::format("--slot-size \"{}\" is not a number up to {}",
+                                                    options.slot_size, limits::max_image_bytes)));
     sign.slot_size = static_cast<std::size_t>(*slot);
   }
   sign.pad = options.pad;
@@ -62,13 +59,14 @@ int run_image_sign(Context& ctx, const SignCliOptions& options) {
   if (!options.security_counter.empty()) {
     const auto counter = parse_number(options.security_counter, 0xffffffff);
     if (!counter)
-      return bad(ctx,
-                 fmt::format("--security-counter \"{}\" is not a 32-bit number", options.security_counter));
+      return report(ctx, Error::message(fmt::format("--security-counter \"{}\" is not a 32-bit number",
+                                                    options.security_counter)));
     sign.security_counter = static_cast<std::uint32_t>(*counter);
   }
   const auto load = parse_number(options.load_addr, 0xffffffff);
   if (!load)
-    return bad(ctx, fmt::format("--load-addr \"{}\" is not a 32-bit number", options.load_addr));
+    return report(
+        ctx, Error::message(fmt::format("--load-addr \"{}\" is not a 32-bit number", options.load_addr)));
   sign.load_addr = static_cast<std::uint32_t>(*load);
   sign.full_public_key = options.public_key_format == "full";
   sign.hash = options.sha == "384"   ? crypto::HashAlg::sha384
@@ -78,19 +76,19 @@ int run_image_sign(Context& ctx, const SignCliOptions& options) {
   if (!options.source.key.empty()) {
     auto loaded = load_signing_key(options.source);
     if (!loaded)
-      return bad(ctx, loaded.error());
+      return report(ctx, Error::message(loaded.error()));
     key = std::move(*loaded);
   }
   auto payload = io::read_file_bytes(options.input, limits::max_image_bytes);
   if (!payload)
-    return bad(ctx, payload.error());
+    return report(ctx, payload.error());
   auto image = image::sign_image(*payload, key ? &*key : nullptr, sign, options.input);
   if (!image)
-    return bad(ctx, image.error().describe());
+    return report(ctx, image.error());
   if (auto done = io::write_file_atomically(
           options.output, std::string_view(reinterpret_cast<const char*>(image->data()), image->size()));
       !done)
-    return bad(ctx, done.error());
+    return report(ctx, done.error());
   ctx.out << fmt::format("wrote {} ({} bytes, version {}, {})\n", options.output, image->size(),
                          sign.version.text(),
                          key ? fmt::format("signed with {}", crypto::to_string(key->type())) : "hash only");

@@ -164,7 +164,7 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
   }
   auto bytes = io::read_file_bytes(options.image, limits::max_image_bytes);
   if (!bytes) {
-    ctx.err << "en18031: " << bytes.error() << "\n";
+    ctx.err << "en18031: " << bytes.error().describe() << "\n";
     return exit_bad_input;
   }
   auto variants = image::make_tamper_variants(*bytes, options.image, signing_key ? &*signing_key : nullptr);
@@ -239,7 +239,7 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
     return exit_bad_input;
   }
   if (auto done = io::write_file_atomically(options.output, *text); !done) {
-    ctx.err << "en18031: " << done.error() << "\n";
+    ctx.err << "en18031: " << done.error().describe() << "\n";
     return exit_bad_input;
   }
   ctx.out << fmt::format("{} hostile variants of {} against {}: {} refused, {} accepted\n",

@@ -26,8 +26,7 @@ int run_image_verify(Context& ctx, const VerifyCliOptions& options) {
     auto loaded = options.source.key.starts_with("pkcs11:") ? load_signing_key(options.source)
                                                             : load_verifying_key(options.source);
     if (!loaded) {
-      ctx.err << "en18031: " << loaded.error() << "\n";
-      return exit_bad_input;
+      return report(ctx, Error::message(loaded.error()));
     }
     key = std::move(*loaded);
     verify.key = &*key;
@@ -36,23 +35,20 @@ int run_image_verify(Context& ctx, const VerifyCliOptions& options) {
     verify.min_security_counter =
         static_cast<std::optional<std::uint32_t>>(parse_number(options.min_security_counter, 0xffffffff));
     if (!verify.min_security_counter) {
-      ctx.err << fmt::format("en18031: --min-security-counter \"{}\" is not a 32-bit number\n",
-                             options.min_security_counter);
-      return exit_bad_input;
+      return report(ctx, Error::message(fmt::format("--min-security-counter \"{}\" is not a 32-bit number",
+                                                    options.min_security_counter)));
     }
   }
   if (!options.min_version.empty()) {
     verify.min_version = image::parse_version(options.min_version);
     if (!verify.min_version) {
-      ctx.err << fmt::format("en18031: --min-version \"{}\" is not a version like 1.2.3+4\n",
-                             options.min_version);
-      return exit_bad_input;
+      return report(ctx, Error::message(fmt::format("--min-version \"{}\" is not a version like 1.2.3+4",
+                                                    options.min_version)));
     }
   }
   auto bytes = io::read_file_bytes(options.image, limits::max_image_bytes);
   if (!bytes) {
-    ctx.err << "en18031: " << bytes.error() << "\n";
-    return exit_bad_input;
+    return report(ctx, bytes.error());
   }
   const auto report = image::verify_image(*bytes, options.image, verify);
   if (!report.accepted) {

@@ -405,21 +405,20 @@ int run_init(Context& ctx, InitOptions options) {
     return exit_bad_input;
   if (options.interactive) {
     if (const auto asked = ask_everything(ctx, options); !asked) {
-      ctx.err << fmt::format("en18031: {}; nothing was written\n", asked.error().why);
-      return exit_bad_input;
+      return report(ctx, Error::message(fmt::format("{}; nothing was written", asked.error().why)));
     }
   }
   // --radio "LTE-M, Wi-Fi" and --radio LTE-M --radio Wi-Fi read the same.
   options.radio = radio_list(fmt::format("{}", fmt::join(options.radio, ",")));
   const auto internet = parse_internet_capability(options.internet);
   if (!internet) {
-    ctx.err << fmt::format("en18031: --internet must be direct, via-other-equipment or none, not '{}'\n",
-                           options.internet);
-    return exit_bad_input;
+    return report(
+        ctx, Error::message(fmt::format("--internet must be direct, via-other-equipment or none, not '{}'",
+                                        options.internet)));
   }
-  if (!options.force && std::filesystem::exists(options.output)) {
-    ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", options.output);
-    return exit_bad_input;
+  // The error_code overload: a path that cannot even be looked up (too long) is refused by the writer.
+  if (std::error_code unknown; !options.force && std::filesystem::exists(options.output, unknown)) {
+    return report(ctx, Error::message(fmt::format("{} exists; use --force to replace it", options.output)));
   }
   std::vector<FoundRecord> found;
   if (!options.evidence_folder.empty()) {
@@ -439,8 +438,7 @@ int run_init(Context& ctx, InitOptions options) {
   if (const auto done =
           io::write_file_atomically(options.output, starter_profile(*catalogue, options, parts, found));
       !done) {
-    ctx.err << "en18031: " << done.error() << "\n";
-    return exit_bad_input;
+    return report(ctx, done.error());
   }
   ctx.out << fmt::format("wrote {} (parts {}{})\n", options.output,
                          parts.empty() ? std::string("none") : fmt::format("{}", fmt::join(parts, ", ")),

@@ -28,11 +28,6 @@ struct ProvisionOptions {
   bool quiet = false;
 };
 
-int report_failure(Context& ctx, const std::string& message) {
-  ctx.err << "en18031: " << message << "\n";
-  return exit_bad_input;
-}
-
 // The recipe as text (stored with the run) and parsed; problems and warnings printed.
 struct ReadRecipe {
   std::string text;
@@ -42,7 +37,7 @@ std::optional<ReadRecipe> read_recipe(Context& ctx, const std::string& path) {
   std::string why;
   auto text = load::read_text_file(path, why);
   if (!text) {
-    report_failure(ctx, why);
+    report(ctx, Error::message(why));
     return std::nullopt;
   }
   std::vector<Diagnostic> problems;
@@ -62,27 +57,26 @@ std::optional<ReadRecipe> read_recipe(Context& ctx, const std::string& path) {
 std::optional<std::vector<std::string>> read_serials(Context& ctx, const ProvisionOptions& options,
                                                      factory::SerialKind kind) {
   if (options.serials_file.empty() == options.first.empty()) {
-    report_failure(ctx, "give the serials either as --serials FILE or as --first SERIAL --count N");
+    report(ctx, Error::message("give the serials either as --serials FILE or as --first SERIAL --count N"));
     return std::nullopt;
   }
   if (options.serials_file.empty()) {
     auto range = factory::serial_range(options.first, options.count, kind);
     if (!range) {
-      report_failure(ctx, range.error());
+      report(ctx, range.error());
       return std::nullopt;
     }
     return std::move(*range);
   }
   auto bytes = io::read_file_bytes(options.serials_file, limits::max_serial_list_bytes);
   if (!bytes) {
-    report_failure(ctx, bytes.error());
+    report(ctx, bytes.error());
     return std::nullopt;
   }
   const std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
   auto listed = factory::parse_serial_list(text, options.serials_file, kind);
   if (!listed) {
-    for (const auto& problem : listed.error())
-      ctx.err << problem << "\n";
+    report(ctx, listed.error());
     return std::nullopt;
   }
   return std::move(*listed);
@@ -116,7 +110,6 @@ void print_report(Context& ctx, const factory::ProvisionReport& report, const fa
 }
 
 int run_provision(Context& ctx, const ProvisionOptions& options) {
-  const auto fail = [&](const std::string& message) { return report_failure(ctx, message); };
   const auto read = read_recipe(ctx, options.recipe);
   if (!read)
     return exit_bad_input;
@@ -127,11 +120,12 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
   std::optional<factory::Ca> ca;
   if (recipe.certificate) {
     if (options.ca.certificate.empty() || options.ca.key.empty())
-      return fail(
-          fmt::format("{}: the recipe asks for certificates: give --ca-cert and --ca-key", options.recipe));
+      return report(
+          ctx, Error::message(fmt::format("{}: the recipe asks for certificates: give --ca-cert and --ca-key",
+                                          options.recipe)));
     auto loaded = load_ca_from(ctx, options.ca);
     if (!loaded)
-      return fail(loaded.error());
+      return report(ctx, loaded.error());
     ca = std::move(*loaded);
   }
   std::string password_secret;
@@ -142,7 +136,7 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
   if (recipe.password && recipe.password->method == factory::PasswordMethod::hmac_sha256) {
     auto secret = read_secret(ctx, options.password_secret_file, "EN18031_PASSWORD_SECRET");
     if (!secret)
-      return fail(secret.error());
+      return report(ctx, secret.error());
     password_secret = std::move(*secret);
   }
   factory::ProvisionRequest request;
@@ -166,21 +160,21 @@ int run_provision(Context& ctx, const ProvisionOptions& options) {
       }
     };
   if (auto checked = factory::check_provision_request(request); !checked)
-    return fail(checked.error());
+    return report(ctx, checked.error());
   auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::create_if_missing);
   if (!opened)
-    return fail(opened.error());
+    return report(ctx, opened.error());
   // Busy with another writer: said now, before the CA signs or a key is generated.
   if (auto writable = opened->registry->check_writable(request.registry_wait); !writable)
-    return fail(writable.error());
-  auto report = factory::provision(*opened->registry, opened->box, request);
-  if (!report) {
-    ctx.err << "en18031: " << report.error() << "\n"
-            << "en18031: every batch committed before this stays in the registry; once the cause is fixed, "
+    return report(ctx, writable.error());
+  auto provisioned = factory::provision(*opened->registry, opened->box, request);
+  if (!provisioned) {
+    report(ctx, provisioned.error());
+    ctx.err << "en18031: every batch committed before this stays in the registry; once the cause is fixed, "
                "run the same command again to continue\n";
     return exit_bad_input;
   }
-  print_report(ctx, *report, recipe, opened->registry->name());
+  print_report(ctx, *provisioned, recipe, opened->registry->name());
   return exit_ok;
 }
 

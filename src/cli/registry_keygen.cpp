@@ -23,13 +23,12 @@ void register_registry(CLI::App& parent, Context& ctx) {
   keygen->add_flag("--force", *force, "Replace an existing file");
   keygen->callback([&ctx, file, force] {
     ctx.action = [&ctx, file, force] {
-      if (std::filesystem::exists(*file) && !*force) {
-        ctx.err << fmt::format("en18031: {} exists; use --force to replace it\n", *file);
-        return static_cast<int>(exit_bad_input);
+      // The error_code overload: a path that cannot even be looked up (too long) is refused by the writer.
+      if (std::error_code unknown; std::filesystem::exists(*file, unknown) && !*force) {
+        return report(ctx, Error::message(fmt::format("{} exists; use --force to replace it", *file)));
       }
       if (auto written = io::write_file_atomically(*file, factory::new_registry_key_hex(), 0600); !written) {
-        ctx.err << "en18031: " << written.error() << "\n";
-        return static_cast<int>(exit_bad_input);
+        return report(ctx, written.error());
       }
       ctx.out << fmt::format("wrote {} (a 256-bit registry key, mode 0600)\n", *file);
       return static_cast<int>(exit_ok);

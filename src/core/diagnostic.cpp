@@ -106,6 +106,10 @@ Error Error::single(SourceLocation where, std::string subject, std::string messa
   return Error{{Diagnostic{std::move(where), std::move(subject), std::move(message)}}};
 }
 
+Error Error::message(std::string message) {
+  return single({}, "", std::move(message));
+}
+
 std::string Error::describe() const {
   std::string out;
   for (const auto& diagnostic : diagnostics) {

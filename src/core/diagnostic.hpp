@@ -53,12 +53,15 @@ std::string displayable(std::string_view text, bool keep_layout = false);
 // Sorts by file, line, column, then subject, so reports are stable however they were collected.
 void sort_diagnostics(std::vector<Diagnostic>& diagnostics);
 
-// The error a library function returns through std::expected when it cannot produce its result.
-// It carries one or more diagnostics: loaders report every problem they found, not only the first.
+// The error a library function returns through std::expected when it cannot produce its result, in every
+// library of the project. It carries one or more diagnostics: loaders report every problem they found, not
+// only the first; a function that cannot point into a file (a registry, a key, a write) gives a message.
 struct Error {
   std::vector<Diagnostic> diagnostics;
 
   static Error single(SourceLocation where, std::string subject, std::string message);
+  // One diagnostic with no location and no subject: what went wrong, as a sentence ("cannot read x: ...").
+  static Error message(std::string message);
   // All diagnostics, formatted, one per line.
   std::string describe() const;
 };

@@ -38,10 +38,10 @@ std::string sha256_hex(std::span<const std::uint8_t> data) {
   return sha256_hex(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
 }
 
-std::expected<std::string, std::string> sha256_file_hex(const std::filesystem::path& path) {
+std::expected<std::string, Error> sha256_file_hex(const std::filesystem::path& path) {
   std::ifstream stream(path, std::ios::binary);
   if (!stream)
-    return std::unexpected(std::strerror(errno));
+    return std::unexpected(Error::message(std::strerror(errno)));
   auto context = new_sha256();
   std::array<char, 1 << 16> block{};
   while (stream) {
@@ -51,7 +51,7 @@ std::expected<std::string, std::string> sha256_file_hex(const std::filesystem::p
       openssl_failure("SHA-256 update");
   }
   if (stream.bad())
-    return std::unexpected("read error");
+    return std::unexpected(Error::message("read error"));
   return finish_hex(context.get());
 }
 

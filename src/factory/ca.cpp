@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <initializer_list>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -43,26 +44,37 @@ std::string set_random_serial(X509* certificate) {
   return crypto::to_hex(bytes);
 }
 
-void add_name_entry(X509_NAME* name, const char* field, std::string_view value) {
+std::expected<void, Error> add_name_entry(X509_NAME* name, const char* field, std::string_view value) {
   if (value.empty())
-    return;
+    return {};
   if (const auto control = first_control_character(value))
-    throw std::invalid_argument(
-        fmt::format("the certificate's {} must not hold a control character (U+{:04X})", field,
-                    static_cast<std::uint32_t>(*control)));
+    return std::unexpected(
+        Error::message(fmt::format("the certificate's {} must not hold a control character (U+{:04X})", field,
+                                   static_cast<std::uint32_t>(*control))));
   if (X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
                                  reinterpret_cast<const unsigned char*>(value.data()),
                                  static_cast<int>(value.size()), -1, 0) != 1)
-    throw std::invalid_argument(fmt::format("cannot put \"{}\" into the certificate's {}: {}", value, field,
-                                            crypto::openssl_last_reason()));
+    return std::unexpected(Error::message(fmt::format("cannot put \"{}\" into the certificate's {}: {}",
+                                                      value, field, crypto::openssl_last_reason())));
+  return {};
 }
 
-std::expected<void, std::string> add_extension(X509* certificate, X509V3_CTX* context, int nid,
-                                               const std::string& value) {
+// Each (field, value) in order, empty values left out; stops at the first that cannot be added.
+std::expected<void, Error> add_name_entries(
+    X509_NAME* name, std::initializer_list<std::pair<const char*, std::string_view>> entries) {
+  for (const auto& [field, value] : entries) {
+    if (auto added = add_name_entry(name, field, value); !added)
+      return added;
+  }
+  return {};
+}
+
+std::expected<void, Error> add_extension(X509* certificate, X509V3_CTX* context, int nid,
+                                         const std::string& value) {
   ExtensionPtr extension(X509V3_EXT_conf_nid(nullptr, context, nid, value.c_str()));
   if (!extension || X509_add_ext(certificate, extension.get(), -1) != 1)
-    return std::unexpected(fmt::format("cannot add the {} extension \"{}\": {}", OBJ_nid2sn(nid), value,
-                                       crypto::openssl_last_reason()));
+    return std::unexpected(Error::message(fmt::format(
+        "cannot add the {} extension \"{}\": {}", OBJ_nid2sn(nid), value, crypto::openssl_last_reason())));
   return {};
 }
 
@@ -82,43 +94,44 @@ const EVP_MD* digest_for(const crypto::Key& key) {
   return key.type() == crypto::KeyType::ecdsa_p384 ? EVP_sha384() : EVP_sha256();
 }
 
-std::expected<void, std::string> sign(X509* certificate, const crypto::Key& key) {
+std::expected<void, Error> sign(X509* certificate, const crypto::Key& key) {
   if (X509_sign(certificate, key.get(), digest_for(key)) <= 0)
-    return std::unexpected("signing the certificate failed: " + crypto::openssl_last_reason());
+    return std::unexpected(
+        Error::message("signing the certificate failed: " + crypto::openssl_last_reason()));
   return {};
 }
 
-std::expected<Ca, std::string> build_ca(const CaRequest& request, crypto::Key key, const Ca* parent,
-                                        SystemTime now) {
+std::expected<Ca, Error> build_ca(const CaRequest& request, crypto::Key key, const Ca* parent,
+                                  SystemTime now) {
   if (key.type() != crypto::KeyType::ecdsa_p256 && key.type() != crypto::KeyType::ecdsa_p384)
-    return std::unexpected(fmt::format("a manufacturing CA key must be ECDSA P-256 or P-384, not {}",
-                                       crypto::to_string(key.type())));
+    return std::unexpected(Error::message(fmt::format(
+        "a manufacturing CA key must be ECDSA P-256 or P-384, not {}", crypto::to_string(key.type()))));
   if (request.common_name.empty())
-    return std::unexpected("the CA needs a common name");
+    return std::unexpected(Error::message("the CA needs a common name"));
   if (request.validity_days < 1 || request.validity_days > 36500)
-    return std::unexpected(fmt::format("CA validity of {} days is outside 1..36500", request.validity_days));
+    return std::unexpected(
+        Error::message(fmt::format("CA validity of {} days is outside 1..36500", request.validity_days)));
   if (!request.country.empty() && request.country.size() != 2)
-    return std::unexpected(fmt::format("country \"{}\" is not a two-letter ISO 3166 code", request.country));
+    return std::unexpected(
+        Error::message(fmt::format("country \"{}\" is not a two-letter ISO 3166 code", request.country)));
   X509Ptr certificate(X509_new());
   if (!certificate || X509_set_version(certificate.get(), X509_VERSION_3) != 1)
     openssl_failure("X509_new");
   set_random_serial(certificate.get());
-  try {
-    X509_NAME* subject = X509_get_subject_name(certificate.get());
-    add_name_entry(subject, "C", request.country);
-    add_name_entry(subject, "O", request.organization);
-    add_name_entry(subject, "CN", request.common_name);
-  } catch (const std::invalid_argument& error) {
-    return std::unexpected(error.what());
-  }
+  if (auto named = add_name_entries(
+          X509_get_subject_name(certificate.get()),
+          {{"C", request.country}, {"O", request.organization}, {"CN", request.common_name}});
+      !named)
+    return std::unexpected(std::move(named.error()));
   const auto not_after = now + std::chrono::days(request.validity_days);
   if (parent != nullptr && not_after > parent->not_after())
-    return std::unexpected(fmt::format("the intermediate would outlive its parent CA (valid until {})",
-                                       rfc3339_utc(parent->not_after())));
+    return std::unexpected(Error::message(fmt::format(
+        "the intermediate would outlive its parent CA (valid until {})", rfc3339_utc(parent->not_after()))));
   set_time(X509_getm_notBefore(certificate.get()), now - std::chrono::minutes(5));
   set_time(X509_getm_notAfter(certificate.get()), not_after);
   if (X509_set_pubkey(certificate.get(), key.get()) != 1)
-    return std::unexpected("cannot use the CA key's public half: " + crypto::openssl_last_reason());
+    return std::unexpected(
+        Error::message("cannot use the CA key's public half: " + crypto::openssl_last_reason()));
   X509* issuer_certificate = parent != nullptr ? parent->certificate() : certificate.get();
   if (X509_set_issuer_name(certificate.get(), X509_get_subject_name(issuer_certificate)) != 1)
     openssl_failure("X509_set_issuer_name");
@@ -211,61 +224,63 @@ bool Ca::self_signed() const {
   return X509_self_signed(certificate_.get(), 0) == 1;
 }
 
-std::expected<Ca, std::string> create_root_ca(const CaRequest& request, crypto::Key key, SystemTime now) {
+std::expected<Ca, Error> create_root_ca(const CaRequest& request, crypto::Key key, SystemTime now) {
   return build_ca(request, std::move(key), nullptr, now);
 }
 
-std::expected<Ca, std::string> create_intermediate_ca(const CaRequest& request, crypto::Key key,
-                                                      const Ca& parent, SystemTime now) {
+std::expected<Ca, Error> create_intermediate_ca(const CaRequest& request, crypto::Key key, const Ca& parent,
+                                                SystemTime now) {
   return build_ca(request, std::move(key), &parent, now);
 }
 
-std::expected<Ca, std::string> load_ca(const std::string& certificate_file, const std::string& key_source,
-                                       std::string_view passphrase, std::string_view pkcs11_module,
-                                       std::string_view pin) {
+std::expected<Ca, Error> load_ca(const std::string& certificate_file, const std::string& key_source,
+                                 std::string_view passphrase, std::string_view pkcs11_module,
+                                 std::string_view pin) {
   std::ifstream file(certificate_file, std::ios::binary);
   if (!file)
-    return std::unexpected(fmt::format("cannot read CA certificate {}", certificate_file));
+    return std::unexpected(Error::message(fmt::format("cannot read CA certificate {}", certificate_file)));
   std::string pem(limits::max_key_file_bytes + 1, '\0');
   file.read(pem.data(), static_cast<std::streamsize>(pem.size()));
   pem.resize(static_cast<std::size_t>(file.gcount()));
   if (pem.size() > limits::max_key_file_bytes)
-    return std::unexpected(fmt::format("CA certificate {} is larger than {} bytes", certificate_file,
-                                       limits::max_key_file_bytes));
+    return std::unexpected(Error::message(fmt::format("CA certificate {} is larger than {} bytes",
+                                                      certificate_file, limits::max_key_file_bytes)));
   const auto bio = crypto::memory_bio(pem);
   X509Ptr certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!certificate)
-    return std::unexpected(
-        fmt::format("{} holds no PEM certificate: {}", certificate_file, crypto::openssl_last_reason()));
+    return std::unexpected(Error::message(
+        fmt::format("{} holds no PEM certificate: {}", certificate_file, crypto::openssl_last_reason())));
   if (X509_check_ca(certificate.get()) < 1 || (X509_get_key_usage(certificate.get()) & KU_KEY_CERT_SIGN) == 0)
-    return std::unexpected(
+    return std::unexpected(Error::message(
         fmt::format("{} is not a CA certificate (it needs basicConstraints CA:TRUE and keyUsage keyCertSign)",
-                    certificate_file));
+                    certificate_file)));
+  // crypto/keys still reports its errors as text.
   std::expected<crypto::Key, std::string> key = std::unexpected(std::string());
   if (key_source.starts_with("pkcs11:")) {
     key = crypto::load_pkcs11_key(key_source, pkcs11_module, pin, true);
     if (!key)
       return std::unexpected(
-          fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(key_source), key.error()));
+          Error::message(fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(key_source), key.error())));
   } else {
     std::ifstream key_file(key_source, std::ios::binary);
     if (!key_file)
-      return std::unexpected(fmt::format("cannot read CA key {}", key_source));
+      return std::unexpected(Error::message(fmt::format("cannot read CA key {}", key_source)));
     std::string key_pem(limits::max_key_file_bytes + 1, '\0');
     key_file.read(key_pem.data(), static_cast<std::streamsize>(key_pem.size()));
     key_pem.resize(static_cast<std::size_t>(key_file.gcount()));
     if (key_pem.size() > limits::max_key_file_bytes)
-      return std::unexpected(
-          fmt::format("CA key {} is larger than {} bytes", key_source, limits::max_key_file_bytes));
+      return std::unexpected(Error::message(
+          fmt::format("CA key {} is larger than {} bytes", key_source, limits::max_key_file_bytes)));
     key = crypto::load_private_key_pem(key_pem, passphrase);
     OPENSSL_cleanse(key_pem.data(), key_pem.size());
     if (!key)
-      return std::unexpected(fmt::format("CA key {}: {}", key_source, key.error()));
+      return std::unexpected(Error::message(fmt::format("CA key {}: {}", key_source, key.error())));
   }
   if (EVP_PKEY_eq(X509_get0_pubkey(certificate.get()), key->get()) != 1) {
     ERR_clear_error();
-    return std::unexpected(fmt::format("CA key {} does not belong to certificate {}",
-                                       crypto::redact_pkcs11_uri(key_source), certificate_file));
+    return std::unexpected(
+        Error::message(fmt::format("CA key {} does not belong to certificate {}",
+                                   crypto::redact_pkcs11_uri(key_source), certificate_file)));
   }
   return Ca(std::shared_ptr<X509>(certificate.release(), X509_free), std::move(*key));
 }
@@ -303,27 +318,25 @@ DeviceCertificateIssuer::DeviceCertificateIssuer(const Ca& ca)
 
 DeviceCertificateIssuer::~DeviceCertificateIssuer() = default;
 
-std::expected<Bytes, std::string> DeviceCertificateIssuer::issue(EVP_PKEY* device_public_key,
-                                                                 const DeviceCertificateRequest& request,
-                                                                 std::string* serial_hex) {
+std::expected<Bytes, Error> DeviceCertificateIssuer::issue(EVP_PKEY* device_public_key,
+                                                           const DeviceCertificateRequest& request,
+                                                           std::string* serial_hex) {
   if (request.not_after > ca_.not_after())
     return std::unexpected(
-        fmt::format("the device certificate would be valid until {}, past its CA's end ({})",
-                    rfc3339_utc(request.not_after), rfc3339_utc(ca_.not_after())));
+        Error::message(fmt::format("the device certificate would be valid until {}, past its CA's end ({})",
+                                   rfc3339_utc(request.not_after), rfc3339_utc(ca_.not_after()))));
   X509Ptr certificate(X509_new());
   if (!certificate || X509_set_version(certificate.get(), X509_VERSION_3) != 1)
     openssl_failure("X509_new");
   const std::string serial = set_random_serial(certificate.get());
   if (serial_hex != nullptr)
     *serial_hex = serial;
-  try {
-    X509_NAME* subject = X509_get_subject_name(certificate.get());
-    add_name_entry(subject, "O", request.organization);
-    add_name_entry(subject, "serialNumber", request.serial_number_attribute);
-    add_name_entry(subject, "CN", request.common_name);
-  } catch (const std::invalid_argument& error) {
-    return std::unexpected(error.what());
-  }
+  if (auto named = add_name_entries(X509_get_subject_name(certificate.get()),
+                                    {{"O", request.organization},
+                                     {"serialNumber", request.serial_number_attribute},
+                                     {"CN", request.common_name}});
+      !named)
+    return std::unexpected(std::move(named.error()));
   if (X509_set_issuer_name(certificate.get(), X509_get_subject_name(ca_.certificate())) != 1)
     openssl_failure("X509_set_issuer_name");
   set_time(X509_getm_notBefore(certificate.get()), request.not_before);
@@ -379,9 +392,9 @@ std::expected<Bytes, std::string> DeviceCertificateIssuer::issue(EVP_PKEY* devic
   return der;
 }
 
-std::expected<Bytes, std::string> issue_device_certificate(const Ca& ca, EVP_PKEY* device_public_key,
-                                                           const DeviceCertificateRequest& request,
-                                                           std::string* serial_hex) {
+std::expected<Bytes, Error> issue_device_certificate(const Ca& ca, EVP_PKEY* device_public_key,
+                                                     const DeviceCertificateRequest& request,
+                                                     std::string* serial_hex) {
   return DeviceCertificateIssuer(ca).issue(device_public_key, request, serial_hex);
 }
 

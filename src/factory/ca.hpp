@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.hpp"
 #include "crypto/keys.hpp"
 
 typedef struct x509_st X509;
@@ -56,17 +57,17 @@ class Ca {
 };
 
 // A self-signed root, valid from a little before `now` (the caller's clock: the CLI's Context::now).
-std::expected<Ca, std::string> create_root_ca(const CaRequest& request, crypto::Key key, SystemTime now);
+std::expected<Ca, Error> create_root_ca(const CaRequest& request, crypto::Key key, SystemTime now);
 // An intermediate signed by `parent` (pathlen 0 unless the request says otherwise).
-std::expected<Ca, std::string> create_intermediate_ca(const CaRequest& request, crypto::Key key,
-                                                      const Ca& parent, SystemTime now);
+std::expected<Ca, Error> create_intermediate_ca(const CaRequest& request, crypto::Key key, const Ca& parent,
+                                                SystemTime now);
 
 // The CA certificate (PEM; the first certificate in the file) with its key. `key_source` is a PEM file
 // path or a PKCS#11 URI (then `pkcs11_module` and `pin` are used). Refused when the key does not belong to
 // the certificate or the certificate is not a CA (basicConstraints CA:TRUE with keyCertSign).
-std::expected<Ca, std::string> load_ca(const std::string& certificate_file, const std::string& key_source,
-                                       std::string_view passphrase, std::string_view pkcs11_module,
-                                       std::string_view pin);
+std::expected<Ca, Error> load_ca(const std::string& certificate_file, const std::string& key_source,
+                                 std::string_view passphrase, std::string_view pkcs11_module,
+                                 std::string_view pin);
 
 // What goes into one device certificate.
 struct DeviceCertificateRequest {
@@ -89,8 +90,8 @@ class DeviceCertificateIssuer {
   DeviceCertificateIssuer& operator=(const DeviceCertificateIssuer&) = delete;
 
   // See issue_device_certificate.
-  std::expected<Bytes, std::string> issue(EVP_PKEY* device_public_key,
-                                          const DeviceCertificateRequest& request, std::string* serial_hex);
+  std::expected<Bytes, Error> issue(EVP_PKEY* device_public_key, const DeviceCertificateRequest& request,
+                                    std::string* serial_hex);
 
  private:
   struct Shared;
@@ -102,9 +103,9 @@ class DeviceCertificateIssuer {
 // basicConstraints CA:FALSE (critical), keyUsage digitalSignature (critical), extendedKeyUsage clientAuth,
 // subject and authority key identifiers. Refused when not_after is past the CA's own not_after.
 // Thread-safe for a CA whose key is in memory.
-std::expected<Bytes, std::string> issue_device_certificate(const Ca& ca, EVP_PKEY* device_public_key,
-                                                           const DeviceCertificateRequest& request,
-                                                           std::string* serial_hex);
+std::expected<Bytes, Error> issue_device_certificate(const Ca& ca, EVP_PKEY* device_public_key,
+                                                     const DeviceCertificateRequest& request,
+                                                     std::string* serial_hex);
 
 // The first control character in `text` (C0, DEL, or C1 as UTF-8 U+0080..U+009F), which has no place in
 // a certificate name or any other printable field; nullopt when there is none.

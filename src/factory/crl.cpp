@@ -84,8 +84,8 @@ std::string revocation_reason_names() {
   return names;
 }
 
-std::expected<std::vector<RevokedCertificate>, std::string> revoked_certificates(const Registry& registry,
-                                                                                 const Ca& ca) {
+std::expected<std::vector<RevokedCertificate>, Error> revoked_certificates(const Registry& registry,
+                                                                           const Ca& ca) {
   auto issuers = registry.issuers();
   if (!issuers)
     return std::unexpected(issuers.error());
@@ -95,14 +95,14 @@ std::expected<std::vector<RevokedCertificate>, std::string> revoked_certificates
     if (issuer.fingerprint == fingerprint)
       issuer_id = issuer.id;
   if (issuer_id == 0)
-    return std::unexpected(fmt::format("CA \"{}\" issued no certificate in registry {} (its issuers: {})",
-                                       ca.subject(), registry.name(), [&] {
-                                         std::string subjects;
-                                         for (const auto& issuer : *issuers)
-                                           subjects +=
-                                               (subjects.empty() ? "\"" : ", \"") + issuer.subject + "\"";
-                                         return subjects.empty() ? std::string("none") : subjects;
-                                       }()));
+    return std::unexpected(
+        Error::message(fmt::format("CA \"{}\" issued no certificate in registry {} (its issuers: {})",
+                                   ca.subject(), registry.name(), [&] {
+                                     std::string subjects;
+                                     for (const auto& issuer : *issuers)
+                                       subjects += (subjects.empty() ? "\"" : ", \"") + issuer.subject + "\"";
+                                     return subjects.empty() ? std::string("none") : subjects;
+                                   }())));
   std::vector<RevokedCertificate> revoked;
   std::optional<std::string> failure;
   auto done = registry.for_each([&](const DeviceRecord& device) {
@@ -126,21 +126,21 @@ std::expected<std::vector<RevokedCertificate>, std::string> revoked_certificates
   if (!done)
     return std::unexpected(done.error());
   if (failure)
-    return std::unexpected(*failure);
+    return std::unexpected(Error::message(*failure));
   return revoked;
 }
 
-std::expected<Bytes, std::string> build_crl(const Ca& ca, std::span<const RevokedCertificate> revoked,
-                                            const CrlRequest& request) {
+std::expected<Bytes, Error> build_crl(const Ca& ca, std::span<const RevokedCertificate> revoked,
+                                      const CrlRequest& request) {
   if (request.crl_number < 1)
-    return std::unexpected(fmt::format("CRL number {} is not positive", request.crl_number));
+    return std::unexpected(Error::message(fmt::format("CRL number {} is not positive", request.crl_number)));
   if (request.next_update <= request.this_update)
-    return std::unexpected("the CRL's next update must come after this update");
+    return std::unexpected(Error::message("the CRL's next update must come after this update"));
   const ASN1_OCTET_STRING* key_id = X509_get0_subject_key_id(ca.certificate());
   if (key_id == nullptr)
-    return std::unexpected(fmt::format(
+    return std::unexpected(Error::message(fmt::format(
         "CA \"{}\" has no subject key identifier, so the CRL cannot name it (RFC 5280 asks CAs for one)",
-        ca.subject()));
+        ca.subject())));
   crypto::CrlPtr crl(X509_CRL_new());
   if (!crl || X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2) != 1 ||
       X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca.certificate())) != 1 ||
@@ -153,17 +153,17 @@ std::expected<Bytes, std::string> build_crl(const Ca& ca, std::span<const Revoke
     crypto::X509Ptr certificate(d2i_X509(nullptr, &cursor, static_cast<long>(entry.certificate_der.size())));
     if (!certificate) {
       ERR_clear_error();
-      return std::unexpected(
-          fmt::format("device {}: its certificate in the registry is not DER X.509", entry.device_serial));
+      return std::unexpected(Error::message(
+          fmt::format("device {}: its certificate in the registry is not DER X.509", entry.device_serial)));
     }
     if (X509_NAME_cmp(X509_get_issuer_name(certificate.get()), X509_get_subject_name(ca.certificate())) != 0)
-      return std::unexpected(fmt::format("device {}: its certificate was not issued by CA \"{}\"",
-                                         entry.device_serial, ca.subject()));
+      return std::unexpected(Error::message(fmt::format(
+          "device {}: its certificate was not issued by CA \"{}\"", entry.device_serial, ca.subject())));
     auto when = parse_rfc3339(entry.revoked_at);
     if (!when)
       return std::unexpected(
-          fmt::format("device {} has the revocation date \"{}\", which is not RFC 3339 UTC",
-                      entry.device_serial, entry.revoked_at));
+          Error::message(fmt::format("device {} has the revocation date \"{}\", which is not RFC 3339 UTC",
+                                     entry.device_serial, entry.revoked_at)));
     crypto::RevokedPtr item(X509_REVOKED_new());
     if (!item || X509_REVOKED_set_serialNumber(item.get(), X509_get_serialNumber(certificate.get())) != 1 ||
         X509_REVOKED_set_revocationDate(item.get(), when.get()) != 1)
@@ -195,7 +195,7 @@ std::expected<Bytes, std::string> build_crl(const Ca& ca, std::span<const Revoke
 
   const EVP_MD* digest = ca.key().type() == crypto::KeyType::ecdsa_p384 ? EVP_sha384() : EVP_sha256();
   if (X509_CRL_sign(crl.get(), ca.key().get(), digest) <= 0)
-    return std::unexpected("signing the CRL failed: " + crypto::openssl_last_reason());
+    return std::unexpected(Error::message("signing the CRL failed: " + crypto::openssl_last_reason()));
   unsigned char* data = nullptr;
   const int size = i2d_X509_CRL(crl.get(), &data);
   if (size <= 0)

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.hpp"
 #include "factory/ca.hpp"
 #include "factory/registry.hpp"
 
@@ -48,8 +49,8 @@ struct RevokedCertificate {
 // Every revoked device certificate in the registry that `ca` issued (matched by the issuer's
 // fingerprint). An error when the CA is not one of the registry's issuers (a CRL signed by the wrong CA
 // would list nothing and look valid) or a stored reason or date cannot be read.
-std::expected<std::vector<RevokedCertificate>, std::string> revoked_certificates(const Registry& registry,
-                                                                                 const Ca& ca);
+std::expected<std::vector<RevokedCertificate>, Error> revoked_certificates(const Registry& registry,
+                                                                           const Ca& ca);
 
 struct CrlRequest {
   std::int64_t crl_number = 1;
@@ -58,8 +59,8 @@ struct CrlRequest {
 };
 
 // An X.509 v2 CRL, DER, signed with SHA-256 (SHA-384 for a P-384 CA key).
-std::expected<Bytes, std::string> build_crl(const Ca& ca, std::span<const RevokedCertificate> revoked,
-                                            const CrlRequest& request);
+std::expected<Bytes, Error> build_crl(const Ca& ca, std::span<const RevokedCertificate> revoked,
+                                      const CrlRequest& request);
 
 // PEM ("X509 CRL") of a DER CRL.
 std::string crl_pem(std::span<const std::uint8_t> der);

@@ -82,8 +82,8 @@ std::string certificate_pem(X509* certificate) {
 }
 
 // Every certificate in a PEM text; an error when there is none or a block is not a certificate.
-std::expected<std::vector<X509Ptr>, std::string> parse_pem_certificates(std::string_view pem,
-                                                                        std::string_view what) {
+std::expected<std::vector<X509Ptr>, Error> parse_pem_certificates(std::string_view pem,
+                                                                  std::string_view what) {
   const BioPtr bio = crypto::memory_bio(pem);
   std::vector<X509Ptr> certificates;
   while (true) {
@@ -96,9 +96,10 @@ std::expected<std::vector<X509Ptr>, std::string> parse_pem_certificates(std::str
   const unsigned long error = ERR_peek_last_error();
   ERR_clear_error();
   if (error != 0 && ERR_GET_REASON(error) != PEM_R_NO_START_LINE)
-    return std::unexpected(fmt::format("{} holds a PEM block that is not a certificate", what));
+    return std::unexpected(
+        Error::message(fmt::format("{} holds a PEM block that is not a certificate", what)));
   if (certificates.empty())
-    return std::unexpected(fmt::format("{} holds no PEM certificate", what));
+    return std::unexpected(Error::message(fmt::format("{} holds no PEM certificate", what)));
   return certificates;
 }
 
@@ -114,20 +115,20 @@ std::string time_text(const ASN1_TIME* time) {
 // The PKCS#8 DER the registry seals, as PEM: plain "PRIVATE KEY", or "ENCRYPTED PRIVATE KEY" (AES-256-CBC
 // with PBKDF2, OpenSSL's PKCS#5 v2 default) under a passphrase. The key is also checked against the
 // certificate, so a bundle never pairs a key with another device's certificate.
-std::expected<std::string, std::string> private_key_pem(std::span<const std::uint8_t> pkcs8_der,
-                                                        X509* certificate, std::string_view passphrase,
-                                                        std::string_view serial) {
+std::expected<std::string, Error> private_key_pem(std::span<const std::uint8_t> pkcs8_der, X509* certificate,
+                                                  std::string_view passphrase, std::string_view serial) {
   const unsigned char* cursor = pkcs8_der.data();
   Pkcs8Ptr info(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &cursor, static_cast<long>(pkcs8_der.size())));
   PkeyPtr key(info ? EVP_PKCS82PKEY(info.get()) : nullptr);
   if (!key) {
     ERR_clear_error();
-    return std::unexpected(fmt::format("device {}: its private key in the registry is not PKCS#8", serial));
+    return std::unexpected(
+        Error::message(fmt::format("device {}: its private key in the registry is not PKCS#8", serial)));
   }
   if (certificate != nullptr && X509_check_private_key(certificate, key.get()) != 1) {
     ERR_clear_error();
     return std::unexpected(
-        fmt::format("device {}: its private key does not belong to its certificate", serial));
+        Error::message(fmt::format("device {}: its private key does not belong to its certificate", serial)));
   }
   // Secure-heap memory BIO: cleansed when freed.
   BioPtr bio(BIO_new(BIO_s_secmem()));
@@ -175,16 +176,16 @@ std::string_view words(Need need) {
   return "";
 }
 
-using Visit = std::function<std::expected<void, std::string>(const DeviceRecord&)>;
+using Visit = std::function<std::expected<void, Error>(const DeviceRecord&)>;
 
 // Calls `visit` for each selected active device that has what the export needs. The whole fleet skips
 // (and counts) revoked devices and devices without the credential; a named one of those is an error.
-std::expected<ExportSummary, std::string> walk(const Registry& registry, const DeviceSelection& selection,
-                                               Need need, const Visit& visit) {
+std::expected<ExportSummary, Error> walk(const Registry& registry, const DeviceSelection& selection,
+                                         Need need, const Visit& visit) {
   ExportSummary summary;
   const std::string path = registry.name();
   if (selection.serials.empty()) {
-    std::optional<std::string> failure;
+    std::optional<Error> failure;
     auto done = registry.for_each([&](const DeviceRecord& device) {
       if (device.status != "active") {
         ++summary.revoked;
@@ -204,9 +205,10 @@ std::expected<ExportSummary, std::string> walk(const Registry& registry, const D
     if (!done)
       return std::unexpected(done.error());
     if (failure)
-      return std::unexpected(*failure);
+      return std::unexpected(std::move(*failure));
     if (summary.devices == 0)
-      return std::unexpected(fmt::format("registry {} has no active device with {}", path, words(need)));
+      return std::unexpected(
+          Error::message(fmt::format("registry {} has no active device with {}", path, words(need))));
     return summary;
   }
   std::unordered_set<std::string> seen;
@@ -217,15 +219,16 @@ std::expected<ExportSummary, std::string> walk(const Registry& registry, const D
     if (!found)
       return std::unexpected(found.error());
     if (!*found)
-      return std::unexpected(fmt::format("registry {} has no device {}", path, printable(serial)));
+      return std::unexpected(
+          Error::message(fmt::format("registry {} has no device {}", path, printable(serial))));
     const DeviceRecord& device = **found;
     if (device.status != "active")
       return std::unexpected(
-          fmt::format("device {} is revoked (since {}); a revoked device is only in the CRL",
-                      printable(serial), device.revoked_at));
+          Error::message(fmt::format("device {} is revoked (since {}); a revoked device is only in the CRL",
+                                     printable(serial), device.revoked_at)));
     if (!has(device, need))
-      return std::unexpected(
-          fmt::format("device {} was provisioned without {}", printable(serial), words(need)));
+      return std::unexpected(Error::message(
+          fmt::format("device {} was provisioned without {}", printable(serial), words(need))));
     if (auto visited = visit(device); !visited)
       return std::unexpected(visited.error());
     ++summary.devices;
@@ -234,11 +237,11 @@ std::expected<ExportSummary, std::string> walk(const Registry& registry, const D
 }
 
 // The device's certificate, checked to be DER X.509.
-std::expected<X509Ptr, std::string> device_certificate(const DeviceRecord& device) {
+std::expected<X509Ptr, Error> device_certificate(const DeviceRecord& device) {
   X509Ptr certificate = parse_der_certificate(device.certificate_der);
   if (!certificate)
-    return std::unexpected(
-        fmt::format("device {}: its certificate in the registry is not DER X.509", printable(device.serial)));
+    return std::unexpected(Error::message(fmt::format(
+        "device {}: its certificate in the registry is not DER X.509", printable(device.serial))));
   return certificate;
 }
 
@@ -249,7 +252,7 @@ std::expected<X509Ptr, std::string> device_certificate(const DeviceRecord& devic
 // `openssl verify -CAfile chain.pem device.crt.pem` succeeds on its own.
 class Chains {
  public:
-  static std::expected<Chains, std::string> load(const Registry& registry, std::string_view extra_pem) {
+  static std::expected<Chains, Error> load(const Registry& registry, std::string_view extra_pem) {
     Chains chains;
     auto issuers = registry.issuers();
     if (!issuers)
@@ -271,10 +274,10 @@ class Chains {
   }
 
   // The issuer's certificate (to check device signatures) and its chain PEM.
-  std::expected<std::pair<X509*, std::string>, std::string> chain(std::int64_t issuer_id) {
+  std::expected<std::pair<X509*, std::string>, Error> chain(std::int64_t issuer_id) {
     const auto issuer = issuers_.find(issuer_id);
     if (issuer == issuers_.end())
-      return std::unexpected(fmt::format("the registry has no issuer {}", issuer_id));
+      return std::unexpected(Error::message(fmt::format("the registry has no issuer {}", issuer_id)));
     if (const auto done = pem_.find(issuer_id); done != pem_.end())
       return std::pair{issuer->second.get(), done->second};
     std::string pem = certificate_pem(issuer->second.get());
@@ -284,11 +287,11 @@ class Chains {
     for (std::size_t step = 0; X509_self_signed(current, 0) != 1; ++step) {
       X509* parent = step < candidates ? find_parent(current) : nullptr;
       if (parent == nullptr)
-        return std::unexpected(fmt::format(
+        return std::unexpected(Error::message(fmt::format(
             "the chain of issuer \"{}\" stops at \"{}\": chain.pem needs the CA certificates above "
             "it (--ca-chain)",
             name_rfc2253(X509_get_subject_name(issuer->second.get())),
-            name_rfc2253(X509_get_subject_name(current))));
+            name_rfc2253(X509_get_subject_name(current)))));
       pem += certificate_pem(parent);
       current = parent;
     }
@@ -334,12 +337,13 @@ bool at_string_safe(std::string_view content, bool allow_newlines) {
   return true;
 }
 
-std::expected<void, std::string> check_json_text(std::string_view text, std::string_view serial,
-                                                 std::string_view what) {
+std::expected<void, Error> check_json_text(std::string_view text, std::string_view serial,
+                                           std::string_view what) {
   try {
     (void)nlohmann::json(std::string(text)).dump();
   } catch (const nlohmann::json::exception&) {
-    return std::unexpected(fmt::format("device {}: its {} is not valid UTF-8", printable(serial), what));
+    return std::unexpected(
+        Error::message(fmt::format("device {}: its {} is not valid UTF-8", printable(serial), what)));
   }
   return {};
 }
@@ -350,13 +354,13 @@ std::string json_string(std::string_view text) {
 
 }  // namespace
 
-std::expected<void, std::string> check_serial_is_file_name(std::string_view serial) {
+std::expected<void, Error> check_serial_is_file_name(std::string_view serial) {
   const auto refuse = [&](std::string_view why) {
-    return std::unexpected(
-        fmt::format("device serial \"{}\" cannot name a file: it {}", printable(serial), why));
+    return std::unexpected(Error::message(
+        fmt::format("device serial \"{}\" cannot name a file: it {}", printable(serial), why)));
   };
   if (serial.empty())
-    return std::unexpected(std::string("a device serial is empty and cannot name a file"));
+    return std::unexpected(Error::message(std::string("a device serial is empty and cannot name a file")));
   if (serial.size() > limits::max_file_name_serial_bytes)
     return refuse(fmt::format("is longer than {} bytes", limits::max_file_name_serial_bytes));
   if (serial.front() == '.')
@@ -375,15 +379,14 @@ std::expected<void, std::string> check_serial_is_file_name(std::string_view seri
 
 // ---- bundles ---------------------------------------------------------------------------------------
 
-std::expected<ExportSummary, std::string> export_bundles(const Registry& registry, const SecretBox& box,
-                                                         const DeviceSelection& selection,
-                                                         const BundleOptions& options, const FileSink& sink) {
+std::expected<ExportSummary, Error> export_bundles(const Registry& registry, const SecretBox& box,
+                                                   const DeviceSelection& selection,
+                                                   const BundleOptions& options, const FileSink& sink) {
   auto chains = Chains::load(registry, options.extra_ca_pem);
   if (!chains)
     return std::unexpected(chains.error());
   return walk(
-      registry, selection, Need::certificate,
-      [&](const DeviceRecord& device) -> std::expected<void, std::string> {
+      registry, selection, Need::certificate, [&](const DeviceRecord& device) -> std::expected<void, Error> {
         if (auto safe = check_serial_is_file_name(device.serial); !safe)
           return safe;
         auto certificate = device_certificate(device);
@@ -395,8 +398,8 @@ std::expected<ExportSummary, std::string> export_bundles(const Registry& registr
         const bool signed_by_issuer = X509_verify(certificate->get(), X509_get0_pubkey(chain->first)) == 1;
         ERR_clear_error();
         if (!signed_by_issuer)
-          return std::unexpected(
-              fmt::format("device {}: its certificate does not verify with its issuer's key", device.serial));
+          return std::unexpected(Error::message(fmt::format(
+              "device {}: its certificate does not verify with its issuer's key", device.serial)));
         auto opened = box.open(device.serial, SecretField::private_key, device.private_key_sealed);
         if (!opened)
           return std::unexpected(opened.error());
@@ -418,21 +421,20 @@ std::expected<ExportSummary, std::string> export_bundles(const Registry& registr
 
 // ---- nRF91 -----------------------------------------------------------------------------------------
 
-std::expected<std::int64_t, std::string> parse_sec_tag(std::string_view text) {
+std::expected<std::int64_t, Error> parse_sec_tag(std::string_view text) {
   std::int64_t value = -1;
   const auto [next, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc{} || next != text.data() + text.size() || value < 0 ||
       value > kNrf91MaxSecTag)
-    return std::unexpected(fmt::format(
+    return std::unexpected(Error::message(fmt::format(
         "sec_tag \"{}\" is not an integer from 0 to {} (larger values are reserved for the modem)",
-        printable(text), kNrf91MaxSecTag));
+        printable(text), kNrf91MaxSecTag)));
   return value;
 }
 
-std::expected<ExportSummary, std::string> export_nrf91_scripts(const Registry& registry, const SecretBox& box,
-                                                               const DeviceSelection& selection,
-                                                               const Nrf91Options& options,
-                                                               const FileSink& sink) {
+std::expected<ExportSummary, Error> export_nrf91_scripts(const Registry& registry, const SecretBox& box,
+                                                         const DeviceSelection& selection,
+                                                         const Nrf91Options& options, const FileSink& sink) {
   if (options.sec_tag < 0 || options.sec_tag > kNrf91MaxSecTag)
     return std::unexpected(parse_sec_tag(std::to_string(options.sec_tag)).error());
   std::string server_ca;
@@ -447,7 +449,7 @@ std::expected<ExportSummary, std::string> export_nrf91_scripts(const Registry& r
   const std::int64_t tag = options.sec_tag;
   return walk(
       registry, selection, Need::certificate_or_psk,
-      [&](const DeviceRecord& device) -> std::expected<void, std::string> {
+      [&](const DeviceRecord& device) -> std::expected<void, Error> {
         if (auto safe = check_serial_is_file_name(device.serial); !safe)
           return safe;
         // (type, content) in the order written: CA, client certificate, key, PSK, identity.
@@ -472,10 +474,10 @@ std::expected<ExportSummary, std::string> export_nrf91_scripts(const Registry& r
         }
         if (device.has_psk()) {
           if (!at_string_safe(device.psk_identity, false))
-            return std::unexpected(fmt::format(
+            return std::unexpected(Error::message(fmt::format(
                 "device {}: its PSK identity \"{}\" cannot be written with AT%CMNG (it is empty or holds a "
                 "double quote or a character outside printable ASCII)",
-                printable(device.serial), printable(device.psk_identity)));
+                printable(device.serial), printable(device.psk_identity))));
           auto opened = box.open(device.serial, SecretField::psk, device.psk_sealed);
           if (!opened)
             return std::unexpected(opened.error());
@@ -500,8 +502,8 @@ std::expected<ExportSummary, std::string> export_nrf91_scripts(const Registry& r
             script += fmt::format("AT%CMNG=3,{},{}\r\n", tag, type);
         for (const auto& [type, content] : writes) {
           if (!at_string_safe(content, true))
-            return std::unexpected(fmt::format("device {}: a certificate cannot be written with AT%CMNG",
-                                               printable(device.serial)));
+            return std::unexpected(Error::message(fmt::format(
+                "device {}: a certificate cannot be written with AT%CMNG", printable(device.serial))));
           add_write(type, content);
         }
         if (device.has_certificate())
@@ -518,9 +520,10 @@ std::expected<ExportSummary, std::string> export_nrf91_scripts(const Registry& r
 
 // ---- LwM2M -----------------------------------------------------------------------------------------
 
-std::expected<void, std::string> check_endpoint_template(std::string_view endpoint_template) {
+std::expected<void, Error> check_endpoint_template(std::string_view endpoint_template) {
   const auto refuse = [&](std::string_view why) {
-    return std::unexpected(fmt::format("endpoint template \"{}\" {}", printable(endpoint_template), why));
+    return std::unexpected(
+        Error::message(fmt::format("endpoint template \"{}\" {}", printable(endpoint_template), why)));
   };
   bool placeholder = false;
   for (std::size_t at = 0; at < endpoint_template.size(); ++at) {
@@ -565,9 +568,9 @@ std::string expand_endpoint(std::string_view endpoint_template, const DeviceReco
 
 }  // namespace
 
-std::expected<ExportSummary, std::string> export_lwm2m(const Registry& registry, const SecretBox& box,
-                                                       const DeviceSelection& selection,
-                                                       const Lwm2mOptions& options, const TextSink& sink) {
+std::expected<ExportSummary, Error> export_lwm2m(const Registry& registry, const SecretBox& box,
+                                                 const DeviceSelection& selection,
+                                                 const Lwm2mOptions& options, const TextSink& sink) {
   if (auto valid = check_endpoint_template(options.endpoint_template); !valid)
     return std::unexpected(valid.error());
   bool first = true;
@@ -577,8 +580,8 @@ std::expected<ExportSummary, std::string> export_lwm2m(const Registry& registry,
   } else if (auto done = sink("["); !done) {
     return std::unexpected(done.error());
   }
-  auto summary = walk(
-      registry, selection, Need::psk, [&](const DeviceRecord& device) -> std::expected<void, std::string> {
+  auto summary =
+      walk(registry, selection, Need::psk, [&](const DeviceRecord& device) -> std::expected<void, Error> {
         const std::string endpoint = expand_endpoint(options.endpoint_template, device);
         if (auto valid = check_json_text(endpoint, device.serial, "LwM2M endpoint name"); !valid)
           return valid;
@@ -621,11 +624,11 @@ std::expected<ExportSummary, std::string> export_lwm2m(const Registry& registry,
 
 // ---- certificates ----------------------------------------------------------------------------------
 
-std::expected<ExportSummary, std::string> export_certificates(const Registry& registry,
-                                                              const DeviceSelection& selection,
-                                                              const TextSink& sink) {
+std::expected<ExportSummary, Error> export_certificates(const Registry& registry,
+                                                        const DeviceSelection& selection,
+                                                        const TextSink& sink) {
   return walk(registry, selection, Need::certificate,
-              [&](const DeviceRecord& device) -> std::expected<void, std::string> {
+              [&](const DeviceRecord& device) -> std::expected<void, Error> {
                 auto certificate = device_certificate(device);
                 if (!certificate)
                   return std::unexpected(certificate.error());
@@ -645,8 +648,8 @@ std::expected<ExportSummary, std::string> export_certificates(const Registry& re
                 try {
                   text = line.dump();
                 } catch (const nlohmann::json::exception&) {
-                  return std::unexpected(
-                      fmt::format("device {}: its serial is not valid UTF-8", printable(device.serial)));
+                  return std::unexpected(Error::message(
+                      fmt::format("device {}: its serial is not valid UTF-8", printable(device.serial))));
                 }
                 text.push_back('\n');
                 return sink(text);
@@ -674,13 +677,13 @@ std::string csv_field(std::string_view value, bool formula_guard) {
   return quoted;
 }
 
-std::expected<ExportSummary, std::string> export_labels(const Registry& registry, const SecretBox& box,
-                                                        const DeviceSelection& selection,
-                                                        const LabelOptions& options, const TextSink& sink) {
+std::expected<ExportSummary, Error> export_labels(const Registry& registry, const SecretBox& box,
+                                                  const DeviceSelection& selection,
+                                                  const LabelOptions& options, const TextSink& sink) {
   if (auto done = sink("serial,password\r\n"); !done)
     return std::unexpected(done.error());
   return walk(registry, selection, Need::password,
-              [&](const DeviceRecord& device) -> std::expected<void, std::string> {
+              [&](const DeviceRecord& device) -> std::expected<void, Error> {
                 auto opened = box.open(device.serial, SecretField::password, device.password_sealed);
                 if (!opened)
                   return std::unexpected(opened.error());

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.hpp"
 #include "factory/registry.hpp"
 #include "factory/secret_box.hpp"
 
@@ -35,10 +36,10 @@ struct DeviceSelection {
 enum class Secrecy { none, secret };
 
 // Receives one file of a multi-file export; `relative_path` is "<serial>/device.key.pem" or "<serial>.at".
-using FileSink = std::function<std::expected<void, std::string>(std::string_view relative_path,
-                                                                std::string_view content, Secrecy secrecy)>;
+using FileSink = std::function<std::expected<void, Error>(std::string_view relative_path,
+                                                          std::string_view content, Secrecy secrecy)>;
 // Receives the successive pieces of a single-file export.
-using TextSink = std::function<std::expected<void, std::string>(std::string_view text)>;
+using TextSink = std::function<std::expected<void, Error>(std::string_view text)>;
 
 struct ExportSummary {
   std::size_t devices = 0;  // devices exported
@@ -52,7 +53,7 @@ struct ExportSummary {
 // must not be able to climb out of the export folder or confuse a shell. Refused: empty, longer than
 // limits::max_file_name_serial_bytes, a leading dot (".", "..", hidden files), '/', '\\', and control
 // characters.
-std::expected<void, std::string> check_serial_is_file_name(std::string_view serial);
+std::expected<void, Error> check_serial_is_file_name(std::string_view serial);
 
 // ---- bundles ---------------------------------------------------------------------------------------
 
@@ -64,9 +65,9 @@ struct BundleOptions {
   std::string extra_ca_pem;
 };
 
-std::expected<ExportSummary, std::string> export_bundles(const Registry& registry, const SecretBox& box,
-                                                         const DeviceSelection& selection,
-                                                         const BundleOptions& options, const FileSink& sink);
+std::expected<ExportSummary, Error> export_bundles(const Registry& registry, const SecretBox& box,
+                                                   const DeviceSelection& selection,
+                                                   const BundleOptions& options, const FileSink& sink);
 
 // ---- nRF91 modem credential scripts ----------------------------------------------------------------
 
@@ -86,12 +87,11 @@ struct Nrf91Options {
 };
 
 // "35724861" -> 35724861; an error naming the allowed range otherwise.
-std::expected<std::int64_t, std::string> parse_sec_tag(std::string_view text);
+std::expected<std::int64_t, Error> parse_sec_tag(std::string_view text);
 
-std::expected<ExportSummary, std::string> export_nrf91_scripts(const Registry& registry, const SecretBox& box,
-                                                               const DeviceSelection& selection,
-                                                               const Nrf91Options& options,
-                                                               const FileSink& sink);
+std::expected<ExportSummary, Error> export_nrf91_scripts(const Registry& registry, const SecretBox& box,
+                                                         const DeviceSelection& selection,
+                                                         const Nrf91Options& options, const FileSink& sink);
 
 // ---- LwM2M server import ---------------------------------------------------------------------------
 
@@ -108,19 +108,19 @@ struct Lwm2mOptions {
   std::string endpoint_template = "{identity}";
 };
 
-std::expected<void, std::string> check_endpoint_template(std::string_view endpoint_template);
+std::expected<void, Error> check_endpoint_template(std::string_view endpoint_template);
 
-std::expected<ExportSummary, std::string> export_lwm2m(const Registry& registry, const SecretBox& box,
-                                                       const DeviceSelection& selection,
-                                                       const Lwm2mOptions& options, const TextSink& sink);
+std::expected<ExportSummary, Error> export_lwm2m(const Registry& registry, const SecretBox& box,
+                                                 const DeviceSelection& selection,
+                                                 const Lwm2mOptions& options, const TextSink& sink);
 
 // ---- certificates (JSON lines) ---------------------------------------------------------------------
 
 // One line per device: {"serial","certificate_serial","subject","issuer","not_before","not_after",
 // "sha256_fingerprint","public_key_sha256","certificate_pem"}. No secrets.
-std::expected<ExportSummary, std::string> export_certificates(const Registry& registry,
-                                                              const DeviceSelection& selection,
-                                                              const TextSink& sink);
+std::expected<ExportSummary, Error> export_certificates(const Registry& registry,
+                                                        const DeviceSelection& selection,
+                                                        const TextSink& sink);
 
 // ---- label CSV -------------------------------------------------------------------------------------
 
@@ -132,9 +132,9 @@ struct LabelOptions {
 };
 
 // "serial,password" then one CRLF-terminated RFC 4180 record per device.
-std::expected<ExportSummary, std::string> export_labels(const Registry& registry, const SecretBox& box,
-                                                        const DeviceSelection& selection,
-                                                        const LabelOptions& options, const TextSink& sink);
+std::expected<ExportSummary, Error> export_labels(const Registry& registry, const SecretBox& box,
+                                                  const DeviceSelection& selection,
+                                                  const LabelOptions& options, const TextSink& sink);
 
 // One RFC 4180 field: quoted (with quotes doubled) when it holds a comma, quote, CR or LF.
 std::string csv_field(std::string_view value, bool formula_guard);

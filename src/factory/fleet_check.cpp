@@ -243,15 +243,16 @@ bool recognised_generator(std::string_view rng) {
 
 }  // namespace
 
-std::expected<FleetTable, std::string> read_registry_fleet(const Registry& registry) {
+std::expected<FleetTable, Error> read_registry_fleet(const Registry& registry) {
   const std::string name = registry.name();
   FleetTable table;
   table.has_entropy_estimates = true;
   std::vector<std::int64_t> run_ids;
-  auto scanned = registry.scan_fleet([&](const FleetRow& row) -> std::expected<void, std::string> {
+  auto scanned = registry.scan_fleet([&](const FleetRow& row) -> std::expected<void, Error> {
     if (table.serials.size() >= limits::max_fleet_devices)
-      return std::unexpected(fmt::format("registry {} has more than {} devices; the limit is {}", name,
-                                         limits::max_fleet_devices, limits::max_fleet_devices));
+      return std::unexpected(
+          Error::message(fmt::format("registry {} has more than {} devices; the limit is {}", name,
+                                     limits::max_fleet_devices, limits::max_fleet_devices)));
     const auto index = static_cast<std::uint32_t>(table.serials.size());
     const std::string_view serial = table.arena.keep(row.serial);
     table.serials.push_back(serial);
@@ -260,13 +261,13 @@ std::expected<FleetTable, std::string> read_registry_fleet(const Registry& regis
     if (row.status == "revoked")
       ++table.revoked;
     const auto digest = [&](const std::optional<std::span<const std::uint8_t>>& blob, std::string_view what,
-                            CredentialColumn<Digest>& into) -> std::expected<void, std::string> {
+                            CredentialColumn<Digest>& into) -> std::expected<void, Error> {
       if (!blob)
         return {};
       Digest value{};
       if (blob->size() != value.size())
-        return std::unexpected(
-            fmt::format("registry {}: device {}: {} is {} bytes, not 32", name, serial, what, blob->size()));
+        return std::unexpected(Error::message(
+            fmt::format("registry {}: device {}: {} is {} bytes, not 32", name, serial, what, blob->size())));
       std::ranges::copy(*blob, value.begin());
       into.add(index, value);
       return {};

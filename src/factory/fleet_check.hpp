@@ -31,7 +31,7 @@ inline constexpr double kDefaultMinEntropyBits = 50;
 
 // The columns of a registry's devices that fleet check needs, streamed by Registry::scan_fleet. The
 // registry must have been opened with its key (open_registry checks it).
-std::expected<FleetTable, std::string> read_registry_fleet(const Registry& registry);
+std::expected<FleetTable, Error> read_registry_fleet(const Registry& registry);
 
 // Devices that share one value.
 struct DuplicateGroup {

@@ -470,7 +470,7 @@ class RecordParser {
         key = *fingerprint;
         has_key = true;
       } else {
-        field_problem(record_start, record_line, *field, 0, "public_key " + fingerprint.error());
+        field_problem(record_start, record_line, *field, 0, "public_key " + fingerprint.error().describe());
       }
     }
     if (const Field* field = field_of(Column::public_key_sha256); field && !field->value.empty())
@@ -574,18 +574,18 @@ constexpr std::size_t kParallelThresholdBytes = 1 << 20;
 
 }  // namespace
 
-std::expected<Digest, std::string> public_key_fingerprint(std::string_view base64_der) {
+std::expected<Digest, Error> public_key_fingerprint(std::string_view base64_der) {
   std::array<std::uint8_t, limits::max_manifest_line_bytes / 4 * 3> der{};
   const auto length = decode_base64(base64_der, der);
   if (!length)
-    return std::unexpected("is not base64 (standard alphabet, padded with '=')");
+    return std::unexpected(Error::message("is not base64 (standard alphabet, padded with '=')"));
   const std::span<const std::uint8_t> bytes(der.data(), *length);
   const auto outer = der_element(bytes, 0, bytes.size(), 0x30);
   const auto algorithm = outer ? der_element(bytes, outer->content, outer->end, 0x30) : std::nullopt;
   const auto key = algorithm ? der_element(bytes, algorithm->end, outer->end, 0x03) : std::nullopt;
   if (!key || outer->end != bytes.size() || key->end != outer->end)
-    return std::unexpected(
-        "is not a DER SubjectPublicKeyInfo (a SEQUENCE of an AlgorithmIdentifier and a BIT STRING)");
+    return std::unexpected(Error::message(
+        "is not a DER SubjectPublicKeyInfo (a SEQUENCE of an AlgorithmIdentifier and a BIT STRING)"));
   return ThreadSha256::digest(bytes);
 }
 

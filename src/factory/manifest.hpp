@@ -41,6 +41,6 @@ std::expected<Manifest, Error> parse_manifest(std::string_view block, const std:
 // SHA-256 of a DER SubjectPublicKeyInfo given in base64, after checking that it is one DER SEQUENCE holding
 // an AlgorithmIdentifier SEQUENCE and a BIT STRING; the error says what is wrong. Exposed for the tests
 // and the benchmark's generator.
-std::expected<Digest, std::string> public_key_fingerprint(std::string_view base64_der);
+std::expected<Digest, Error> public_key_fingerprint(std::string_view base64_der);
 
 }  // namespace en18031::factory

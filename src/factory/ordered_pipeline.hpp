@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/diagnostic.hpp"
+
 namespace en18031::factory {
 
 struct PipelineShape {
@@ -31,11 +33,11 @@ struct PipelineShape {
 template <typename Batch>
 class OrderedPipeline {
  public:
-  using Made = std::expected<Batch, std::string>;
+  using Made = std::expected<Batch, Error>;
   // Makes batch `index`. One producer per worker thread, made on that thread, so it may hold state that
   // is not thread-safe (a key-generation context).
   using Producer = std::function<Made(std::size_t index)>;
-  using Commit = std::function<std::expected<void, std::string>(std::size_t index, Batch&& batch)>;
+  using Commit = std::function<std::expected<void, Error>(std::size_t index, Batch&& batch)>;
 
   explicit OrderedPipeline(PipelineShape shape) : shape_(shape), slots_(shape.batches) {
     shape_.workers = std::max(1u, shape_.workers);
@@ -44,7 +46,7 @@ class OrderedPipeline {
 
   // Runs the whole pipeline once. An exception from a producer (or from making one) becomes that batch's
   // error, "internal error: WHAT"; one from `commit` propagates after the workers are joined.
-  std::expected<void, std::string> run(const std::function<Producer()>& make_producer, const Commit& commit) {
+  std::expected<void, Error> run(const std::function<Producer()>& make_producer, const Commit& commit) {
     std::vector<std::jthread> workers;
     workers.reserve(shape_.workers);
     for (unsigned i = 0; i < shape_.workers; ++i)
@@ -84,13 +86,13 @@ class OrderedPipeline {
           return;
         index = next_++;
       }
-      Made made = std::unexpected(std::string());
+      Made made = std::unexpected(Error{});  // replaced below
       try {
         if (!produce)
           produce.emplace(make_producer());
         made = (*produce)(index);
       } catch (const std::exception& error) {
-        made = std::unexpected(std::string("internal error: ") + error.what());
+        made = std::unexpected(Error::message(std::string("internal error: ") + error.what()));
       }
       const bool failed = !made;
       std::lock_guard lock(mutex_);

@@ -68,7 +68,7 @@ class DeviceMaker {
     }
   }
 
-  std::expected<DeviceRecord, std::string> make(const std::string& serial, std::size_t& redrawn) {
+  std::expected<DeviceRecord, Error> make(const std::string& serial, std::size_t& redrawn) {
     DeviceRecord device;
     device.serial = serial;
     device.run_id = run_id_;
@@ -87,7 +87,7 @@ class DeviceMaker {
   }
 
  private:
-  std::expected<void, std::string> add_certificate(DeviceRecord& device) {
+  std::expected<void, Error> add_certificate(DeviceRecord& device) {
     const CertificateRecipe& recipe = *recipe_.certificate;
     crypto::PkeyPtr key(EVP_PKEY_new());
     EC_KEY* ec = EC_KEY_new();
@@ -123,7 +123,8 @@ class DeviceMaker {
     certificate.not_after = now_ + std::chrono::days(recipe.validity_days);
     auto der = issuer_->issue(key.get(), certificate, &device.certificate_serial);
     if (!der)
-      return std::unexpected(fmt::format("device {}: {}", device.serial, der.error()));
+      return std::unexpected(
+          Error::message(fmt::format("device {}: {}", device.serial, der.error().describe())));
     device.certificate_der = std::move(*der);
     device.issuer_id = issuer_id_;
     return {};
@@ -140,7 +141,7 @@ class DeviceMaker {
     OPENSSL_cleanse(psk.data(), psk.size());
   }
 
-  std::expected<void, std::string> add_password(DeviceRecord& device, std::size_t& redrawn) {
+  std::expected<void, Error> add_password(DeviceRecord& device, std::size_t& redrawn) {
     const PasswordRecipe& recipe = *recipe_.password;
     const std::string known[] = {device.serial, recipe_.product};
     std::string password;
@@ -155,9 +156,9 @@ class DeviceMaker {
         OPENSSL_cleanse(password.data(), password.size());
         if (attempt == kRandomPasswordDraws)
           return std::unexpected(
-              fmt::format("no random password of {} characters from the recipe's alphabet "
-                          "reached {:g} bits in {} draws; raise password.length",
-                          recipe.length, recipe.min_entropy_bits, kRandomPasswordDraws));
+              Error::message(fmt::format("no random password of {} characters from the recipe's alphabet "
+                                         "reached {:g} bits in {} draws; raise password.length",
+                                         recipe.length, recipe.min_entropy_bits, kRandomPasswordDraws)));
         ++redrawn;
       }
     } else {
@@ -171,11 +172,11 @@ class DeviceMaker {
           break;
         OPENSSL_cleanse(password.data(), password.size());
         if (counter == kMaxPasswordCounter)
-          return std::unexpected(fmt::format(
+          return std::unexpected(Error::message(fmt::format(
               "device {}: none of its {} derived passwords (counter 0 to {}) of {} characters reached the "
               "recipe's minimum of {:g} bits; raise password.length or use a larger password.alphabet",
               device.serial, kMaxPasswordCounter + 1, kMaxPasswordCounter, recipe.length,
-              recipe.min_entropy_bits));
+              recipe.min_entropy_bits)));
         ++redrawn;
       }
     }
@@ -208,47 +209,47 @@ std::string host_name() {
   return name;
 }
 
-std::expected<void, std::string> validate_request(const ProvisionRequest& request) {
+std::expected<void, Error> validate_request(const ProvisionRequest& request) {
   const Recipe& recipe = *request.recipe;
   if (recipe.certificate) {
     if (request.ca == nullptr)
-      return std::unexpected(
-          "the recipe asks for certificates: give the manufacturing CA (--ca-cert, --ca-key)");
+      return std::unexpected(Error::message(
+          "the recipe asks for certificates: give the manufacturing CA (--ca-cert, --ca-key)"));
     const SystemTime now = request.now;
     if (request.ca->not_after() <= now)
-      return std::unexpected(
-          fmt::format("the CA certificate expired on {}", rfc3339_utc(request.ca->not_after())));
+      return std::unexpected(Error::message(
+          fmt::format("the CA certificate expired on {}", rfc3339_utc(request.ca->not_after()))));
     if (request.ca->not_before() > now)
-      return std::unexpected(
-          fmt::format("the CA certificate is not valid before {}", rfc3339_utc(request.ca->not_before())));
+      return std::unexpected(Error::message(
+          fmt::format("the CA certificate is not valid before {}", rfc3339_utc(request.ca->not_before()))));
     const auto device_end = now + std::chrono::days(recipe.certificate->validity_days);
     if (device_end > request.ca->not_after())
-      return std::unexpected(fmt::format(
+      return std::unexpected(Error::message(fmt::format(
           "the CA certificate ends on {}, before device certificates of {} days would (on {}): shorten "
           "certificate.validity_days or use a CA that lasts longer",
-          rfc3339_utc(request.ca->not_after()), recipe.certificate->validity_days, rfc3339_utc(device_end)));
+          rfc3339_utc(request.ca->not_after()), recipe.certificate->validity_days, rfc3339_utc(device_end))));
   }
   if (recipe.password && recipe.password->method == PasswordMethod::hmac_sha256 &&
       request.password_secret.size() < 32)
-    return std::unexpected(
+    return std::unexpected(Error::message(
         request.password_secret.empty()
             ? std::string(
                   "the recipe derives passwords with HMAC-SHA256: give the secret (--password-secret-file)")
             : fmt::format("the password secret has {} bytes; HMAC-SHA256 derivation needs at least 32",
-                          request.password_secret.size()));
+                          request.password_secret.size())));
   std::unordered_set<std::string_view> seen;
   for (const auto& serial : request.serials) {
     if (auto problem = serial_problem(serial, recipe.serial_kind); !problem.empty())
-      return std::unexpected(problem);
+      return std::unexpected(Error::message(problem));
     if (!seen.insert(serial).second)
-      return std::unexpected(fmt::format("serial {} is requested twice", serial));
+      return std::unexpected(Error::message(fmt::format("serial {} is requested twice", serial)));
   }
   return {};
 }
 
 }  // namespace
 
-std::expected<void, std::string> check_provision_request(const ProvisionRequest& request) {
+std::expected<void, Error> check_provision_request(const ProvisionRequest& request) {
   if (request.recipe == nullptr)
     throw std::invalid_argument("provision: no recipe");
   return validate_request(request);
@@ -319,9 +320,9 @@ std::string describe_rng() {
 namespace {
 
 // The serials of the request the registry does not have yet, in request order; counts the others.
-std::expected<std::vector<std::string>, std::string> pending_serials(const Registry& registry,
-                                                                     const ProvisionRequest& request,
-                                                                     ProvisionReport& report) {
+std::expected<std::vector<std::string>, Error> pending_serials(const Registry& registry,
+                                                               const ProvisionRequest& request,
+                                                               ProvisionReport& report) {
   auto existing = registry.existing_serials(request.serials);
   if (!existing)
     return std::unexpected(existing.error());
@@ -341,8 +342,8 @@ struct RunIds {
 };
 
 // The issuer (first use of this CA) and the run's row: what every device row of the run refers to.
-std::expected<RunIds, std::string> record_run(Registry& registry, const ProvisionRequest& request,
-                                              const ProvisionReport& report) {
+std::expected<RunIds, Error> record_run(Registry& registry, const ProvisionRequest& request,
+                                        const ProvisionReport& report) {
   RunIds ids;
   if (request.recipe->certificate) {
     auto issuer = registry.ensure_issuer(request.ca->certificate_pem(), request.ca->fingerprint_hex(),
@@ -378,8 +379,8 @@ PipelineShape pipeline_shape(std::size_t devices, std::size_t batch_size, unsign
 
 }  // namespace
 
-std::expected<ProvisionReport, std::string> provision(Registry& registry, const SecretBox& box,
-                                                      const ProvisionRequest& request) {
+std::expected<ProvisionReport, Error> provision(Registry& registry, const SecretBox& box,
+                                                const ProvisionRequest& request) {
   if (auto checked = check_provision_request(request); !checked)
     return std::unexpected(checked.error());
   const auto started = Clock::now();
@@ -407,7 +408,7 @@ std::expected<ProvisionReport, std::string> provision(Registry& registry, const 
   OrderedPipeline<Batch> pipeline(pipeline_shape(pending->size(), batch_size, request.threads));
   const auto make_producer = [&]() -> OrderedPipeline<Batch>::Producer {
     auto maker = std::make_shared<DeviceMaker>(request, box, ids->run, ids->issuer, request.now);
-    return [&, maker](std::size_t index) -> std::expected<Batch, std::string> {
+    return [&, maker](std::size_t index) -> std::expected<Batch, Error> {
       const std::size_t first = index * batch_size, last = std::min(pending->size(), first + batch_size);
       Batch batch;
       batch.reserve(last - first);
@@ -422,7 +423,7 @@ std::expected<ProvisionReport, std::string> provision(Registry& registry, const 
       return batch;
     };
   };
-  const auto commit = [&](std::size_t, Batch&& batch) -> std::expected<void, std::string> {
+  const auto commit = [&](std::size_t, Batch&& batch) -> std::expected<void, Error> {
     auto outcome = registry.insert_batch(batch);
     if (!outcome)
       return std::unexpected(outcome.error());

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/diagnostic.hpp"
 #include "factory/ca.hpp"
 #include "factory/recipe.hpp"
 #include "factory/registry.hpp"
@@ -59,7 +60,7 @@ std::string describe_rng();
 
 // What provision() checks before it touches the registry: the CA is valid now and outlasts the device
 // certificates, an HMAC secret is there when needed, and every serial is well-formed and requested once.
-std::expected<void, std::string> check_provision_request(const ProvisionRequest& request);
+std::expected<void, Error> check_provision_request(const ProvisionRequest& request);
 
 // How many random passwords a device may draw before the run stops for want of a strong enough one.
 inline constexpr int kRandomPasswordDraws = 100;
@@ -72,7 +73,7 @@ inline constexpr int kRandomPasswordDraws = 100;
 inline constexpr int kPasswordSamples = 200;
 std::vector<Diagnostic> recipe_warnings(const Recipe& recipe);
 
-std::expected<ProvisionReport, std::string> provision(Registry& registry, const SecretBox& box,
-                                                      const ProvisionRequest& request);
+std::expected<ProvisionReport, Error> provision(Registry& registry, const SecretBox& box,
+                                                const ProvisionRequest& request);
 
 }  // namespace en18031::factory

@@ -30,30 +30,30 @@ std::string_view url_scheme(std::string_view locator) {
 
 }  // namespace
 
-std::expected<RegistryLocator, std::string> parse_registry_locator(std::string_view locator) {
+std::expected<RegistryLocator, Error> parse_registry_locator(std::string_view locator) {
   if (locator.empty())
-    return std::unexpected(fmt::format("the registry locator is empty: {}", kLocatorForms));
+    return std::unexpected(Error::message(fmt::format("the registry locator is empty: {}", kLocatorForms)));
   if (locator.starts_with("sqlite:")) {
     const std::string_view path = locator.substr(std::string_view("sqlite:").size());
     if (path.empty())
-      return std::unexpected(fmt::format("registry locator \"sqlite:\" names no file: {}", kLocatorForms));
+      return std::unexpected(
+          Error::message(fmt::format("registry locator \"sqlite:\" names no file: {}", kLocatorForms)));
     return RegistryLocator{RegistryBackend::sqlite, std::string(path)};
   }
   // The rest of a URL may hold a user name and password: messages name only its scheme.
   if (const std::string_view scheme = url_scheme(locator); !scheme.empty()) {
     if (scheme == "postgresql" || scheme == "postgres")
-      return std::unexpected(
+      return std::unexpected(Error::message(
           fmt::format("registry locator {}://...: PostgreSQL registries are not supported in this build; {}",
-                      scheme, kLocatorForms));
-    return std::unexpected(fmt::format("registry locator {}://... has an unknown scheme \"{}\": {}", scheme,
-                                       scheme, kLocatorForms));
+                      scheme, kLocatorForms)));
+    return std::unexpected(Error::message(fmt::format(
+        "registry locator {}://... has an unknown scheme \"{}\": {}", scheme, scheme, kLocatorForms)));
   }
   return RegistryLocator{RegistryBackend::sqlite, std::string(locator)};
 }
 
-std::expected<std::unique_ptr<Registry>, std::string> open_registry(std::string_view locator,
-                                                                    const SecretBox& box,
-                                                                    RegistryAccess access) {
+std::expected<std::unique_ptr<Registry>, Error> open_registry(std::string_view locator, const SecretBox& box,
+                                                              RegistryAccess access) {
   auto parsed = parse_registry_locator(locator);
   if (!parsed)
     return std::unexpected(parsed.error());
@@ -67,7 +67,7 @@ std::expected<std::unique_ptr<Registry>, std::string> open_registry(std::string_
       return std::make_unique<SqliteRegistry>(std::move(*opened));
     }
   }
-  return std::unexpected(std::string("registry locator: no backend for it in this build"));
+  return std::unexpected(Error::message(std::string("registry locator: no backend for it in this build")));
 }
 
 }  // namespace en18031::factory

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.hpp"
 #include "factory/secret_box.hpp"
 
 namespace en18031::factory {
@@ -111,46 +112,46 @@ class Registry {
   virtual void settle_file() const = 0;
 
   // The issuer row for this CA certificate, added on first use.
-  virtual std::expected<std::int64_t, std::string> ensure_issuer(std::string_view certificate_pem,
-                                                                 std::string_view fingerprint_hex,
-                                                                 std::string_view subject) = 0;
-  virtual std::expected<std::vector<Issuer>, std::string> issuers() const = 0;
+  virtual std::expected<std::int64_t, Error> ensure_issuer(std::string_view certificate_pem,
+                                                           std::string_view fingerprint_hex,
+                                                           std::string_view subject) = 0;
+  virtual std::expected<std::vector<Issuer>, Error> issuers() const = 0;
 
-  virtual std::expected<std::int64_t, std::string> begin_run(const RunInfo& run) = 0;
+  virtual std::expected<std::int64_t, Error> begin_run(const RunInfo& run) = 0;
   // Every run in the order they began, with their ids.
-  virtual std::expected<std::vector<RunInfo>, std::string> runs() const = 0;
+  virtual std::expected<std::vector<RunInfo>, Error> runs() const = 0;
 
   // Whether this process can write now, waiting at most `wait` for another writer. A provisioning run asks
   // before it generates anything, so a registry that another process keeps locked (a long transaction, a
   // stuck tool) stops it before any key is made.
   // Error: "registry NAME is busy: another process did not release its write lock within N s ...".
-  virtual std::expected<void, std::string> check_writable(std::chrono::milliseconds wait) = 0;
+  virtual std::expected<void, Error> check_writable(std::chrono::milliseconds wait) = 0;
 
   // Which of `serials` are already in the registry (what a resumed run skips).
-  virtual std::expected<std::vector<std::string>, std::string> existing_serials(
+  virtual std::expected<std::vector<std::string>, Error> existing_serials(
       std::span<const std::string> serials) const = 0;
 
   // One transaction: every device is written whole or none is. A serial that is already present is
   // skipped and reported; any other UNIQUE conflict (a key, PSK identity, PSK or password another device
   // has) rolls the whole batch back with an error naming the device and column.
-  virtual std::expected<InsertOutcome, std::string> insert_batch(std::span<const DeviceRecord> devices) = 0;
+  virtual std::expected<InsertOutcome, Error> insert_batch(std::span<const DeviceRecord> devices) = 0;
 
-  virtual std::expected<std::optional<DeviceRecord>, std::string> find(std::string_view serial) const = 0;
+  virtual std::expected<std::optional<DeviceRecord>, Error> find(std::string_view serial) const = 0;
   // Every device in serial order; the callback returns false to stop early.
-  virtual std::expected<void, std::string> for_each(
+  virtual std::expected<void, Error> for_each(
       const std::function<bool(const DeviceRecord&)>& visit) const = 0;
   // The columns fleet check needs of every device, in storage order, without decoding certificates or
   // sealed secrets (10 M devices in seconds). The first error the visitor returns stops the scan and is
   // returned.
-  virtual std::expected<void, std::string> scan_fleet(
-      const std::function<std::expected<void, std::string>(const FleetRow&)>& visit) const = 0;
-  virtual std::expected<RegistryCounts, std::string> counts() const = 0;
+  virtual std::expected<void, Error> scan_fleet(
+      const std::function<std::expected<void, Error>(const FleetRow&)>& visit) const = 0;
+  virtual std::expected<RegistryCounts, Error> counts() const = 0;
 
   // Marks a device revoked (idempotent: revoking twice keeps the first time). Error if no such serial.
-  virtual std::expected<void, std::string> revoke(std::string_view serial, std::string_view reason,
-                                                  std::string_view when) = 0;
+  virtual std::expected<void, Error> revoke(std::string_view serial, std::string_view reason,
+                                            std::string_view when) = 0;
   // The next CRL number (monotonic), incremented in the same transaction.
-  virtual std::expected<std::int64_t, std::string> next_crl_number() = 0;
+  virtual std::expected<std::int64_t, Error> next_crl_number() = 0;
 
  protected:
   Registry() = default;
@@ -168,7 +169,7 @@ struct RegistryLocator {
   RegistryBackend backend = RegistryBackend::sqlite;
   std::string target;  // sqlite: the file's path
 };
-std::expected<RegistryLocator, std::string> parse_registry_locator(std::string_view locator);
+std::expected<RegistryLocator, Error> parse_registry_locator(std::string_view locator);
 
 enum class RegistryAccess {
   read_only,          // must exist; nothing is written
@@ -178,8 +179,7 @@ enum class RegistryAccess {
 
 // The one place that knows every backend: parses `locator`, opens (or creates) the registry and checks
 // that it was made under `box`'s key ("the registry key does not match registry NAME").
-std::expected<std::unique_ptr<Registry>, std::string> open_registry(std::string_view locator,
-                                                                    const SecretBox& box,
-                                                                    RegistryAccess access);
+std::expected<std::unique_ptr<Registry>, Error> open_registry(std::string_view locator, const SecretBox& box,
+                                                              RegistryAccess access);
 
 }  // namespace en18031::factory

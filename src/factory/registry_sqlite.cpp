@@ -111,7 +111,7 @@ std::string sqlite_error(sqlite3* db) {
   return message;
 }
 
-std::expected<void, std::string> execute(sqlite3* db, const char* sql, const std::filesystem::path& path) {
+std::expected<void, Error> execute(sqlite3* db, const char* sql, const std::filesystem::path& path) {
   char* message = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     std::string text = message != nullptr ? message : sqlite_error(db);
@@ -121,7 +121,7 @@ std::expected<void, std::string> execute(sqlite3* db, const char* sql, const std
     if (sqlite3_errcode(db) == SQLITE_BUSY)
       text += fmt::format(" (another process did not release the registry's write lock within {} s)",
                           kBusyTimeoutMs / 1000);
-    return std::unexpected(fmt::format("registry {}: {}", path.string(), text));
+    return std::unexpected(Error::message(fmt::format("registry {}: {}", path.string(), text)));
   }
   return {};
 }
@@ -176,23 +176,23 @@ SqliteRegistry::SqliteRegistry(SqliteRegistry&&) noexcept = default;
 SqliteRegistry& SqliteRegistry::operator=(SqliteRegistry&&) noexcept = default;
 SqliteRegistry::~SqliteRegistry() = default;
 
-std::expected<SqliteRegistry, std::string> SqliteRegistry::create(const std::filesystem::path& path,
-                                                                  const SecretBox& box) {
+std::expected<SqliteRegistry, Error> SqliteRegistry::create(const std::filesystem::path& path,
+                                                            const SecretBox& box) {
   std::error_code error;
   if (std::filesystem::exists(path, error))
-    return std::unexpected(fmt::format("registry {} exists already", path.string()));
+    return std::unexpected(Error::message(fmt::format("registry {} exists already", path.string())));
   return open_or_create(path, box);
 }
 
-std::expected<SqliteRegistry, std::string> SqliteRegistry::open_or_create(const std::filesystem::path& path,
-                                                                          const SecretBox& box) {
+std::expected<SqliteRegistry, Error> SqliteRegistry::open_or_create(const std::filesystem::path& path,
+                                                                    const SecretBox& box) {
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int opened = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   std::unique_ptr<sqlite3, Closer> db(raw);
   if (opened != SQLITE_OK)
-    return std::unexpected(fmt::format("cannot open registry {}: {}", path.string(),
-                                       raw ? sqlite3_errmsg(raw) : "out of memory"));
+    return std::unexpected(Error::message(fmt::format("cannot open registry {}: {}", path.string(),
+                                                      raw ? sqlite3_errmsg(raw) : "out of memory")));
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
   // A registry that exists is opened without a write transaction, so a writer busy in it does not hold up
   // the opening (SqliteRegistry::check_writable says whether it can be written now).
@@ -208,9 +208,9 @@ std::expected<SqliteRegistry, std::string> SqliteRegistry::open_or_create(const 
   // Another process may be creating the same registry: the schema check and creation are one write
   // transaction, so exactly one of them creates it.
   if (auto done = execute(db.get(), "BEGIN IMMEDIATE", path); !done)
-    return std::unexpected(done.error() + (sqlite3_errcode(db.get()) == SQLITE_NOTADB
-                                               ? " (it is not an en18031 registry)"
-                                               : ""));
+    return std::unexpected(Error::message(
+        done.error().describe() +
+        (sqlite3_errcode(db.get()) == SQLITE_NOTADB ? " (it is not an en18031 registry)" : "")));
   bool has_schema = false;
   {
     Statement query(db.get(), "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'");
@@ -220,8 +220,8 @@ std::expected<SqliteRegistry, std::string> SqliteRegistry::open_or_create(const 
     Statement any(db.get(), "SELECT count(*) FROM sqlite_schema");
     if (!any.ok() || sqlite3_step(any.get()) != SQLITE_ROW || sqlite3_column_int64(any.get(), 0) != 0) {
       (void)execute(db.get(), "ROLLBACK", path);
-      return std::unexpected(fmt::format(
-          "{} is an SQLite database but not an en18031 registry (it has no meta table)", path.string()));
+      return std::unexpected(Error::message(fmt::format(
+          "{} is an SQLite database but not an en18031 registry (it has no meta table)", path.string())));
     }
     if (auto done = execute(db.get(), kSchema, path); !done) {
       (void)execute(db.get(), "ROLLBACK", path);
@@ -241,7 +241,7 @@ std::expected<SqliteRegistry, std::string> SqliteRegistry::open_or_create(const 
       if (sqlite3_step(insert.get()) != SQLITE_DONE) {
         const std::string message = sqlite_error(db.get());
         (void)execute(db.get(), "ROLLBACK", path);
-        return std::unexpected(fmt::format("registry {}: {}", path.string(), message));
+        return std::unexpected(Error::message(fmt::format("registry {}: {}", path.string(), message)));
       }
     }
   }
@@ -257,34 +257,37 @@ std::expected<SqliteRegistry, std::string> SqliteRegistry::open_or_create(const 
   return open(path, box);
 }
 
-std::expected<SqliteRegistry, std::string> SqliteRegistry::open(const std::filesystem::path& path,
-                                                                const SecretBox& box, bool read_only) {
+std::expected<SqliteRegistry, Error> SqliteRegistry::open(const std::filesystem::path& path,
+                                                          const SecretBox& box, bool read_only) {
   std::error_code error;
   if (!std::filesystem::exists(path, error))
-    return std::unexpected(fmt::format("registry {} does not exist", path.string()));
+    return std::unexpected(Error::message(fmt::format("registry {} does not exist", path.string())));
   sqlite3* raw = nullptr;
   const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
   const int opened = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   std::unique_ptr<sqlite3, Closer> db(raw);
   if (opened != SQLITE_OK)
-    return std::unexpected(fmt::format("cannot open registry {}: {}", path.string(),
-                                       raw ? sqlite3_errmsg(raw) : "out of memory"));
+    return std::unexpected(Error::message(fmt::format("cannot open registry {}: {}", path.string(),
+                                                      raw ? sqlite3_errmsg(raw) : "out of memory")));
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
   Statement query(db.get(), "SELECT key, value FROM meta WHERE key IN ('format_version', 'key_check')");
   if (!query.ok())
-    return std::unexpected(
-        fmt::format("{} is not an en18031 registry ({})", path.string(), sqlite_error(db.get())));
+    return std::unexpected(Error::message(
+        fmt::format("{} is not an en18031 registry ({})", path.string(), sqlite_error(db.get()))));
   std::string version, check;
   int step;
   while ((step = sqlite3_step(query.get())) == SQLITE_ROW)
     (query.text(0) == "format_version" ? version : check) = query.text(1);
   if (step != SQLITE_DONE)
-    return std::unexpected(fmt::format("registry {}: {}", path.string(), sqlite_error(db.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path.string(), sqlite_error(db.get()))));
   if (version != std::to_string(kRegistryFormatVersion))
-    return std::unexpected(fmt::format("registry {} has format version \"{}\"; this en18031 reads version {}",
-                                       path.string(), version, kRegistryFormatVersion));
+    return std::unexpected(
+        Error::message(fmt::format("registry {} has format version \"{}\"; this en18031 reads version {}",
+                                   path.string(), version, kRegistryFormatVersion)));
   if (check != crypto::to_hex(box.key_check_value()))
-    return std::unexpected(fmt::format("the registry key does not match registry {}", path.string()));
+    return std::unexpected(
+        Error::message(fmt::format("the registry key does not match registry {}", path.string())));
   if (!read_only)
     // Up to 512 MiB of page cache (taken only as the registry grows): the six UNIQUE indexes take random
     // keys (hashes, fingerprints), so with SQLite's default 2 MiB every insert into a registry of a few
@@ -307,9 +310,9 @@ void SqliteRegistry::settle_file() const {
     (void)sqlite3_exec(db.get(), "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
 }
 
-std::expected<std::int64_t, std::string> SqliteRegistry::ensure_issuer(std::string_view certificate_pem,
-                                                                       std::string_view fingerprint_hex,
-                                                                       std::string_view subject) {
+std::expected<std::int64_t, Error> SqliteRegistry::ensure_issuer(std::string_view certificate_pem,
+                                                                 std::string_view fingerprint_hex,
+                                                                 std::string_view subject) {
   Statement insert(db_.get(),
                    "INSERT INTO issuers (certificate_pem, fingerprint, subject) VALUES (?1, ?2, ?3) "
                    "ON CONFLICT(fingerprint) DO NOTHING");
@@ -317,26 +320,29 @@ std::expected<std::int64_t, std::string> SqliteRegistry::ensure_issuer(std::stri
   insert.bind_text(2, fingerprint_hex);
   insert.bind_text(3, subject);
   if (!insert.ok() || sqlite3_step(insert.get()) != SQLITE_DONE)
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   Statement query(db_.get(), "SELECT id FROM issuers WHERE fingerprint = ?1");
   query.bind_text(1, fingerprint_hex);
   if (!query.ok() || sqlite3_step(query.get()) != SQLITE_ROW)
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   return sqlite3_column_int64(query.get(), 0);
 }
 
-std::expected<std::vector<Issuer>, std::string> SqliteRegistry::issuers() const {
+std::expected<std::vector<Issuer>, Error> SqliteRegistry::issuers() const {
   Statement query(db_.get(), "SELECT id, certificate_pem, fingerprint, subject FROM issuers ORDER BY id");
   std::vector<Issuer> result;
   int step = SQLITE_ERROR;
   while (query.ok() && (step = sqlite3_step(query.get())) == SQLITE_ROW)
     result.push_back({sqlite3_column_int64(query.get(), 0), query.text(1), query.text(2), query.text(3)});
   if (step != SQLITE_DONE)
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   return result;
 }
 
-std::expected<std::int64_t, std::string> SqliteRegistry::begin_run(const RunInfo& run) {
+std::expected<std::int64_t, Error> SqliteRegistry::begin_run(const RunInfo& run) {
   Statement insert(db_.get(),
                    "INSERT INTO runs (started, recipe_sha256, recipe, rng, tool, host, pid) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -349,11 +355,12 @@ std::expected<std::int64_t, std::string> SqliteRegistry::begin_run(const RunInfo
   if (insert.ok())
     sqlite3_bind_int64(insert.get(), 7, run.pid);
   if (!insert.ok() || sqlite3_step(insert.get()) != SQLITE_DONE)
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   return sqlite3_last_insert_rowid(db_.get());
 }
 
-std::expected<std::vector<RunInfo>, std::string> SqliteRegistry::runs() const {
+std::expected<std::vector<RunInfo>, Error> SqliteRegistry::runs() const {
   Statement query(db_.get(),
                   "SELECT started, recipe, recipe_sha256, rng, tool, host, pid, id FROM runs ORDER BY id");
   std::vector<RunInfo> result;
@@ -363,11 +370,12 @@ std::expected<std::vector<RunInfo>, std::string> SqliteRegistry::runs() const {
                       query.text(5), sqlite3_column_int64(query.get(), 6),
                       sqlite3_column_int64(query.get(), 7)});
   if (step != SQLITE_DONE)
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   return result;
 }
 
-std::expected<void, std::string> SqliteRegistry::check_writable(std::chrono::milliseconds wait) {
+std::expected<void, Error> SqliteRegistry::check_writable(std::chrono::milliseconds wait) {
   sqlite3_busy_timeout(db_.get(), static_cast<int>(wait.count()));
   const int begun = sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
   const std::string message = begun == SQLITE_OK ? std::string() : sqlite_error(db_.get());
@@ -375,20 +383,21 @@ std::expected<void, std::string> SqliteRegistry::check_writable(std::chrono::mil
     (void)sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
   if ((begun & 0xff) == SQLITE_BUSY)
-    return std::unexpected(fmt::format(
+    return std::unexpected(Error::message(fmt::format(
         "registry {} is busy: another process did not release its write lock within {} s (a long "
         "transaction, or a process stuck in one); nothing was generated: run again once it is free",
-        path_.string(), std::chrono::duration_cast<std::chrono::seconds>(wait).count()));
+        path_.string(), std::chrono::duration_cast<std::chrono::seconds>(wait).count())));
   if (begun != SQLITE_OK)
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), message));
+    return std::unexpected(Error::message(fmt::format("registry {}: {}", path_.string(), message)));
   return {};
 }
 
-std::expected<std::vector<std::string>, std::string> SqliteRegistry::existing_serials(
+std::expected<std::vector<std::string>, Error> SqliteRegistry::existing_serials(
     std::span<const std::string> serials) const {
   Statement query(db_.get(), "SELECT 1 FROM devices WHERE serial = ?1");
   if (!query.ok())
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   // One read transaction for all lookups: without it SQLite takes and drops its file lock per query.
   if (auto begun = execute(db_.get(), "BEGIN", path_); !begun)
     return std::unexpected(begun.error());
@@ -404,18 +413,18 @@ std::expected<std::vector<std::string>, std::string> SqliteRegistry::existing_se
     if (step == SQLITE_ROW)
       present.push_back(serial);
     else if (step != SQLITE_DONE)
-      return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+      return std::unexpected(
+          Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   }
   return present;
 }
 
-std::expected<InsertOutcome, std::string> SqliteRegistry::insert_batch(
-    std::span<const DeviceRecord> devices) {
+std::expected<InsertOutcome, Error> SqliteRegistry::insert_batch(std::span<const DeviceRecord> devices) {
   if (auto done = execute(db_.get(), "BEGIN IMMEDIATE", path_); !done)
     return std::unexpected(done.error());
-  const auto fail = [&](std::string message) -> std::expected<InsertOutcome, std::string> {
+  const auto fail = [&](std::string message) -> std::expected<InsertOutcome, Error> {
     (void)execute(db_.get(), "ROLLBACK", path_);
-    return std::unexpected(std::move(message));
+    return std::unexpected(Error::message(std::move(message)));
   };
   Statement insert(db_.get(),
                    fmt::format("INSERT INTO devices ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
@@ -461,24 +470,26 @@ std::expected<InsertOutcome, std::string> SqliteRegistry::insert_batch(
       ++outcome.inserted;
   }
   if (auto done = execute(db_.get(), "COMMIT", path_); !done)
-    return fail(done.error());
+    return fail(done.error().describe());
   return outcome;
 }
 
-std::expected<std::optional<DeviceRecord>, std::string> SqliteRegistry::find(std::string_view serial) const {
+std::expected<std::optional<DeviceRecord>, Error> SqliteRegistry::find(std::string_view serial) const {
   Statement query(db_.get(), fmt::format("SELECT {} FROM devices WHERE serial = ?1", kDeviceColumns));
   if (!query.ok())
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   query.bind_text(1, serial);
   const int step = sqlite3_step(query.get());
   if (step == SQLITE_ROW)
     return std::optional<DeviceRecord>(read_device(query));
   if (step == SQLITE_DONE)
     return std::optional<DeviceRecord>();
-  return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+  return std::unexpected(
+      Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
 }
 
-std::expected<void, std::string> SqliteRegistry::for_each(
+std::expected<void, Error> SqliteRegistry::for_each(
     const std::function<bool(const DeviceRecord&)>& visit) const {
   Statement query(db_.get(), fmt::format("SELECT {} FROM devices ORDER BY serial", kDeviceColumns));
   int step = SQLITE_ERROR;
@@ -486,17 +497,19 @@ std::expected<void, std::string> SqliteRegistry::for_each(
     if (!visit(read_device(query)))
       return {};
   if (step != SQLITE_DONE)
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   return {};
 }
 
-std::expected<void, std::string> SqliteRegistry::scan_fleet(
-    const std::function<std::expected<void, std::string>(const FleetRow&)>& visit) const {
+std::expected<void, Error> SqliteRegistry::scan_fleet(
+    const std::function<std::expected<void, Error>(const FleetRow&)>& visit) const {
   Statement query(db_.get(),
                   "SELECT serial, run_id, status, key_fingerprint, psk_identity, psk_tag, password_tag, "
                   "password_entropy_bits FROM devices");
   if (!query.ok())
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   sqlite3_stmt* row = query.get();
   const auto is_null = [&](int column) { return sqlite3_column_type(row, column) == SQLITE_NULL; };
   const auto text = [&](int column) {
@@ -528,24 +541,26 @@ std::expected<void, std::string> SqliteRegistry::scan_fleet(
       return done;
   }
   if (step != SQLITE_DONE)
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   return {};
 }
 
-std::expected<RegistryCounts, std::string> SqliteRegistry::counts() const {
+std::expected<RegistryCounts, Error> SqliteRegistry::counts() const {
   Statement query(db_.get(),
                   "SELECT count(*), count(revoked_at), count(certificate_der), count(psk_sealed), "
                   "count(password_sealed), (SELECT count(*) FROM runs) FROM devices");
   if (!query.ok() || sqlite3_step(query.get()) != SQLITE_ROW)
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   const auto column = [&](int index) {
     return static_cast<std::size_t>(sqlite3_column_int64(query.get(), index));
   };
   return RegistryCounts{column(0), column(1), column(2), column(3), column(4), column(5)};
 }
 
-std::expected<void, std::string> SqliteRegistry::revoke(std::string_view serial, std::string_view reason,
-                                                        std::string_view when) {
+std::expected<void, Error> SqliteRegistry::revoke(std::string_view serial, std::string_view reason,
+                                                  std::string_view when) {
   Statement update(db_.get(),
                    "UPDATE devices SET status = 'revoked', revoked_at = ?2, revocation_reason = ?3 "
                    "WHERE serial = ?1 AND status = 'active'");
@@ -553,18 +568,20 @@ std::expected<void, std::string> SqliteRegistry::revoke(std::string_view serial,
   update.bind_text(2, when);
   update.bind_text(3, reason);
   if (!update.ok() || sqlite3_step(update.get()) != SQLITE_DONE)
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get())));
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
   if (sqlite3_changes(db_.get()) == 0) {
     auto found = find(serial);
     if (!found)
       return std::unexpected(found.error());
     if (!*found)
-      return std::unexpected(fmt::format("registry {} has no device {}", path_.string(), serial));
+      return std::unexpected(
+          Error::message(fmt::format("registry {} has no device {}", path_.string(), serial)));
   }
   return {};
 }
 
-std::expected<std::int64_t, std::string> SqliteRegistry::next_crl_number() {
+std::expected<std::int64_t, Error> SqliteRegistry::next_crl_number() {
   if (auto done = execute(db_.get(), "BEGIN IMMEDIATE", path_); !done)
     return std::unexpected(done.error());
   Statement update(
@@ -573,7 +590,7 @@ std::expected<std::int64_t, std::string> SqliteRegistry::next_crl_number() {
   if (!update.ok() || sqlite3_step(update.get()) != SQLITE_ROW) {
     const std::string message = sqlite_error(db_.get());
     (void)execute(db_.get(), "ROLLBACK", path_);
-    return std::unexpected(fmt::format("registry {}: {}", path_.string(), message));
+    return std::unexpected(Error::message(fmt::format("registry {}: {}", path_.string(), message)));
   }
   const std::int64_t number = sqlite3_column_int64(update.get(), 0);
   sqlite3_reset(update.get());

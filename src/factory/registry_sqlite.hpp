@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/diagnostic.hpp"
 #include "factory/registry.hpp"
 
 struct sqlite3;
@@ -31,15 +32,14 @@ namespace en18031::factory {
 class SqliteRegistry final : public Registry {
  public:
   // Creates a new registry file (refused if `path` exists) bound to `box`'s key.
-  static std::expected<SqliteRegistry, std::string> create(const std::filesystem::path& path,
-                                                           const SecretBox& box);
+  static std::expected<SqliteRegistry, Error> create(const std::filesystem::path& path, const SecretBox& box);
   // Opens an existing registry; refused when it is not one, has another format version, or was made
   // under another registry key ("the registry key does not match registry <path>").
-  static std::expected<SqliteRegistry, std::string> open(const std::filesystem::path& path,
-                                                         const SecretBox& box, bool read_only = false);
+  static std::expected<SqliteRegistry, Error> open(const std::filesystem::path& path, const SecretBox& box,
+                                                   bool read_only = false);
   // Opens, creating it first when it does not exist.
-  static std::expected<SqliteRegistry, std::string> open_or_create(const std::filesystem::path& path,
-                                                                   const SecretBox& box);
+  static std::expected<SqliteRegistry, Error> open_or_create(const std::filesystem::path& path,
+                                                             const SecretBox& box);
 
   SqliteRegistry(SqliteRegistry&&) noexcept;
   SqliteRegistry& operator=(SqliteRegistry&&) noexcept;
@@ -50,29 +50,28 @@ class SqliteRegistry final : public Registry {
   std::string name() const override { return path_.string(); }
   std::optional<std::filesystem::path> file() const override { return path_; }
   void settle_file() const override;
-  std::expected<std::int64_t, std::string> ensure_issuer(std::string_view certificate_pem,
-                                                         std::string_view fingerprint_hex,
-                                                         std::string_view subject) override;
-  std::expected<std::vector<Issuer>, std::string> issuers() const override;
-  std::expected<std::int64_t, std::string> begin_run(const RunInfo& run) override;
-  std::expected<std::vector<RunInfo>, std::string> runs() const override;
+  std::expected<std::int64_t, Error> ensure_issuer(std::string_view certificate_pem,
+                                                   std::string_view fingerprint_hex,
+                                                   std::string_view subject) override;
+  std::expected<std::vector<Issuer>, Error> issuers() const override;
+  std::expected<std::int64_t, Error> begin_run(const RunInfo& run) override;
+  std::expected<std::vector<RunInfo>, Error> runs() const override;
   // An empty write transaction (BEGIN IMMEDIATE, ROLLBACK) under a busy timeout of `wait`.
-  std::expected<void, std::string> check_writable(std::chrono::milliseconds wait) override;
-  std::expected<std::vector<std::string>, std::string> existing_serials(
+  std::expected<void, Error> check_writable(std::chrono::milliseconds wait) override;
+  std::expected<std::vector<std::string>, Error> existing_serials(
       std::span<const std::string> serials) const override;
   // BEGIN IMMEDIATE ... COMMIT.
-  std::expected<InsertOutcome, std::string> insert_batch(std::span<const DeviceRecord> devices) override;
-  std::expected<std::optional<DeviceRecord>, std::string> find(std::string_view serial) const override;
-  std::expected<void, std::string> for_each(
-      const std::function<bool(const DeviceRecord&)>& visit) const override;
+  std::expected<InsertOutcome, Error> insert_batch(std::span<const DeviceRecord> devices) override;
+  std::expected<std::optional<DeviceRecord>, Error> find(std::string_view serial) const override;
+  std::expected<void, Error> for_each(const std::function<bool(const DeviceRecord&)>& visit) const override;
   // One SELECT of eight columns; the rows' views point into SQLite's own buffers.
-  std::expected<void, std::string> scan_fleet(
-      const std::function<std::expected<void, std::string>(const FleetRow&)>& visit) const override;
-  std::expected<RegistryCounts, std::string> counts() const override;
-  std::expected<void, std::string> revoke(std::string_view serial, std::string_view reason,
-                                          std::string_view when) override;
+  std::expected<void, Error> scan_fleet(
+      const std::function<std::expected<void, Error>(const FleetRow&)>& visit) const override;
+  std::expected<RegistryCounts, Error> counts() const override;
+  std::expected<void, Error> revoke(std::string_view serial, std::string_view reason,
+                                    std::string_view when) override;
   // Stored in meta "crl_number".
-  std::expected<std::int64_t, std::string> next_crl_number() override;
+  std::expected<std::int64_t, Error> next_crl_number() override;
 
  private:
   struct Closer {

@@ -153,11 +153,11 @@ Bytes SecretBox::seal(std::string_view serial, SecretField field,
   return sealed;
 }
 
-std::expected<Bytes, std::string> SecretBox::open(std::string_view serial, SecretField field,
-                                                  std::span<const std::uint8_t> sealed) const {
+std::expected<Bytes, Error> SecretBox::open(std::string_view serial, SecretField field,
+                                            std::span<const std::uint8_t> sealed) const {
   const auto refuse = [&](std::string_view why) {
-    return std::unexpected("the sealed " + std::string(to_string(field)) + " of device " +
-                           std::string(serial) + " " + std::string(why));
+    return std::unexpected(Error::message("the sealed " + std::string(to_string(field)) + " of device " +
+                                          std::string(serial) + " " + std::string(why)));
   };
   if (sealed.size() < kSealedOverhead)
     return refuse("is too short to be a sealed value");
@@ -196,19 +196,19 @@ std::array<std::uint8_t, 32> SecretBox::key_check_value() const {
   return hmac_sha256(mac_.get(), check_key_, as_bytes("en18031 registry key check"), {});
 }
 
-std::expected<std::array<std::uint8_t, kRegistryKeyBytes>, std::string> load_registry_key(
+std::expected<std::array<std::uint8_t, kRegistryKeyBytes>, Error> load_registry_key(
     const std::string& key_file, const std::optional<std::string>& from_environment) {
   if (key_file.empty()) {
     if (!from_environment || from_environment->empty())
-      return std::unexpected("no registry key: give --registry-key-file or set $" +
-                             std::string(kRegistryKeyVariable) + " (64 hex digits)");
+      return std::unexpected(Error::message("no registry key: give --registry-key-file or set $" +
+                                            std::string(kRegistryKeyVariable) + " (64 hex digits)"));
     if (auto key = parse_hex_key(*from_environment))
       return *key;
-    return std::unexpected("$" + std::string(kRegistryKeyVariable) + " is not 64 hex digits");
+    return std::unexpected(Error::message("$" + std::string(kRegistryKeyVariable) + " is not 64 hex digits"));
   }
   std::ifstream file(key_file, std::ios::binary);
   if (!file)
-    return std::unexpected("cannot read registry key file " + key_file);
+    return std::unexpected(Error::message("cannot read registry key file " + key_file));
   std::string content;
   content.resize(limits::max_key_file_bytes + 1);
   file.read(content.data(), static_cast<std::streamsize>(content.size()));
@@ -220,9 +220,9 @@ std::expected<std::array<std::uint8_t, kRegistryKeyBytes>, std::string> load_reg
   }
   if (auto key = parse_hex_key(content))
     return *key;
-  return std::unexpected("registry key file " + key_file +
-                         " holds neither 64 hex digits nor exactly 32 bytes (it has " +
-                         std::to_string(content.size()) + " bytes)");
+  return std::unexpected(Error::message("registry key file " + key_file +
+                                        " holds neither 64 hex digits nor exactly 32 bytes (it has " +
+                                        std::to_string(content.size()) + " bytes)"));
 }
 
 std::string new_registry_key_hex() {

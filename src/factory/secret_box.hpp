@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.hpp"
+
 typedef struct evp_cipher_st EVP_CIPHER;
 typedef struct evp_mac_st EVP_MAC;
 
@@ -48,8 +50,8 @@ class SecretBox {
   Bytes seal(std::string_view serial, SecretField field, std::span<const std::uint8_t> plaintext) const;
   // The plaintext, or an error naming the device and field when the value was changed, moved or sealed
   // under another key.
-  std::expected<Bytes, std::string> open(std::string_view serial, SecretField field,
-                                         std::span<const std::uint8_t> sealed) const;
+  std::expected<Bytes, Error> open(std::string_view serial, SecretField field,
+                                   std::span<const std::uint8_t> sealed) const;
   // HMAC-SHA256 under the tagging key, with the field in the input so equal PSKs and passwords in
   // different fields do not look alike: what the registry's UNIQUE constraints compare.
   std::array<std::uint8_t, 32> tag(SecretField field, std::span<const std::uint8_t> secret) const;
@@ -70,7 +72,7 @@ class SecretBox {
 // or, when `key_file` is empty, from `from_environment`: the value of $EN18031_REGISTRY_KEY (64 hex
 // digits), which the caller reads (the CLI's Context), never this library. Errors name the source and
 // what is wrong with it, never the key.
-std::expected<std::array<std::uint8_t, kRegistryKeyBytes>, std::string> load_registry_key(
+std::expected<std::array<std::uint8_t, kRegistryKeyBytes>, Error> load_registry_key(
     const std::string& key_file, const std::optional<std::string>& from_environment = std::nullopt);
 
 // A new random registry key as 64 lower-case hex digits and a newline (what `registry keygen` writes).

@@ -65,13 +65,16 @@ std::string serial_problem(std::string_view serial, SerialKind kind) {
   return {};
 }
 
-std::expected<std::vector<std::string>, std::vector<std::string>> parse_serial_list(std::string_view text,
-                                                                                    std::string_view name,
-                                                                                    SerialKind kind) {
+std::expected<std::vector<std::string>, Error> parse_serial_list(std::string_view text, std::string_view name,
+                                                                 SerialKind kind) {
   text = load::without_byte_order_mark(text);
   if (const auto not_utf8 = load::utf8_diagnostic(text, std::string(name)))
-    return std::unexpected(std::vector<std::string>{format_diagnostic(*not_utf8)});
-  std::vector<std::string> serials, problems;
+    return std::unexpected(Error{{*not_utf8}});
+  std::vector<std::string> serials;
+  std::vector<Diagnostic> problems;
+  const auto at_line = [&](std::size_t line) {
+    return SourceLocation{std::string(name), static_cast<int>(line), 0};
+  };
   std::unordered_map<std::string_view, std::size_t> first_line;
   std::size_t line_number = 0;
   for (std::size_t start = 0; start < text.size();) {
@@ -85,36 +88,38 @@ std::expected<std::vector<std::string>, std::vector<std::string>> parse_serial_l
     if (line.empty())
       continue;
     if (auto problem = serial_problem(line, kind); !problem.empty()) {
-      problems.push_back(fmt::format("{}:{}: {}", name, line_number, problem));
+      problems.push_back({at_line(line_number), "", problem});
     } else if (auto [at, inserted] = first_line.emplace(line, line_number); !inserted) {
       problems.push_back(
-          fmt::format("{}:{}: serial {} repeats line {}", name, line_number, line, at->second));
+          {at_line(line_number), "", fmt::format("serial {} repeats line {}", line, at->second)});
     } else if (serials.size() == limits::max_serials_per_run) {
-      problems.push_back(fmt::format("{}:{}: more than {} serials in one run; split the list", name,
-                                     line_number, limits::max_serials_per_run));
+      problems.push_back(
+          {at_line(line_number), "",
+           fmt::format("more than {} serials in one run; split the list", limits::max_serials_per_run)});
       break;
     } else {
       serials.emplace_back(line);
     }
     if (problems.size() >= limits::max_serial_list_problems) {
       problems.push_back(
-          fmt::format("{}: stopped after {} problems", name, limits::max_serial_list_problems));
+          {at_line(0), "", fmt::format("stopped after {} problems", limits::max_serial_list_problems)});
       break;
     }
   }
   if (!problems.empty())
-    return std::unexpected(std::move(problems));
+    return std::unexpected(Error{std::move(problems)});
   if (serials.empty())
-    return std::unexpected(std::vector<std::string>{fmt::format("{}: no serials in the file", name)});
+    return std::unexpected(Error::single(at_line(0), "", "no serials in the file"));
   return serials;
 }
 
-std::expected<std::vector<std::string>, std::string> serial_range(std::string_view first, std::size_t count,
-                                                                  SerialKind kind) {
+std::expected<std::vector<std::string>, Error> serial_range(std::string_view first, std::size_t count,
+                                                            SerialKind kind) {
   if (auto problem = serial_problem(first, kind); !problem.empty())
-    return std::unexpected("--first: " + problem);
+    return std::unexpected(Error::message("--first: " + problem));
   if (count == 0 || count > limits::max_serials_per_run)
-    return std::unexpected(fmt::format("--count must be 1 to {}", limits::max_serials_per_run));
+    return std::unexpected(
+        Error::message(fmt::format("--count must be 1 to {}", limits::max_serials_per_run)));
   const std::string_view body = kind == SerialKind::imei ? first.substr(0, 14) : first;
   std::size_t digits_start = body.size();
   while (digits_start > 0 && is_digit(body[digits_start - 1]))
@@ -122,14 +127,16 @@ std::expected<std::vector<std::string>, std::string> serial_range(std::string_vi
   const std::size_t width = body.size() - digits_start;
   // 18 digits: the largest count that fits a 64-bit number with room for the run's length added.
   if (width == 0 || width > 18)
-    return std::unexpected(fmt::format("--first {} must end in 1 to 18 digits to count up from", first));
+    return std::unexpected(
+        Error::message(fmt::format("--first {} must end in 1 to 18 digits to count up from", first)));
   std::uint64_t start = 0;
   std::from_chars(body.data() + digits_start, body.data() + body.size(), start);
   std::uint64_t limit = 1;
   for (std::size_t i = 0; i < width; ++i)
     limit *= 10;
   if (start + count > limit)
-    return std::unexpected(fmt::format("{} serials from {} do not fit in {} digits", count, first, width));
+    return std::unexpected(
+        Error::message(fmt::format("{} serials from {} do not fit in {} digits", count, first, width)));
   const std::string_view prefix = body.substr(0, digits_start);
   std::vector<std::string> serials;
   serials.reserve(count);

@@ -11,20 +11,20 @@
 
 namespace en18031::io {
 
-std::expected<void, std::string> write_file_atomically(const std::filesystem::path& path,
-                                                       std::string_view content, unsigned permissions) {
+std::expected<void, Error> write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                                                 unsigned permissions) {
   std::error_code error;
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), error);
     if (error)
       return std::unexpected(
-          fmt::format("cannot create {}: {}", path.parent_path().string(), error.message()));
+          Error::message(fmt::format("cannot create {}: {}", path.parent_path().string(), error.message())));
   }
   std::string temporary = path.string() + ".tmp-XXXXXX";
   const int fd = mkstemp(temporary.data());
   if (fd < 0)
-    return std::unexpected(
-        fmt::format("cannot create a file beside {}: {}", path.string(), std::strerror(errno)));
+    return std::unexpected(Error::message(
+        fmt::format("cannot create a file beside {}: {}", path.string(), std::strerror(errno))));
   std::size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
@@ -34,7 +34,7 @@ std::expected<void, std::string> write_file_atomically(const std::filesystem::pa
       const std::string why = std::strerror(errno);
       ::close(fd);
       std::remove(temporary.c_str());
-      return std::unexpected(fmt::format("cannot write {}: {}", path.string(), why));
+      return std::unexpected(Error::message(fmt::format("cannot write {}: {}", path.string(), why)));
     }
     written += static_cast<std::size_t>(n);
   }
@@ -43,12 +43,12 @@ std::expected<void, std::string> write_file_atomically(const std::filesystem::pa
   if (::fchmod(fd, static_cast<mode_t>(permissions)) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
     const std::string why = std::strerror(errno);
     std::remove(temporary.c_str());
-    return std::unexpected(fmt::format("cannot write {}: {}", path.string(), why));
+    return std::unexpected(Error::message(fmt::format("cannot write {}: {}", path.string(), why)));
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     const std::string why = std::strerror(errno);
     std::remove(temporary.c_str());
-    return std::unexpected(fmt::format("cannot write {}: {}", path.string(), why));
+    return std::unexpected(Error::message(fmt::format("cannot write {}: {}", path.string(), why)));
   }
   return {};
 }

@@ -12,19 +12,21 @@
 
 namespace en18031::io {
 
-std::expected<MappedFile, std::string> MappedFile::open(const std::string& path, std::size_t limit) {
+std::expected<MappedFile, Error> MappedFile::open(const std::string& path, std::size_t limit) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return std::unexpected(fmt::format("{}: cannot open the file ({})", path, std::strerror(errno)));
+    return std::unexpected(
+        Error::message(fmt::format("{}: cannot open the file ({})", path, std::strerror(errno))));
   struct stat status {};
   if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
     ::close(fd);
-    return std::unexpected(fmt::format("{}: not a regular file", path));
+    return std::unexpected(Error::message(fmt::format("{}: not a regular file", path)));
   }
   const auto size = static_cast<std::size_t>(status.st_size);
   if (size > limit) {
     ::close(fd);
-    return std::unexpected(fmt::format("{}: the file is {} bytes long; the limit is {}", path, size, limit));
+    return std::unexpected(
+        Error::message(fmt::format("{}: the file is {} bytes long; the limit is {}", path, size, limit)));
   }
   MappedFile file;
   if (size > 0) {
@@ -32,7 +34,7 @@ std::expected<MappedFile, std::string> MappedFile::open(const std::string& path,
     if (address == MAP_FAILED) {
       const std::string why = std::strerror(errno);
       ::close(fd);
-      return std::unexpected(fmt::format("{}: cannot map the file ({})", path, why));
+      return std::unexpected(Error::message(fmt::format("{}: cannot map the file ({})", path, why)));
     }
     ::madvise(address, size, MADV_WILLNEED);
     file.address_ = address;

@@ -10,12 +10,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/diagnostic.hpp"
+
 namespace en18031::io {
 
 class MappedFile {
  public:
   // Maps `path` (a regular file of at most `limit` bytes). An empty file maps to an empty span.
-  static std::expected<MappedFile, std::string> open(const std::string& path, std::size_t limit);
+  static std::expected<MappedFile, Error> open(const std::string& path, std::size_t limit);
 
   MappedFile(MappedFile&& other) noexcept;
   MappedFile& operator=(MappedFile&&) = delete;

@@ -9,15 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "core/diagnostic.hpp"
+
 namespace en18031::io {
 
 // "<path>: cannot open the file", "<path>: the file is larger than the limit of N bytes", "<path>: read
 // error".
-std::expected<std::vector<std::uint8_t>, std::string> read_file_bytes(const std::string& path,
-                                                                      std::size_t limit);
+std::expected<std::vector<std::uint8_t>, Error> read_file_bytes(const std::string& path, std::size_t limit);
 
 // The content as text (no check that it is UTF-8: load/text_file does that). On failure the reason without
 // the path ("file is N bytes; the limit is M bytes", "cannot open file", or the system's message).
-std::expected<std::string, std::string> read_file_text(const std::filesystem::path& path, std::size_t limit);
+std::expected<std::string, Error> read_file_text(const std::filesystem::path& path, std::size_t limit);
 
 }  // namespace en18031::io

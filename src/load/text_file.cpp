@@ -13,7 +13,7 @@ namespace en18031::load {
 std::optional<std::string> read_text_file(const std::filesystem::path& path, std::string& why) {
   auto text = io::read_file_text(path, limits::max_document_bytes);
   if (!text) {
-    why = std::move(text.error());
+    why = text.error().describe();
     return std::nullopt;
   }
   return std::move(*text);

@@ -161,7 +161,7 @@ TEST(ExportCli, WhatAKilledExportLeftIsRemovedByTheNextAndNothingElseIs) {
   fs::create_directories(folder / ".other.tmp-xyz789");
   RegistryFixture::write(folder / ".other.tmp-xyz789.lock", "some other program's lock\n");
   auto live = StagedFolder::begin(folder / "scripts", false);
-  ASSERT_TRUE(live) << live.error();
+  ASSERT_TRUE(live) << live.error().describe();
   ASSERT_TRUE(live->write("SN0001.at", "AT\n", factory::Secrecy::secret));
   const auto before = entries(folder);
 

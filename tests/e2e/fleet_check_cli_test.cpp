@@ -206,7 +206,7 @@ TEST_F(FleetCheckCli, RegistryIsReadOnlyWithItsKey) {
   {
     const factory::SecretBox box(key);
     auto registry = factory::SqliteRegistry::create(path("registry.db"), box);
-    ASSERT_TRUE(registry) << registry.error();
+    ASSERT_TRUE(registry) << registry.error().describe();
     factory::RunInfo run;
     run.started = "2026-11-22T10:00:00Z";
     run.recipe = "product: x";
@@ -249,7 +249,7 @@ TEST_F(FleetCheckCli, RegistryIsReadOnlyWithItsKey) {
   EXPECT_EQ(loaded.record->inputs[0].status, EvidenceInput::Status::verified);
   {
     auto registry = factory::SqliteRegistry::open(path("registry.db"), factory::SecretBox(key));
-    ASSERT_TRUE(registry) << registry.error();
+    ASSERT_TRUE(registry) << registry.error().describe();
     ASSERT_TRUE(registry->revoke("R07", "keyCompromise", "2026-11-23T10:00:00Z"));
   }
   const auto stale = load::load_evidence_file(path("registry-check.json"), "registry-check.json");

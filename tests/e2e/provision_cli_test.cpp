@@ -138,7 +138,7 @@ class ProvisionCli : public ::testing::Test {
     }
     const factory::SecretBox box(key);
     auto registry = factory::SqliteRegistry::open(registry_path, box, true);
-    EXPECT_TRUE(registry) << registry.error();
+    EXPECT_TRUE(registry) << registry.error().describe();
     if (!registry)
       return 0;
     const std::string ca_pem = read_file(dir_ / "ca.pem");
@@ -457,6 +457,14 @@ TEST_F(ProvisionCli, ADerivedPasswordBelowTheMinimumTakesTheNextCounterWhichIsRe
           "the same command again to continue\n");
 }
 
+TEST_F(ProvisionCli, AKeyPathThatCannotBeLookedUpIsBadInputNotAnInternalError) {
+  // Before: the existence check threw (File name too long), and main reported an internal error (exit 3).
+  const std::string too_long = path(std::string(300, 'k') + ".key");
+  const auto run = run_cli({"registry", "keygen", too_long});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "en18031: cannot create a file beside " + too_long + ": File name too long\n");
+}
+
 TEST_F(ProvisionCli, BadInputIsRefusedBeforeAnythingIsWritten) {
   std::ofstream(dir_ / "serials.txt") << "AQM-1\n# a comment\nAQM-2\nAQM-1\nAQM/3\n";
   auto args = provision_args(path("registry.db"), "", 0);
@@ -466,6 +474,14 @@ TEST_F(ProvisionCli, BadInputIsRefusedBeforeAnythingIsWritten) {
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, path("serials.txt") + ":4: serial AQM-1 repeats line 1\n" + path("serials.txt") +
                          ":5: serial \"AQM/3\" may hold only letters, digits, '.', '_' and '-'\n");
+  EXPECT_FALSE(fs::exists(dir_ / "registry.db"));
+
+  // A problem with the whole list (no line to point at) is en18031 speaking, like an unreadable list.
+  std::ofstream(dir_ / "empty.txt") << "# nothing yet\n";
+  args.back() = path("empty.txt");
+  run = run_cli(args);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "en18031: " + path("empty.txt") + ": no serials in the file\n");
   EXPECT_FALSE(fs::exists(dir_ / "registry.db"));
 
   std::ofstream(dir_ / "wrong") << "not the passphrase\n";

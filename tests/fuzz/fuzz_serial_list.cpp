@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto kind : {factory::SerialKind::text, factory::SerialKind::imei}) {
     const auto serials = factory::parse_serial_list(text, "serials.txt", kind);
     if (!serials) {
-      if (serials.error().empty() || serials.error().size() > limits::max_serial_list_problems + 1)
+      if (serials.error().diagnostics.empty() ||
+          serials.error().diagnostics.size() > limits::max_serial_list_problems + 1)
         std::abort();
       continue;
     }

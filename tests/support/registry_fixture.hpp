@@ -67,12 +67,12 @@ class RegistryFixture {
     write(ca_key_file(), ca_key->private_pem());
     auto ca = factory::create_root_ca({.common_name = "Fixture Manufacturing CA", .organization = "Fixture"},
                                       *ca_key, std::chrono::system_clock::now());
-    EXPECT_TRUE(ca.has_value()) << ca.error();
+    EXPECT_TRUE(ca.has_value()) << ca.error().describe();
     ca_.emplace(std::move(*ca));
     write(ca_cert_file(), ca_->certificate_pem());
 
     auto registry = factory::SqliteRegistry::create(registry_path(), *box_);
-    EXPECT_TRUE(registry.has_value()) << registry.error();
+    EXPECT_TRUE(registry.has_value()) << registry.error().describe();
     auto run = registry->begin_run({.started = "2026-01-01T00:00:00Z",
                                     .recipe = "fixture",
                                     .recipe_sha256 = std::string(64, '0'),
@@ -80,9 +80,9 @@ class RegistryFixture {
                                     .tool = "en18031 test",
                                     .host = "test",
                                     .pid = 1});
-    EXPECT_TRUE(run.has_value()) << run.error();
+    EXPECT_TRUE(run.has_value()) << run.error().describe();
     auto issuer = registry->ensure_issuer(ca_->certificate_pem(), ca_->fingerprint_hex(), ca_->subject());
-    EXPECT_TRUE(issuer.has_value()) << issuer.error();
+    EXPECT_TRUE(issuer.has_value()) << issuer.error().describe();
 
     std::vector<factory::DeviceRecord> records;
     for (auto& device : devices_) {
@@ -98,7 +98,7 @@ class RegistryFixture {
                                                   .not_after = now + std::chrono::days(365)};
         auto der =
             factory::issue_device_certificate(*ca_, device_key->get(), request, &record.certificate_serial);
-        EXPECT_TRUE(der.has_value()) << der.error();
+        EXPECT_TRUE(der.has_value()) << der.error().describe();
         record.certificate_der = *der;
         record.issuer_id = *issuer;
         unsigned char* spki = nullptr;
@@ -141,11 +141,11 @@ class RegistryFixture {
       records.push_back(std::move(record));
     }
     auto inserted = registry->insert_batch(records);
-    EXPECT_TRUE(inserted.has_value()) << inserted.error();
+    EXPECT_TRUE(inserted.has_value()) << inserted.error().describe();
     for (const auto& device : devices_)
       if (!device.revoked_reason.empty()) {
         auto revoked = registry->revoke(device.serial, device.revoked_reason, device.revoked_at);
-        EXPECT_TRUE(revoked.has_value()) << revoked.error();
+        EXPECT_TRUE(revoked.has_value()) << revoked.error().describe();
       }
   }
   RegistryFixture(const RegistryFixture&) = delete;
@@ -166,7 +166,7 @@ class RegistryFixture {
   const factory::Ca& ca() const { return *ca_; }
   factory::SqliteRegistry open(bool read_only = false) const {
     auto registry = factory::SqliteRegistry::open(registry_path(), *box_, read_only);
-    EXPECT_TRUE(registry.has_value()) << registry.error();
+    EXPECT_TRUE(registry.has_value()) << registry.error().describe();
     return std::move(*registry);
   }
 

@@ -37,5 +37,14 @@ TEST(Diagnostic, HostileTextCannotDriveTheTerminal) {
       "p\\x1b.yaml:3:1: ACM-1\\x1b[31m: unknown asset 'k\\x1b]0;x\\x07'\\x0afake: line");
 }
 
+TEST(Error, AMessageHasNoLocationAndDescribesAsItself) {
+  const Error error = Error::message("cannot read list.txt: No such file or directory");
+  ASSERT_EQ(error.diagnostics.size(), 1u);
+  EXPECT_EQ(error.diagnostics.front().where, SourceLocation{});
+  EXPECT_EQ(error.diagnostics.front().subject, "");
+  EXPECT_EQ(error.describe(), "cannot read list.txt: No such file or directory");
+  EXPECT_EQ(Error::message("a\x1b[2Jb").describe(), "a\\x1b[2Jb");
+}
+
 }  // namespace
 }  // namespace en18031

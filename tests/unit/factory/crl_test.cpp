@@ -69,7 +69,7 @@ TEST(Crl, ListsEveryRevokedCertificateWithDateAndReason) {
   RegistryFixture fixture(fleet());
   const SqliteRegistry registry = fixture.open(true);
   auto revoked = revoked_certificates(registry, fixture.ca());
-  ASSERT_TRUE(revoked.has_value()) << revoked.error();
+  ASSERT_TRUE(revoked.has_value()) << revoked.error().describe();
   ASSERT_EQ(revoked->size(), 2u);  // SN0004 has no certificate
   EXPECT_EQ((*revoked)[0].device_serial, "SN0002");
   EXPECT_EQ((*revoked)[0].reason, RevocationReason::key_compromise);
@@ -78,7 +78,7 @@ TEST(Crl, ListsEveryRevokedCertificateWithDateAndReason) {
   const auto now = std::chrono::system_clock::now();
   auto der = build_crl(fixture.ca(), *revoked,
                        {.crl_number = 7, .this_update = now, .next_update = now + std::chrono::days(30)});
-  ASSERT_TRUE(der.has_value()) << der.error();
+  ASSERT_TRUE(der.has_value()) << der.error().describe();
   const CrlPtr crl = parse(*der);
   ASSERT_TRUE(crl);
   EXPECT_EQ(X509_CRL_get_version(crl.get()), X509_CRL_VERSION_2);
@@ -148,34 +148,37 @@ TEST(Crl, RefusedForAnotherCaAndForUnreadableRows) {
   auto other = create_root_ca({.common_name = "Other CA"}, *other_key, std::chrono::system_clock::now());
   {
     const SqliteRegistry registry = fixture.open(true);
-    EXPECT_EQ(revoked_certificates(registry, *other).error(),
+    EXPECT_EQ(revoked_certificates(registry, *other).error().describe(),
               "CA \"CN=Other CA\" issued no certificate in registry " + fixture.registry_path().string() +
                   " (its issuers: \"CN=Fixture Manufacturing CA,O=Fixture\")");
     const auto now = std::chrono::system_clock::now();
     auto revoked = revoked_certificates(registry, fixture.ca());
     EXPECT_EQ(build_crl(*other, *revoked,
                         {.crl_number = 1, .this_update = now, .next_update = now + std::chrono::hours(1)})
-                  .error(),
+                  .error()
+                  .describe(),
               "device SN0002: its certificate was not issued by CA \"CN=Other CA\"");
-    EXPECT_EQ(
-        build_crl(fixture.ca(), *revoked, {.crl_number = 0, .this_update = now, .next_update = now}).error(),
-        "CRL number 0 is not positive");
-    EXPECT_EQ(
-        build_crl(fixture.ca(), *revoked, {.crl_number = 1, .this_update = now, .next_update = now}).error(),
-        "the CRL's next update must come after this update");
+    EXPECT_EQ(build_crl(fixture.ca(), *revoked, {.crl_number = 0, .this_update = now, .next_update = now})
+                  .error()
+                  .describe(),
+              "CRL number 0 is not positive");
+    EXPECT_EQ(build_crl(fixture.ca(), *revoked, {.crl_number = 1, .this_update = now, .next_update = now})
+                  .error()
+                  .describe(),
+              "the CRL's next update must come after this update");
   }
   {
     SqliteRegistry registry = fixture.open();
     ASSERT_TRUE(fixture.execute_sql(
         "UPDATE devices SET revocation_reason = 'certificateHold' WHERE serial = 'SN0002'"));
     EXPECT_EQ(
-        revoked_certificates(registry, fixture.ca()).error(),
+        revoked_certificates(registry, fixture.ca()).error().describe(),
         "device SN0002 has the revocation reason \"certificateHold\", which is not one of: unspecified, "
         "keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn");
     ASSERT_TRUE(fixture.execute_sql(
         "UPDATE devices SET revocation_reason = 'keyCompromise', revoked_at = 'yesterday' "
         "WHERE serial = 'SN0002'"));
-    EXPECT_EQ(revoked_certificates(registry, fixture.ca()).error(),
+    EXPECT_EQ(revoked_certificates(registry, fixture.ca()).error().describe(),
               "device SN0002 has the revocation date \"yesterday\", which is not RFC 3339 UTC");
   }
 }

@@ -33,9 +33,9 @@ struct Files {
   std::map<std::string, CollectedFile> files;
   FileSink sink() {
     return [this](std::string_view path, std::string_view content,
-                  Secrecy secrecy) -> std::expected<void, std::string> {
+                  Secrecy secrecy) -> std::expected<void, Error> {
       if (!files.emplace(std::string(path), CollectedFile{std::string(content), secrecy}).second)
-        return std::unexpected("written twice: " + std::string(path));
+        return std::unexpected(Error::message("written twice: " + std::string(path)));
       return {};
     };
   }
@@ -50,7 +50,7 @@ struct Files {
 struct Text {
   std::string text;
   TextSink sink() {
-    return [this](std::string_view piece) -> std::expected<void, std::string> {
+    return [this](std::string_view piece) -> std::expected<void, Error> {
       text.append(piece);
       return {};
     };
@@ -73,7 +73,7 @@ TEST(ExportSelection, WholeFleetLeavesOutRevokedAndDevicesWithoutTheCredential) 
   const SqliteRegistry registry = fixture.open(true);
   Files files;
   auto summary = export_bundles(registry, fixture.box(), {}, {}, files.sink());
-  ASSERT_TRUE(summary.has_value()) << summary.error();
+  ASSERT_TRUE(summary.has_value()) << summary.error().describe();
   EXPECT_EQ(summary->devices, 2u);
   EXPECT_EQ(summary->revoked, 1u);
   EXPECT_EQ(summary->without_credential, 1u);  // SN0004 has no certificate
@@ -87,7 +87,7 @@ TEST(ExportSelection, NamedDevicesInOrderOnceEach) {
   const SqliteRegistry registry = fixture.open(true);
   Text out;
   auto summary = export_labels(registry, fixture.box(), {{"SN0003", "SN0001", "SN0003"}}, {}, out.sink());
-  ASSERT_TRUE(summary.has_value()) << summary.error();
+  ASSERT_TRUE(summary.has_value()) << summary.error().describe();
   EXPECT_EQ(summary->devices, 2u);
   EXPECT_EQ(out.text, "serial,password\r\nSN0003,pw-SN0003-Xy7!\r\nSN0001,pw-SN0001-Xy7!\r\n");
 }
@@ -97,16 +97,16 @@ TEST(ExportSelection, ExactErrorsForUnknownRevokedAndMissingCredential) {
   const SqliteRegistry registry = fixture.open(true);
   const std::string path = fixture.registry_path().string();
   Text out;
-  EXPECT_EQ(export_labels(registry, fixture.box(), {{"SN0001", "NOPE"}}, {}, out.sink()).error(),
+  EXPECT_EQ(export_labels(registry, fixture.box(), {{"SN0001", "NOPE"}}, {}, out.sink()).error().describe(),
             "registry " + path + " has no device NOPE");
-  EXPECT_EQ(export_labels(registry, fixture.box(), {{"SN0002"}}, {}, out.sink()).error(),
+  EXPECT_EQ(export_labels(registry, fixture.box(), {{"SN0002"}}, {}, out.sink()).error().describe(),
             "device SN0002 is revoked (since 2026-01-02T03:04:05Z); a revoked device is only in the CRL");
-  EXPECT_EQ(export_lwm2m(registry, fixture.box(), {{"SN0003"}}, {}, out.sink()).error(),
+  EXPECT_EQ(export_lwm2m(registry, fixture.box(), {{"SN0003"}}, {}, out.sink()).error().describe(),
             "device SN0003 was provisioned without a PSK");
   Files files;
-  EXPECT_EQ(export_bundles(registry, fixture.box(), {{"SN0004"}}, {}, files.sink()).error(),
+  EXPECT_EQ(export_bundles(registry, fixture.box(), {{"SN0004"}}, {}, files.sink()).error().describe(),
             "device SN0004 was provisioned without a certificate");
-  EXPECT_EQ(export_labels(registry, fixture.box(), {{"SN0004"}}, {}, out.sink()).error(),
+  EXPECT_EQ(export_labels(registry, fixture.box(), {{"SN0004"}}, {}, out.sink()).error().describe(),
             "device SN0004 was provisioned without a default password");
 }
 
@@ -115,7 +115,7 @@ TEST(ExportSelection, AFleetWithNothingToExportIsAnError) {
       std::vector<FixtureDevice>{{.serial = "A", .psk = false}, {.serial = "B", .psk = false}});
   const SqliteRegistry registry = fixture.open(true);
   Text out;
-  EXPECT_EQ(export_lwm2m(registry, fixture.box(), {}, {}, out.sink()).error(),
+  EXPECT_EQ(export_lwm2m(registry, fixture.box(), {}, {}, out.sink()).error().describe(),
             "registry " + fixture.registry_path().string() + " has no active device with a PSK");
 }
 
@@ -129,29 +129,30 @@ TEST(ExportSelection, ASealedSecretMovedToAnotherDeviceIsRefusedWithoutShowingIt
   const auto result = export_lwm2m(registry, fixture.box(), {}, {}, out.sink());
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(
-      result.error(),
+      result.error().describe(),
       "the sealed psk of device SN0001 does not authenticate: it was changed, moved from another device or "
       "field, or sealed under another registry key");
-  EXPECT_THAT(result.error(), Not(HasSubstr(RegistryFixture::hex(fixture.psk("SN0002")))));
+  EXPECT_THAT(result.error().describe(), Not(HasSubstr(RegistryFixture::hex(fixture.psk("SN0002")))));
 }
 
 // ---- serials as file names -------------------------------------------------------------------------
 
 TEST(ExportFileNames, HostileSerialsCannotNameFiles) {
   EXPECT_TRUE(check_serial_is_file_name("SN-0001_a.b").has_value());
-  EXPECT_EQ(check_serial_is_file_name("").error(), "a device serial is empty and cannot name a file");
-  EXPECT_EQ(check_serial_is_file_name("..").error(),
+  EXPECT_EQ(check_serial_is_file_name("").error().describe(),
+            "a device serial is empty and cannot name a file");
+  EXPECT_EQ(check_serial_is_file_name("..").error().describe(),
             "device serial \"..\" cannot name a file: it starts with a dot");
-  EXPECT_EQ(check_serial_is_file_name("../etc").error(),
+  EXPECT_EQ(check_serial_is_file_name("../etc").error().describe(),
             "device serial \"../etc\" cannot name a file: it starts with a dot");
-  EXPECT_EQ(check_serial_is_file_name("a/b").error(),
+  EXPECT_EQ(check_serial_is_file_name("a/b").error().describe(),
             "device serial \"a/b\" cannot name a file: it contains '/'");
-  EXPECT_EQ(check_serial_is_file_name("a\\b").error(),
+  EXPECT_EQ(check_serial_is_file_name("a\\b").error().describe(),
             "device serial \"a\\x5cb\" cannot name a file: it contains '\\'");
-  EXPECT_EQ(check_serial_is_file_name("a\nb").error(),
+  EXPECT_EQ(check_serial_is_file_name("a\nb").error().describe(),
             "device serial \"a\\x0ab\" cannot name a file: it contains a control character");
   EXPECT_EQ(
-      check_serial_is_file_name(std::string(201, 'x')).error(),
+      check_serial_is_file_name(std::string(201, 'x')).error().describe(),
       "device serial \"" + std::string(201, 'x') + "\" cannot name a file: it is longer than 200 bytes");
 }
 
@@ -159,10 +160,11 @@ TEST(ExportFileNames, AnUnsafeSerialStopsAFolderExport) {
   RegistryFixture fixture(std::vector<FixtureDevice>{{.serial = "SN0001"}, {.serial = "x/../../evil"}});
   const SqliteRegistry registry = fixture.open(true);
   Files files;
-  EXPECT_EQ(export_bundles(registry, fixture.box(), {}, {}, files.sink()).error(),
+  EXPECT_EQ(export_bundles(registry, fixture.box(), {}, {}, files.sink()).error().describe(),
             "device serial \"x/../../evil\" cannot name a file: it contains '/'");
-  EXPECT_EQ(export_nrf91_scripts(registry, fixture.box(), {{"x/../../evil"}}, {}, files.sink()).error(),
-            "device serial \"x/../../evil\" cannot name a file: it contains '/'");
+  EXPECT_EQ(
+      export_nrf91_scripts(registry, fixture.box(), {{"x/../../evil"}}, {}, files.sink()).error().describe(),
+      "device serial \"x/../../evil\" cannot name a file: it contains '/'");
 }
 
 // ---- bundles ---------------------------------------------------------------------------------------
@@ -205,7 +207,7 @@ TEST(ExportBundles, ChainIsCompletedUpToTheRootAndRefusedWhenItCannotBe) {
   auto intermediate_key = crypto::generate_key(crypto::KeyType::ecdsa_p256);
   auto intermediate = create_intermediate_ca({.common_name = "Fixture Intermediate", .validity_days = 1000},
                                              *intermediate_key, *root, std::chrono::system_clock::now());
-  ASSERT_TRUE(intermediate.has_value()) << intermediate.error();
+  ASSERT_TRUE(intermediate.has_value()) << intermediate.error().describe();
   SqliteRegistry registry = fixture.open();
   auto issuer = registry.ensure_issuer(intermediate->certificate_pem(), intermediate->fingerprint_hex(),
                                        intermediate->subject());
@@ -234,7 +236,7 @@ TEST(ExportBundles, ChainIsCompletedUpToTheRootAndRefusedWhenItCannotBe) {
 
   Files files;
   EXPECT_EQ(
-      export_bundles(registry, fixture.box(), {{"SN-INT"}}, {}, files.sink()).error(),
+      export_bundles(registry, fixture.box(), {{"SN-INT"}}, {}, files.sink()).error().describe(),
       "the chain of issuer \"CN=Fixture Intermediate\" stops at \"CN=Fixture Intermediate\": chain.pem needs "
       "the CA certificates above it (--ca-chain)");
   ASSERT_TRUE(export_bundles(registry, fixture.box(), {{"SN-INT"}},
@@ -243,7 +245,8 @@ TEST(ExportBundles, ChainIsCompletedUpToTheRootAndRefusedWhenItCannotBe) {
   EXPECT_EQ(files.files.at("SN-INT/chain.pem").content,
             intermediate->certificate_pem() + root->certificate_pem());
   EXPECT_EQ(export_bundles(registry, fixture.box(), {{"SN-INT"}}, {.extra_ca_pem = "not PEM"}, files.sink())
-                .error(),
+                .error()
+                .describe(),
             "the extra CA certificates holds no PEM certificate");
 }
 
@@ -321,7 +324,7 @@ TEST(ExportNrf91, EveryCommandMatchesNordicsCmngSyntax) {
   const std::string server_ca = fixture.ca().certificate_pem();  // stands in for the server's CA
   auto summary = export_nrf91_scripts(registry, fixture.box(), {},
                                       {.sec_tag = 16842753, .server_ca_pem = server_ca}, files.sink());
-  ASSERT_TRUE(summary.has_value()) << summary.error();
+  ASSERT_TRUE(summary.has_value()) << summary.error().describe();
   ASSERT_THAT(files.names(), ElementsAre("SN0001.at", "SN0002.at"));
   EXPECT_EQ(files.files.at("SN0001.at").secrecy, Secrecy::secret);
 
@@ -373,10 +376,10 @@ TEST(ExportNrf91, SecTagMustBeInNordicsRange) {
   EXPECT_EQ(parse_sec_tag("2147483647").value(), 2147483647);
   const std::string range =
       " is not an integer from 0 to 2147483647 (larger values are reserved for the modem)";
-  EXPECT_EQ(parse_sec_tag("2147483648").error(), "sec_tag \"2147483648\"" + range);
-  EXPECT_EQ(parse_sec_tag("-1").error(), "sec_tag \"-1\"" + range);
-  EXPECT_EQ(parse_sec_tag("12a").error(), "sec_tag \"12a\"" + range);
-  EXPECT_EQ(parse_sec_tag("").error(), "sec_tag \"\"" + range);
+  EXPECT_EQ(parse_sec_tag("2147483648").error().describe(), "sec_tag \"2147483648\"" + range);
+  EXPECT_EQ(parse_sec_tag("-1").error().describe(), "sec_tag \"-1\"" + range);
+  EXPECT_EQ(parse_sec_tag("12a").error().describe(), "sec_tag \"12a\"" + range);
+  EXPECT_EQ(parse_sec_tag("").error().describe(), "sec_tag \"\"" + range);
 }
 
 TEST(ExportNrf91, AnIdentityThatWouldBreakTheQuotingIsRefused) {
@@ -384,12 +387,13 @@ TEST(ExportNrf91, AnIdentityThatWouldBreakTheQuotingIsRefused) {
   const SqliteRegistry registry = fixture.open(true);
   Files files;
   EXPECT_EQ(
-      export_nrf91_scripts(registry, fixture.box(), {}, {}, files.sink()).error(),
+      export_nrf91_scripts(registry, fixture.box(), {}, {}, files.sink()).error().describe(),
       "device SN0001: its PSK identity \"id\",0,\"x\" cannot be written with AT%CMNG (it is empty or holds a "
       "double quote or a character outside printable ASCII)");
-  EXPECT_EQ(
-      export_nrf91_scripts(registry, fixture.box(), {}, {.server_ca_pem = "junk"}, files.sink()).error(),
-      "the server CA file holds no PEM certificate");
+  EXPECT_EQ(export_nrf91_scripts(registry, fixture.box(), {}, {.server_ca_pem = "junk"}, files.sink())
+                .error()
+                .describe(),
+            "the server CA file holds no PEM certificate");
 }
 
 // ---- LwM2M -----------------------------------------------------------------------------------------
@@ -399,7 +403,7 @@ TEST(ExportLwm2m, LeshanSecurityStoreJson) {
   const SqliteRegistry registry = fixture.open(true);
   Text out;
   auto summary = export_lwm2m(registry, fixture.box(), {}, {}, out.sink());
-  ASSERT_TRUE(summary.has_value()) << summary.error();
+  ASSERT_TRUE(summary.has_value()) << summary.error().describe();
   EXPECT_EQ(summary->devices, 2u);
   EXPECT_EQ(summary->without_credential, 1u);
   // What Leshan's demo server answers to GET /api/security/clients and takes, one element per request,
@@ -439,12 +443,12 @@ TEST(ExportLwm2m, Leshan1AndCsvWithAnEndpointTemplate) {
 TEST(ExportLwm2m, EndpointTemplateErrors) {
   EXPECT_TRUE(check_endpoint_template("urn:dev:{serial}:{identity}").has_value());
   EXPECT_EQ(
-      check_endpoint_template("fixed").error(),
+      check_endpoint_template("fixed").error().describe(),
       "endpoint template \"fixed\" has neither {identity} nor {serial}, so every device would get the same "
       "endpoint");
-  EXPECT_EQ(check_endpoint_template("{imei}").error(),
+  EXPECT_EQ(check_endpoint_template("{imei}").error().describe(),
             "endpoint template \"{imei}\" has a placeholder other than {identity} and {serial}");
-  EXPECT_EQ(check_endpoint_template("{serial}}").error(),
+  EXPECT_EQ(check_endpoint_template("{serial}}").error().describe(),
             "endpoint template \"{serial}}\" has a '}' without its '{'");
 }
 
@@ -455,7 +459,7 @@ TEST(ExportCertificates, OneJsonLinePerCertificateWithoutSecrets) {
   const SqliteRegistry registry = fixture.open(true);
   Text out;
   auto summary = export_certificates(registry, {}, out.sink());
-  ASSERT_TRUE(summary.has_value()) << summary.error();
+  ASSERT_TRUE(summary.has_value()) << summary.error().describe();
   std::vector<std::string> lines;
   std::size_t start = 0;
   for (std::size_t end; (end = out.text.find('\n', start)) != std::string::npos; start = end + 1)

@@ -207,7 +207,7 @@ class RegistryFleet : public ::testing::Test {
 TEST_F(RegistryFleet, ReadsEveryColumnAndHoldsNoSecret) {
   const SecretBox box(key_);
   auto registry = SqliteRegistry::create(directory_ / "registry.db", box);
-  ASSERT_TRUE(registry) << registry.error();
+  ASSERT_TRUE(registry) << registry.error().describe();
   RunInfo run;
   run.started = "2026-11-22T10:00:00Z";
   run.recipe = "product: test";
@@ -216,7 +216,7 @@ TEST_F(RegistryFleet, ReadsEveryColumnAndHoldsNoSecret) {
   run.tool = "en18031 test";
   run.host = "test";
   const auto run_id = registry->begin_run(run);
-  ASSERT_TRUE(run_id) << run_id.error();
+  ASSERT_TRUE(run_id) << run_id.error().describe();
   std::vector<DeviceRecord> devices;
   std::vector<std::string> secrets;
   for (int i = 0; i < 50; ++i) {
@@ -248,9 +248,9 @@ TEST_F(RegistryFleet, ReadsEveryColumnAndHoldsNoSecret) {
   ASSERT_TRUE(registry->revoke("SN0007", "test", "2026-11-23T10:00:00Z"));
 
   const auto reopened = SqliteRegistry::open(directory_ / "registry.db", box, /*read_only=*/true);
-  ASSERT_TRUE(reopened) << reopened.error();
+  ASSERT_TRUE(reopened) << reopened.error().describe();
   const auto table = read_registry_fleet(*reopened);
-  ASSERT_TRUE(table) << table.error();
+  ASSERT_TRUE(table) << table.error().describe();
   EXPECT_EQ(table->size(), 50u);
   EXPECT_EQ(table->revoked, 1u);
   EXPECT_EQ(table->psk_tags.size(), 50u);

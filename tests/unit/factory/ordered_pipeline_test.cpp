@@ -32,12 +32,12 @@ TEST(OrderedPipeline, CommitsEveryBatchInIndexOrder) {
         ++producers;
         return out_of_order(kBatches);
       },
-      [&](std::size_t index, std::size_t&& batch) -> std::expected<void, std::string> {
+      [&](std::size_t index, std::size_t&& batch) -> std::expected<void, Error> {
         EXPECT_EQ(batch, index);
         committed.push_back(index);
         return {};
       });
-  ASSERT_TRUE(ran) << ran.error();
+  ASSERT_TRUE(ran) << ran.error().describe();
   ASSERT_EQ(committed.size(), kBatches);
   for (std::size_t i = 0; i < kBatches; ++i)
     EXPECT_EQ(committed[i], i);
@@ -52,7 +52,7 @@ TEST(OrderedPipeline, NoBatchesMeansNothingIsMadeOrCommitted) {
         called = true;
         return out_of_order(1);
       },
-      [&](std::size_t, std::size_t&&) -> std::expected<void, std::string> {
+      [&](std::size_t, std::size_t&&) -> std::expected<void, Error> {
         called = true;
         return {};
       }));
@@ -69,16 +69,16 @@ TEST(OrderedPipeline, AWorkersErrorStopsTheRunBeforeItsBatchIsCommitted) {
         return [&](std::size_t index) -> Pipeline::Made {
           ++made;
           if (index == kFailing)
-            return std::unexpected("batch " + std::to_string(index) + " failed");
+            return std::unexpected(Error::message("batch " + std::to_string(index) + " failed"));
           return index;
         };
       },
-      [&](std::size_t index, std::size_t&&) -> std::expected<void, std::string> {
+      [&](std::size_t index, std::size_t&&) -> std::expected<void, Error> {
         committed.push_back(index);
         return {};
       });
   ASSERT_FALSE(ran);
-  EXPECT_EQ(ran.error(), "batch 37 failed");
+  EXPECT_EQ(ran.error().describe(), "batch 37 failed");
   ASSERT_EQ(committed.size(), kFailing);  // 0 .. 36, in order, and nothing after the failure
   EXPECT_EQ(committed.back(), kFailing - 1);
   // Workers stopped taking batches: none beyond the window past the last commit was made.
@@ -89,13 +89,13 @@ TEST(OrderedPipeline, ACommitErrorStopsTheRunAndAnExceptionBecomesAnError) {
   Pipeline pipeline({.batches = 50, .workers = 2, .window = 4});
   std::vector<std::size_t> committed;
   const auto ran = pipeline.run([] { return out_of_order(50); },
-                                [&](std::size_t index, std::size_t&&) -> std::expected<void, std::string> {
+                                [&](std::size_t index, std::size_t&&) -> std::expected<void, Error> {
                                   if (index == 5)
-                                    return std::unexpected(std::string("the disk is full"));
+                                    return std::unexpected(Error::message(std::string("the disk is full")));
                                   committed.push_back(index);
                                   return {};
                                 });
-  EXPECT_EQ(ran.error(), "the disk is full");
+  EXPECT_EQ(ran.error().describe(), "the disk is full");
   EXPECT_EQ(committed, (std::vector<std::size_t>{0, 1, 2, 3, 4}));
 
   Pipeline throwing({.batches = 10, .workers = 2, .window = 4});
@@ -107,14 +107,14 @@ TEST(OrderedPipeline, ACommitErrorStopsTheRunAndAnExceptionBecomesAnError) {
           return index;
         };
       },
-      [](std::size_t, std::size_t&&) -> std::expected<void, std::string> { return {}; });
-  EXPECT_EQ(thrown.error(), "internal error: no entropy");
+      [](std::size_t, std::size_t&&) -> std::expected<void, Error> { return {}; });
+  EXPECT_EQ(thrown.error().describe(), "internal error: no entropy");
 
   Pipeline unmakeable({.batches = 10, .workers = 2, .window = 4});
   const auto failed =
       unmakeable.run([]() -> Pipeline::Producer { throw std::runtime_error("no P-256 group"); },
-                     [](std::size_t, std::size_t&&) -> std::expected<void, std::string> { return {}; });
-  EXPECT_EQ(failed.error(), "internal error: no P-256 group");
+                     [](std::size_t, std::size_t&&) -> std::expected<void, Error> { return {}; });
+  EXPECT_EQ(failed.error().describe(), "internal error: no P-256 group");
 }
 
 TEST(OrderedPipeline, WorkersNeverRunMoreThanTheWindowAheadOfTheCommits) {
@@ -132,12 +132,12 @@ TEST(OrderedPipeline, WorkersNeverRunMoreThanTheWindowAheadOfTheCommits) {
           return index;
         };
       },
-      [&](std::size_t, std::size_t&&) -> std::expected<void, std::string> {
+      [&](std::size_t, std::size_t&&) -> std::expected<void, Error> {
         std::this_thread::sleep_for(std::chrono::microseconds(200));  // a slow disk: workers run ahead
         ++committed;
         return {};
       });
-  ASSERT_TRUE(ran) << ran.error();
+  ASSERT_TRUE(ran) << ran.error().describe();
   EXPECT_EQ(committed.load(), kBatches);
   EXPECT_LE(furthest_ahead.load(), kWindow);
   EXPECT_GE(furthest_ahead.load(), 2u);  // the workers did run ahead: the bound was tested

@@ -69,7 +69,7 @@ class RegistryContract : public ::testing::TestWithParam<BackendUnderTest> {
 
   std::unique_ptr<Registry> open(RegistryAccess access = RegistryAccess::create_if_missing) {
     auto registry = open_registry(locator_, box_, access);
-    EXPECT_TRUE(registry) << registry.error();
+    EXPECT_TRUE(registry) << registry.error().describe();
     return registry ? std::move(*registry) : nullptr;
   }
   static std::int64_t begin_run(Registry& registry, const std::string& rng = "test rng") {
@@ -87,7 +87,7 @@ TEST_P(RegistryContract, CreatedOnceThenOpenedOnlyWithItsKey) {
   { open(); }
   auto reopened = open(RegistryAccess::read_only);
   ASSERT_TRUE(reopened);
-  EXPECT_EQ(open_registry(locator_, SecretBox(key_of(1)), RegistryAccess::read_only).error(),
+  EXPECT_EQ(open_registry(locator_, SecretBox(key_of(1)), RegistryAccess::read_only).error().describe(),
             "the registry key does not match registry " + reopened->name());
   EXPECT_EQ(reopened->counts()->devices, 0u);
 }
@@ -96,17 +96,17 @@ TEST_P(RegistryContract, BatchesCommitWholeAndPresentSerialsAreSkipped) {
   auto registry = open();
   const auto run_id = begin_run(*registry);
   auto first = registry->insert_batch(std::vector{device(1, run_id), device(2, run_id)});
-  ASSERT_TRUE(first) << first.error();
+  ASSERT_TRUE(first) << first.error().describe();
   EXPECT_EQ(first->inserted, 2u);
   auto second = registry->insert_batch(std::vector{device(1, run_id), device(3, run_id)});
-  ASSERT_TRUE(second) << second.error();
+  ASSERT_TRUE(second) << second.error().describe();
   EXPECT_EQ(second->inserted, 1u);
   EXPECT_EQ(second->already_present, std::vector<std::string>{"SN-1"});
 
   DeviceRecord thief = device(5, run_id);
   thief.psk_tag = device(1, run_id).psk_tag;
   EXPECT_EQ(
-      registry->insert_batch(std::vector{device(4, run_id), thief}).error(),
+      registry->insert_batch(std::vector{device(4, run_id), thief}).error().describe(),
       "registry " + registry->name() +
           ": device SN-5 was not provisioned: its PSK is already another device's; the batch was rolled "
           "back");
@@ -152,7 +152,7 @@ TEST_P(RegistryContract, ScanFleetGivesEveryDeviceAndEmptyColumnsAsNone) {
     std::optional<double> bits;
   };
   std::vector<Seen> seen;
-  ASSERT_TRUE(registry->scan_fleet([&](const FleetRow& row) -> std::expected<void, std::string> {
+  ASSERT_TRUE(registry->scan_fleet([&](const FleetRow& row) -> std::expected<void, Error> {
     seen.push_back({std::string(row.serial), std::string(row.status), row.run_id,
                     row.key_fingerprint.has_value(), row.psk_identity.has_value(), row.psk_tag.has_value(),
                     row.password_tag.has_value(), row.password_entropy_bits});
@@ -172,11 +172,11 @@ TEST_P(RegistryContract, ScanFleetGivesEveryDeviceAndEmptyColumnsAsNone) {
   EXPECT_FALSE(seen[1].psk_identity || seen[1].psk_tag || seen[1].password_tag || seen[1].bits);
 
   int visited = 0;
-  const auto stopped = registry->scan_fleet([&](const FleetRow&) -> std::expected<void, std::string> {
+  const auto stopped = registry->scan_fleet([&](const FleetRow&) -> std::expected<void, Error> {
     ++visited;
-    return std::unexpected(std::string("enough"));
+    return std::unexpected(Error::message(std::string("enough")));
   });
-  EXPECT_EQ(stopped.error(), "enough");
+  EXPECT_EQ(stopped.error().describe(), "enough");
   EXPECT_EQ(visited, 1);
 }
 
@@ -200,7 +200,7 @@ TEST_P(RegistryContract, RunsIssuersRevocationAndCrlNumbers) {
   ASSERT_TRUE(registry->revoke("SN-1", "keyCompromise", "2026-11-22T11:00:00Z"));
   ASSERT_TRUE(registry->revoke("SN-1", "superseded", "2026-11-23T11:00:00Z"));
   EXPECT_EQ(registry->find("SN-1").value()->revocation_reason, "keyCompromise");
-  EXPECT_EQ(registry->revoke("SN-2", "keyCompromise", "now").error(),
+  EXPECT_EQ(registry->revoke("SN-2", "keyCompromise", "now").error().describe(),
             "registry " + registry->name() + " has no device SN-2");
   EXPECT_EQ(registry->counts()->revoked, 1u);
   EXPECT_EQ(registry->next_crl_number().value(), 1);

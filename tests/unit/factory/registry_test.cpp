@@ -46,7 +46,7 @@ class RegistryTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
   SqliteRegistry fresh() {
     auto registry = SqliteRegistry::create(path_, box_);
-    EXPECT_TRUE(registry) << registry.error();
+    EXPECT_TRUE(registry) << registry.error().describe();
     return std::move(*registry);
   }
   std::int64_t run(Registry& registry) {
@@ -59,16 +59,17 @@ class RegistryTest : public ::testing::Test {
 
 TEST_F(RegistryTest, WrongKeyOtherFilesAndMissingFilesAreRefused) {
   { fresh(); }
-  EXPECT_EQ(SqliteRegistry::open(path_, SecretBox(key_of(1))).error(),
+  EXPECT_EQ(SqliteRegistry::open(path_, SecretBox(key_of(1))).error().describe(),
             "the registry key does not match registry " + path_.string());
-  EXPECT_EQ(SqliteRegistry::create(path_, box_).error(), "registry " + path_.string() + " exists already");
-  EXPECT_EQ(SqliteRegistry::open(dir_ / "none.db", box_).error(),
+  EXPECT_EQ(SqliteRegistry::create(path_, box_).error().describe(),
+            "registry " + path_.string() + " exists already");
+  EXPECT_EQ(SqliteRegistry::open(dir_ / "none.db", box_).error().describe(),
             "registry " + (dir_ / "none.db").string() + " does not exist");
   std::ofstream(dir_ / "text.db")
       << "this is not a database, just text that is long enough to have a header....";
   const auto not_database = SqliteRegistry::open(dir_ / "text.db", box_);
   ASSERT_FALSE(not_database);
-  EXPECT_EQ(not_database.error(),
+  EXPECT_EQ(not_database.error().describe(),
             (dir_ / "text.db").string() + " is not an en18031 registry (file is not a database)");
 }
 
@@ -77,11 +78,11 @@ TEST_F(RegistryTest, BatchIsWrittenWholeAndPresentSerialsAreSkipped) {
   const auto run_id = run(registry);
   std::vector<DeviceRecord> batch = {device(1, run_id), device(2, run_id)};
   auto first = registry.insert_batch(batch);
-  ASSERT_TRUE(first) << first.error();
+  ASSERT_TRUE(first) << first.error().describe();
   EXPECT_EQ(first->inserted, 2u);
   batch.push_back(device(3, run_id));
   auto second = registry.insert_batch(batch);
-  ASSERT_TRUE(second) << second.error();
+  ASSERT_TRUE(second) << second.error().describe();
   EXPECT_EQ(second->inserted, 1u);
   EXPECT_EQ(second->already_present, (std::vector<std::string>{"SN-1", "SN-2"}));
   EXPECT_EQ(registry.counts()->devices, 3u);
@@ -100,15 +101,16 @@ TEST_F(RegistryTest, ASecretAnotherDeviceHasRollsTheWholeBatchBack) {
   copy.password_tag = device(1, run_id).password_tag;
   const auto outcome = registry.insert_batch(std::vector{device(4, run_id), copy});
   ASSERT_FALSE(outcome);
-  EXPECT_EQ(outcome.error(), "registry " + path_.string() +
-                                 ": device SN-5 was not provisioned: its default password is already another "
-                                 "device's; the batch was rolled back");
+  EXPECT_EQ(outcome.error().describe(),
+            "registry " + path_.string() +
+                ": device SN-5 was not provisioned: its default password is already another "
+                "device's; the batch was rolled back");
   EXPECT_EQ(registry.counts()->devices, 1u);  // SN-4 went with the batch
 
   DeviceRecord same_identity = device(6, run_id);
   same_identity.psk_identity = "id-1";
   EXPECT_EQ(
-      registry.insert_batch(std::vector{same_identity}).error(),
+      registry.insert_batch(std::vector{same_identity}).error().describe(),
       "registry " + path_.string() +
           ": device SN-6 was not provisioned: its PSK identity is already another device's; the batch was "
           "rolled back");
@@ -120,7 +122,8 @@ TEST_F(RegistryTest, HalfACredentialIsRefusedByTheSchema) {
   half.psk_tag.clear();
   const auto outcome = registry.insert_batch(std::vector{half});
   ASSERT_FALSE(outcome);
-  EXPECT_NE(outcome.error().find("CHECK constraint failed"), std::string::npos) << outcome.error();
+  EXPECT_NE(outcome.error().describe().find("CHECK constraint failed"), std::string::npos)
+      << outcome.error().describe();
   EXPECT_EQ(registry.counts()->devices, 0u);
 }
 
@@ -133,7 +136,7 @@ TEST_F(RegistryTest, RevokeMarksOnceAndUnknownSerialsAreNamed) {
   EXPECT_EQ((*found)->status, "revoked");
   EXPECT_EQ((*found)->revoked_at, "2026-11-22T11:00:00Z");
   EXPECT_EQ((*found)->revocation_reason, "keyCompromise");
-  EXPECT_EQ(registry.revoke("SN-2", "keyCompromise", "now").error(),
+  EXPECT_EQ(registry.revoke("SN-2", "keyCompromise", "now").error().describe(),
             "registry " + path_.string() + " has no device SN-2");
   EXPECT_EQ(registry.next_crl_number().value(), 1);
   EXPECT_EQ(registry.next_crl_number().value(), 2);

@@ -25,7 +25,7 @@ TEST(SecretBox, SealedValueOpensForItsDeviceAndFieldOnly) {
   EXPECT_EQ(sealed.size(), 16 + kSealedOverhead);
   EXPECT_EQ(box.open("AQM-000001", SecretField::psk, sealed).value(), bytes_of("sixteen byte psk"));
   EXPECT_EQ(
-      box.open("AQM-000002", SecretField::psk, sealed).error(),
+      box.open("AQM-000002", SecretField::psk, sealed).error().describe(),
       "the sealed psk of device AQM-000002 does not authenticate: it was changed, moved from another device "
       "or field, or sealed under another registry key");
   EXPECT_FALSE(box.open("AQM-000001", SecretField::password, sealed));
@@ -37,11 +37,11 @@ TEST(SecretBox, ChangedOrTruncatedValueIsRefused) {
   Bytes sealed = box.seal("S1", SecretField::password, bytes_of("hunter22hunter22"));
   sealed[20] ^= 1;
   EXPECT_FALSE(box.open("S1", SecretField::password, sealed));
-  EXPECT_EQ(box.open("S1", SecretField::password, Bytes(5)).error(),
+  EXPECT_EQ(box.open("S1", SecretField::password, Bytes(5)).error().describe(),
             "the sealed password of device S1 is too short to be a sealed value");
   Bytes other_version = box.seal("S1", SecretField::password, bytes_of("x"));
   other_version[0] = 9;
-  EXPECT_EQ(box.open("S1", SecretField::password, other_version).error(),
+  EXPECT_EQ(box.open("S1", SecretField::password, other_version).error().describe(),
             "the sealed password of device S1 has an unknown format version 9");
 }
 
@@ -78,7 +78,7 @@ class RegistryKeyFile : public ::testing::Test {
 TEST_F(RegistryKeyFile, ReadsHexWithWhiteSpaceRawBytesAndTheEnvironment) {
   const std::string hex = std::string(62, 'a') + "0F";
   auto key = load_registry_key(write("hex", "  " + hex + "\n"));
-  ASSERT_TRUE(key) << key.error();
+  ASSERT_TRUE(key) << key.error().describe();
   EXPECT_EQ((*key)[0], 0xaa);
   EXPECT_EQ((*key)[31], 0x0f);
   auto raw = load_registry_key(write("raw", std::string(32, '\x01')));
@@ -92,17 +92,17 @@ TEST_F(RegistryKeyFile, ReadsHexWithWhiteSpaceRawBytesAndTheEnvironment) {
 }
 
 TEST_F(RegistryKeyFile, BadKeysAreNamedWithoutShowingThem) {
-  EXPECT_EQ(load_registry_key("").error(),
+  EXPECT_EQ(load_registry_key("").error().describe(),
             "no registry key: give --registry-key-file or set $EN18031_REGISTRY_KEY (64 hex digits)");
   const std::string short_key = write("short", "abcd\n");
-  EXPECT_EQ(load_registry_key(short_key).error(),
+  EXPECT_EQ(load_registry_key(short_key).error().describe(),
             "registry key file " + short_key +
                 " holds neither 64 hex digits nor exactly 32 bytes (it has 5 bytes)");
-  EXPECT_EQ(load_registry_key((dir_ / "missing").string()).error(),
+  EXPECT_EQ(load_registry_key((dir_ / "missing").string()).error().describe(),
             "cannot read registry key file " + (dir_ / "missing").string());
-  EXPECT_EQ(load_registry_key("", std::string()).error(),
+  EXPECT_EQ(load_registry_key("", std::string()).error().describe(),
             "no registry key: give --registry-key-file or set $EN18031_REGISTRY_KEY (64 hex digits)");
-  EXPECT_EQ(load_registry_key("", std::string(64, 'g')).error(),
+  EXPECT_EQ(load_registry_key("", std::string(64, 'g')).error().describe(),
             "$EN18031_REGISTRY_KEY is not 64 hex digits");
 }
 

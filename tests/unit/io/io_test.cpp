@@ -30,7 +30,7 @@ class Io : public ::testing::Test {
 TEST_F(Io, MappedFileSlicesOnlyWithinTheFile) {
   std::ofstream(path("f.bin"), std::ios::binary) << "0123456789";
   const auto file = MappedFile::open(path("f.bin"), 100);
-  ASSERT_TRUE(file) << file.error();
+  ASSERT_TRUE(file) << file.error().describe();
   EXPECT_EQ(file->text(), "0123456789");
   EXPECT_EQ(file->size(), 10U);
   const auto middle = file->slice(2, 3);
@@ -44,10 +44,11 @@ TEST_F(Io, MappedFileSlicesOnlyWithinTheFile) {
 
 TEST_F(Io, MappedFileRefusesWhatItCannotMapWithinTheLimit) {
   std::ofstream(path("f.bin"), std::ios::binary) << "0123456789";
-  EXPECT_EQ(MappedFile::open(path("f.bin"), 9).error(),
+  EXPECT_EQ(MappedFile::open(path("f.bin"), 9).error().describe(),
             path("f.bin") + ": the file is 10 bytes long; the limit is 9");
-  EXPECT_EQ(MappedFile::open(folder_.string(), 9).error(), folder_.string() + ": not a regular file");
-  EXPECT_EQ(MappedFile::open(path("gone"), 9).error(),
+  EXPECT_EQ(MappedFile::open(folder_.string(), 9).error().describe(),
+            folder_.string() + ": not a regular file");
+  EXPECT_EQ(MappedFile::open(path("gone"), 9).error().describe(),
             path("gone") + ": cannot open the file (No such file or directory)");
   std::ofstream(path("empty"));
   const auto empty = MappedFile::open(path("empty"), 9);
@@ -58,11 +59,11 @@ TEST_F(Io, MappedFileRefusesWhatItCannotMapWithinTheLimit) {
 TEST_F(Io, ReadersKeepTheirLimits) {
   std::ofstream(path("f.txt"), std::ios::binary) << "abc";
   EXPECT_EQ(*read_file_text(path("f.txt"), 3), "abc");
-  EXPECT_EQ(read_file_text(path("f.txt"), 2).error(), "file is 3 bytes; the limit is 2 bytes");
+  EXPECT_EQ(read_file_text(path("f.txt"), 2).error().describe(), "file is 3 bytes; the limit is 2 bytes");
   EXPECT_EQ(read_file_bytes(path("f.txt"), 3)->size(), 3U);
-  EXPECT_EQ(read_file_bytes(path("f.txt"), 2).error(),
+  EXPECT_EQ(read_file_bytes(path("f.txt"), 2).error().describe(),
             path("f.txt") + ": the file is larger than the limit of 2 bytes");
-  EXPECT_EQ(read_file_bytes(path("gone"), 2).error(), path("gone") + ": cannot open the file");
+  EXPECT_EQ(read_file_bytes(path("gone"), 2).error().describe(), path("gone") + ": cannot open the file");
 }
 
 TEST_F(Io, AtomicWriteReplacesWholeWithThePermissionsAskedFor) {
