@@ -43,7 +43,7 @@ std::vector<load::TrustedEvidenceKey> load_trusted_keys(const Profile& profile,
     if (!loaded) {
       problems.push_back({key.public_key.where, key.name,
                           fmt::format("evidence key {} is not a usable public key: {}", key.public_key.text,
-                                      loaded.error())});
+                                      loaded.error().describe())});
       continue;
     }
     const auto public_key = loaded->public_only();

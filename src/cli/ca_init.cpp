@@ -34,15 +34,14 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
       return report(ctx, Error::message(fmt::format("{} exists; use --force to replace it", path)));
 
   std::string passphrase;
-  // crypto/keys still reports its errors as text.
-  std::expected<crypto::Key, std::string> key = std::unexpected(std::string());
+  std::expected<crypto::Key, Error> key = std::unexpected(Error{});
   if (in_token) {
     // The token made the key pair (e.g. pkcs11-tool --keypairgen); its private half never leaves it.
     const CaSource& source = options.ca;
     key = crypto::load_pkcs11_key(source.key, source.pkcs11_module, source.pin, true);
     if (!key)
       return report(ctx, Error::message(fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(source.key),
-                                                    key.error())));
+                                                    key.error().describe())));
     if (key->type() != *type)
       return report(ctx, Error::message(fmt::format("the key in the token is {}, not {}",
                                                     crypto::to_string(key->type()), options.type)));
@@ -57,7 +56,7 @@ int run_ca_init(Context& ctx, const CaInitOptions& options) {
     passphrase = std::move(*secret);
     key = crypto::generate_key(*type);
     if (!key)
-      return report(ctx, Error::message(key.error()));
+      return report(ctx, key.error());
   }
   factory::CaRequest request;
   request.key_type = *type;

@@ -23,22 +23,22 @@ CLI::Option* add_sign_key_option(CLI::App& command, KeySource& source, bool with
   return option;
 }
 
-std::expected<std::optional<crypto::Key>, std::string> load_evidence_signing_key(const KeySource& source) {
+std::expected<std::optional<crypto::Key>, Error> load_evidence_signing_key(const KeySource& source) {
   if (source.key.empty())
     return std::optional<crypto::Key>();
   auto key = load_signing_key(source);
   if (!key)
-    return std::unexpected(fmt::format("--sign-key: {}", key.error()));
+    return std::unexpected(Error::message(fmt::format("--sign-key: {}", key.error().describe())));
   return std::optional<crypto::Key>(std::move(*key));
 }
 
-std::expected<std::string, std::string> evidence_file_text(const nlohmann::json& record,
-                                                           const std::optional<crypto::Key>& key) {
+std::expected<std::string, Error> evidence_file_text(const nlohmann::json& record,
+                                                     const std::optional<crypto::Key>& key) {
   if (!key)
     return record.dump(2) + "\n";
   const auto envelope = evidence::sign_record(record, *key);
   if (!envelope)
-    return std::unexpected(envelope.error().describe());
+    return std::unexpected(Error::message(envelope.error().describe()));
   return envelope->dump(2) + "\n";
 }
 

@@ -19,10 +19,10 @@ CLI::Option* add_sign_key_option(CLI::App& command, KeySource& source, bool with
 
 // The signing key, loaded before any work is done so that a wrong PIN or passphrase stops the run early;
 // nullopt when --sign-key was not given. The error names the key (a PKCS#11 URI without its PIN).
-std::expected<std::optional<crypto::Key>, std::string> load_evidence_signing_key(const KeySource& source);
+std::expected<std::optional<crypto::Key>, Error> load_evidence_signing_key(const KeySource& source);
 
 // The text of the record file: the record itself, or with a key its signed envelope.
-std::expected<std::string, std::string> evidence_file_text(const nlohmann::json& record,
-                                                           const std::optional<crypto::Key>& key);
+std::expected<std::string, Error> evidence_file_text(const nlohmann::json& record,
+                                                     const std::optional<crypto::Key>& key);
 
 }  // namespace en18031::cli

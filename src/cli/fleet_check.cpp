@@ -45,16 +45,11 @@ struct FleetInput {
   std::optional<io::MappedFile> mapped;  // a manifest's table points into it: it lives as long as the table
 };
 
-int report_failure(Context& ctx, const std::string& message) {
-  ctx.err << "en18031: " << message << "\n";
-  return exit_bad_input;
-}
-
 // The registry's columns. With a record to write, the registry must be one file, named by its hash.
 std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOptions& options) {
   auto opened = open_keyed_registry(ctx, options.registry, factory::RegistryAccess::read_only);
   if (!opened) {
-    report_failure(ctx, opened.error().describe());
+    cli::report(ctx, opened.error());
     return std::nullopt;
   }
   const factory::Registry& registry = *opened->registry;
@@ -63,9 +58,9 @@ std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOpti
   const auto file = registry.file();
   if (!options.output.empty()) {
     if (!file) {
-      report_failure(
-          ctx, fmt::format("registry {} is not a file, so an evidence record cannot name it by its hash",
-                           input.name));
+      cli::report(ctx, Error::message(fmt::format(
+                           "registry {} is not a file, so an evidence record cannot name it by its hash",
+                           input.name)));
       return std::nullopt;
     }
     // The record names the registry file by its SHA-256: first fold any committed batch still in the
@@ -74,11 +69,11 @@ std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOpti
   }
   auto read = factory::read_registry_fleet(registry);
   if (!read) {
-    report_failure(ctx, read.error().describe());
+    cli::report(ctx, read.error());
     return std::nullopt;
   }
   if (read->size() == 0) {
-    report_failure(ctx, fmt::format("registry {} has no devices", input.name));
+    cli::report(ctx, Error::message(fmt::format("registry {} has no devices", input.name)));
     return std::nullopt;
   }
   input.table = std::move(*read);
@@ -89,7 +84,7 @@ std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOpti
     // changes (a device added or revoked).
     auto hash = crypto::sha256_file_hex(*file);
     if (!hash) {
-      report_failure(ctx, hash.error().describe());
+      cli::report(ctx, hash.error());
       return std::nullopt;
     }
     input.source.sha256 = std::move(*hash);
@@ -101,7 +96,7 @@ std::optional<FleetInput> read_registry_input(Context& ctx, const FleetCheckOpti
 std::optional<FleetInput> read_manifest_input(Context& ctx, const FleetCheckOptions& options) {
   auto file = io::MappedFile::open(options.manifest, limits::max_manifest_bytes);
   if (!file) {
-    report_failure(ctx, file.error().describe());
+    cli::report(ctx, file.error());
     return std::nullopt;
   }
   FleetInput input;
@@ -125,12 +120,13 @@ std::optional<FleetInput> read_manifest_input(Context& ctx, const FleetCheckOpti
 int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   if (options.registry.locator.empty() == options.manifest.empty())
-    return report_failure(ctx, "give either --registry LOCATOR or --manifest FILE");
+    return cli::report(ctx, Error::message("give either --registry LOCATOR or --manifest FILE"));
   if (!(options.min_entropy_bits >= 0 && options.min_entropy_bits <= 1000))
-    return report_failure(ctx, "--min-entropy-bits must be from 0 to 1000");
+    return cli::report(ctx, Error::message("--min-entropy-bits must be from 0 to 1000"));
   // Checked before the (possibly long) check, like every other command that writes a file.
   if (!options.output.empty() && !options.force && fs::exists(options.output))
-    return report_failure(ctx, fmt::format("{} exists; use --force to replace it", options.output));
+    return cli::report(ctx,
+                       Error::message(fmt::format("{} exists; use --force to replace it", options.output)));
   // The record's requirement ids come from the catalogue's check files: a broken catalogue stops the run
   // before the check, not after it.
   std::optional<Catalogue> catalogue;
@@ -138,7 +134,7 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
     return exit_bad_input;
   const auto sign_key = load_evidence_signing_key(options.sign);
   if (!sign_key)
-    return report_failure(ctx, sign_key.error());
+    return report(ctx, sign_key.error());
   const std::string created = evidence_timestamp(ctx.now());
   auto input =
       options.manifest.empty() ? read_registry_input(ctx, options) : read_manifest_input(ctx, options);
@@ -155,14 +151,12 @@ int run_fleet_check(Context& ctx, const FleetCheckOptions& options) {
   if (!options.output.empty()) {
     const auto record = factory::fleet_evidence(table, report, source, *catalogue);
     if (!record)
-      return report_failure(ctx, record.error().describe());
+      return cli::report(ctx, record.error());
     const auto text = evidence_file_text(*record, *sign_key);
     if (!text)
-      return report_failure(ctx, text.error());
-    if (auto done = io::write_file_atomically(options.output, *text); !done) {
-      ctx.err << "en18031: " << done.error().describe() << "\n";
-      return exit_bad_input;
-    }
+      return cli::report(ctx, text.error());
+    if (auto done = io::write_file_atomically(options.output, *text); !done)
+      return cli::report(ctx, done.error());
     ctx.out << "wrote " << options.output << "\n";
   }
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;

@@ -62,19 +62,19 @@ std::string from_env(const std::string& given, const char* variable) {
   return value != nullptr ? value : "";
 }
 
-std::expected<std::string, std::string> passphrase(const KeySource& source) {
+std::expected<std::string, Error> passphrase(const KeySource& source) {
   if (source.passphrase_file.empty())
     return from_env("", "EN18031_KEY_PASSPHRASE");
   auto bytes = io::read_file_bytes(source.passphrase_file, 4096);
   if (!bytes)
-    return std::unexpected(bytes.error().describe());
+    return std::unexpected(Error::message(bytes.error().describe()));
   std::string text(bytes->begin(), bytes->end());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
     text.pop_back();
   return text;
 }
 
-std::expected<crypto::Key, std::string> load_key(const KeySource& source, bool private_key) {
+std::expected<crypto::Key, Error> load_key(const KeySource& source, bool private_key) {
   if (source.key.starts_with("pkcs11:")) {
     auto key = crypto::load_pkcs11_key(source.key, source.pkcs11_module, source.pin, private_key);
     if (!key)
@@ -83,7 +83,7 @@ std::expected<crypto::Key, std::string> load_key(const KeySource& source, bool p
   }
   auto bytes = io::read_file_bytes(source.key, limits::max_key_file_bytes);
   if (!bytes)
-    return std::unexpected(bytes.error().describe());
+    return std::unexpected(Error::message(bytes.error().describe()));
   auto secret = passphrase(source);
   if (!secret)
     return std::unexpected(secret.error());
@@ -91,16 +91,16 @@ std::expected<crypto::Key, std::string> load_key(const KeySource& source, bool p
   auto key =
       private_key ? crypto::load_private_key_pem(pem, *secret) : crypto::load_public_key_pem(pem, *secret);
   if (!key)
-    return std::unexpected(fmt::format("{}: {}", source.key, key.error()));
+    return std::unexpected(Error::message(fmt::format("{}: {}", source.key, key.error().describe())));
   return key;
 }
 
 }  // namespace
 
-std::expected<crypto::Key, std::string> load_signing_key(const KeySource& source) {
+std::expected<crypto::Key, Error> load_signing_key(const KeySource& source) {
   return load_key(source, true);
 }
-std::expected<crypto::Key, std::string> load_verifying_key(const KeySource& source) {
+std::expected<crypto::Key, Error> load_verifying_key(const KeySource& source) {
   return load_key(source, false);
 }
 

@@ -20,8 +20,8 @@ struct KeySource {
 };
 void add_key_options(CLI::App& command, KeySource& source, const std::string& key_help, bool required);
 
-std::expected<crypto::Key, std::string> load_signing_key(const KeySource& source);
-std::expected<crypto::Key, std::string> load_verifying_key(const KeySource& source);
+std::expected<crypto::Key, Error> load_signing_key(const KeySource& source);
+std::expected<crypto::Key, Error> load_verifying_key(const KeySource& source);
 
 // "0x200" or "512"; nullopt when not a number or above `maximum`.
 std::optional<std::uint64_t> parse_number(const std::string& text, std::uint64_t maximum);

@@ -51,7 +51,7 @@ int run_image_getpub(Context& ctx, const GetpubOptions& options) {
   auto key = options.source.key.starts_with("pkcs11:") ? load_signing_key(options.source)
                                                        : load_verifying_key(options.source);
   if (!key) {
-    return report(ctx, Error::message(key.error()));
+    return report(ctx, key.error());
   }
   std::string text;
   if (options.encoding == "pem") {

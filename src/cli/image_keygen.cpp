@@ -43,7 +43,7 @@ int run_image_keygen(Context& ctx, const KeygenOptions& options) {
   }
   auto key = crypto::generate_key(*type);
   if (!key) {
-    ctx.err << "en18031: " << key.error() << "\n";
+    ctx.err << "en18031: " << key.error().describe() << "\n";
     return exit_internal;
   }
   // A private key, encrypted or not, is a secret: 0600 from its creation (the temporary file is made

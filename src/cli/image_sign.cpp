@@ -76,7 +76,7 @@ int run_image_sign(Context& ctx, const SignCliOptions& options) {
   if (!options.source.key.empty()) {
     auto loaded = load_signing_key(options.source);
     if (!loaded)
-      return report(ctx, Error::message(loaded.error()));
+      return report(ctx, loaded.error());
     key = std::move(*loaded);
   }
   auto payload = io::read_file_bytes(options.input, limits::max_image_bytes);

@@ -133,20 +133,16 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
     return exit_bad_input;
   auto public_key = options.source.key.starts_with("pkcs11:") ? load_signing_key(options.source)
                                                               : load_verifying_key(options.source);
-  if (!public_key) {
-    ctx.err << "en18031: " << public_key.error() << "\n";
-    return exit_bad_input;
-  }
+  if (!public_key)
+    return report(ctx, public_key.error());
   std::optional<crypto::Key> signing_key;
   if (!options.signing.key.empty()) {
     // --signing-key is read with the same --passphrase-file, --pkcs11-module and --pin as -k.
     KeySource signing = options.source;
     signing.key = options.signing.key;
     auto loaded = load_signing_key(signing);
-    if (!loaded) {
-      ctx.err << "en18031: " << loaded.error() << "\n";
-      return exit_bad_input;
-    }
+    if (!loaded)
+      return report(ctx, loaded.error());
     if (loaded->mcuboot_public_bytes() != public_key->mcuboot_public_bytes()) {
       ctx.err << fmt::format("en18031: {}: the signing key is not the private half of {}\n",
                              crypto::redact_pkcs11_uri(options.signing.key),
@@ -158,20 +154,14 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
   KeySource record_signing = options.source;
   record_signing.key = options.record_signing.key;
   const auto record_key = load_evidence_signing_key(record_signing);
-  if (!record_key) {
-    ctx.err << "en18031: " << record_key.error() << "\n";
-    return exit_bad_input;
-  }
+  if (!record_key)
+    return report(ctx, record_key.error());
   auto bytes = io::read_file_bytes(options.image, limits::max_image_bytes);
-  if (!bytes) {
-    ctx.err << "en18031: " << bytes.error().describe() << "\n";
-    return exit_bad_input;
-  }
+  if (!bytes)
+    return report(ctx, bytes.error());
   auto variants = image::make_tamper_variants(*bytes, options.image, signing_key ? &*signing_key : nullptr);
-  if (!variants) {
-    ctx.err << "en18031: " << variants.error().describe() << "\n";
-    return exit_bad_input;
-  }
+  if (!variants)
+    return report(ctx, variants.error());
 
   // The device's policy: the original is what is installed, so nothing older may replace it.
   const auto original = image::parse_image(*bytes, options.image);
@@ -229,19 +219,13 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
                              verifier_name),
       .conditions = {}};
   const auto record = evidence::make_record(head, findings, inputs, *catalogue);
-  if (!record) {
-    ctx.err << "en18031: " << record.error().describe() << "\n";
-    return exit_bad_input;
-  }
+  if (!record)
+    return report(ctx, record.error());
   const auto text = evidence_file_text(*record, *record_key);
-  if (!text) {
-    ctx.err << "en18031: " << text.error() << "\n";
-    return exit_bad_input;
-  }
-  if (auto done = io::write_file_atomically(options.output, *text); !done) {
-    ctx.err << "en18031: " << done.error().describe() << "\n";
-    return exit_bad_input;
-  }
+  if (!text)
+    return report(ctx, text.error());
+  if (auto done = io::write_file_atomically(options.output, *text); !done)
+    return report(ctx, done.error());
   ctx.out << fmt::format("{} hostile variants of {} against {}: {} refused, {} accepted\n",
                          variants->variants.size(), options.image, verifier_name,
                          variants->variants.size() - accepted.size(), accepted.size());

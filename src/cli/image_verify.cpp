@@ -26,7 +26,7 @@ int run_image_verify(Context& ctx, const VerifyCliOptions& options) {
     auto loaded = options.source.key.starts_with("pkcs11:") ? load_signing_key(options.source)
                                                             : load_verifying_key(options.source);
     if (!loaded) {
-      return report(ctx, Error::message(loaded.error()));
+      return report(ctx, loaded.error());
     }
     key = std::move(*loaded);
     verify.key = &*key;

@@ -37,7 +37,7 @@ std::string dsse_pae(std::string_view payload_type, std::string_view payload) {
   return out;
 }
 
-std::expected<Bytes, std::string> sign_message(const Key& key, std::string_view message) {
+std::expected<Bytes, Error> sign_message(const Key& key, std::string_view message) {
   // sign_digest signs its input as the message for Ed25519 and as a prehashed digest otherwise.
   if (key.type() == KeyType::ed25519)
     return sign_digest(key, HashAlg::sha256, bytes_of(message));

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/diagnostic.hpp"
 #include "crypto/keys.hpp"
 
 namespace en18031::crypto {
@@ -22,7 +23,7 @@ std::string dsse_pae(std::string_view payload_type, std::string_view payload);
 // A signature over PAE bytes the way the supply-chain tools make them: ECDSA P-256 / P-384 as DER over
 // SHA-256 / SHA-384 of the message, Ed25519 over the message itself, RSA-PSS with SHA-256 (MGF1 SHA-256,
 // salt of the digest's length). The key may live in a PKCS#11 token.
-std::expected<Bytes, std::string> sign_message(const Key& key, std::string_view message);
+std::expected<Bytes, Error> sign_message(const Key& key, std::string_view message);
 bool verify_message(const Key& key, std::span<const std::uint8_t> signature, std::string_view message);
 
 // Lower-case hex SHA-256 of the key's DER SubjectPublicKeyInfo: the same value as

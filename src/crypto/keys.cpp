@@ -95,7 +95,7 @@ std::size_t digest_size(HashAlg hash) {
 namespace {
 
 // The MCUboot key type of an OpenSSL key, or why it has none.
-std::expected<KeyType, std::string> key_type_of(EVP_PKEY* key) {
+std::expected<KeyType, Error> key_type_of(EVP_PKEY* key) {
   const int bits = EVP_PKEY_get_bits(key);
   switch (EVP_PKEY_get_base_id(key)) {
     case EVP_PKEY_EC:
@@ -103,8 +103,8 @@ std::expected<KeyType, std::string> key_type_of(EVP_PKEY* key) {
         return KeyType::ecdsa_p256;
       if (bits == 384)
         return KeyType::ecdsa_p384;
-      return std::unexpected("an EC key of " + std::to_string(bits) +
-                             " bits (MCUboot signs with P-256 or P-384)");
+      return std::unexpected(Error::message("an EC key of " + std::to_string(bits) +
+                                            " bits (MCUboot signs with P-256 or P-384)"));
     case EVP_PKEY_ED25519:
       return KeyType::ed25519;
     case EVP_PKEY_RSA:
@@ -112,19 +112,20 @@ std::expected<KeyType, std::string> key_type_of(EVP_PKEY* key) {
         return KeyType::rsa2048;
       if (bits == 3072)
         return KeyType::rsa3072;
-      return std::unexpected("an RSA key of " + std::to_string(bits) +
-                             " bits (MCUboot signs with 2048 or 3072)");
+      return std::unexpected(Error::message("an RSA key of " + std::to_string(bits) +
+                                            " bits (MCUboot signs with 2048 or 3072)"));
     default:
-      return std::unexpected(std::string("a key of type ") + OBJ_nid2sn(EVP_PKEY_get_base_id(key)) +
-                             " (MCUboot signs with ECDSA, Ed25519 or RSA)");
+      return std::unexpected(Error::message(std::string("a key of type ") +
+                                            OBJ_nid2sn(EVP_PKEY_get_base_id(key)) +
+                                            " (MCUboot signs with ECDSA, Ed25519 or RSA)"));
   }
 }
 
-std::expected<Key, std::string> wrap(EVP_PKEY* raw, bool has_private) {
+std::expected<Key, Error> wrap(EVP_PKEY* raw, bool has_private) {
   auto key = own(raw);
   auto type = key_type_of(raw);
   if (!type)
-    return std::unexpected("unsupported key: " + type.error());
+    return std::unexpected(Error::message("unsupported key: " + type.error().describe()));
   return Key(std::move(key), *type, has_private);
 }
 
@@ -180,7 +181,7 @@ Key Key::public_only() const {
   return Key(own(raw), type_, false);
 }
 
-std::expected<Key, std::string> load_private_key_pem(std::string_view pem, std::string_view passphrase) {
+std::expected<Key, Error> load_private_key_pem(std::string_view pem, std::string_view passphrase) {
   auto bio = memory_bio(pem);
   const std::string secret(passphrase);
   EVP_PKEY* raw =
@@ -188,14 +189,15 @@ std::expected<Key, std::string> load_private_key_pem(std::string_view pem, std::
   if (raw == nullptr) {
     const std::string reason = openssl_reason();
     if (pem.find("ENCRYPTED") != std::string_view::npos)
-      return std::unexpected(passphrase.empty() ? "the key is encrypted and no passphrase was given"
-                                                : "cannot decrypt the key (wrong passphrase?): " + reason);
-    return std::unexpected("not a PEM private key: " + reason);
+      return std::unexpected(Error::message(passphrase.empty()
+                                                ? "the key is encrypted and no passphrase was given"
+                                                : "cannot decrypt the key (wrong passphrase?): " + reason));
+    return std::unexpected(Error::message("not a PEM private key: " + reason));
   }
   return wrap(raw, true);
 }
 
-std::expected<Key, std::string> load_public_key_pem(std::string_view pem, std::string_view passphrase) {
+std::expected<Key, Error> load_public_key_pem(std::string_view pem, std::string_view passphrase) {
   if (pem.find("PRIVATE KEY-----") != std::string_view::npos) {
     auto key = load_private_key_pem(pem, passphrase);
     if (!key)
@@ -205,11 +207,11 @@ std::expected<Key, std::string> load_public_key_pem(std::string_view pem, std::s
   auto bio = memory_bio(pem);
   EVP_PKEY* raw = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
   if (raw == nullptr)
-    return std::unexpected("not a PEM public key: " + openssl_reason());
+    return std::unexpected(Error::message("not a PEM public key: " + openssl_reason()));
   return wrap(raw, false);
 }
 
-std::expected<Key, std::string> load_public_key_der(std::span<const std::uint8_t> der) {
+std::expected<Key, Error> load_public_key_der(std::span<const std::uint8_t> der) {
   const unsigned char* cursor = der.data();
   EVP_PKEY* raw = d2i_PUBKEY(nullptr, &cursor, static_cast<long>(der.size()));
   if (raw == nullptr) {
@@ -218,11 +220,11 @@ std::expected<Key, std::string> load_public_key_der(std::span<const std::uint8_t
     raw = d2i_PublicKey(EVP_PKEY_RSA, nullptr, &cursor, static_cast<long>(der.size()));
   }
   if (raw == nullptr)
-    return std::unexpected("not a DER public key: " + openssl_reason());
+    return std::unexpected(Error::message("not a DER public key: " + openssl_reason()));
   return wrap(raw, false);
 }
 
-std::expected<Key, std::string> generate_key(KeyType type) {
+std::expected<Key, Error> generate_key(KeyType type) {
   EVP_PKEY* raw = nullptr;
   switch (type) {
     case KeyType::ecdsa_p256:
@@ -255,10 +257,9 @@ Bytes digest(HashAlg hash, std::span<const std::uint8_t> data) {
   return out;
 }
 
-std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash,
-                                              std::span<const std::uint8_t> digest) {
+std::expected<Bytes, Error> sign_digest(const Key& key, HashAlg hash, std::span<const std::uint8_t> digest) {
   if (!key.has_private())
-    return std::unexpected("the key has no private half");
+    return std::unexpected(Error::message("the key has no private half"));
   if (key.type() == KeyType::ed25519) {
     MdCtxPtr ctx(EVP_MD_CTX_new());
     if (!ctx)
@@ -267,7 +268,7 @@ std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash,
     std::size_t size = signature.size();
     if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
         EVP_DigestSign(ctx.get(), signature.data(), &size, digest.data(), digest.size()) != 1)
-      return std::unexpected("Ed25519 signing failed: " + openssl_reason());
+      return std::unexpected(Error::message("Ed25519 signing failed: " + openssl_reason()));
     signature.resize(size);
     return signature;
   }
@@ -276,19 +277,19 @@ std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash,
     openssl_failure("EVP_PKEY_CTX_new");
   if (EVP_PKEY_sign_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_signature_md(ctx.get(), message_digest(hash)) != 1)
-    return std::unexpected("cannot sign with this key: " + openssl_reason());
+    return std::unexpected(Error::message("cannot sign with this key: " + openssl_reason()));
   if (key.type() == KeyType::rsa2048 || key.type() == KeyType::rsa3072) {
     if (EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) != 1 ||
         EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), message_digest(hash)) != 1 ||
         EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), static_cast<int>(digest.size())) != 1)
-      return std::unexpected("cannot set RSA-PSS padding: " + openssl_reason());
+      return std::unexpected(Error::message("cannot set RSA-PSS padding: " + openssl_reason()));
   }
   std::size_t size = 0;
   if (EVP_PKEY_sign(ctx.get(), nullptr, &size, digest.data(), digest.size()) != 1)
-    return std::unexpected("signing failed: " + openssl_reason());
+    return std::unexpected(Error::message("signing failed: " + openssl_reason()));
   Bytes signature(size);
   if (EVP_PKEY_sign(ctx.get(), signature.data(), &size, digest.data(), digest.size()) != 1)
-    return std::unexpected("signing failed: " + openssl_reason());
+    return std::unexpected(Error::message("signing failed: " + openssl_reason()));
   signature.resize(size);
   return signature;
 }

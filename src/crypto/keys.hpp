@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostic.hpp"
+
 typedef struct evp_pkey_st EVP_PKEY;
 
 namespace en18031::crypto {
@@ -55,20 +57,20 @@ class Key {
 };
 
 // Private key from PEM (PKCS#8, traditional, encrypted or not). The error names what is wrong.
-std::expected<Key, std::string> load_private_key_pem(std::string_view pem, std::string_view passphrase = {});
+std::expected<Key, Error> load_private_key_pem(std::string_view pem, std::string_view passphrase = {});
 // Public key from PEM: SubjectPublicKeyInfo, PKCS#1 RSA, or a private key (its public half is used).
-std::expected<Key, std::string> load_public_key_pem(std::string_view pem, std::string_view passphrase = {});
+std::expected<Key, Error> load_public_key_pem(std::string_view pem, std::string_view passphrase = {});
 // Public key from DER as MCUboot embeds it (PUBKEY TLV): SubjectPublicKeyInfo or PKCS#1 RSA.
-std::expected<Key, std::string> load_public_key_der(std::span<const std::uint8_t> der);
-std::expected<Key, std::string> generate_key(KeyType type);
+std::expected<Key, Error> load_public_key_der(std::span<const std::uint8_t> der);
+std::expected<Key, Error> generate_key(KeyType type);
 
 // A key inside a PKCS#11 token, addressed by an RFC 7512 URI, through libp11's OpenSSL engine. `module` is
 // the PKCS#11 library (e.g. SoftHSM2's); `pin` may be empty when the URI carries pin-value (which, as in
 // libp11, comes first). The private key stays in the token: signing is done by the token. The error says
 // which of these went wrong: the module is missing or not loadable, the token refused the PIN, a PIN is
 // needed and none was given, no such key; no message holds the PIN.
-std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::string_view module,
-                                                std::string_view pin, bool private_key);
+std::expected<Key, Error> load_pkcs11_key(std::string_view uri, std::string_view module, std::string_view pin,
+                                          bool private_key);
 // A PKCS#11 URI fit for a message: the value of any pin-value replaced by "***"; anything else unchanged.
 std::string redact_pkcs11_uri(std::string_view uri);
 
@@ -76,8 +78,7 @@ Bytes digest(HashAlg hash, std::span<const std::uint8_t> data);
 
 // MCUboot's signatures over an image digest: ECDSA as DER over the digest; RSA-PSS (MGF1 and salt of the
 // digest's length, as imgtool) over the digest; Ed25519 over the digest bytes as its message.
-std::expected<Bytes, std::string> sign_digest(const Key& key, HashAlg hash,
-                                              std::span<const std::uint8_t> digest);
+std::expected<Bytes, Error> sign_digest(const Key& key, HashAlg hash, std::span<const std::uint8_t> digest);
 bool verify_digest(const Key& key, HashAlg hash, std::span<const std::uint8_t> signature,
                    std::span<const std::uint8_t> digest);
 

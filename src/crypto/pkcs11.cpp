@@ -83,16 +83,17 @@ struct SplitUri {
 };
 
 // The URI without its pin-value attribute, and the PIN it carried.
-std::expected<SplitUri, std::string> split_pin(std::string_view uri) {
+std::expected<SplitUri, Error> split_pin(std::string_view uri) {
   SplitUri split{std::string(kScheme), std::nullopt};
   bool first = true;
   for (const auto& [separator, text] : attributes(uri)) {
     if (text.starts_with(kPinValue)) {
       if (split.pin)
-        return std::unexpected("the PKCS#11 URI has more than one pin-value");
+        return std::unexpected(Error::message("the PKCS#11 URI has more than one pin-value"));
       split.pin = percent_decode(text.substr(kPinValue.size()));
       if (!split.pin)
-        return std::unexpected("the pin-value in the PKCS#11 URI is not valid percent-encoding");
+        return std::unexpected(
+            Error::message("the pin-value in the PKCS#11 URI is not valid percent-encoding"));
       continue;
     }
     if (!first)
@@ -107,24 +108,24 @@ std::expected<SplitUri, std::string> split_pin(std::string_view uri) {
 
 // Is `module` a PKCS#11 library that can be loaded? Checked before the engine tries, whose own failure
 // reads the same for a missing module, a wrong PIN and a missing key.
-std::expected<void, std::string> check_module(const std::string& module) {
+std::expected<void, Error> check_module(const std::string& module) {
   if (module.find('/') != std::string::npos) {
     std::error_code error;
     if (!std::filesystem::exists(module, error))
-      return std::unexpected("PKCS#11 module " + module + " not found");
+      return std::unexpected(Error::message("PKCS#11 module " + module + " not found"));
     if (std::filesystem::is_directory(module, error))
-      return std::unexpected("PKCS#11 module " + module + " is a directory, not a library");
+      return std::unexpected(Error::message("PKCS#11 module " + module + " is a directory, not a library"));
   }
   void* handle = dlopen(module.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* why = dlerror();
-    return std::unexpected("PKCS#11 module " + module +
-                           " cannot be loaded: " + (why != nullptr ? why : "unknown reason"));
+    return std::unexpected(Error::message("PKCS#11 module " + module +
+                                          " cannot be loaded: " + (why != nullptr ? why : "unknown reason")));
   }
   const bool is_module = dlsym(handle, "C_GetFunctionList") != nullptr;
   dlclose(handle);
   if (!is_module)
-    return std::unexpected(module + " is not a PKCS#11 module (it has no C_GetFunctionList)");
+    return std::unexpected(Error::message(module + " is not a PKCS#11 module (it has no C_GetFunctionList)"));
   return {};
 }
 
@@ -209,16 +210,17 @@ std::string redact_pkcs11_uri(std::string_view uri) {
   return out;
 }
 
-std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::string_view module,
-                                                std::string_view pin, bool private_key) {
+std::expected<Key, Error> load_pkcs11_key(std::string_view uri, std::string_view module, std::string_view pin,
+                                          bool private_key) {
   if (!uri.starts_with(kScheme))
-    return std::unexpected("not a PKCS#11 URI (must start with \"pkcs11:\")");
+    return std::unexpected(Error::message("not a PKCS#11 URI (must start with \"pkcs11:\")"));
   const std::string shown_uri = redact_pkcs11_uri(uri);
   auto split = split_pin(uri);
   if (!split)
     return std::unexpected(split.error());
   if (module.empty())
-    return std::unexpected("no PKCS#11 module given (--pkcs11-module or $EN18031_PKCS11_MODULE)");
+    return std::unexpected(
+        Error::message("no PKCS#11 module given (--pkcs11-module or $EN18031_PKCS11_MODULE)"));
   const std::string module_text(module);
   if (auto usable = check_module(module_text); !usable)
     return std::unexpected(usable.error());
@@ -228,8 +230,8 @@ std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::strin
   ENGINE_load_builtin_engines();
   ENGINE* engine = ENGINE_by_id("pkcs11");
   if (engine == nullptr)
-    return std::unexpected("OpenSSL has no pkcs11 engine (install libengine-pkcs11-openssl): " +
-                           openssl_last_reason());
+    return std::unexpected(Error::message(
+        "OpenSSL has no pkcs11 engine (install libengine-pkcs11-openssl): " + openssl_last_reason()));
   // QUIET: libp11 prints nothing of its own on stderr (it would print "Login failed", the URI, ...); what
   // went wrong comes back in the error. Optional: an engine without the command still works.
   ENGINE_ctrl_cmd_string(engine, "QUIET", nullptr, 1);
@@ -238,7 +240,7 @@ std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::strin
       ENGINE_init(engine) != 1) {
     const std::string reason = openssl_last_reason();
     ENGINE_free(engine);
-    return std::unexpected("cannot start the PKCS#11 module " + module_text + ": " + reason);
+    return std::unexpected(Error::message("cannot start the PKCS#11 module " + module_text + ": " + reason));
   }
   std::unique_ptr<UI_METHOD, UiMethodFree> no_prompt(UI_create_method("en18031: no PIN prompt"));
   if (!no_prompt || UI_method_set_reader(no_prompt.get(), refuse_to_read) != 0)
@@ -250,8 +252,8 @@ std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::strin
     const auto errors = drain_errors();
     ENGINE_finish(engine);
     ENGINE_free(engine);
-    return std::unexpected(
-        why_no_key(errors, module_text, !pin_text.empty(), shown_uri, private_key ? "private" : "public"));
+    return std::unexpected(Error::message(
+        why_no_key(errors, module_text, !pin_text.empty(), shown_uri, private_key ? "private" : "public")));
   }
   // The key uses the engine until it is freed: the deleter releases both, key first.
   std::shared_ptr<EVP_PKEY> key(raw, [engine](EVP_PKEY* pkey) {
@@ -273,8 +275,8 @@ std::expected<Key, std::string> load_pkcs11_key(std::string_view uri, std::strin
   else if (id == EVP_PKEY_ED25519)
     type = KeyType::ed25519;
   else
-    return std::unexpected("unsupported key in the token (" + std::to_string(bits) + " bits, type " +
-                           std::to_string(id) + ")");
+    return std::unexpected(Error::message("unsupported key in the token (" + std::to_string(bits) +
+                                          " bits, type " + std::to_string(id) + ")"));
   return Key(std::move(key), type, private_key);
 }
 

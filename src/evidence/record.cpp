@@ -110,7 +110,8 @@ std::expected<nlohmann::json, Error> sign_record(const nlohmann::json& record, c
   const std::string fingerprint = crypto::key_fingerprint(key);
   const auto signature = crypto::sign_message(key, crypto::dsse_pae(load::kInTotoPayloadType, payload));
   if (!signature)
-    return std::unexpected(refused(fmt::format("cannot sign the evidence record: {}", signature.error())));
+    return std::unexpected(
+        refused(fmt::format("cannot sign the evidence record: {}", signature.error().describe())));
   json envelope = {
       {"payloadType", load::kInTotoPayloadType},
       {"payload", crypto::base64_encode(payload)},

@@ -254,13 +254,12 @@ std::expected<Ca, Error> load_ca(const std::string& certificate_file, const std:
     return std::unexpected(Error::message(
         fmt::format("{} is not a CA certificate (it needs basicConstraints CA:TRUE and keyUsage keyCertSign)",
                     certificate_file)));
-  // crypto/keys still reports its errors as text.
-  std::expected<crypto::Key, std::string> key = std::unexpected(std::string());
+  std::expected<crypto::Key, Error> key = std::unexpected(Error{});
   if (key_source.starts_with("pkcs11:")) {
     key = crypto::load_pkcs11_key(key_source, pkcs11_module, pin, true);
     if (!key)
-      return std::unexpected(
-          Error::message(fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(key_source), key.error())));
+      return std::unexpected(Error::message(
+          fmt::format("CA key {}: {}", crypto::redact_pkcs11_uri(key_source), key.error().describe())));
   } else {
     std::ifstream key_file(key_source, std::ios::binary);
     if (!key_file)
@@ -274,7 +273,8 @@ std::expected<Ca, Error> load_ca(const std::string& certificate_file, const std:
     key = crypto::load_private_key_pem(key_pem, passphrase);
     OPENSSL_cleanse(key_pem.data(), key_pem.size());
     if (!key)
-      return std::unexpected(Error::message(fmt::format("CA key {}: {}", key_source, key.error())));
+      return std::unexpected(
+          Error::message(fmt::format("CA key {}: {}", key_source, key.error().describe())));
   }
   if (EVP_PKEY_eq(X509_get0_pubkey(certificate.get()), key->get()) != 1) {
     ERR_clear_error();

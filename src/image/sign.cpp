@@ -116,7 +116,7 @@ std::expected<Bytes, Error> sign_image(std::span<const std::uint8_t> payload, co
       entries.push_back({tlv_keyhash, crypto::digest(options.hash, public_bytes)});
     auto signature = crypto::sign_digest(*key, options.hash, digest);
     if (!signature)
-      return std::unexpected(fail(name, "cannot sign: " + signature.error()));
+      return std::unexpected(fail(name, "cannot sign: " + signature.error().describe()));
     entries.push_back({signature_tlv(key->type()), std::move(*signature)});
   }
   const Bytes area = encode_tlv_area(kTlvInfoMagic, entries);

@@ -66,10 +66,10 @@ Bytes assemble(std::span<const std::uint8_t> prefix, const std::vector<TlvEntry>
 
 // Replaces the hash (recomputed over `prefix`), key hash and signature by those of `key`; when
 // `keep_key_id` is set the original KEYHASH/PUBKEY stay (a forgery claiming the trusted key).
-std::expected<std::vector<TlvEntry>, std::string> resign(std::span<const std::uint8_t> prefix,
-                                                         const std::vector<TlvEntry>& original,
-                                                         crypto::HashAlg hash, const crypto::Key& key,
-                                                         bool keep_key_id) {
+std::expected<std::vector<TlvEntry>, Error> resign(std::span<const std::uint8_t> prefix,
+                                                   const std::vector<TlvEntry>& original,
+                                                   crypto::HashAlg hash, const crypto::Key& key,
+                                                   bool keep_key_id) {
   const Bytes digest = crypto::digest(hash, prefix);
   auto signature = crypto::sign_digest(key, hash, digest);
   if (!signature)
@@ -127,7 +127,7 @@ struct NotBuilt {
 };
 
 // What one make gives, or why the whole run stops (a key that cannot sign).
-using Making = std::expected<std::variant<Made, NotBuilt>, std::string>;
+using Making = std::expected<std::variant<Made, NotBuilt>, Error>;
 
 // ---- the variants, one function each, in the order of kRecipes ----
 
@@ -284,7 +284,8 @@ Making signed_by_untrusted_key(const Original& original, bool claim_trusted_key_
   auto forged =
       resign(original.prefix, original.entries, original.hash, original.untrusted_key, claim_trusted_key_id);
   if (!forged)
-    return std::unexpected("cannot sign with the untrusted key: " + forged.error());
+    return std::unexpected(
+        Error::message("cannot sign with the untrusted key: " + forged.error().describe()));
   const auto type = crypto::to_string(original.untrusted_key.type());
   return Made{claim_trusted_key_id
                   ? fmt::format("re-signed by a fresh {} key, the trusted key's KEYHASH/PUBKEY kept", type)
@@ -322,7 +323,8 @@ Making rollback_version(const Original& original) {
   put_u16(older, 22, previous.revision);
   auto signed_older = resign(older, original.entries, original.hash, *original.signing_key, true);
   if (!signed_older)
-    return std::unexpected("cannot sign the rollback variant: " + signed_older.error());
+    return std::unexpected(
+        Error::message("cannot sign the rollback variant: " + signed_older.error().describe()));
   return Made{fmt::format("version {} instead of {}, validly signed", previous.text(), version.text()),
               assemble(older, *signed_older, original.tail)};
 }
@@ -346,7 +348,8 @@ Making rollback_security_counter(const Original& original) {
     lower[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(previous >> (8 * i));
   auto signed_lower = resign(lower, original.entries, original.hash, *original.signing_key, true);
   if (!signed_lower)
-    return std::unexpected("cannot sign the rollback variant: " + signed_lower.error());
+    return std::unexpected(
+        Error::message("cannot sign the rollback variant: " + signed_lower.error().describe()));
   return Made{fmt::format("security counter {} instead of {}, validly signed", previous, value),
               assemble(lower, *signed_lower, original.tail)};
 }
@@ -416,7 +419,8 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
         fail(name, "the image has no signature TLV: it is not a signed image to tamper with"));
   const auto untrusted_key = crypto::generate_key(key_type_of(*signature, *hash));
   if (!untrusted_key)
-    return std::unexpected(fail(name, "cannot generate the untrusted key: " + untrusted_key.error()));
+    return std::unexpected(
+        fail(name, "cannot generate the untrusted key: " + untrusted_key.error().describe()));
   const Original source{.bytes = original,
                         .image = image,
                         .prefix = original.first(image.hashed_size()),
@@ -431,7 +435,7 @@ std::expected<TamperVariants, Error> make_tamper_variants(std::span<const std::u
   for (const TamperRecipe& recipe : kRecipes) {
     auto made = recipe.make(source);
     if (!made)
-      return std::unexpected(fail(name, made.error()));
+      return std::unexpected(fail(name, made.error().describe()));
     if (auto* variant = std::get_if<Made>(&*made)) {
       out.variants.push_back({std::string(recipe.name), std::string(recipe.check),
                               std::move(variant->description), std::move(variant->bytes)});

@@ -25,13 +25,13 @@ std::string trimmed(std::string text) {
 
 Key private_key(const std::string& name) {
   auto key = load_private_key_pem(slurp(name));
-  EXPECT_TRUE(key) << key.error();
+  EXPECT_TRUE(key) << key.error().describe();
   return *key;
 }
 
 Key public_key(const std::string& name) {
   auto key = load_public_key_pem(slurp(name));
-  EXPECT_TRUE(key) << key.error();
+  EXPECT_TRUE(key) << key.error().describe();
   return *key;
 }
 
@@ -91,7 +91,7 @@ TEST(Dsse, VerifiesSignaturesMadeByOpenssl) {
 TEST(Dsse, Ed25519SignatureIsOpensslsByteForByte) {
   // Ed25519 is deterministic: signing the same PAE must give exactly what openssl pkeyutl gave.
   const auto signature = sign_message(private_key("evidence-key-ed25519.pem"), slurp("statement.pae"));
-  ASSERT_TRUE(signature) << signature.error();
+  ASSERT_TRUE(signature) << signature.error().describe();
   EXPECT_EQ(*signature, envelope("signed-ed25519.json").signature);
 }
 
@@ -101,7 +101,7 @@ TEST(Dsse, SignsAndVerifiesWithEveryKeyType) {
     const auto key = generate_key(type);
     ASSERT_TRUE(key);
     const auto signature = sign_message(*key, "DSSEv1 1 t 4 body");
-    ASSERT_TRUE(signature) << signature.error();
+    ASSERT_TRUE(signature) << signature.error().describe();
     EXPECT_TRUE(verify_message(key->public_only(), *signature, "DSSEv1 1 t 4 body"));
     EXPECT_FALSE(verify_message(key->public_only(), *signature, "DSSEv1 1 t 4 bodY"));
   }
@@ -110,7 +110,7 @@ TEST(Dsse, SignsAndVerifiesWithEveryKeyType) {
 TEST(Dsse, SigningNeedsThePrivateHalf) {
   const auto signature = sign_message(public_key("evidence-key.pub.pem"), "x");
   ASSERT_FALSE(signature);
-  EXPECT_EQ(signature.error(), "the key has no private half");
+  EXPECT_EQ(signature.error().describe(), "the key has no private half");
 }
 
 TEST(Dsse, Base64RoundTripsAndAcceptsBothAlphabets) {

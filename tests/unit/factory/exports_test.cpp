@@ -194,7 +194,7 @@ TEST(ExportBundles, EncryptedKeyOpensOnlyWithThePassphrase) {
   EXPECT_THAT(pem, HasSubstr("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
   EXPECT_FALSE(crypto::load_private_key_pem(pem, "wrong").has_value());
   auto key = crypto::load_private_key_pem(pem, "correct horse");
-  ASSERT_TRUE(key.has_value()) << key.error();
+  ASSERT_TRUE(key.has_value()) << key.error().describe();
   EXPECT_EQ(key->private_pem(), fixture.key_pem("SN0001"));
 }
 
