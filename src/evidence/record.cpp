@@ -12,10 +12,6 @@
 namespace en18031::evidence {
 namespace {
 
-Error refused(std::string message) {
-  return Error::single({}, "", std::move(message));
-}
-
 std::vector<std::string> checks_of(const Catalogue& catalogue, const std::string& tool) {
   std::vector<std::string> ids;
   for (const auto& check : catalogue.checks)
@@ -38,7 +34,7 @@ std::expected<nlohmann::json, Error> make_record(const RecordHead& head, std::sp
   using nlohmann::json;
   for (const auto& condition : head.conditions) {
     if (!catalogue.find_check_condition(head.tool, condition))
-      return std::unexpected(refused(fmt::format(
+      return std::unexpected(Error::message(fmt::format(
           "the check files of the catalogue declare no condition '{}' for {}", condition, head.tool)));
   }
   json checks = json::array();
@@ -46,12 +42,12 @@ std::expected<nlohmann::json, Error> make_record(const RecordHead& head, std::sp
   for (const auto& finding : findings) {
     const CheckDefinition* definition = catalogue.find_check(finding.check);
     if (!definition || definition->tool != head.tool) {
-      return std::unexpected(
-          refused(fmt::format("check '{}' is not in the catalogue's check files for {} (known: {})",
-                              finding.check, head.tool, fmt::join(checks_of(catalogue, head.tool), ", "))));
+      return std::unexpected(Error::message(
+          fmt::format("check '{}' is not in the catalogue's check files for {} (known: {})", finding.check,
+                      head.tool, fmt::join(checks_of(catalogue, head.tool), ", "))));
     }
     if (!seen.insert(finding.check).second)
-      return std::unexpected(refused(fmt::format("check '{}' is reported twice", finding.check)));
+      return std::unexpected(Error::message(fmt::format("check '{}' is reported twice", finding.check)));
     json requirements = json::array();
     for (const auto& requirement : definition->requirements) {
       if (requirement.when.empty() ||
@@ -111,7 +107,7 @@ std::expected<nlohmann::json, Error> sign_record(const nlohmann::json& record, c
   const auto signature = crypto::sign_message(key, crypto::dsse_pae(load::kInTotoPayloadType, payload));
   if (!signature)
     return std::unexpected(
-        refused(fmt::format("cannot sign the evidence record: {}", signature.error().describe())));
+        Error::message(fmt::format("cannot sign the evidence record: {}", signature.error().describe())));
   json envelope = {
       {"payloadType", load::kInTotoPayloadType},
       {"payload", crypto::base64_encode(payload)},
@@ -127,7 +123,8 @@ std::expected<nlohmann::json, Error> sign_record(const nlohmann::json& record, c
     return std::unexpected(std::move(error));
   }
   if (!read_back.record || read_back.record->signature.status != EvidenceSignature::Status::trusted)
-    return std::unexpected(refused("the signed record does not verify with the public half of its key"));
+    return std::unexpected(
+        Error::message("the signed record does not verify with the public half of its key"));
   return envelope;
 }
 

@@ -105,7 +105,8 @@ TEST(ProfileLoader, DuplicateAnswerIsReportedAndOnlyItsFirstValueKept) {
   const auto profile =
       replace_once(kFixtureProfile, "{DN-1: no, DN-2: yes}", "{DN-1: no, DN-1: yes, DN-2: yes}");
   EXPECT_THAT(problems_of(profile), ElementsAre("prod.yaml:21:27: ACM-1: key 'DN-1' appears twice"));
-  const auto& answers = read_profile(profile, "prod.yaml").profile.assessments[0].groups[0].answers;
+  const auto loaded = read_profile(profile, "prod.yaml");  // kept alive: `answers` refers into it
+  const auto& answers = loaded.profile.assessments[0].groups[0].answers;
   ASSERT_EQ(answers.size(), 2U);
   EXPECT_EQ(answers[0].answer, Answer::no);
 }
