@@ -67,23 +67,16 @@ def main(argv):
 
     check(root / "catalogue.yaml", index, index_schema, resolver)
     checked = 1
-    for family in index.get("families", []):
-        path = root / family["file"]
+    # Each family file against the family schema, each check file (catalogue/checks/) against its own.
+    files = [(root / family["file"], family_schema) for family in index.get("families", [])]
+    files += [(root / "checks" / name, checks_schema) for name in index.get("check_files", [])]
+    for path, schema in files:
         try:
             document = load_as_json(path)
         except (OSError, yaml.YAMLError) as error:
             problems.append(f"{path}: {error}")
             continue
-        check(path, document, family_schema)
-        checked += 1
-    for name in index.get("check_files", []):
-        path = root / "checks" / name
-        try:
-            document = load_as_json(path)
-        except (OSError, yaml.YAMLError) as error:
-            problems.append(f"{path}: {error}")
-            continue
-        check(path, document, checks_schema)
+        check(path, document, schema)
         checked += 1
     for problem in problems:
         print(problem)

@@ -243,9 +243,8 @@ std::string evidence_words(const DecisionNode& node, const std::vector<CitedReco
 std::vector<CitedRecord> records_for(const Requirement& requirement, const std::vector<FoundRecord>& found) {
   std::vector<CitedRecord> cited;
   for (const auto& [cited_as, record] : found) {
-    const bool speaks = std::ranges::any_of(record.checks, [&](const EvidenceCheck& check) {
-      return std::ranges::find(check.requirements, requirement.id) != check.requirements.end();
-    });
+    const bool speaks = std::ranges::any_of(
+        record.checks, [&](const EvidenceCheck& check) { return speaks_to(requirement, check); });
     if (speaks)
       cited.push_back({cited_as, &record});
   }

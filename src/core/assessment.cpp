@@ -669,14 +669,6 @@ class Engine {
     }
   }
 
-  static bool speaks_to(const Requirement& requirement, const EvidenceCheck& check) {
-    if (std::ranges::find(check.requirements, requirement.id) != check.requirements.end())
-      return true;
-    return std::ranges::any_of(check.supports, [&](const NodeSupport& support) {
-      return support.node.starts_with(requirement.id + ".DN-");
-    });
-  }
-
   // A passing check supports its answer; a failing one refutes it. Either way, an answer in the profile
   // on the other side of the evidence is a contradiction.
   static void find_contradictions(const EvidenceCheck& check, const std::string& record, GroupResult& out) {
@@ -799,6 +791,14 @@ EvidenceAnswer evidence_answer(const DecisionNode& node, std::span<const CitedRe
         fmt::format("{} supports {}", describe_citations(citations), to_string(answer)));
   out.disagreement.insert(out.disagreement.end(), failing.begin(), failing.end());
   return out;
+}
+
+bool speaks_to(const Requirement& requirement, const EvidenceCheck& check) {
+  if (std::ranges::find(check.requirements, requirement.id) != check.requirements.end())
+    return true;
+  return std::ranges::any_of(check.supports, [&](const NodeSupport& support) {
+    return support.node.starts_with(requirement.id + ".DN-");
+  });
 }
 
 std::string describe_citations(std::span<const EvidenceCitation> citations) {
