@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for a bounded time.
-#   scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 60)
+#   scripts/fuzz.sh [TOTAL_SECONDS]   (default 600: the budget is shared among the targets, however many)
 # Corpora live in tests/fuzz/corpus/<target>/ (seeds and interesting inputs, kept in git); a crash input is
 # written to tests/fuzz/corpus/<target>/ as crash-<sha1> so it stays in the corpus once the bug is fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${1:-60}"
+total_seconds="${1:-600}"
 build="${EN18031_FUZZ_BUILD:-build-fuzz}"
 
 # libstdc++ 12 offers <expected> only when __cpp_concepts >= 202002L. Clang 16 implements what it needs
@@ -18,6 +18,9 @@ for source in tests/fuzz/fuzz_*.cpp; do
   targets+=("$(basename "$source" .cpp)")
 done
 cmake --build "$build" --target "${targets[@]}"
+seconds=$((total_seconds / ${#targets[@]}))
+((seconds >= 10)) || seconds=10
+echo "fuzz: ${#targets[@]} targets, ${seconds}s each (${total_seconds}s in all)"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"

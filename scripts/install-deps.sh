@@ -20,6 +20,19 @@ packages=(
   libbenchmark-dev sqlite3
   # the HTML reports as a person sees them (headless, tools/render_html_check.sh)
   chromium
+  # firmware scan (#12): unpackers and the one-pass matcher; the tools the tests build images with,
+  # and binwalk, the tool the benchmark compares with
+  libvectorscan-dev libarchive-dev libsquashfs-dev libext2fs-dev liblzma-dev libzstd-dev zlib1g-dev libbz2-dev
+  liblz4-dev libfdt-dev libcrypt-dev squashfs-tools e2fsprogs u-boot-tools cpio zip unzip zstd xz-utils lz4 bzip2
+  binwalk
+  # network probes (#13, #15): TLS/DTLS/CoAP/SSH/MQTT peers the tests start on loopback or in a namespace,
+  # and the tools the benchmarks compare with
+  libssh-dev libcoap3-dev libcoap3-bin nginx lighttpd mosquitto dropbear-bin openssh-server testssl.sh nmap
+  iproute2 hyperfine
+  # vulnerabilities (#14): streaming JSON
+  libsimdjson-dev
+  # factory registry on PostgreSQL (#16): the client library and the server the tests start themselves
+  libpq-dev postgresql-15
   # fuzzing (libFuzzer with ASan/UBSan; clang 16 for C++23's <expected>, see scripts/fuzz.sh)
   clang-16 libclang-rt-16-dev
 )
