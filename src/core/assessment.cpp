@@ -637,7 +637,9 @@ class Engine {
           continue;
         // A check that supports answers shows the mechanism works only where one of them is on the path
         // taken: a unique-password check says nothing for a group that passes by a forced change.
-        if (check.supports.empty() || std::ranges::any_of(check.supports, [&](const NodeSupport& support) {
+        // A check that can only refute answers shows nothing works by passing.
+        if ((check.supports.empty() && check.refutes.empty()) ||
+            std::ranges::any_of(check.supports, [&](const NodeSupport& support) {
               return std::ranges::any_of(out.path,
                                          [&](const TakenStep& step) { return step.node == support.node; });
             }))
@@ -670,10 +672,20 @@ class Engine {
   }
 
   // A passing check supports its answer; a failing one refutes it. Either way, an answer in the profile
-  // on the other side of the evidence is a contradiction.
+  // on the other side of the evidence is a contradiction. A check that can only refute contradicts the
+  // answer it refutes when it fails, and nothing when it passes.
   static void find_contradictions(const EvidenceCheck& check, const std::string& record, GroupResult& out) {
     if (check.result == CheckResult::inconclusive)
       return;
+    if (check.result == CheckResult::fail) {
+      for (const auto& refuted : check.refutes) {
+        for (const auto& step : out.path) {
+          if (step.node == refuted.node && step.answer == refuted.answer)
+            out.contradictions.push_back(
+                {step.node, step.answer, record, check.id, check.result, check.detail});
+        }
+      }
+    }
     for (const auto& support : check.supports) {
       for (const auto& step : out.path) {
         if (step.node != support.node)
@@ -778,6 +790,15 @@ EvidenceAnswer evidence_answer(const DecisionNode& node, std::span<const CitedRe
               fmt::format("{} ({}) fails against {}", path, check.id, to_string(support.answer)));
         }
       }
+      if (check.result != CheckResult::fail)
+        continue;
+      for (const auto& refuted_answer : check.refutes) {
+        if (refuted_answer.node != node.id)
+          continue;
+        refuted.insert(refuted_answer.answer);
+        failing.push_back(
+            fmt::format("{} ({}) fails against {}", path, check.id, to_string(refuted_answer.answer)));
+      }
     }
   }
   EvidenceAnswer out;
@@ -796,9 +817,11 @@ EvidenceAnswer evidence_answer(const DecisionNode& node, std::span<const CitedRe
 bool speaks_to(const Requirement& requirement, const EvidenceCheck& check) {
   if (std::ranges::find(check.requirements, requirement.id) != check.requirements.end())
     return true;
-  return std::ranges::any_of(check.supports, [&](const NodeSupport& support) {
+  const auto of_requirement = [&](const NodeSupport& support) {
     return support.node.starts_with(requirement.id + ".DN-");
-  });
+  };
+  return std::ranges::any_of(check.supports, of_requirement) ||
+         std::ranges::any_of(check.refutes, of_requirement);
 }
 
 std::string describe_citations(std::span<const EvidenceCitation> citations) {

@@ -167,7 +167,7 @@ struct EvidenceAnswer {
 };
 EvidenceAnswer evidence_answer(const DecisionNode& node, std::span<const CitedRecord> records);
 
-// Whether a check speaks to a requirement: it names it, or supports an answer to one of its nodes.
+// Whether a check speaks to a requirement: it names it, or supports or refutes an answer to one of its nodes.
 bool speaks_to(const Requirement& requirement, const EvidenceCheck& check);
 
 // Which parts of EN 18031 apply to a product with this scope, each with the reason (RED Art. 3(3)(d)-(f)).

@@ -272,6 +272,10 @@ struct CheckDefinition {
   std::vector<CheckSupport> supports;
   std::vector<LocatedId> document_how;  // "<category id>:<slug>"
   SourceLocation where;
+  // "This check failing refutes answering `node` with `answer`; passing is too weak to support it." For
+  // probes whose silence proves little: a scan that finds no private key in an image does not show that
+  // each device has its own key, but a key it finds is shared by every device running the image.
+  std::vector<CheckSupport> refutes;
 };
 
 // A fact about the measured subject that a producer reports and a check file names in `when`.

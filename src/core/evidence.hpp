@@ -40,6 +40,8 @@ struct EvidenceCheck {
   std::vector<std::string> requirements;
   std::vector<NodeSupport> supports;
   std::vector<std::string> document_how;  // "<category id>:<slug>"
+  // "This check failing refutes answering `node` with `answer`"; a pass says nothing about it.
+  std::vector<NodeSupport> refutes;
 };
 
 // Who signed a record, as the loader found it against the keys the profile trusts (docs/evidence-format.md).

@@ -390,15 +390,18 @@ class Validator {
       const auto of_check = [&](const Requirement& requirement) {
         return std::ranges::find(requirements, &requirement) != requirements.end();
       };
-      for (const auto& support : check.supports) {
-        const auto ref = catalogue_.resolve(support.node);
-        if (!ref || ref->kind != ItemKind::decision_node) {
-          report(support.where, check.id,
-                 fmt::format("decision node {} is not in the catalogue", support.node));
-        } else if (!of_check(catalogue_.requirement_of(*ref))) {
-          report(support.where, check.id,
-                 fmt::format("supports {}, a node of {}, which is not among the check's requirements",
-                             support.node, catalogue_.requirement_of(*ref).id));
+      for (const auto& [verb, answers] :
+           {std::pair{"supports", &check.supports}, std::pair{"refutes", &check.refutes}}) {
+        for (const auto& support : *answers) {
+          const auto ref = catalogue_.resolve(support.node);
+          if (!ref || ref->kind != ItemKind::decision_node) {
+            report(support.where, check.id,
+                   fmt::format("decision node {} is not in the catalogue", support.node));
+          } else if (!of_check(catalogue_.requirement_of(*ref))) {
+            report(support.where, check.id,
+                   fmt::format("{} {}, a node of {}, which is not among the check's requirements", verb,
+                               support.node, catalogue_.requirement_of(*ref).id));
+          }
         }
       }
       for (const auto& cited : check.document_how) {

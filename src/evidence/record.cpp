@@ -61,12 +61,21 @@ std::expected<nlohmann::json, Error> make_record(const RecordHead& head, std::sp
     json document_how = json::array();
     for (const auto& cited : definition->document_how)
       document_how.push_back(cited.id);
-    checks.push_back({{"id", finding.check},
-                      {"result", to_string(finding.result)},
-                      {"detail", finding.detail},
-                      {"requirements", std::move(requirements)},
-                      {"supports", std::move(supports)},
-                      {"document_how", std::move(document_how)}});
+    json check = {{"id", finding.check},
+                  {"result", to_string(finding.result)},
+                  {"detail", finding.detail},
+                  {"requirements", std::move(requirements)},
+                  {"supports", std::move(supports)},
+                  {"document_how", std::move(document_how)}};
+    // Written only when the check has some, so the records of checks without them stay as they were.
+    if (!definition->refutes.empty()) {
+      json refutes = json::array();
+      for (const auto& refuted : definition->refutes)
+        refutes.push_back(
+            {{"node", canonical(catalogue, refuted.node)}, {"answer", to_string(refuted.answer)}});
+      check["refutes"] = std::move(refutes);
+    }
+    checks.push_back(std::move(check));
   }
   json measured = json::array();
   for (const auto& input : inputs)

@@ -459,7 +459,7 @@ void read_check_file(std::string_view text, const std::string& file_name, Catalo
       yaml.report(item, *id, fmt::format("the catalogue would hold more than {} checks", limits::max_checks));
       break;
     }
-    yaml.check_keys(item, {"id", "summary", "requirements", "supports", "document_how"}, *id);
+    yaml.check_keys(item, {"id", "summary", "requirements", "supports", "refutes", "document_how"}, *id);
     CheckDefinition check;
     check.id = *id;
     check.tool = tool;
@@ -476,14 +476,17 @@ void read_check_file(std::string_view text, const std::string& file_name, Catalo
         check.requirements.push_back({*requirement, "", yaml.where(entry)});
       }
     }
-    for (const auto& entry : yaml.items(item, "supports", false, *id)) {
-      if (!yaml.expect_map(entry, "a supported answer ({node, answer})", *id))
-        continue;
-      yaml.check_keys(entry, {"node", "answer"}, *id);
-      const auto node = yaml.text(entry, "node", true, *id);
-      const auto answer = yaml.choice(entry, "answer", true, parse_answer, "answer", "yes or no", *id);
-      if (node && answer)
-        check.supports.push_back({*node, *answer, yaml.where(entry)});
+    for (const auto& [key, into] :
+         {std::pair{"supports", &check.supports}, std::pair{"refutes", &check.refutes}}) {
+      for (const auto& entry : yaml.items(item, key, false, *id)) {
+        if (!yaml.expect_map(entry, "an answer ({node, answer})", *id))
+          continue;
+        yaml.check_keys(entry, {"node", "answer"}, *id);
+        const auto node = yaml.text(entry, "node", true, *id);
+        const auto answer = yaml.choice(entry, "answer", true, parse_answer, "answer", "yes or no", *id);
+        if (node && answer)
+          into->push_back({*node, *answer, yaml.where(entry)});
+      }
     }
     for (const auto& entry : yaml.items(item, "document_how", false, *id)) {
       if (const auto cited = yaml.scalar(entry, "a document-how check (<category id>:<slug>)", *id))

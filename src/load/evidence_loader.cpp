@@ -304,7 +304,8 @@ void read_record(const json& document, RecordReader& reader, EvidenceRecord& rec
       continue;
     }
     const json& item = *checks[i];
-    reader.check_keys(item, pointer, {"id", "result", "detail", "requirements", "supports", "document_how"});
+    reader.check_keys(item, pointer,
+                      {"id", "result", "detail", "requirements", "supports", "refutes", "document_how"});
     EvidenceCheck check;
     check.id = reader.text(item, pointer, "id");
     const std::string result = reader.text(item, pointer, "result");
@@ -326,25 +327,28 @@ void read_record(const json& document, RecordReader& reader, EvidenceRecord& rec
       resolve_id(catalogue, reader, requirement_pointer, ItemKind::requirement, id);
       check.requirements.push_back(std::move(id));
     }
-    const auto supports = reader.array(item, pointer, "supports", false);
-    for (std::size_t s = 0; s < supports.size(); ++s) {
-      const std::string support_pointer = fmt::format("{}/supports/{}", pointer, s);
-      if (!supports[s]->is_object()) {
-        reader.report(support_pointer, "must be an object");
-        continue;
+    for (const auto& [key, into] :
+         {std::pair{"supports", &check.supports}, std::pair{"refutes", &check.refutes}}) {
+      const auto supports = reader.array(item, pointer, key, false);
+      for (std::size_t s = 0; s < supports.size(); ++s) {
+        const std::string support_pointer = fmt::format("{}/{}/{}", pointer, key, s);
+        if (!supports[s]->is_object()) {
+          reader.report(support_pointer, "must be an object");
+          continue;
+        }
+        reader.check_keys(*supports[s], support_pointer, {"node", "answer"});
+        NodeSupport support;
+        support.node = reader.text(*supports[s], support_pointer, "node");
+        resolve_id(catalogue, reader, support_pointer + "/node", ItemKind::decision_node, support.node);
+        const std::string answer = reader.text(*supports[s], support_pointer, "answer");
+        if (const auto parsed = parse_answer(answer)) {
+          support.answer = *parsed;
+        } else if (!answer.empty()) {
+          reader.report(support_pointer + "/answer",
+                        fmt::format("must be \"yes\" or \"no\", not \"{}\"", answer));
+        }
+        into->push_back(std::move(support));
       }
-      reader.check_keys(*supports[s], support_pointer, {"node", "answer"});
-      NodeSupport support;
-      support.node = reader.text(*supports[s], support_pointer, "node");
-      resolve_id(catalogue, reader, support_pointer + "/node", ItemKind::decision_node, support.node);
-      const std::string answer = reader.text(*supports[s], support_pointer, "answer");
-      if (const auto parsed = parse_answer(answer)) {
-        support.answer = *parsed;
-      } else if (!answer.empty()) {
-        reader.report(support_pointer + "/answer",
-                      fmt::format("must be \"yes\" or \"no\", not \"{}\"", answer));
-      }
-      check.supports.push_back(std::move(support));
     }
     for (const json* reference : reader.array(item, pointer, "document_how", false)) {
       if (reference->is_string())

@@ -445,6 +445,53 @@ TEST(Assessment, EvidenceThatDisagreesAnswersNothingAndSaysWhy) {
       "(unauthorised-write-refused) supports yes; evidence/other.json (open-port-found) supports no)");
 }
 
+// A check that can only refute (a scan that finds no private key proves little; one it finds is shared by
+// every device): failing, it contradicts the answer it refutes and keeps evidence from giving it; passing,
+// it answers nothing and is not functional sufficiency.
+EvidenceRecord refuting_scan(CheckResult result) {
+  EvidenceRecord record = tamper_test(result);
+  record.checks[0].id = "no-shared-private-key";
+  record.checks[0].supports.clear();
+  record.checks[0].refutes = {{"ACM-2.DN-1", Answer::yes}};
+  return record;
+}
+
+TEST(Assessment, AFailingRefutingCheckContradictsTheAnswerItRefutes) {
+  const auto result = assess_profile(with_evidence(kFixtureProfile),
+                                     {{"evidence/access.json", refuting_scan(CheckResult::fail)}});
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  const auto& group = requirement(*result, "ACM-2").groups[0];
+  EXPECT_EQ(group.status, Status::contradicted);
+  ASSERT_EQ(group.contradictions.size(), 1U);
+  EXPECT_EQ(group.contradictions[0].check, "no-shared-private-key");
+  // The other answer is not contradicted: the check refutes only "yes".
+  const auto other = assess_profile(
+      replace_once(with_evidence(kFixtureProfile), "answers: {DN-1: yes}", "answers: {DN-1: no}"),
+      {{"evidence/access.json", refuting_scan(CheckResult::fail)}});
+  ASSERT_TRUE(other);
+  EXPECT_THAT(requirement(*other, "ACM-2").groups[0].contradictions, IsEmpty());
+}
+
+TEST(Assessment, ARefutingCheckAnswersNothingAndPassingGivesNoSufficiency) {
+  const auto open = assess_profile(with_evidence_and_no_answer(kFixtureProfile),
+                                   {{"evidence/access.json", refuting_scan(CheckResult::pass)}});
+  ASSERT_TRUE(open);
+  EXPECT_THAT(requirement(*open, "ACM-2").groups[0].path, IsEmpty());
+  const auto failed = assess_profile(with_evidence_and_no_answer(kFixtureProfile),
+                                     {{"evidence/access.json", refuting_scan(CheckResult::fail)}});
+  ASSERT_TRUE(failed);
+  const auto& gap = requirement(*failed, "ACM-2").groups[0].gaps[0];
+  EXPECT_EQ(gap.action,
+            "answer ACM-2.DN-1 with yes or no under answers (the evidence does not agree: "
+            "evidence/access.json (no-shared-private-key) fails against yes)");
+  const auto answered = assess_profile(with_evidence(kFixtureProfile),
+                                       {{"evidence/access.json", refuting_scan(CheckResult::pass)}});
+  ASSERT_TRUE(answered);
+  const auto& group = requirement(*answered, "ACM-2").groups[0];
+  EXPECT_EQ(group.sufficiency.kind, Sufficiency::Kind::missing);
+  EXPECT_THAT(group.path[0].evidence, IsEmpty());
+}
+
 // Where the catalogue leaves a node to a person, evidence is advice: the gap stays, and says what the
 // evidence supports.
 TEST(Assessment, EvidenceOnlyAdvisesWhereANodeNeedsHumanJudgement) {

@@ -264,6 +264,23 @@ TEST(CatalogueLoader, CheckFileOutsideTheChecksFolderIsRefused) {
                           "file or directory"));
 }
 
+TEST(CatalogueLoader, CheckFileReadsRefutedAnswersLikeSupportedOnes) {
+  std::vector<Diagnostic> problems;
+  Catalogue catalogue;
+  read_check_file(
+      "tool: t\nchecks:\n  - {id: c, summary: s, requirements: [A], refutes: [{node: A.DN-1, answer: yes}, "
+      "{node: A.DN-2, answer: perhaps}]}\n",
+      "checks/t.yaml", catalogue, problems);
+  ASSERT_EQ(catalogue.checks.size(), 1U);
+  ASSERT_EQ(catalogue.checks[0].refutes.size(), 1U);
+  EXPECT_EQ(catalogue.checks[0].refutes[0].node, "A.DN-1");
+  EXPECT_EQ(catalogue.checks[0].refutes[0].answer, Answer::yes);
+  EXPECT_THAT(catalogue.checks[0].supports, IsEmpty());
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_EQ(format_diagnostic(problems[0]),
+            "checks/t.yaml:3:106: c: answer must be yes or no, not 'perhaps'");
+}
+
 TEST(CatalogueLoader, CheckFileKeysAndAnswersAreChecked) {
   std::vector<Diagnostic> problems;
   Catalogue catalogue;
@@ -277,7 +294,7 @@ TEST(CatalogueLoader, CheckFileKeysAndAnswersAreChecked) {
     formatted.push_back(format_diagnostic(problem));
   EXPECT_THAT(formatted,
               ElementsAre("checks/t.yaml:3:87: c: unknown key 'extra' (expected one of: id, summary, "
-                          "requirements, supports, document_how)",
+                          "requirements, supports, refutes, document_how)",
                           "checks/t.yaml:3:78: c: answer must be yes or no, not 'maybe'"));
   ASSERT_EQ(catalogue.checks.size(), 1u);
   EXPECT_TRUE(catalogue.checks[0].supports.empty());
