@@ -86,7 +86,11 @@ class Walker {
         matcher_(std::move(matcher)),
         unpackers_(std::move(unpackers)),
         signatures_(std::move(signatures)),
-        analysis_patterns_(analysis_patterns) {}
+        analysis_patterns_(analysis_patterns) {
+    for (const auto& unpacker : unpackers_)
+      if (unpacker->signatures().empty())
+        start_only_.push_back(unpacker.get());
+  }
 
   const Matcher& matcher() const { return matcher_; }
 
@@ -133,6 +137,7 @@ class Walker {
   Matcher matcher_;
   std::vector<std::unique_ptr<unpack::Unpacker>> unpackers_;
   std::vector<SignatureRef> signatures_;
+  std::vector<const unpack::Unpacker*> start_only_;
   std::size_t analysis_patterns_;
   WorkerPool* pool_ = nullptr;
   std::atomic<std::uint64_t> objects_{0}, unpacked_{0}, bytes_scanned_{0}, unpacked_bytes_{0}, problems_{0};
@@ -252,6 +257,9 @@ void Walker::process(Block& block, Matcher::Scratch& scratch, const WalkProgress
 
 void Walker::carve(Block& block, std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>>& candidates,
                    Matcher::Scratch& scratch) {
+  // Formats without a magic number (Intel HEX, S-records) are tried at the start of every block.
+  for (const unpack::Unpacker* unpacker : start_only_)
+    candidates.emplace_back(0, unpacker);
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   std::uint64_t covered_until = 0;
@@ -373,19 +381,9 @@ std::expected<std::vector<std::string>, Error> input_files(const std::string& in
   return files;
 }
 
-}  // namespace
-
-std::expected<WalkSummary, Error> walk(std::span<const std::string> inputs, Analysis& analysis,
-                                       const WalkOptions& options, const WalkProgress& progress) {
-  std::vector<std::string> files;
-  for (const std::string& input : inputs) {
-    auto found = input_files(input);
-    if (!found)
-      return std::unexpected(std::move(found.error()));
-    files.insert(files.end(), found->begin(), found->end());
-  }
-  // One database: the analysis's patterns first (their indexes are the ones it knows), then the magic
-  // numbers of every unpacker, so one pass finds both.
+// The walker with one database: the analysis's patterns first (their indexes are the ones it knows), then
+// the magic numbers of every unpacker, so one pass finds both.
+std::expected<std::unique_ptr<Walker>, Error> make_walker(Analysis& analysis) {
   auto unpackers = unpack::all_unpackers();
   std::vector<Pattern> patterns(analysis.patterns().begin(), analysis.patterns().end());
   std::vector<SignatureRef> signatures;
@@ -399,15 +397,31 @@ std::expected<WalkSummary, Error> walk(std::span<const std::string> inputs, Anal
   auto matcher = Matcher::compile(patterns);
   if (!matcher)
     return std::unexpected(std::move(matcher.error()));
-  auto scratch = matcher->make_scratch();
+  return std::make_unique<Walker>(analysis, std::move(*matcher), std::move(unpackers), std::move(signatures),
+                                  analysis.patterns().size());
+}
+
+}  // namespace
+
+std::expected<WalkSummary, Error> walk(std::span<const std::string> inputs, Analysis& analysis,
+                                       const WalkOptions& options, const WalkProgress& progress) {
+  std::vector<std::string> files;
+  for (const std::string& input : inputs) {
+    auto found = input_files(input);
+    if (!found)
+      return std::unexpected(std::move(found.error()));
+    files.insert(files.end(), found->begin(), found->end());
+  }
+  auto walker = make_walker(analysis);
+  if (!walker)
+    return std::unexpected(std::move(walker.error()));
+  auto scratch = (*walker)->matcher().make_scratch();
   if (!scratch)
     return std::unexpected(std::move(scratch.error()));
-  Walker walker(analysis, std::move(*matcher), std::move(unpackers), std::move(signatures),
-                analysis.patterns().size());
   std::optional<WorkerPool> pool;
   if (options.jobs > 1) {
-    pool.emplace(walker, options.jobs);
-    walker.set_pool(&*pool);
+    pool.emplace(**walker, options.jobs);
+    (*walker)->set_pool(&*pool);
   }
   for (const std::string& file : files) {
     auto mapped = io::MappedFile::open(file, limits::max_firmware_image_bytes);
@@ -419,15 +433,33 @@ std::expected<WalkSummary, Error> walk(std::span<const std::string> inputs, Anal
                 .place = Place{{file}, {}},
                 .bytes = mapped->bytes(),
                 .mapped = true};
-    walker.process(block, *scratch, &progress);
+    (*walker)->process(block, *scratch, &progress);
     // Queued files own their bytes, but finishing each input before the next keeps its problems and
     // files together for the progress report.
     if (pool)
       pool->wait_idle();
   }
+  return (*walker)->summary();
+}
+
+std::expected<WalkSummary, Error> walk_block(std::span<const std::uint8_t> bytes, const std::string& name,
+                                             Analysis& analysis, const WalkOptions& options) {
+  auto walker = make_walker(analysis);
+  if (!walker)
+    return std::unexpected(std::move(walker.error()));
+  auto scratch = (*walker)->matcher().make_scratch();
+  if (!scratch)
+    return std::unexpected(std::move(scratch.error()));
+  std::optional<WorkerPool> pool;
+  if (options.jobs > 1) {
+    pool.emplace(**walker, options.jobs);
+    (*walker)->set_pool(&*pool);
+  }
+  Block block{.kind = ScannedObject::Kind::image, .place = Place{{name}, {}}, .bytes = bytes};
+  (*walker)->process(block, *scratch);
   if (pool)
     pool->wait_idle();
-  return walker.summary();
+  return (*walker)->summary();
 }
 
 }  // namespace en18031::scan

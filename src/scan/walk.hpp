@@ -41,6 +41,11 @@ using WalkProgress =
 std::expected<WalkSummary, Error> walk(std::span<const std::string> inputs, Analysis& analysis,
                                        const WalkOptions& options = {}, const WalkProgress& progress = {});
 
+// Walks one memory block as if it were an input named `name` (the fuzz target, and callers that hold an
+// image in memory already).
+std::expected<WalkSummary, Error> walk_block(std::span<const std::uint8_t> bytes, const std::string& name,
+                                             Analysis& analysis, const WalkOptions& options = {});
+
 // The chain element of an object carved at `offset`: "squashfs@0x200040".
 std::string carved_name(std::string_view format, std::uint64_t offset);
 

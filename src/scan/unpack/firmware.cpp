@@ -4,10 +4,13 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <libfdt.h>
 #include <zlib.h>
 
+#include "core/diagnostic.hpp"
 #include "image/mcuboot.hpp"
 #include "limits.hpp"
+#include "scan/unpack/hex.hpp"
 #include "scan/unpack/streams.hpp"
 #include "scan/unpack/uimage.hpp"
 
@@ -97,11 +100,124 @@ class McuBoot final : public Unpacker {
   }
 };
 
+// A U-Boot FIT image: a flattened device tree whose /images node holds each image's bytes in a `data`
+// property, or (mkimage -E) at `data-offset` past the tree with `data-size` bytes. libfdt checks the whole
+// tree's structure before anything is read from it.
+class Fit final : public Unpacker {
+ public:
+  std::string_view format() const override { return "fit"; }
+  std::vector<Signature> signatures() const override { return {{"\\xd0\\x0d\\xfe\\xed", 4, 0}}; }
+  bool recognise(std::span<const std::uint8_t> bytes) const override {
+    if (bytes.size() < 40 || read_be32(bytes, 0) != 0xd00dfeed)
+      return false;
+    const std::uint32_t total = read_be32(bytes, 4);
+    if (total < 40 || total > bytes.size() || total > max_tree_bytes)
+      return false;
+    const auto tree = aligned_copy(bytes.first(total));
+    return fdt_check_full(tree.data(), total) == 0 && fdt_path_offset(tree.data(), "/images") >= 0;
+  }
+  std::expected<std::uint64_t, std::string> unpack(std::span<const std::uint8_t> bytes,
+                                                   Sink& sink) const override {
+    const std::uint32_t total = read_be32(bytes, 4);
+    const auto tree = aligned_copy(bytes.first(total));
+    const void* fdt = tree.data();
+    const int images = fdt_path_offset(fdt, "/images");
+    if (images < 0)
+      return std::unexpected("no /images node");
+    std::uint64_t end = (std::uint64_t{total} + 3) & ~std::uint64_t{3};
+    int node = 0;
+    std::size_t count = 0;
+    fdt_for_each_subnode(node, fdt, images) {
+      if (++count > limits::max_archive_members)
+        return std::unexpected(
+            fmt::format("more than {} images: the rest is not unpacked", limits::max_archive_members));
+      const char* name = fdt_get_name(fdt, node, nullptr);
+      const std::string image_name = displayable(name ? name : "?");
+      int length = 0;
+      const auto* data = static_cast<const std::uint8_t*>(fdt_getprop(fdt, node, "data", &length));
+      if (data && length >= 0) {
+        if (!sink.take(static_cast<std::uint64_t>(length)))
+          return std::unexpected(
+              fmt::format("the scan's budget of {} unpacked bytes is spent", limits::max_unpacked_bytes));
+        sink.payload(Bytes(data, data + length));
+        continue;
+      }
+      const std::optional<std::uint32_t> offset = u32_property(fdt, node, "data-offset");
+      const std::optional<std::uint32_t> size = u32_property(fdt, node, "data-size");
+      if (!offset || !size) {
+        sink.problem("", fmt::format("image {} has neither data nor data-offset and data-size", image_name));
+        continue;
+      }
+      const std::uint64_t start = ((std::uint64_t{total} + 3) & ~std::uint64_t{3}) + *offset;
+      if (start + *size > bytes.size()) {
+        sink.problem("",
+                     fmt::format("truncated: image {} needs bytes {:#x} to {:#x}, the block ends at {:#x}",
+                                 image_name, start, start + *size, bytes.size()));
+        continue;
+      }
+      if (!sink.take(*size))
+        return std::unexpected(
+            fmt::format("the scan's budget of {} unpacked bytes is spent", limits::max_unpacked_bytes));
+      sink.payload(Bytes(bytes.begin() + static_cast<std::ptrdiff_t>(start),
+                         bytes.begin() + static_cast<std::ptrdiff_t>(start + *size)));
+      end = std::max(end, start + *size);
+    }
+    return end;
+  }
+
+ private:
+  static constexpr std::uint32_t max_tree_bytes = 256 * 1024 * 1024;
+  // libfdt reads 32-bit fields in place: the tree is copied to an aligned buffer first.
+  static std::vector<std::uint64_t> aligned_copy(std::span<const std::uint8_t> bytes) {
+    std::vector<std::uint64_t> copy((bytes.size() + 7) / 8);
+    std::memcpy(copy.data(), bytes.data(), bytes.size());
+    return copy;
+  }
+  static std::optional<std::uint32_t> u32_property(const void* fdt, int node, const char* name) {
+    int length = 0;
+    const auto* value = static_cast<const std::uint8_t*>(fdt_getprop(fdt, node, name, &length));
+    if (!value || length != 4)
+      return std::nullopt;
+    return read_be32(std::span(value, 4), 0);
+  }
+};
+
+// Intel HEX and S-record files: recognised only at the start of a block (they are text; carving them out
+// of a binary would find fragments).
+class TextHex final : public Unpacker {
+ public:
+  explicit TextHex(bool srec) : srec_(srec) {}
+  std::string_view format() const override { return srec_ ? "srec" : "ihex"; }
+  std::vector<Signature> signatures() const override { return {}; }
+  bool recognise(std::span<const std::uint8_t> bytes) const override {
+    return srec_ ? starts_with_srec(bytes) : starts_with_intel_hex(bytes);
+  }
+  std::expected<std::uint64_t, std::string> unpack(std::span<const std::uint8_t> bytes,
+                                                   Sink& sink) const override {
+    auto image = srec_ ? parse_srec(bytes, limits::max_inspected_file_bytes)
+                       : parse_intel_hex(bytes, limits::max_inspected_file_bytes);
+    if (!image)
+      return std::unexpected(std::move(image.error()));
+    if (!sink.take(image->data.size()))
+      return std::unexpected(
+          fmt::format("the scan's budget of {} unpacked bytes is spent", limits::max_unpacked_bytes));
+    const std::uint64_t consumed = image->consumed;
+    sink.payload(std::move(image->data));
+    return consumed;
+  }
+
+ private:
+  bool srec_;
+};
+
 }  // namespace
 
 void add_firmware_unpackers(std::vector<std::unique_ptr<Unpacker>>& unpackers) {
   unpackers.push_back(std::make_unique<UImage>());
+  unpackers.push_back(std::make_unique<Fit>());
   unpackers.push_back(std::make_unique<McuBoot>());
+  unpackers.push_back(std::make_unique<TextHex>(false));
+  unpackers.push_back(std::make_unique<TextHex>(true));
 }
 
 std::vector<std::unique_ptr<Unpacker>> all_unpackers() {

@@ -23,8 +23,12 @@ const std::vector<Pattern>& rule_patterns() {
   return patterns;
 }
 
+const std::string tar_rootfs = "tar --format=gnu --owner=0 --group=0 -C rootfs -cf rootfs.tar etc bin";
+
 class Walk : public testing::ScanFolder {
  protected:
+  static std::string tar_rootfs_command() { return tar_rootfs; }
+
   WalkSummary walk_ok(const std::vector<std::string>& inputs, RecordingAnalysis& analysis,
                       unsigned jobs = 2) {
     auto summary = walk(inputs, analysis, WalkOptions{.jobs = jobs});
@@ -128,8 +132,6 @@ TEST_P(Archives, UnpacksEachFormatInMemory) {
   EXPECT_EQ(analysis.files(), rootfs_files(GetParam().chain));
 }
 
-const std::string tar_rootfs = "tar --format=gnu --owner=0 --group=0 -C rootfs -cf rootfs.tar etc bin";
-
 INSTANTIATE_TEST_SUITE_P(
     Formats, Archives,
     ::testing::Values(ArchiveCase{"tar", tar_rootfs, "rootfs.tar", "rootfs.tar → tar@0x0"},
@@ -162,6 +164,57 @@ TEST_F(Walk, AnArArchiveHoldsItsMembersAsFiles) {
   EXPECT_THAT(analysis.problems(), IsEmpty());
   EXPECT_THAT(analysis.files(), ElementsAre("demo.ipk → ar@0x0 → /busybox [file 16] busybox",
                                             "demo.ipk → ar@0x0 → /control [file 14]"));
+}
+
+TEST_F(Walk, IntelHexAndSRecordsBecomeTheirMemoryImage) {
+  write("payload.bin", "BusyBox v1.36.1\n" + std::string(300, 'x'));
+  shell(
+      "objcopy -I binary -O ihex --change-addresses 0x8000000 payload.bin fw.hex && "
+      "objcopy -I binary -O srec payload.bin fw.srec");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("fw.hex"), path("fw.srec")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  const auto hex_size = std::to_string(fs::file_size(path("fw.hex")));
+  const auto srec_size = std::to_string(fs::file_size(path("fw.srec")));
+  EXPECT_THAT(analysis.objects(),
+              ElementsAre("fw.hex [image " + hex_size + "]", "fw.hex → ihex@0x0 [carved 316] busybox",
+                          "fw.srec [image " + srec_size + "]", "fw.srec → srec@0x0 [carved 316] busybox"));
+}
+
+TEST_F(Walk, AWrongChecksumInAnIntelHexFileIsAProblem) {
+  write("fw.hex", ":0400000041424344F2\n:0400040045464748D9\n:00000001FF\n");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("fw.hex")}, analysis);
+  EXPECT_THAT(
+      analysis.problems(),
+      ElementsAre("fw.hex → ihex@0x0: line 2: the record checksum 0xd9 is wrong (the record's bytes sum to "
+                  "0x22)"));
+}
+
+TEST_F(Walk, AFitImageHoldsItsImagesAsPayloads) {
+  write_rootfs("rootfs");
+  shell(tar_rootfs_command() + " && gzip -n rootfs.tar");
+  write("fit.its", R"(/dts-v1/;
+/ {
+  description = "test";
+  #address-cells = <1>;
+  images {
+    rootfs {
+      data = /incbin/("./rootfs.tar.gz");
+      type = "ramdisk"; arch = "arm"; os = "linux"; compression = "none";
+    };
+  };
+  configurations { default = "conf"; conf { ramdisk = "rootfs"; }; };
+};
+)");
+  shell("mkimage -f fit.its fit.itb && mkimage -E -f fit.its fit-external.itb");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("fit.itb"), path("fit-external.itb")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  std::vector<std::string> expected = rootfs_files("fit-external.itb → fit@0x0 → gzip@0x0 → tar@0x0");
+  for (const auto& file : rootfs_files("fit.itb → fit@0x0 → gzip@0x0 → tar@0x0"))
+    expected.push_back(file);
+  EXPECT_EQ(analysis.files(), expected);
 }
 
 TEST_F(Walk, AFolderIsWalkedFileByFile) {
