@@ -287,6 +287,28 @@ PY)");
   EXPECT_THAT(analysis.files(), ElementsAre("evil.zip → zip@0x0 → /fine.sh [file 8] telnetd"));
 }
 
+// A squashfs whose directory /adir is the root directory itself (its directory entry patched to point at
+// the root's inode): a loop that a naive walk would follow forever.
+TEST_F(Walk, ASquashfsWithALoopingDirectoryIsAProblem) {
+  write("root/adir/f", "hi\n");
+  shell("mksquashfs root fs.sqfs -noI -noD -noF -noX -noappend -all-root -mkfs-time 0 -quiet");
+  shell(R"(python3 - <<'PY'
+import struct
+b = bytearray(open("fs.sqfs", "rb").read())
+root_inode = struct.unpack_from("<Q", b, 32)[0]
+directory_table = struct.unpack_from("<Q", b, 72)[0]
+entry = b.index(b"adir", directory_table) - 8
+struct.pack_into("<H", b, entry, root_inode & 0xffff)
+open("loop.sqfs", "wb").write(b)
+PY)");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("loop.sqfs")}, analysis);
+  EXPECT_THAT(analysis.problems(),
+              ElementsAre("loop.sqfs → squashfs@0x0: directory tree: a directory loop (a "
+                          "directory contains itself)"));
+  EXPECT_THAT(analysis.files(), IsEmpty());
+}
+
 TEST_F(Walk, AGzipBombStopsAtTheExpansionLimit) {
   shell("head -c 64M /dev/zero | gzip -n -9 > bomb.gz");
   RecordingAnalysis analysis(folder(), rule_patterns());
