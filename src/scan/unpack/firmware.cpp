@@ -224,6 +224,7 @@ std::vector<std::unique_ptr<Unpacker>> all_unpackers() {
   std::vector<std::unique_ptr<Unpacker>> unpackers;
   add_firmware_unpackers(unpackers);
   add_squashfs_unpacker(unpackers);
+  add_ext_unpacker(unpackers);
   add_stream_unpackers(unpackers);
   add_archive_unpackers(unpackers);
   return unpackers;

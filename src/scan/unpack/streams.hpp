@@ -14,7 +14,9 @@ void add_stream_unpackers(std::vector<std::unique_ptr<Unpacker>>& unpackers);
 void add_archive_unpackers(std::vector<std::unique_ptr<Unpacker>>& unpackers);
 // SquashFS 4 through libsquashfs (squashfs.cpp).
 void add_squashfs_unpacker(std::vector<std::unique_ptr<Unpacker>>& unpackers);
-// U-Boot legacy uImage (uimage.cpp).
+// ext2/3/4 through libext2fs (ext.cpp).
+void add_ext_unpacker(std::vector<std::unique_ptr<Unpacker>>& unpackers);
+// U-Boot legacy uImage and FIT, MCUboot, Intel HEX, S-records (firmware.cpp).
 void add_firmware_unpackers(std::vector<std::unique_ptr<Unpacker>>& unpackers);
 
 }  // namespace en18031::scan::unpack

@@ -107,6 +107,24 @@ TEST_F(Walk, ASquashfsCompressedWithLzoIsAProblemNamingTheCompressor) {
   EXPECT_THAT(analysis.files(), IsEmpty());
 }
 
+TEST_F(Walk, FindsTheFilesOfAnExt4FileSystemInsideAFlashDump) {
+  write_rootfs("rootfs");
+  shell("mkfs.ext4 -q -F -E root_owner=0:0 -d rootfs fs.img 8M");
+  write("dump.bin", random_bytes(1 << 20, 4) + read("fs.img") + random_bytes(1 << 20, 5));
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  const WalkSummary summary = walk_ok({path("dump.bin")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  EXPECT_EQ(analysis.files(), rootfs_files("dump.bin → ext@0x100000"));
+  const std::string inside = "dump.bin → ext@0x100000 → ";
+  EXPECT_THAT(analysis.entries(),
+              ElementsAre("dir " + inside + "/", "dir " + inside + "/bin", "dir " + inside + "/etc",
+                          "dir " + inside + "/etc/init.d", "dir " + inside + "/lost+found",
+                          "file " + inside + "/bin/busybox", "file " + inside + "/etc/init.d/rcS",
+                          "file " + inside + "/etc/passwd", "file " + inside + "/etc/shadow",
+                          "symlink " + inside + "/bin/sh -> busybox"));
+  EXPECT_EQ(summary.unpacked, 1U);
+}
+
 TEST_F(Walk, TheSameFilesWithOneThread) {
   build_flash_dump("xz");
   RecordingAnalysis analysis(folder(), rule_patterns());
