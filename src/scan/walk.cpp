@@ -130,8 +130,10 @@ class Walker {
   }
 
  private:
-  void carve(Block& block, std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>>& candidates,
-             Matcher::Scratch& scratch);
+  // Unpacks every candidate that validates; returns the [start, end) ranges of the objects unpacked whole.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> carve(
+      Block& block, std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>>& candidates,
+      Matcher::Scratch& scratch);
 
   Analysis& analysis_;
   Matcher matcher_;
@@ -244,24 +246,34 @@ void Walker::process(Block& block, Matcher::Scratch& scratch, const WalkProgress
   if (too_many_hits)
     problem(block.place, fmt::format("more than {} pattern hits: only the first {} are inspected",
                                      limits::max_hits_per_object, limits::max_hits_per_object));
+  if (too_many_candidates)
+    problem(block.place, fmt::format("more than {} signature candidates: the rest of the block is not carved",
+                                     limits::max_carve_candidates));
+  // Carved first, so that hits inside an object that was unpacked are left to its own blocks: a shadow file
+  // in an uncompressed tar is reported once, at /etc/shadow, not also at an offset of the image.
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> unpacked = carve(block, candidates, scratch);
+  if (!unpacked.empty()) {
+    std::erase_if(hits, [&](const PatternHit& hit) {
+      auto after = std::upper_bound(unpacked.begin(), unpacked.end(), std::pair{hit.end, UINT64_MAX});
+      return after != unpacked.begin() && hit.end > std::prev(after)->first &&
+             hit.end <= std::prev(after)->second;
+    });
+  }
   analysis_.inspect(
       ScannedObject{.kind = block.kind, .place = block.place, .bytes = block.bytes, .mode = block.mode},
       hits);
   objects_.fetch_add(1, std::memory_order_relaxed);
-  hits = {};
-  if (too_many_candidates)
-    problem(block.place, fmt::format("more than {} signature candidates: the rest of the block is not carved",
-                                     limits::max_carve_candidates));
-  carve(block, candidates, scratch);
 }
 
-void Walker::carve(Block& block, std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>>& candidates,
-                   Matcher::Scratch& scratch) {
+std::vector<std::pair<std::uint64_t, std::uint64_t>> Walker::carve(
+    Block& block, std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>>& candidates,
+    Matcher::Scratch& scratch) {
   // Formats without a magic number (Intel HEX, S-records) are tried at the start of every block.
   for (const unpack::Unpacker* unpacker : start_only_)
     candidates.emplace_back(0, unpacker);
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> unpacked;
   std::uint64_t covered_until = 0;
   bool depth_reported = false;
   for (const auto& [offset, unpacker] : candidates) {
@@ -281,18 +293,20 @@ void Walker::carve(Block& block, std::vector<std::pair<std::uint64_t, const unpa
     if (carved_objects_.fetch_add(1, std::memory_order_relaxed) >= limits::max_carved_objects) {
       problem(place,
               fmt::format("more than {} objects in the scan: not unpacked", limits::max_carved_objects));
-      return;
+      return unpacked;
     }
     unpacked_.fetch_add(1, std::memory_order_relaxed);
     BlockSink sink(*this, place, block.depth + 1, scratch);
     auto length = unpacker->unpack(rest, sink);
     if (length) {
       covered_until = offset + std::max<std::uint64_t>(*length, 1);
+      unpacked.emplace_back(offset, covered_until);
     } else {
       problem(std::move(place), std::move(length.error()));
       covered_until = offset + std::max<std::uint64_t>(sink.known_extent(), 1);
     }
   }
+  return unpacked;
 }
 
 WorkerPool::WorkerPool(Walker& walker, unsigned threads) : walker_(walker) {
