@@ -154,7 +154,9 @@ class Archive : public Unpacker {
       return std::optional<Bytes>{};
     }
     Bytes content;
-    content.reserve(static_cast<std::size_t>(std::max<std::int64_t>(declared, 0)));
+    // A header may claim any size: reserve no more than the archive could hold uncompressed.
+    content.reserve(std::min<std::size_t>(static_cast<std::size_t>(std::max<std::int64_t>(declared, 0)),
+                                          source.bytes.size()));
     char buffer[64 * 1024];
     for (;;) {
       const la_ssize_t got = archive_read_data(reader, buffer, sizeof buffer);
