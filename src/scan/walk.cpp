@@ -94,7 +94,11 @@ class Walker {
 
   const Matcher& matcher() const { return matcher_; }
 
-  void set_pool(WorkerPool* pool) { pool_ = pool; }
+  void set_pool(WorkerPool* pool, unsigned jobs) {
+    pool_ = pool;
+    jobs_ = jobs;
+  }
+  unsigned jobs() const { return jobs_; }
 
   void process(Block& block, Matcher::Scratch& scratch, const WalkProgress* progress = nullptr);
 
@@ -142,6 +146,7 @@ class Walker {
   std::vector<const unpack::Unpacker*> start_only_;
   std::size_t analysis_patterns_;
   WorkerPool* pool_ = nullptr;
+  unsigned jobs_ = 1;
   std::atomic<std::uint64_t> objects_{0}, unpacked_{0}, bytes_scanned_{0}, unpacked_bytes_{0}, problems_{0};
   std::atomic<std::size_t> carved_objects_{0};
 };
@@ -183,6 +188,7 @@ class BlockSink final : public unpack::Sink {
   }
 
   void extent(std::uint64_t length) override { extent_ = length; }
+  unsigned threads() const override { return walker_.jobs(); }
   std::uint64_t known_extent() const { return extent_; }
 
   void problem(std::string path, std::string reason) override {
@@ -435,7 +441,7 @@ std::expected<WalkSummary, Error> walk(std::span<const std::string> inputs, Anal
   std::optional<WorkerPool> pool;
   if (options.jobs > 1) {
     pool.emplace(**walker, options.jobs);
-    (*walker)->set_pool(&*pool);
+    (*walker)->set_pool(&*pool, options.jobs);
   }
   for (const std::string& file : files) {
     auto mapped = io::MappedFile::open(file, limits::max_firmware_image_bytes);
@@ -467,7 +473,7 @@ std::expected<WalkSummary, Error> walk_block(std::span<const std::uint8_t> bytes
   std::optional<WorkerPool> pool;
   if (options.jobs > 1) {
     pool.emplace(**walker, options.jobs);
-    (*walker)->set_pool(&*pool);
+    (*walker)->set_pool(&*pool, options.jobs);
   }
   Block block{.kind = ScannedObject::Kind::image, .place = Place{{name}, {}}, .bytes = bytes};
   (*walker)->process(block, *scratch);

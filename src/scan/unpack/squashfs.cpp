@@ -1,7 +1,11 @@
 // SquashFS 4 through libsquashfs (squashfs-tools-ng), read from memory: every compressor it was built
 // with (gzip, xz, lzma, lzo, lz4, zstd). libsquashfs builds the whole tree and refuses a directory that
 // contains itself (a loop), which is reported as such.
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <sqfs/compressor.h>
@@ -189,15 +193,27 @@ class Squashfs final : public Unpacker {
         status != 0)
       return fail("directory tree", status);
     std::size_t members = 0;
-    auto result = visit(readers, readers.root, sink, members);
+    std::vector<FileJob> files;
+    auto result = visit(readers.root, sink, members, files);
     if (!result)
       return std::unexpected(std::move(result.error()));
+    if (auto read = read_files(files, file, super, config, readers, sink); !read)
+      return std::unexpected(std::move(read.error()));
     return bytes_used;
   }
 
  private:
-  std::expected<void, std::string> visit(Readers& readers, const sqfs_tree_node_t* node, Sink& sink,
-                                         std::size_t& members) const {
+  struct FileJob {
+    std::string path;
+    const sqfs_inode_generic_t* inode = nullptr;
+    std::uint64_t size = 0;
+    std::uint32_t mode = 0;
+  };
+  // A file's bytes, or why they could not be read.
+  using FileContent = std::expected<Bytes, std::string>;
+
+  std::expected<void, std::string> visit(const sqfs_tree_node_t* node, Sink& sink, std::size_t& members,
+                                         std::vector<FileJob>& files) const {
     for (; node; node = node->next) {
       if (++members > limits::max_archive_members)
         return std::unexpected(
@@ -221,42 +237,131 @@ class Squashfs final : public Unpacker {
       if (type == FileSystemEntry::Type::symlink && link_leaves_root(path, target))
         sink.problem(path, fmt::format("symlink to {} points outside the file system: recorded, not followed",
                                        displayable(target)));
-      if (type == FileSystemEntry::Type::file) {
-        if (auto read = read_file(readers, inode, path, size, sink); !read)
-          return read;
-      }
+      if (type == FileSystemEntry::Type::file)
+        files.push_back({path, &inode, size, inode.base.mode});
       if (type == FileSystemEntry::Type::directory) {
-        if (auto children = visit(readers, node->children, sink, members); !children)
+        if (auto children = visit(node->children, sink, members, files); !children)
           return children;
       }
     }
     return {};
   }
 
-  std::expected<void, std::string> read_file(Readers& readers, const sqfs_inode_generic_t& inode,
-                                             const std::string& path, std::uint64_t size, Sink& sink) const {
-    if (size > limits::max_inspected_file_bytes) {
-      sink.problem(path, fmt::format("{} bytes, over the limit of {} for one file: not inspected", size,
-                                     limits::max_inspected_file_bytes));
-      return {};
-    }
-    if (!sink.take(size))
-      return std::unexpected(
-          fmt::format("the scan's budget of {} unpacked bytes is spent", limits::max_unpacked_bytes));
-    Bytes content(static_cast<std::size_t>(size));
+  // Decompresses one file with `data` (a data reader of the calling thread).
+  static FileContent decode(sqfs_data_reader_t* data, const FileJob& job) {
+    Bytes content(static_cast<std::size_t>(job.size));
     std::uint64_t done = 0;
-    while (done < size) {
-      const auto piece = static_cast<sqfs_u32>(std::min<std::uint64_t>(size - done, 1u << 24));
-      const sqfs_s32 got = sqfs_data_reader_read(readers.data, &inode, done, content.data() + done, piece);
-      if (got <= 0) {
-        sink.problem(path, fmt::format("cannot read the file at offset {}: {}", done,
-                                       got == 0 ? "it ends early" : sqfs_error_text(got)));
-        return {};
-      }
+    while (done < job.size) {
+      const auto piece = static_cast<sqfs_u32>(std::min<std::uint64_t>(job.size - done, 1u << 24));
+      const sqfs_s32 got = sqfs_data_reader_read(data, job.inode, done, content.data() + done, piece);
+      if (got <= 0)
+        return std::unexpected(fmt::format("cannot read the file at offset {}: {}", done,
+                                           got == 0 ? "it ends early" : sqfs_error_text(got)));
       done += static_cast<std::uint64_t>(got);
     }
-    sink.file(path, std::move(content), inode.base.mode);
-    return {};
+    return content;
+  }
+
+  // Reads every file and emits it, in tree order, from the calling thread. With more than one thread,
+  // helpers decompress ahead (each with its own compressor and data reader: libsquashfs's are not
+  // thread-safe), at most a few files ahead of what was emitted.
+  std::expected<void, std::string> read_files(const std::vector<FileJob>& files, sqfs_file_t* file,
+                                              const sqfs_super_t& super,
+                                              const sqfs_compressor_config_t& config, Readers& readers,
+                                              Sink& sink) const {
+    const std::size_t helpers = files.size() < 8 ? 0 : std::min<unsigned>(sink.threads(), 4) - 1;
+    std::vector<std::optional<FileContent>> results(files.size());
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t next = 0;     // the next file a helper takes
+    std::size_t emitted = 0;  // files the calling thread has emitted
+    bool stop = false;
+    const std::size_t ahead = 4 * (helpers + 1);
+    auto skip = [&](const FileJob& job) -> std::optional<FileContent> {
+      if (job.size > limits::max_inspected_file_bytes)
+        return FileContent(
+            std::unexpected(fmt::format("{} bytes, over the limit of {} for one file: not inspected",
+                                        job.size, limits::max_inspected_file_bytes)));
+      return std::nullopt;
+    };
+    auto helper = [&] {
+      Readers own;
+      if (sqfs_compressor_create(&config, &own.compressor) != 0)
+        return;
+      if ((super.flags & SQFS_FLAG_COMPRESSOR_OPTIONS) &&
+          own.compressor->read_options(own.compressor, file) < 0)
+        return;
+      own.data = sqfs_data_reader_create(file, super.block_size, own.compressor, 0);
+      if (!own.data || sqfs_data_reader_load_fragment_table(own.data, &super) != 0)
+        return;
+      for (;;) {
+        std::size_t index = 0;
+        {
+          std::unique_lock lock(mutex);
+          changed.wait(lock, [&] { return stop || next >= files.size() || next < emitted + ahead; });
+          if (stop || next >= files.size())
+            return;
+          index = next++;
+        }
+        auto content = skip(files[index]);
+        if (!content)
+          content = decode(own.data, files[index]);
+        {
+          std::lock_guard lock(mutex);
+          results[index] = std::move(content);
+        }
+        changed.notify_all();
+      }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t index = 0; index < helpers; ++index)
+      threads.emplace_back(helper);
+    std::expected<void, std::string> outcome;
+    for (std::size_t index = 0; index < files.size(); ++index) {
+      std::optional<FileContent> content;
+      if (helpers == 0) {
+        content = skip(files[index]);
+        if (!content)
+          content = decode(readers.data, files[index]);
+      } else {
+        std::unique_lock lock(mutex);
+        // A file no helper took yet is read here, so the loop never waits on helpers that gave up.
+        if (next <= index) {
+          next = index + 1;
+          lock.unlock();
+          content = skip(files[index]);
+          if (!content)
+            content = decode(readers.data, files[index]);
+        } else {
+          changed.wait(lock, [&] { return results[index].has_value(); });
+          content = std::move(results[index]);
+          results[index].reset();
+        }
+      }
+      const FileJob& job = files[index];
+      if (!*content) {
+        sink.problem(job.path, content->error());
+      } else if (!sink.take(job.size)) {
+        outcome = std::unexpected(
+            fmt::format("the scan's budget of {} unpacked bytes is spent", limits::max_unpacked_bytes));
+        break;
+      } else {
+        sink.file(job.path, std::move(**content), job.mode);
+      }
+      {
+        std::lock_guard lock(mutex);
+        emitted = index + 1;
+      }
+      changed.notify_all();
+    }
+    {
+      std::lock_guard lock(mutex);
+      stop = true;
+    }
+    changed.notify_all();
+    for (auto& thread : threads)
+      thread.join();
+    return outcome;
   }
 };
 

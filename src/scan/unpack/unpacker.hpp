@@ -46,6 +46,9 @@ class Sink {
   // The object's length, when known before unpack() fails (a truncated object runs to the end of the
   // block): the carver then skips what it covers instead of finding its inner objects a second time.
   virtual void extent(std::uint64_t length) = 0;
+  // Threads an unpacker may use to decompress the files of a file system (each with its own decoder);
+  // what it emits it still emits from the calling thread, in order.
+  virtual unsigned threads() const { return 1; }
   // Something inside the object that could not be unpacked; `path` names the member, empty for the object.
   virtual void problem(std::string path, std::string reason) = 0;
 };
