@@ -46,6 +46,16 @@ struct SignatureRef {
   std::size_t offset_in_object = 0;
 };
 
+// Gives back the pages of [from, to) of a read-only file mapping: the kernel reads them again if they are
+// touched later. Keeps a large mapped image from becoming resident as it is matched and carved.
+void release_pages(std::span<const std::uint8_t> bytes, std::size_t from, std::size_t to) {
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto start = (reinterpret_cast<std::uintptr_t>(bytes.data() + from) + page - 1) & ~(page - 1);
+  const auto end = reinterpret_cast<std::uintptr_t>(bytes.data() + to) & ~(page - 1);
+  if (end > start)
+    ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
+}
+
 Place child_place(const Place& parent, std::string element, std::string path = {}) {
   Place place{parent.chain, std::move(path)};
   place.chain.push_back(std::move(element));
@@ -208,8 +218,6 @@ void Walker::process(Block& block, Matcher::Scratch& scratch, const WalkProgress
   std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>> candidates;
   bool too_many_hits = false;
   bool too_many_candidates = false;
-  const std::uint8_t* base = block.bytes.data();
-  const long page = ::sysconf(_SC_PAGESIZE);
   auto matched = matcher_.match(
       block.bytes, scratch,
       [&](const PatternHit& hit) {
@@ -232,15 +240,9 @@ void Walker::process(Block& block, Matcher::Scratch& scratch, const WalkProgress
       },
       [&](std::size_t offset, std::size_t length) {
         // A mapped input's pages are given back once matched: a 1 GiB image is matched with a few MiB
-        // resident. The mapping is read-only, so the kernel reads them again if the carver needs them.
-        if (block.mapped && page > 0) {
-          const auto start =
-              reinterpret_cast<std::uintptr_t>(base + offset) & ~static_cast<std::uintptr_t>(page - 1);
-          const auto end = reinterpret_cast<std::uintptr_t>(base + offset + length) &
-                           ~static_cast<std::uintptr_t>(page - 1);
-          if (end > start)
-            ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
-        }
+        // resident.
+        if (block.mapped)
+          release_pages(block.bytes, offset, offset + length);
         if (progress && *progress)
           (*progress)(block.place.chain.front(), offset + length, block.bytes.size());
       });
@@ -282,9 +284,16 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> Walker::carve(
   std::vector<std::pair<std::uint64_t, std::uint64_t>> unpacked;
   std::uint64_t covered_until = 0;
   bool depth_reported = false;
+  std::size_t released_until = 0;
   for (const auto& [offset, unpacker] : candidates) {
     if (offset < covered_until || offset >= block.bytes.size())
       continue;
+    // Validating a candidate faults its pages in again (and the kernel maps their neighbours too): on a
+    // mapped image, what lies well behind the candidates is given back as carving moves on.
+    if (block.mapped && offset > released_until + 2 * Matcher::window_bytes) {
+      release_pages(block.bytes, released_until, offset - Matcher::window_bytes);
+      released_until = offset - Matcher::window_bytes;
+    }
     const auto rest = block.bytes.subspan(offset);
     if (!unpacker->recognise(rest))
       continue;
@@ -312,6 +321,8 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> Walker::carve(
       covered_until = offset + std::max<std::uint64_t>(sink.known_extent(), 1);
     }
   }
+  if (block.mapped)
+    release_pages(block.bytes, released_until, block.bytes.size());
   return unpacked;
 }
 
