@@ -154,6 +154,13 @@ class Squashfs final : public Unpacker {
     if (read_le32(bytes, 4) > limits::max_archive_members)
       return std::unexpected(fmt::format("{} inodes, over the limit of {}: not unpacked", read_le32(bytes, 4),
                                          limits::max_archive_members));
+    // libsquashfs allocates its tables from these counts before reading them: a count that cannot fit in
+    // the image is refused here (a fuzzed super block asked for 16 GB of fragment table).
+    const std::uint64_t fragments = read_le32(bytes, 16);
+    const std::uint64_t ids = read_le16(bytes, 26);
+    if (fragments * 16 > bytes_used || ids * 4 > bytes_used)
+      return std::unexpected(fmt::format(
+          "corrupt super block: {} fragments and {} ids cannot fit in {} bytes", fragments, ids, bytes_used));
     MemoryFile memory(bytes.first(bytes_used));
     sqfs_file_t* file = &memory.file;
     sqfs_super_t super{};
