@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace en18031::limits {
 
@@ -109,5 +110,49 @@ inline constexpr std::size_t max_file_name_serial_bytes = 200;
 // Serials one provisioning run takes (from a list or a range). A run holds them in memory; larger orders
 // are split into several runs, which the registry joins seamlessly.
 inline constexpr std::size_t max_serials_per_run = 20'000'000;
+
+// ---- Firmware scan: carving and unpacking (src/scan/walk, src/scan/unpack) -------------------------------
+
+// Objects inside objects (a squashfs in a gzip in a uImage in a flash dump is 4). Real images nest under
+// 6; each level holds its decompressed bytes in memory, so this also bounds memory and recursion.
+inline constexpr int max_unpack_depth = 8;
+
+// Bytes decompressed or extracted over a whole scan. A 256 MiB flash dump unpacks to about 1 GiB; the
+// bound stops a stack of bombs (each under the ratio limit) from filling memory or running for hours.
+inline constexpr std::uint64_t max_unpacked_bytes = std::uint64_t{4} * 1024 * 1024 * 1024;
+
+// Output to input of one compressed stream, checked once the output passes the floor below. Real
+// firmware compresses 2:1 to 10:1 (a padded partition of 0xff up to ~1000:1 but under the floor); a
+// deflate bomb reaches 1032:1, an xz or zstd bomb far more.
+inline constexpr std::uint64_t max_expansion_ratio = 100;
+inline constexpr std::uint64_t expansion_ratio_floor_bytes = 16 * 1024 * 1024;
+
+// Entries (files, directories, links) of one archive or file system. A full Linux rootfs has ~20,000;
+// each entry costs a callback and a little memory.
+inline constexpr std::size_t max_archive_members = 200'000;
+
+// Pattern hits handed to the analysis for one object. Real rules hit a few hundred times per file; a
+// pattern that matches everywhere in hostile data would otherwise make the hit list as large as the file.
+inline constexpr std::size_t max_hits_per_object = 100'000;
+
+// Signature candidates (magic numbers) considered in one block before carving stops, and objects carved
+// over the whole scan. A real image has tens of objects; random data a few candidates per MiB that fail
+// validation; a block made of repeated magic numbers would otherwise cost one validation per byte.
+inline constexpr std::size_t max_carve_candidates = 1'000'000;
+inline constexpr std::size_t max_carved_objects = 10'000;
+
+// One file of an unpacked tree or one decompressed stream, held in memory to be matched and inspected.
+// The largest files of a real rootfs (a kernel, a database) are tens of MiB.
+inline constexpr std::uint64_t max_inspected_file_bytes = 512 * 1024 * 1024;
+
+// A firmware image given to the scan (mapped, not read into memory).
+inline constexpr std::uint64_t max_firmware_image_bytes = std::uint64_t{64} * 1024 * 1024 * 1024;
+
+// Files a folder given as input may hold (walked without following symlinks).
+inline constexpr std::size_t max_input_folder_files = 1'000'000;
+
+// Bytes of an unpacked tree queued for the worker threads: files wait here while the unpacker goes on;
+// past it the unpacker inspects the next file itself, which keeps peak memory low.
+inline constexpr std::uint64_t max_queued_file_bytes = 64 * 1024 * 1024;
 
 }  // namespace en18031::limits

@@ -1,0 +1,496 @@
+#include "scan/walk.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "io/mapped_file.hpp"
+#include "limits.hpp"
+#include "scan/matcher.hpp"
+#include "scan/unpack/unpacker.hpp"
+
+namespace en18031::scan {
+
+std::string carved_name(std::string_view format, std::uint64_t offset) {
+  return fmt::format("{}@{:#x}", format, offset);
+}
+
+namespace {
+
+using unpack::Bytes;
+
+// A block to match, inspect and carve. `owned` holds the bytes of a file or payload; a mapped input's
+// bytes belong to its MappedFile.
+struct Block {
+  ScannedObject::Kind kind = ScannedObject::Kind::file;
+  Place place;
+  std::span<const std::uint8_t> bytes;
+  Bytes owned;
+  std::uint32_t mode = 0;
+  int depth = 0;
+  bool mapped = false;  // pages may be released after matching (a read-only file mapping)
+};
+
+struct SignatureRef {
+  const unpack::Unpacker* unpacker = nullptr;
+  std::size_t length = 0;
+  std::size_t offset_in_object = 0;
+};
+
+// Gives back the pages of [from, to) of a read-only file mapping: the kernel reads them again if they are
+// touched later. Keeps a large mapped image from becoming resident as it is matched and carved.
+void release_pages(std::span<const std::uint8_t> bytes, std::size_t from, std::size_t to) {
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto start = (reinterpret_cast<std::uintptr_t>(bytes.data() + from) + page - 1) & ~(page - 1);
+  const auto end = reinterpret_cast<std::uintptr_t>(bytes.data() + to) & ~(page - 1);
+  if (end > start)
+    ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
+}
+
+Place child_place(const Place& parent, std::string element, std::string path = {}) {
+  Place place{parent.chain, std::move(path)};
+  place.chain.push_back(std::move(element));
+  return place;
+}
+
+class Walker;
+
+// Threads that take files of unpacked trees off a bounded queue. When the queue is full the producer
+// processes the file itself, so nothing ever waits on a full queue (no deadlock when a worker's file is
+// itself an archive) and queued bytes stay bounded.
+class WorkerPool {
+ public:
+  WorkerPool(Walker& walker, unsigned threads);
+  ~WorkerPool();
+  // Takes the block when there is room; gives it back otherwise.
+  std::optional<Block> try_submit(Block block);
+  void wait_idle();
+
+ private:
+  void run();
+  Walker& walker_;
+  std::mutex mutex_;
+  std::condition_variable work_ready_;
+  std::condition_variable idle_;
+  std::deque<Block> queue_;
+  std::uint64_t queued_bytes_ = 0;
+  unsigned busy_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+class Walker {
+ public:
+  Walker(Analysis& analysis, Matcher matcher, std::vector<std::unique_ptr<unpack::Unpacker>> unpackers,
+         std::vector<SignatureRef> signatures, std::size_t analysis_patterns)
+      : analysis_(analysis),
+        matcher_(std::move(matcher)),
+        unpackers_(std::move(unpackers)),
+        signatures_(std::move(signatures)),
+        analysis_patterns_(analysis_patterns) {
+    for (const auto& unpacker : unpackers_)
+      if (unpacker->signatures().empty())
+        start_only_.push_back(unpacker.get());
+  }
+
+  const Matcher& matcher() const { return matcher_; }
+
+  void set_pool(WorkerPool* pool, unsigned jobs) {
+    pool_ = pool;
+    jobs_ = jobs;
+  }
+  unsigned jobs() const { return jobs_; }
+
+  void process(Block& block, Matcher::Scratch& scratch, const WalkProgress* progress = nullptr);
+
+  void problem(Place place, std::string reason) {
+    problems_.fetch_add(1, std::memory_order_relaxed);
+    analysis_.problem(Problem{std::move(place), std::move(reason)});
+  }
+
+  bool take(std::uint64_t bytes) {
+    const std::uint64_t before = unpacked_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+    if (before + bytes > limits::max_unpacked_bytes) {
+      unpacked_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+      return false;
+    }
+    return true;
+  }
+
+  void submit_file(Block block, Matcher::Scratch& scratch) {
+    if (pool_) {
+      auto refused = pool_->try_submit(std::move(block));
+      if (!refused)
+        return;
+      block = std::move(*refused);
+    }
+    process(block, scratch);
+  }
+
+  Analysis& analysis() { return analysis_; }
+
+  WalkSummary summary() const {
+    return {objects_.load(), unpacked_.load(), bytes_scanned_.load(), unpacked_bytes_.load(),
+            problems_.load()};
+  }
+
+ private:
+  // Unpacks every candidate that validates; returns the [start, end) ranges of the objects unpacked whole.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> carve(
+      Block& block, std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>>& candidates,
+      Matcher::Scratch& scratch);
+
+  Analysis& analysis_;
+  Matcher matcher_;
+  std::vector<std::unique_ptr<unpack::Unpacker>> unpackers_;
+  std::vector<SignatureRef> signatures_;
+  std::vector<const unpack::Unpacker*> start_only_;
+  std::size_t analysis_patterns_;
+  WorkerPool* pool_ = nullptr;
+  unsigned jobs_ = 1;
+  std::atomic<std::uint64_t> objects_{0}, unpacked_{0}, bytes_scanned_{0}, unpacked_bytes_{0}, problems_{0};
+  std::atomic<std::size_t> carved_objects_{0};
+};
+
+// What an unpacker emits into: applies the budget and turns payloads, files and entries into blocks and
+// calls of the analysis, with their place in the chain.
+class BlockSink final : public unpack::Sink {
+ public:
+  BlockSink(Walker& walker, Place place, int depth, Matcher::Scratch& scratch)
+      : walker_(walker), place_(std::move(place)), depth_(depth), scratch_(scratch) {}
+
+  bool take(std::uint64_t bytes) override { return walker_.take(bytes); }
+
+  void payload(Bytes bytes) override {
+    Block block{
+        .kind = ScannedObject::Kind::carved, .place = place_, .owned = std::move(bytes), .depth = depth_};
+    block.bytes = block.owned;
+    walker_.process(block, scratch_);
+  }
+
+  void file(std::string path, Bytes bytes, std::uint32_t mode) override {
+    Block block{.kind = ScannedObject::Kind::file,
+                .place = child_place(place_, path, path),
+                .owned = std::move(bytes),
+                .mode = mode,
+                .depth = depth_};
+    block.bytes = block.owned;
+    walker_.submit_file(std::move(block), scratch_);
+  }
+
+  void entry(FileSystemEntry::Type type, std::string path, std::string link_target, std::uint32_t mode,
+             std::uint64_t size) override {
+    FileSystemEntry entry{.type = type,
+                          .place = child_place(place_, path, path),
+                          .link_target = std::move(link_target),
+                          .mode = mode,
+                          .size = size};
+    walker_.analysis().entry(entry);
+  }
+
+  void extent(std::uint64_t length) override { extent_ = length; }
+  unsigned threads() const override { return walker_.jobs(); }
+  std::uint64_t known_extent() const { return extent_; }
+
+  void problem(std::string path, std::string reason) override {
+    walker_.problem(path.empty() ? place_ : child_place(place_, path, path), std::move(reason));
+  }
+
+ private:
+  Walker& walker_;
+  Place place_;
+  int depth_;
+  Matcher::Scratch& scratch_;
+  std::uint64_t extent_ = 0;
+};
+
+void Walker::process(Block& block, Matcher::Scratch& scratch, const WalkProgress* progress) {
+  std::vector<PatternHit> hits;
+  std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>> candidates;
+  bool too_many_hits = false;
+  bool too_many_candidates = false;
+  auto matched = matcher_.match(
+      block.bytes, scratch,
+      [&](const PatternHit& hit) {
+        if (hit.pattern < analysis_patterns_) {
+          if (hits.size() < limits::max_hits_per_object)
+            hits.push_back(hit);
+          else
+            too_many_hits = true;
+          return true;
+        }
+        const SignatureRef& signature = signatures_[hit.pattern - analysis_patterns_];
+        if (hit.end < signature.length + signature.offset_in_object)
+          return true;
+        if (candidates.size() < limits::max_carve_candidates)
+          candidates.emplace_back(hit.end - signature.length - signature.offset_in_object,
+                                  signature.unpacker);
+        else
+          too_many_candidates = true;
+        return true;
+      },
+      [&](std::size_t offset, std::size_t length) {
+        // A mapped input's pages are given back once matched: a 1 GiB image is matched with a few MiB
+        // resident.
+        if (block.mapped)
+          release_pages(block.bytes, offset, offset + length);
+        if (progress && *progress)
+          (*progress)(block.place.chain.front(), offset + length, block.bytes.size());
+      });
+  bytes_scanned_.fetch_add(block.bytes.size(), std::memory_order_relaxed);
+  if (!matched) {
+    problem(block.place, fmt::format("pattern matching failed: {}", matched.error().describe()));
+    return;
+  }
+  if (too_many_hits)
+    problem(block.place, fmt::format("more than {} pattern hits: only the first {} are inspected",
+                                     limits::max_hits_per_object, limits::max_hits_per_object));
+  if (too_many_candidates)
+    problem(block.place, fmt::format("more than {} signature candidates: the rest of the block is not carved",
+                                     limits::max_carve_candidates));
+  // Carved first, so that hits inside an object that was unpacked are left to its own blocks: a shadow file
+  // in an uncompressed tar is reported once, at /etc/shadow, not also at an offset of the image.
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> unpacked = carve(block, candidates, scratch);
+  if (!unpacked.empty()) {
+    std::erase_if(hits, [&](const PatternHit& hit) {
+      auto after = std::upper_bound(unpacked.begin(), unpacked.end(), std::pair{hit.end, UINT64_MAX});
+      return after != unpacked.begin() && hit.end > std::prev(after)->first &&
+             hit.end <= std::prev(after)->second;
+    });
+  }
+  analysis_.inspect(
+      ScannedObject{.kind = block.kind, .place = block.place, .bytes = block.bytes, .mode = block.mode},
+      hits);
+  objects_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::vector<std::pair<std::uint64_t, std::uint64_t>> Walker::carve(
+    Block& block, std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>>& candidates,
+    Matcher::Scratch& scratch) {
+  // Formats without a magic number (Intel HEX, S-records) are tried at the start of every block.
+  for (const unpack::Unpacker* unpacker : start_only_)
+    candidates.emplace_back(0, unpacker);
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> unpacked;
+  std::uint64_t covered_until = 0;
+  bool depth_reported = false;
+  std::size_t released_until = 0;
+  for (const auto& [offset, unpacker] : candidates) {
+    if (offset < covered_until || offset >= block.bytes.size())
+      continue;
+    // Validating a candidate faults its pages in again (and the kernel maps their neighbours too): on a
+    // mapped image, what lies well behind the candidates is given back as carving moves on.
+    if (block.mapped && offset > released_until + 2 * Matcher::window_bytes) {
+      release_pages(block.bytes, released_until, offset - Matcher::window_bytes);
+      released_until = offset - Matcher::window_bytes;
+    }
+    const auto rest = block.bytes.subspan(offset);
+    if (!unpacker->recognise(rest))
+      continue;
+    Place place = child_place(block.place, carved_name(unpacker->format(), offset));
+    if (block.depth + 1 > limits::max_unpack_depth) {
+      if (!depth_reported)
+        problem(place, fmt::format("nested {} levels deep, over the limit of {}: not unpacked",
+                                   block.depth + 1, limits::max_unpack_depth));
+      depth_reported = true;
+      continue;
+    }
+    if (carved_objects_.fetch_add(1, std::memory_order_relaxed) >= limits::max_carved_objects) {
+      problem(place,
+              fmt::format("more than {} objects in the scan: not unpacked", limits::max_carved_objects));
+      return unpacked;
+    }
+    unpacked_.fetch_add(1, std::memory_order_relaxed);
+    BlockSink sink(*this, place, block.depth + 1, scratch);
+    auto length = unpacker->unpack(rest, sink);
+    if (length) {
+      covered_until = offset + std::max<std::uint64_t>(*length, 1);
+      unpacked.emplace_back(offset, covered_until);
+    } else {
+      problem(std::move(place), std::move(length.error()));
+      covered_until = offset + std::max<std::uint64_t>(sink.known_extent(), 1);
+    }
+  }
+  if (block.mapped)
+    release_pages(block.bytes, released_until, block.bytes.size());
+  return unpacked;
+}
+
+WorkerPool::WorkerPool(Walker& walker, unsigned threads) : walker_(walker) {
+  for (unsigned index = 0; index < threads; ++index)
+    threads_.emplace_back([this] { run(); });
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  for (auto& thread : threads_)
+    thread.join();
+}
+
+std::optional<Block> WorkerPool::try_submit(Block block) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!queue_.empty() && queued_bytes_ + block.bytes.size() > limits::max_queued_file_bytes)
+      return block;
+    queued_bytes_ += block.bytes.size();
+    queue_.push_back(std::move(block));
+  }
+  work_ready_.notify_one();
+  return std::nullopt;
+}
+
+void WorkerPool::wait_idle() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [&] { return queue_.empty() && busy_ == 0; });
+}
+
+void WorkerPool::run() {
+  auto scratch = walker_.matcher().make_scratch();
+  for (;;) {
+    Block block;
+    {
+      std::unique_lock lock(mutex_);
+      work_ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty())
+        return;
+      block = std::move(queue_.front());
+      queue_.pop_front();
+      queued_bytes_ -= block.bytes.size();
+      ++busy_;
+    }
+    if (scratch)
+      walker_.process(block, *scratch);
+    else
+      walker_.problem(block.place, "vectorscan cannot allocate its scratch memory: not inspected");
+    block = {};
+    {
+      std::lock_guard lock(mutex_);
+      --busy_;
+      if (queue_.empty() && busy_ == 0)
+        idle_.notify_all();
+    }
+  }
+}
+
+// The files an input names: itself, or every regular file under a folder (links not followed), sorted.
+std::expected<std::vector<std::string>, Error> input_files(const std::string& input) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const auto status = fs::symlink_status(input, error);
+  if (error)
+    return std::unexpected(Error::message(fmt::format("{}: cannot read ({})", input, error.message())));
+  if (!fs::is_directory(status))
+    return std::vector<std::string>{input};
+  std::vector<std::string> files;
+  for (fs::recursive_directory_iterator it(input, fs::directory_options::none, error), end;
+       !error && it != end; it.increment(error)) {
+    if (it->is_regular_file(error) && !it->is_symlink(error)) {
+      if (files.size() >= limits::max_input_folder_files)
+        return std::unexpected(Error::message(
+            fmt::format("{}: more than {} files in the folder", input, limits::max_input_folder_files)));
+      files.push_back(it->path().string());
+    }
+  }
+  if (error)
+    return std::unexpected(
+        Error::message(fmt::format("{}: cannot walk the folder ({})", input, error.message())));
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The walker with one database: the analysis's patterns first (their indexes are the ones it knows), then
+// the magic numbers of every unpacker, so one pass finds both.
+std::expected<std::unique_ptr<Walker>, Error> make_walker(Analysis& analysis) {
+  auto unpackers = unpack::all_unpackers();
+  std::vector<Pattern> patterns(analysis.patterns().begin(), analysis.patterns().end());
+  std::vector<SignatureRef> signatures;
+  for (const auto& unpacker : unpackers) {
+    for (const auto& signature : unpacker->signatures()) {
+      patterns.push_back(
+          Pattern{.id = fmt::format("carve:{}", unpacker->format()), .expression = signature.expression});
+      signatures.push_back({unpacker.get(), signature.length, signature.offset_in_object});
+    }
+  }
+  auto matcher = Matcher::compile(patterns);
+  if (!matcher)
+    return std::unexpected(std::move(matcher.error()));
+  return std::make_unique<Walker>(analysis, std::move(*matcher), std::move(unpackers), std::move(signatures),
+                                  analysis.patterns().size());
+}
+
+}  // namespace
+
+std::expected<WalkSummary, Error> walk(std::span<const std::string> inputs, Analysis& analysis,
+                                       const WalkOptions& options, const WalkProgress& progress) {
+  std::vector<std::string> files;
+  for (const std::string& input : inputs) {
+    auto found = input_files(input);
+    if (!found)
+      return std::unexpected(std::move(found.error()));
+    files.insert(files.end(), found->begin(), found->end());
+  }
+  auto walker = make_walker(analysis);
+  if (!walker)
+    return std::unexpected(std::move(walker.error()));
+  auto scratch = (*walker)->matcher().make_scratch();
+  if (!scratch)
+    return std::unexpected(std::move(scratch.error()));
+  std::optional<WorkerPool> pool;
+  if (options.jobs > 1) {
+    pool.emplace(**walker, options.jobs);
+    (*walker)->set_pool(&*pool, options.jobs);
+  }
+  for (const std::string& file : files) {
+    auto mapped = io::MappedFile::open(file, limits::max_firmware_image_bytes);
+    if (!mapped)
+      return std::unexpected(std::move(mapped.error()));
+    if (mapped->size() > 0)
+      ::madvise(const_cast<std::uint8_t*>(mapped->bytes().data()), mapped->size(), MADV_SEQUENTIAL);
+    Block block{.kind = ScannedObject::Kind::image,
+                .place = Place{{file}, {}},
+                .bytes = mapped->bytes(),
+                .mapped = true};
+    (*walker)->process(block, *scratch, &progress);
+    // Queued files own their bytes, but finishing each input before the next keeps its problems and
+    // files together for the progress report.
+    if (pool)
+      pool->wait_idle();
+  }
+  return (*walker)->summary();
+}
+
+std::expected<WalkSummary, Error> walk_block(std::span<const std::uint8_t> bytes, const std::string& name,
+                                             Analysis& analysis, const WalkOptions& options) {
+  auto walker = make_walker(analysis);
+  if (!walker)
+    return std::unexpected(std::move(walker.error()));
+  auto scratch = (*walker)->matcher().make_scratch();
+  if (!scratch)
+    return std::unexpected(std::move(scratch.error()));
+  std::optional<WorkerPool> pool;
+  if (options.jobs > 1) {
+    pool.emplace(**walker, options.jobs);
+    (*walker)->set_pool(&*pool, options.jobs);
+  }
+  Block block{.kind = ScannedObject::Kind::image, .place = Place{{name}, {}}, .bytes = bytes};
+  (*walker)->process(block, *scratch);
+  if (pool)
+    pool->wait_idle();
+  return (*walker)->summary();
+}
+
+}  // namespace en18031::scan

@@ -1,0 +1,408 @@
+#include "scan/walk.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "scan_fixture.hpp"
+
+namespace en18031::scan {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
+using testing::RecordingAnalysis;
+namespace fs = std::filesystem;
+
+const std::vector<Pattern>& rule_patterns() {
+  static const std::vector<Pattern> patterns = {
+      {.id = "md5-crypt", .expression = "\\$1\\$[./0-9A-Za-z]{1,8}\\$"},
+      {.id = "busybox", .expression = "BusyBox v[0-9]"},
+      {.id = "telnetd", .expression = "telnetd"},
+  };
+  return patterns;
+}
+
+const std::string tar_rootfs = "tar --format=gnu --owner=0 --group=0 -C rootfs -cf rootfs.tar etc bin";
+
+class Walk : public testing::ScanFolder {
+ protected:
+  static std::string tar_rootfs_command() { return tar_rootfs; }
+
+  WalkSummary walk_ok(const std::vector<std::string>& inputs, RecordingAnalysis& analysis,
+                      unsigned jobs = 2) {
+    auto summary = walk(inputs, analysis, WalkOptions{.jobs = jobs});
+    EXPECT_TRUE(summary) << summary.error().describe();
+    return summary.value_or(WalkSummary{});
+  }
+
+  // The four files of write_rootfs() as the analysis sees them under `prefix`.
+  static std::vector<std::string> rootfs_files(const std::string& prefix) {
+    return {prefix + " → /bin/busybox [file 47] busybox", prefix + " → /etc/init.d/rcS [file 29] telnetd",
+            prefix + " → /etc/passwd [file 30]", prefix + " → /etc/shadow [file 59] md5-crypt"};
+  }
+
+  // rootfs/ as a squashfs inside a uImage between two MiB of random bytes: a raw flash dump.
+  void build_flash_dump(const std::string& compressor) {
+    write_rootfs("rootfs");
+    shell("mksquashfs rootfs rootfs.sqfs -comp " + compressor + " -noappend -all-root -mkfs-time 0 -quiet");
+    shell("mkimage -A arm -O linux -T filesystem -C none -n rootfs -d rootfs.sqfs rootfs.uimg");
+    write("dump.bin", random_bytes(1 << 20, 1) + read("rootfs.uimg") + random_bytes(1 << 20, 2));
+  }
+};
+
+TEST_F(Walk, RandomBytesYieldNothing) {
+  write("random.bin", random_bytes(64 << 20, 7));
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  const WalkSummary summary = walk_ok({path("random.bin")}, analysis);
+  EXPECT_THAT(analysis.objects(), ElementsAre("random.bin [image 67108864]"));
+  EXPECT_THAT(analysis.entries(), IsEmpty());
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  EXPECT_EQ(summary,
+            (WalkSummary{
+                .objects = 1, .unpacked = 0, .bytes_scanned = 64 << 20, .unpacked_bytes = 0, .problems = 0}));
+}
+
+TEST_F(Walk, AGzipOfRandomBytesIsOneObjectWithNothingInside) {
+  write("blob", random_bytes(1 << 20, 3));
+  shell("gzip -n blob");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  const WalkSummary summary = walk_ok({path("blob.gz")}, analysis);
+  const auto size = std::to_string(fs::file_size(path("blob.gz")));
+  EXPECT_THAT(analysis.objects(),
+              ElementsAre("blob.gz [image " + size + "]", "blob.gz → gzip@0x0 [carved 1048576]"));
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  EXPECT_EQ(summary.unpacked, 1U);
+  EXPECT_EQ(summary.unpacked_bytes, 1U << 20);
+}
+
+class FlashDump : public Walk, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(FlashDump, FindsTheRootfsInsideTheUImageBetweenRandomBytes) {
+  build_flash_dump(GetParam());
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  const WalkSummary summary = walk_ok({path("dump.bin")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  EXPECT_EQ(analysis.files(), rootfs_files("dump.bin → uimage@0x100000 → squashfs@0x0"));
+  const std::string inside = "dump.bin → uimage@0x100000 → squashfs@0x0 → ";
+  EXPECT_THAT(analysis.entries(),
+              ElementsAre("dir " + inside + "/", "dir " + inside + "/bin", "dir " + inside + "/etc",
+                          "dir " + inside + "/etc/init.d", "file " + inside + "/bin/busybox",
+                          "file " + inside + "/etc/init.d/rcS", "file " + inside + "/etc/passwd",
+                          "file " + inside + "/etc/shadow", "symlink " + inside + "/bin/sh -> busybox"));
+  EXPECT_EQ(summary.unpacked, 2U);  // the uImage and the squashfs
+  EXPECT_EQ(summary.objects, 6U);   // the dump, the uImage's payload, four files
+}
+
+INSTANTIATE_TEST_SUITE_P(Compressors, FlashDump, ::testing::Values("gzip", "xz", "zstd", "lz4"));
+
+// Debian builds libsquashfs without LZO (a licence question), so an LZO squashfs is inconclusive.
+TEST_F(Walk, ASquashfsCompressedWithLzoIsAProblemNamingTheCompressor) {
+  build_flash_dump("lzo");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("dump.bin")}, analysis);
+  EXPECT_THAT(analysis.problems(),
+              ElementsAre("dump.bin → uimage@0x100000 → squashfs@0x0: compressed with lzo, "
+                          "which libsquashfs on this system cannot decompress: not unpacked"));
+  EXPECT_THAT(analysis.files(), IsEmpty());
+}
+
+TEST_F(Walk, FindsTheFilesOfAnExt4FileSystemInsideAFlashDump) {
+  write_rootfs("rootfs");
+  shell("mkfs.ext4 -q -F -E root_owner=0:0 -d rootfs fs.img 8M");
+  write("dump.bin", random_bytes(1 << 20, 4) + read("fs.img") + random_bytes(1 << 20, 5));
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  const WalkSummary summary = walk_ok({path("dump.bin")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  EXPECT_EQ(analysis.files(), rootfs_files("dump.bin → ext@0x100000"));
+  const std::string inside = "dump.bin → ext@0x100000 → ";
+  EXPECT_THAT(analysis.entries(),
+              ElementsAre("dir " + inside + "/", "dir " + inside + "/bin", "dir " + inside + "/etc",
+                          "dir " + inside + "/etc/init.d", "dir " + inside + "/lost+found",
+                          "file " + inside + "/bin/busybox", "file " + inside + "/etc/init.d/rcS",
+                          "file " + inside + "/etc/passwd", "file " + inside + "/etc/shadow",
+                          "symlink " + inside + "/bin/sh -> busybox"));
+  EXPECT_EQ(summary.unpacked, 1U);
+}
+
+TEST_F(Walk, TheSameFilesWithOneThread) {
+  build_flash_dump("xz");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("dump.bin")}, analysis, 1);
+  EXPECT_EQ(analysis.files(), rootfs_files("dump.bin → uimage@0x100000 → squashfs@0x0"));
+}
+
+struct ArchiveCase {
+  std::string name;
+  std::string command;  // builds `output` from rootfs/
+  std::string output;
+  std::string chain;  // of the files
+};
+
+class Archives : public Walk, public ::testing::WithParamInterface<ArchiveCase> {};
+
+TEST_P(Archives, UnpacksEachFormatInMemory) {
+  write_rootfs("rootfs");
+  shell(GetParam().command);
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path(GetParam().output)}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  EXPECT_EQ(analysis.files(), rootfs_files(GetParam().chain));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Formats, Archives,
+    ::testing::Values(ArchiveCase{"tar", tar_rootfs, "rootfs.tar", "rootfs.tar → tar@0x0"},
+                      ArchiveCase{"tar_gz", tar_rootfs + " && gzip -n rootfs.tar", "rootfs.tar.gz",
+                                  "rootfs.tar.gz → gzip@0x0 → tar@0x0"},
+                      ArchiveCase{"tar_xz", tar_rootfs + " && xz rootfs.tar", "rootfs.tar.xz",
+                                  "rootfs.tar.xz → xz@0x0 → tar@0x0"},
+                      ArchiveCase{"tar_zst", tar_rootfs + " && zstd -q --rm rootfs.tar", "rootfs.tar.zst",
+                                  "rootfs.tar.zst → zstd@0x0 → tar@0x0"},
+                      ArchiveCase{"tar_bz2", tar_rootfs + " && bzip2 rootfs.tar", "rootfs.tar.bz2",
+                                  "rootfs.tar.bz2 → bzip2@0x0 → tar@0x0"},
+                      ArchiveCase{"tar_lz4", tar_rootfs + " && lz4 -q rootfs.tar rootfs.tar.lz4",
+                                  "rootfs.tar.lz4", "rootfs.tar.lz4 → lz4@0x0 → tar@0x0"},
+                      ArchiveCase{"cpio",
+                                  "cd rootfs && find etc bin | sort | cpio -o -H newc > ../rootfs.cpio",
+                                  "rootfs.cpio", "rootfs.cpio → cpio@0x0"},
+                      ArchiveCase{"cpio_gz",
+                                  "cd rootfs && find etc bin | sort | cpio -o -H newc | gzip -n > ../initrd",
+                                  "initrd", "initrd → gzip@0x0 → cpio@0x0"},
+                      ArchiveCase{"zip", "cd rootfs && zip -q -r ../rootfs.zip etc bin/busybox", "rootfs.zip",
+                                  "rootfs.zip → zip@0x0"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST_F(Walk, AnArArchiveHoldsItsMembersAsFiles) {
+  write("control", "Package: demo\n");
+  write("busybox", "BusyBox v1.36.1\n");
+  shell("ar rcD demo.ipk control busybox");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("demo.ipk")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  // The banner is seen once, in the member: hits inside an object that was unpacked are left to it.
+  const auto size = std::to_string(fs::file_size(path("demo.ipk")));
+  EXPECT_THAT(analysis.objects(),
+              ElementsAre("demo.ipk [image " + size + "]", "demo.ipk → ar@0x0 → /busybox [file 16] busybox",
+                          "demo.ipk → ar@0x0 → /control [file 14]"));
+}
+
+TEST_F(Walk, IntelHexAndSRecordsBecomeTheirMemoryImage) {
+  write("payload.bin", "BusyBox v1.36.1\n" + std::string(300, 'x'));
+  shell(
+      "objcopy -I binary -O ihex --change-addresses 0x8000000 payload.bin fw.hex && "
+      "objcopy -I binary -O srec payload.bin fw.srec");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("fw.hex"), path("fw.srec")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  const auto hex_size = std::to_string(fs::file_size(path("fw.hex")));
+  const auto srec_size = std::to_string(fs::file_size(path("fw.srec")));
+  EXPECT_THAT(analysis.objects(),
+              ElementsAre("fw.hex [image " + hex_size + "]", "fw.hex → ihex@0x0 [carved 316] busybox",
+                          "fw.srec [image " + srec_size + "]", "fw.srec → srec@0x0 [carved 316] busybox"));
+}
+
+TEST_F(Walk, AWrongChecksumInAnIntelHexFileIsAProblem) {
+  write("fw.hex", ":0400000041424344F2\n:0400040045464748D9\n:00000001FF\n");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("fw.hex")}, analysis);
+  EXPECT_THAT(
+      analysis.problems(),
+      ElementsAre("fw.hex → ihex@0x0: line 2: the record checksum 0xd9 is wrong (the record's bytes sum to "
+                  "0x22)"));
+}
+
+TEST_F(Walk, AFitImageHoldsItsImagesAsPayloads) {
+  write_rootfs("rootfs");
+  shell(tar_rootfs_command() + " && gzip -n rootfs.tar");
+  write("fit.its", R"(/dts-v1/;
+/ {
+  description = "test";
+  #address-cells = <1>;
+  images {
+    rootfs {
+      data = /incbin/("./rootfs.tar.gz");
+      type = "ramdisk"; arch = "arm"; os = "linux"; compression = "none";
+    };
+  };
+  configurations { default = "conf"; conf { ramdisk = "rootfs"; }; };
+};
+)");
+  shell("mkimage -f fit.its fit.itb && mkimage -E -f fit.its fit-external.itb");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("fit.itb"), path("fit-external.itb")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  std::vector<std::string> expected = rootfs_files("fit-external.itb → fit@0x0 → gzip@0x0 → tar@0x0");
+  for (const auto& file : rootfs_files("fit.itb → fit@0x0 → gzip@0x0 → tar@0x0"))
+    expected.push_back(file);
+  EXPECT_EQ(analysis.files(), expected);
+}
+
+TEST_F(Walk, AFolderIsWalkedFileByFile) {
+  write("tree/a/passwd", "root:$1$abc$xyz:0:0\n");
+  write("tree/b.txt", "nothing\n");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("tree")}, analysis);
+  EXPECT_THAT(analysis.objects(), ElementsAre("tree/a/passwd [image 20] md5-crypt", "tree/b.txt [image 8]"));
+}
+
+TEST_F(Walk, AnInputThatCannotBeOpenedIsAnError) {
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  const auto summary = walk(std::vector<std::string>{path("missing.bin")}, analysis);
+  ASSERT_FALSE(summary);
+  EXPECT_EQ(summary.error().describe(), path("missing.bin") + ": cannot read (No such file or directory)");
+}
+
+TEST_F(Walk, APatternVectorscanRejectsIsAnError) {
+  RecordingAnalysis analysis(folder(), {{.id = "bad-rule", .expression = "(("}});
+  write("x", "x");
+  const auto summary = walk(std::vector<std::string>{path("x")}, analysis);
+  ASSERT_FALSE(summary);
+  EXPECT_THAT(summary.error().describe(),
+              ::testing::StartsWith("bad-rule: vectorscan rejects the expression \"((\""));
+}
+
+// ---- Hostile input -------------------------------------------------------------------------------------
+
+TEST_F(Walk, PathTraversalAndAbsolutePathsInATarAreProblemsNotFiles) {
+  shell(R"(python3 - <<'PY'
+import io, tarfile
+with tarfile.open("evil.tar", "w", format=tarfile.GNU_FORMAT) as tar:
+    for name in ["../../etc/x", "/etc/abs", "ok/file"]:
+        data = b"root:$1$abc$def:\n"
+        info = tarfile.TarInfo(name); info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    link = tarfile.TarInfo("ok/link"); link.type = tarfile.SYMTYPE; link.linkname = "../../../etc/shadow"
+    tar.addfile(link)
+PY)");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("evil.tar")}, analysis);
+  EXPECT_THAT(
+      analysis.problems(),
+      ElementsAre(
+          "evil.tar → tar@0x0 → ../../etc/x: the path leaves the archive's root (..): not unpacked",
+          "evil.tar → tar@0x0 → /etc/abs: absolute path in the archive: not unpacked",
+          "evil.tar → tar@0x0 → /ok/link: symlink to ../../../etc/shadow points outside the archive's "
+          "root: recorded, not followed"));
+  EXPECT_THAT(analysis.files(), ElementsAre("evil.tar → tar@0x0 → /ok/file [file 17] md5-crypt"));
+  EXPECT_THAT(analysis.entries(),
+              ElementsAre("file evil.tar → tar@0x0 → /ok/file",
+                          "symlink evil.tar → tar@0x0 → /ok/link -> ../../../etc/shadow"));
+  EXPECT_FALSE(fs::exists(path("../etc/x")));
+}
+
+TEST_F(Walk, PathTraversalInAZipIsAProblem) {
+  shell(R"(python3 - <<'PY'
+import zipfile
+with zipfile.ZipFile("evil.zip", "w") as z:
+    z.writestr("../../evil.sh", "telnetd -l /bin/sh\n")
+    z.writestr("/abs.sh", "telnetd\n")
+    z.writestr("fine.sh", "telnetd\n")
+PY)");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("evil.zip")}, analysis);
+  EXPECT_THAT(
+      analysis.problems(),
+      ElementsAre("evil.zip → zip@0x0 → ../../evil.sh: the path leaves the archive's root (..): not unpacked",
+                  "evil.zip → zip@0x0 → /abs.sh: absolute path in the archive: not unpacked"));
+  EXPECT_THAT(analysis.files(), ElementsAre("evil.zip → zip@0x0 → /fine.sh [file 8] telnetd"));
+}
+
+// A squashfs whose directory /adir is the root directory itself (its directory entry patched to point at
+// the root's inode): a loop that a naive walk would follow forever.
+TEST_F(Walk, ASquashfsWithALoopingDirectoryIsAProblem) {
+  write("root/adir/f", "hi\n");
+  shell("mksquashfs root fs.sqfs -noI -noD -noF -noX -noappend -all-root -mkfs-time 0 -quiet");
+  shell(R"(python3 - <<'PY'
+import struct
+b = bytearray(open("fs.sqfs", "rb").read())
+root_inode = struct.unpack_from("<Q", b, 32)[0]
+directory_table = struct.unpack_from("<Q", b, 72)[0]
+entry = b.index(b"adir", directory_table) - 8
+struct.pack_into("<H", b, entry, root_inode & 0xffff)
+open("loop.sqfs", "wb").write(b)
+PY)");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("loop.sqfs")}, analysis);
+  EXPECT_THAT(analysis.problems(),
+              ElementsAre("loop.sqfs → squashfs@0x0: directory tree: a directory loop (a "
+                          "directory contains itself)"));
+  EXPECT_THAT(analysis.files(), IsEmpty());
+}
+
+TEST_F(Walk, AGzipBombStopsAtTheExpansionLimit) {
+  shell("head -c 64M /dev/zero | gzip -n -9 > bomb.gz");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  const WalkSummary summary = walk_ok({path("bomb.gz")}, analysis);
+  ASSERT_EQ(analysis.problems().size(), 1U);
+  EXPECT_THAT(
+      analysis.problems()[0],
+      MatchesRegex("bomb\\.gz → gzip@0x0: expands more than 100 times \\(17825792 bytes out of [0-9]+ bytes "
+                   "of gzip\\): stopped, a decompression bomb or padding"));
+  EXPECT_EQ(summary.unpacked_bytes, 17825792U);
+}
+
+TEST_F(Walk, AZipBombStopsAtTheExpansionLimit) {
+  shell("head -c 64M /dev/zero > zeros && zip -q -9 bomb.zip zeros && rm zeros");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("bomb.zip")}, analysis);
+  ASSERT_EQ(analysis.problems().size(), 1U);
+  EXPECT_THAT(
+      analysis.problems()[0],
+      MatchesRegex("bomb\\.zip → zip@0x0 → /zeros: expands more than 100 times \\([0-9]+ bytes out of [0-9]+ "
+                   "bytes of zip\\): stopped, a decompression bomb or padding"));
+  EXPECT_THAT(analysis.files(), IsEmpty());
+}
+
+TEST_F(Walk, TruncationAtEachLayerIsAProblemAndTheScanGoesOn) {
+  build_flash_dump("gzip");
+  const std::string dump = read("dump.bin");
+  const std::size_t image = 1 << 20;
+  const std::string squashfs = read("rootfs.sqfs");
+  std::uint64_t bytes_used = 0;  // the super block's length of the file system, before its padding
+  for (int byte = 7; byte >= 0; --byte)
+    bytes_used = bytes_used << 8 | static_cast<std::uint8_t>(squashfs[40 + byte]);
+  const std::size_t squashfs_size = squashfs.size();
+  // Inside the squashfs (its tables are at the end), then inside the uImage's header.
+  write("cut-squashfs.bin", dump.substr(0, image + 64 + bytes_used - 100));
+  write("cut-header.bin", dump.substr(0, image + 40));
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("cut-squashfs.bin"), path("cut-header.bin")}, analysis);
+  EXPECT_THAT(
+      analysis.problems(),
+      ElementsAre(
+          "cut-squashfs.bin → uimage@0x100000 → squashfs@0x0: truncated: the super block says " +
+              std::to_string(bytes_used) + " bytes, " + std::to_string(bytes_used - 100) + " are present",
+          "cut-squashfs.bin → uimage@0x100000: truncated: the header says " + std::to_string(squashfs_size) +
+              " bytes of data, " + std::to_string(bytes_used - 100) + " are present"));
+  EXPECT_THAT(analysis.files(), IsEmpty());
+}
+
+TEST_F(Walk, ATruncatedGzipIsAProblemWithItsBeginningStillScanned) {
+  write("text", std::string(100000, 'a') + "telnetd" + random_bytes(200000, 9));
+  shell("gzip -n text && head -c 150000 text.gz > cut.gz");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("cut.gz")}, analysis);
+  EXPECT_THAT(
+      analysis.problems(),
+      ElementsAre(
+          "cut.gz → gzip@0x0: truncated: the gzip stream ends after 150000 bytes without its end marker"));
+}
+
+TEST_F(Walk, AUImageWithAWrongDataCrcIsAProblem) {
+  write("payload", "BusyBox v1.36\n");
+  shell("mkimage -A arm -O linux -T firmware -C none -n fw -d payload fw.uimg");
+  std::string image = read("fw.uimg");
+  image[64] = 'b';  // the data changes, its CRC in the header does not
+  write("fw.uimg", image);
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("fw.uimg")}, analysis);
+  ASSERT_EQ(analysis.problems().size(), 1U);
+  EXPECT_THAT(
+      analysis.problems()[0],
+      MatchesRegex("fw\\.uimg → uimage@0x0: the data CRC is 0x[0-9a-f]{8}, the header says 0x[0-9a-f]{8}: "
+                   "corrupt or altered"));
+}
+
+}  // namespace
+}  // namespace en18031::scan
