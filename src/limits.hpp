@@ -110,4 +110,34 @@ inline constexpr std::size_t max_file_name_serial_bytes = 200;
 // are split into several runs, which the registry joins seamlessly.
 inline constexpr std::size_t max_serials_per_run = 20'000'000;
 
+// ---- Firmware scan analysis (src/scan/analysis, src/scan/detect, en18031 scan firmware) -------------
+
+// Pattern hits one rule's detector validates in one object. A key or banner matches a handful of times; a
+// hostile or pathological file can match a pattern millions of times, and each hit costs a parse.
+inline constexpr std::size_t max_hits_per_rule_per_object = 256;
+
+// A PEM block (BEGIN line to END line) or an OpenSSH/PuTTY key file: an RSA-16384 private key in PEM is
+// about 12 KiB; anything longer is not a key and is not parsed.
+inline constexpr std::size_t max_pem_bytes = 64 * 1024;
+
+// The window a DER private key or certificate is parsed from: an RSA-16384 key is about 9.5 KiB DER.
+inline constexpr std::size_t max_der_bytes = 32 * 1024;
+
+// Account lines read from one password store (shadow, passwd, htpasswd): real ones hold tens.
+inline constexpr std::size_t max_password_entries_per_file = 10'000;
+
+// crypt_r calls (trying the default passwords against hashes). yescrypt and bcrypt cost ~1-100 ms each on
+// purpose, so 30 passwords against every account of a big store would take minutes: bounded per file and
+// per scan, and the check says it is inconclusive for the hashes it could not try.
+inline constexpr std::size_t max_crypt_calls_per_file = 600;
+inline constexpr std::size_t max_crypt_calls_per_scan = 3'000;
+
+// Bytes of one text file (config, script, unit, inittab) a line-based detector reads; larger files are
+// not configuration.
+inline constexpr std::size_t max_config_file_bytes = 4 * 1024 * 1024;
+
+// Detections kept in one scan; past it the report says how many it dropped (a rule gone wild must not
+// exhaust memory or the SARIF reader).
+inline constexpr std::size_t max_detections_per_scan = 100'000;
+
 }  // namespace en18031::limits
