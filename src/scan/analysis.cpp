@@ -99,8 +99,9 @@ ScanReport RuleAnalysis::finish() {
     const auto key = detection.properties.find("public_key_sha256");
     if (key == detection.properties.end())
       continue;
-    const auto certificate = std::find_if(report.certificates.begin(), report.certificates.end(),
-                                          [&](const CertificateInfo& info) { return info.public_key_sha256 == key->second; });
+    const auto certificate =
+        std::find_if(report.certificates.begin(), report.certificates.end(),
+                     [&](const CertificateInfo& info) { return info.public_key_sha256 == key->second; });
     if (certificate == report.certificates.end())
       continue;
     detection.properties["certificate"] = certificate->subject;
@@ -123,18 +124,21 @@ ScanReport RuleAnalysis::finish() {
   for (auto& component : found.components) {
     auto [it, inserted] = components.try_emplace({component.name, component.version}, component);
     if (!inserted)
-      it->second.found_in.insert(it->second.found_in.end(), component.found_in.begin(), component.found_in.end());
+      it->second.found_in.insert(it->second.found_in.end(), component.found_in.begin(),
+                                 component.found_in.end());
   }
   for (auto& [key, component] : components) {
-    std::sort(component.found_in.begin(), component.found_in.end(), [](const ComponentPlace& a, const ComponentPlace& b) {
-      return std::tie(a.place.chain, a.offset) < std::tie(b.place.chain, b.offset);
-    });
+    std::sort(component.found_in.begin(), component.found_in.end(),
+              [](const ComponentPlace& a, const ComponentPlace& b) {
+                return std::tie(a.place.chain, a.offset) < std::tie(b.place.chain, b.offset);
+              });
     report.components.push_back(std::move(component));
   }
 
   for (const auto& rule : rules_.rules) {
     for (const auto& check : {rule.check, rule.parameter("end_of_life_check")})
-      if (!check.empty() && std::find(report.checks.begin(), report.checks.end(), check) == report.checks.end())
+      if (!check.empty() &&
+          std::find(report.checks.begin(), report.checks.end(), check) == report.checks.end())
         report.checks.push_back(check);
   }
   return report;

@@ -55,7 +55,7 @@ class RuleAnalysis : public Analysis {
   std::vector<Problem> problems_;
   std::uint64_t objects_ = 0;
   std::uint64_t bytes_ = 0;
-  std::set<std::string> program_names_;  // last path element of every file and link the walk saw
+  std::set<std::string> program_names_;        // last path element of every file and link the walk saw
   std::atomic<std::uint64_t> crypt_calls_{0};  // across the scan, bounded by limits::max_crypt_calls_per_scan
 };
 

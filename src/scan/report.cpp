@@ -88,10 +88,11 @@ json to_sarif(const ScanReport& report, const RuleSet& rules, const std::string&
   const bool any_problem = !report.problems.empty() || !report.check_problems.empty();
   if (any_problem) {
     rule_index["inconclusive"] = rule_list.size();
-    rule_list.push_back({{"id", "inconclusive"},
-                         {"shortDescription", {{"text", "Part of the image could not be unpacked or inspected."}}},
-                         {"defaultConfiguration", {{"level", "warning"}}},
-                         {"properties", {{"category", "inconclusive"}}}});
+    rule_list.push_back(
+        {{"id", "inconclusive"},
+         {"shortDescription", {{"text", "Part of the image could not be unpacked or inspected."}}},
+         {"defaultConfiguration", {{"level", "warning"}}},
+         {"properties", {{"category", "inconclusive"}}}});
   }
   json results = json::array();
   for (const auto& detection : report.detections) {
@@ -164,7 +165,9 @@ json to_cyclonedx(const ScanReport& report, const std::string& image_name, const
           {"version", 1},
           {"metadata",
            {{"timestamp", timestamp},
-            {"tools", {{"components", json::array({{{"type", "application"}, {"name", "en18031"}, {"version", tool_version}}})}}},
+            {"tools",
+             {{"components",
+               json::array({{{"type", "application"}, {"name", "en18031"}, {"version", tool_version}}})}}},
             {"component", {{"type", "firmware"}, {"bom-ref", "image"}, {"name", displayable(image_name)}}}}},
           {"components", components}};
 }
@@ -180,24 +183,27 @@ std::vector<evidence::Finding> to_findings(const ScanReport& report) {
       if (count++ == 0)
         first = chain_text(detection.place) + ": " + detection.message;
     }
-    const auto own_problems = std::count_if(report.check_problems.begin(), report.check_problems.end(),
-                                            [&](const CheckProblem& problem) { return problem.check == check; });
+    const auto own_problems =
+        std::count_if(report.check_problems.begin(), report.check_problems.end(),
+                      [&](const CheckProblem& problem) { return problem.check == check; });
     evidence::Finding finding{check, CheckResult::pass, ""};
     if (check == "components-inventoried") {
       // The inventory is never a failure: it lists what the banners show.
       finding.result = report.problems.empty() ? CheckResult::pass : CheckResult::inconclusive;
-      finding.detail = fmt::format("{} components recognised by their version banners in {} objects", report.components.size(),
-                                   report.objects_inspected);
+      finding.detail = fmt::format("{} components recognised by their version banners in {} objects",
+                                   report.components.size(), report.objects_inspected);
     } else if (count > 0) {
       finding.result = CheckResult::fail;
       finding.detail = fmt::format("{} finding{}; first: {}", count, count == 1 ? "" : "s", first);
     } else if (!report.problems.empty() || own_problems > 0) {
       finding.result = CheckResult::inconclusive;
-      finding.detail = fmt::format("no finding, but {} part{} of the image could not be inspected",
-                                   report.problems.size() + static_cast<std::size_t>(own_problems),
-                                   report.problems.size() + static_cast<std::size_t>(own_problems) == 1 ? "" : "s");
+      finding.detail =
+          fmt::format("no finding, but {} part{} of the image could not be inspected",
+                      report.problems.size() + static_cast<std::size_t>(own_problems),
+                      report.problems.size() + static_cast<std::size_t>(own_problems) == 1 ? "" : "s");
     } else {
-      finding.detail = fmt::format("no finding in {} objects ({} bytes)", report.objects_inspected, report.bytes_inspected);
+      finding.detail = fmt::format("no finding in {} objects ({} bytes)", report.objects_inspected,
+                                   report.bytes_inspected);
     }
     if (finding.detail.size() > 2000)
       finding.detail = finding.detail.substr(0, 2000) + "…";
@@ -208,9 +214,10 @@ std::vector<evidence::Finding> to_findings(const ScanReport& report) {
 
 std::string to_summary_markdown(const ScanReport& report, const std::string& image_name) {
   std::string out = fmt::format("# Firmware scan of {}\n\n", displayable(image_name));
-  out += fmt::format("{} objects inspected ({} bytes); {} findings; {} components; {} parts inconclusive.\n\n",
-                     report.objects_inspected, report.bytes_inspected, report.detections.size(),
-                     report.components.size(), report.problems.size() + report.check_problems.size());
+  out +=
+      fmt::format("{} objects inspected ({} bytes); {} findings; {} components; {} parts inconclusive.\n\n",
+                  report.objects_inspected, report.bytes_inspected, report.detections.size(),
+                  report.components.size(), report.problems.size() + report.check_problems.size());
   out += "## Checks\n\n| Check | Result | Detail |\n|---|---|---|\n";
   const auto cell = [](const std::string& text) {
     std::string escaped;
@@ -223,22 +230,25 @@ std::string to_summary_markdown(const ScanReport& report, const std::string& ima
   if (!report.detections.empty()) {
     out += "\n## Findings\n\n| Level | Rule | Where | What |\n|---|---|---|---|\n";
     for (const auto& detection : report.detections)
-      out += fmt::format("| {} | {} | {} | {} |\n", to_string(detection.level), detection.rule,
-                         cell(chain_text(detection.place) +
-                              (detection.offset ? " @" + detect::hex_offset(*detection.offset) : std::string())),
-                         cell(detection.message));
+      out +=
+          fmt::format("| {} | {} | {} | {} |\n", to_string(detection.level), detection.rule,
+                      cell(chain_text(detection.place) +
+                           (detection.offset ? " @" + detect::hex_offset(*detection.offset) : std::string())),
+                      cell(detection.message));
   }
   if (!report.components.empty()) {
     out += "\n## Components\n\n| Component | Version | purl |\n|---|---|---|\n";
     for (const auto& component : report.components)
-      out += fmt::format("| {} | {} | {} |\n", cell(component.name), cell(component.version), cell(component.purl));
+      out += fmt::format("| {} | {} | {} |\n", cell(component.name), cell(component.version),
+                         cell(component.purl));
   }
   if (!report.problems.empty() || !report.check_problems.empty()) {
     out += "\n## Inconclusive\n\n";
     for (const auto& problem : report.problems)
       out += fmt::format("- {}: {}\n", cell(chain_text(problem.place)), cell(problem.reason));
     for (const auto& problem : report.check_problems)
-      out += fmt::format("- {} ({}): {}\n", cell(chain_text(problem.problem.place)), problem.check, cell(problem.problem.reason));
+      out += fmt::format("- {} ({}): {}\n", cell(chain_text(problem.problem.place)), problem.check,
+                         cell(problem.problem.reason));
   }
   return out;
 }

@@ -86,8 +86,9 @@ std::string chain_text(const Place& place);
 nlohmann::json to_sarif(const ScanReport& report, const RuleSet& rules, const std::string& tool_version);
 
 // CycloneDX 1.6: the components with purl, CPE and where each was found (evidence.occurrences).
-nlohmann::json to_cyclonedx(const ScanReport& report, const std::string& image_name, const std::string& tool_version,
-                            const std::string& serial_uuid, const std::string& timestamp);
+nlohmann::json to_cyclonedx(const ScanReport& report, const std::string& image_name,
+                            const std::string& tool_version, const std::string& serial_uuid,
+                            const std::string& timestamp);
 
 // One finding per check the rules speak to: fail when a detection counts against it, inconclusive when
 // none does but part of the image could not be inspected, pass otherwise. The caller passes them to

@@ -16,7 +16,8 @@ namespace {
 template <typename Enum, std::size_t N>
 using Spellings = std::array<std::pair<Enum, std::string_view>, N>;
 
-constexpr Spellings<Level, 3> kLevels{{{Level::error, "error"}, {Level::warning, "warning"}, {Level::note, "note"}}};
+constexpr Spellings<Level, 3> kLevels{
+    {{Level::error, "error"}, {Level::warning, "warning"}, {Level::note, "note"}}};
 
 constexpr Spellings<Category, 6> kCategories{{{Category::private_key, "private-key"},
                                               {Category::certificate, "certificate"},
@@ -129,15 +130,17 @@ class RulesReader {
     rule.where = yaml_.where(node);
     rule.id = yaml_.text(node, "id", true).value_or("");
     const std::string subject = rule.id;
-    yaml_.check_keys(node, {"id", "summary", "category", "level", "detector", "patterns", "paths", "parameters", "check"},
-                     subject);
+    yaml_.check_keys(
+        node, {"id", "summary", "category", "level", "detector", "patterns", "paths", "parameters", "check"},
+        subject);
     bool complete = !rule.id.empty();
     rule.summary = yaml_.text(node, "summary", true, subject).value_or("");
     const auto category = yaml_.choice(node, "category", true, &parse_category, "category",
                                        expected_list(kCategories), subject);
-    const auto level = yaml_.choice(node, "level", true, &parse_level, "level", expected_list(kLevels), subject);
-    const auto detector = yaml_.choice(node, "detector", true, &parse_detector, "detector",
-                                       expected_list(kDetectors), subject);
+    const auto level =
+        yaml_.choice(node, "level", true, &parse_level, "level", expected_list(kLevels), subject);
+    const auto detector =
+        yaml_.choice(node, "detector", true, &parse_detector, "detector", expected_list(kDetectors), subject);
     const auto check = yaml_.text(node, "check", true, subject);
     complete = complete && category && level && detector && check;
     if (category)
@@ -206,7 +209,8 @@ class RulesReader {
       return std::nullopt;
     }
     if (const auto refused = vectorscan_refuses(pattern)) {
-      yaml_.report(node, subject, "vectorscan cannot use pattern '" + printable(pattern.expression) + "': " + *refused);
+      yaml_.report(node, subject,
+                   "vectorscan cannot use pattern '" + printable(pattern.expression) + "': " + *refused);
       return std::nullopt;
     }
     return pattern;
@@ -242,12 +246,24 @@ bool glob_matches(std::string_view glob, std::string_view text) {
 
 }  // namespace
 
-std::string_view to_string(Level level) { return spell(kLevels, level); }
-std::optional<Level> parse_level(std::string_view text) { return parse(kLevels, text); }
-std::string_view to_string(Category category) { return spell(kCategories, category); }
-std::optional<Category> parse_category(std::string_view text) { return parse(kCategories, text); }
-std::string_view to_string(Detector detector) { return spell(kDetectors, detector); }
-std::optional<Detector> parse_detector(std::string_view text) { return parse(kDetectors, text); }
+std::string_view to_string(Level level) {
+  return spell(kLevels, level);
+}
+std::optional<Level> parse_level(std::string_view text) {
+  return parse(kLevels, text);
+}
+std::string_view to_string(Category category) {
+  return spell(kCategories, category);
+}
+std::optional<Category> parse_category(std::string_view text) {
+  return parse(kCategories, text);
+}
+std::string_view to_string(Detector detector) {
+  return spell(kDetectors, detector);
+}
+std::optional<Detector> parse_detector(std::string_view text) {
+  return parse(kDetectors, text);
+}
 
 std::string Rule::parameter(std::string_view name, std::string_view fallback) const {
   const auto* values = parameter_list(name);
@@ -282,11 +298,13 @@ std::expected<RuleSet, Error> load_rules_file(const std::filesystem::path& path)
 std::expected<RuleSet, Error> load_rules_directory(const std::filesystem::path& directory) {
   std::vector<std::filesystem::path> files;
   std::error_code error;
-  for (std::filesystem::directory_iterator it(directory, error), end; !error && it != end; it.increment(error))
+  for (std::filesystem::directory_iterator it(directory, error), end; !error && it != end;
+       it.increment(error))
     if (it->path().extension() == ".yaml")
       files.push_back(it->path());
   if (error)
-    return std::unexpected(Error::message("cannot read rules folder " + directory.string() + ": " + error.message()));
+    return std::unexpected(
+        Error::message("cannot read rules folder " + directory.string() + ": " + error.message()));
   if (files.empty())
     return std::unexpected(Error::message("rules folder " + directory.string() + " holds no .yaml file"));
   std::sort(files.begin(), files.end());
@@ -316,7 +334,8 @@ std::expected<RuleSet, Error> merge_rules(RuleSet base, RuleSet more) {
     const auto clash = std::find_if(base.rules.begin(), base.rules.end(),
                                     [&](const Rule& existing) { return existing.id == rule.id; });
     if (clash != base.rules.end()) {
-      problems.push_back({rule.where, rule.id, "rule id is already defined at " + format_location(clash->where)});
+      problems.push_back(
+          {rule.where, rule.id, "rule id is already defined at " + format_location(clash->where)});
       continue;
     }
     base.rules.push_back(std::move(rule));

@@ -104,10 +104,11 @@ void detect_certificate(const Input& input, Output& out) {
   bool bundle_place = false;
   if (const auto* globs = input.rule.parameter_list("bundle_paths"))
     for (const auto& glob : *globs)
-      bundle_place = bundle_place || (!input.object.place.path.empty() && path_matches(glob, input.object.place.path));
+      bundle_place =
+          bundle_place || (!input.object.place.path.empty() && path_matches(glob, input.object.place.path));
   const bool in_bundle = !der && bundle_place && input.hit_ends.size() >= bundle_minimum;
   const std::int64_t now = input.options.judgement_time != 0 ? input.options.judgement_time
-                                                              : static_cast<std::int64_t>(std::time(nullptr));
+                                                             : static_cast<std::int64_t>(std::time(nullptr));
   std::uint64_t covered = 0;
   for (const auto end : input.hit_ends) {
     if (end <= covered || end > bytes.size())
@@ -122,7 +123,8 @@ void detect_certificate(const Input& input, Output& out) {
       for (start = end > lookback ? end - lookback : 0; start < end; ++start) {
         if (start < covered || bytes[start] != 0x30)
           continue;
-        const auto window = bytes.subspan(start, std::min<std::size_t>(bytes.size() - start, limits::max_der_bytes));
+        const auto window =
+            bytes.subspan(start, std::min<std::size_t>(bytes.size() - start, limits::max_der_bytes));
         const unsigned char* p = window.data();
         certificate.reset(d2i_X509(nullptr, &p, static_cast<long>(window.size())));
         if (certificate) {

@@ -86,7 +86,8 @@ crypto::PkeyPtr ssh_public_key(SshReader& reader, std::string_view type) {
     crypto::BignumPtr e_bn(BN_bin2bn(e->data(), static_cast<int>(e->size()), nullptr));
     crypto::BignumPtr n_bn(BN_bin2bn(n->data(), static_cast<int>(n->size()), nullptr));
     BuilderPtr builder(OSSL_PARAM_BLD_new());
-    if (!e_bn || !n_bn || !builder || !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n_bn.get()) ||
+    if (!e_bn || !n_bn || !builder ||
+        !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n_bn.get()) ||
         !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e_bn.get()))
       return nullptr;
     return key_from_params("RSA", builder.get(), EVP_PKEY_PUBLIC_KEY);
@@ -104,7 +105,8 @@ crypto::PkeyPtr ssh_public_key(SshReader& reader, std::string_view type) {
     BuilderPtr builder(OSSL_PARAM_BLD_new());
     if (group == nullptr || !builder ||
         !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
-        !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point->data(), point->size()))
+        !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point->data(),
+                                          point->size()))
       return nullptr;
     return key_from_params("EC", builder.get(), EVP_PKEY_PUBLIC_KEY);
   }

@@ -64,7 +64,8 @@ void detect_version_banner(const Input& input, Output& out) {
     const auto from = end > window ? end - window : 0;
     const auto to = std::min<std::uint64_t>(text.size(), end + window);
     const auto part = text.substr(from, to - from);
-    for (std::cregex_iterator it(part.data(), part.data() + part.size(), expression), last; it != last; ++it) {
+    for (std::cregex_iterator it(part.data(), part.data() + part.size(), expression), last; it != last;
+         ++it) {
       const auto start = from + static_cast<std::uint64_t>(it->position(0));
       const auto stop = start + static_cast<std::uint64_t>(it->length(0));
       if (start >= end || stop < end || it->size() < 2 || !(*it)[1].matched)
@@ -82,18 +83,19 @@ void detect_version_banner(const Input& input, Output& out) {
                        input.rule.parameter("purl_name", name) + "@" + version;
       if (const auto product = input.rule.parameter("cpe_product"); !product.empty())
         component.cpe = "cpe:2.3:" + input.rule.parameter("cpe_part", "a") + ":" +
-                        input.rule.parameter("cpe_vendor", product) + ":" + product + ":" + cpe_escape(version) +
-                        ":*:*:*:*:*:*:*";
+                        input.rule.parameter("cpe_vendor", product) + ":" + product + ":" +
+                        cpe_escape(version) + ":*:*:*:*:*:*:*";
       component.found_in.push_back({input.object.place, start});
       // End of life: the rule names the newest version past it ("1.1.1" covers 1.1.1w and all before).
       if (const auto eol = input.rule.parameter("end_of_life_through"); !eol.empty()) {
         if (compare_versions(version, eol) <= 0) {
-          Detection detection = make_detection(input, start,
-                                               name + " " + version + " is past its end of life (" +
-                                                   input.rule.parameter("end_of_life_note", "no more security fixes") +
-                                                   ")");
+          Detection detection =
+              make_detection(input, start,
+                             name + " " + version + " is past its end of life (" +
+                                 input.rule.parameter("end_of_life_note", "no more security fixes") + ")");
           detection.check = input.rule.parameter("end_of_life_check", input.rule.check);
-          detection.level = parse_level(input.rule.parameter("end_of_life_level", "warning")).value_or(Level::warning);
+          detection.level =
+              parse_level(input.rule.parameter("end_of_life_level", "warning")).value_or(Level::warning);
           detection.category = Category::weak_crypto;
           detection.properties["component"] = name;
           detection.properties["version"] = version;

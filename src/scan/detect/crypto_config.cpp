@@ -15,8 +15,8 @@ std::vector<std::string_view> tokens(std::string_view text) {
   std::vector<std::string_view> out;
   std::size_t position = 0;
   const auto separator = [](char c) {
-    return std::isspace(static_cast<unsigned char>(c)) || c == ':' || c == ',' || c == ';' || c == '"' || c == '\'' ||
-           c == '=' || c == '(' || c == ')';
+    return std::isspace(static_cast<unsigned char>(c)) || c == ':' || c == ',' || c == ';' || c == '"' ||
+           c == '\'' || c == '=' || c == '(' || c == ')';
   };
   while (position < text.size()) {
     while (position < text.size() && separator(text[position]))
@@ -52,11 +52,12 @@ void detect_crypto_config(const Input& input, Output& out) {
     const auto lowered = lower(line);
     const auto key_end = lowered.find_first_of(" \t=:");
     const auto key = trim(std::string_view(lowered).substr(0, key_end));
-    if (std::none_of(keys->begin(), keys->end(), [&](const std::string& wanted) { return lower(wanted) == key; }))
+    if (std::none_of(keys->begin(), keys->end(),
+                     [&](const std::string& wanted) { return lower(wanted) == key; }))
       return;
     std::set<std::string> weak;
-    for (const auto token : tokens(key_end == std::string::npos ? std::string_view{}
-                                                                 : std::string_view(lowered).substr(key_end))) {
+    for (const auto token : tokens(
+             key_end == std::string::npos ? std::string_view{} : std::string_view(lowered).substr(key_end))) {
       if (token.front() == '!' || token.front() == '-')
         continue;
       const std::string whole(token.front() == '+' ? token.substr(1) : token);
@@ -82,8 +83,9 @@ void detect_crypto_config(const Input& input, Output& out) {
     std::string list;
     for (const auto& item : weak)
       list += (list.empty() ? "" : ", ") + item;
-    auto detection = make_detection(input, std::nullopt,
-                                    input.object.place.path + " (line " + std::to_string(number) + ") enables " + list);
+    auto detection =
+        make_detection(input, std::nullopt,
+                       input.object.place.path + " (line " + std::to_string(number) + ") enables " + list);
     detection.properties["setting"] = std::string(key);
     detection.properties["line"] = std::to_string(number);
     detection.properties["weak"] = list;

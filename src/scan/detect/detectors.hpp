@@ -61,7 +61,20 @@ struct PasswordEntry {
   std::string hash;  // as stored: "", "!", "*", "$6$salt$...", "x"
   std::size_t line = 0;
 };
-enum class HashScheme { empty, locked, des, md5_crypt, bcrypt, sha256_crypt, sha512_crypt, yescrypt, apr1, sha1, plain, unknown };
+enum class HashScheme {
+  empty,
+  locked,
+  des,
+  md5_crypt,
+  bcrypt,
+  sha256_crypt,
+  sha512_crypt,
+  yescrypt,
+  apr1,
+  sha1,
+  plain,
+  unknown
+};
 std::string_view to_string(HashScheme scheme);
 HashScheme classify_hash(std::string_view hash);
 // Lines "account:hash[:...]" of a shadow, passwd, htpasswd or mosquitto password file; lines that are not

@@ -21,7 +21,9 @@ namespace en18031::scan::detect {
 namespace {
 
 // Refuses every passphrase prompt: an encrypted key is reported as encrypted, never decrypted.
-int no_passphrase(char*, int, int, void*) { return -1; }
+int no_passphrase(char*, int, int, void*) {
+  return -1;
+}
 
 // The PEM block whose BEGIN line the match ending at `end` belongs to: from "-----BEGIN" (at most 80 bytes
 // before `end`) to the end of its matching "-----END ...-----" line, within limits::max_pem_bytes.
@@ -77,7 +79,8 @@ std::optional<std::vector<std::uint8_t>> armoured_body(std::string_view block) {
   std::size_t padding = 0;
   for (auto it = base64.rbegin(); it != base64.rend() && *it == '='; ++it)
     ++padding;
-  out.resize(static_cast<std::size_t>(length) - std::min<std::size_t>(padding, static_cast<std::size_t>(length)));
+  out.resize(static_cast<std::size_t>(length) -
+             std::min<std::size_t>(padding, static_cast<std::size_t>(length)));
   return out;
 }
 
@@ -167,7 +170,8 @@ void detect_der_private_key(const Input& input, Output& out) {
     for (std::uint64_t start = end > lookback ? end - lookback : 0; start < end; ++start) {
       if (start < covered || bytes[start] != 0x30)
         continue;
-      const auto window = bytes.subspan(start, std::min<std::size_t>(bytes.size() - start, limits::max_der_bytes));
+      const auto window =
+          bytes.subspan(start, std::min<std::size_t>(bytes.size() - start, limits::max_der_bytes));
       const unsigned char* p = window.data();
       crypto::PkeyPtr key(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(window.size())));
       if (!key)
@@ -238,7 +242,8 @@ void detect_putty_private_key(const Input& input, Output& out) {
       continue;
     std::size_t position = lines_at + 14;
     int public_lines = 0;
-    while (position < file.size() && std::isdigit(static_cast<unsigned char>(file[position])) && public_lines < 1000)
+    while (position < file.size() && std::isdigit(static_cast<unsigned char>(file[position])) &&
+           public_lines < 1000)
       public_lines = public_lines * 10 + (file[position++] - '0');
     std::string armoured = "-\n";  // armoured_body skips its first line
     for (int line = 0; line < public_lines; ++line) {
@@ -247,9 +252,10 @@ void detect_putty_private_key(const Input& input, Output& out) {
         break;
       position = next + 1;
       const auto line_end = file.find('\n', position);
-      armoured += std::string(file.substr(position, line_end == std::string_view::npos ? file.size() - position
-                                                                                       : line_end - position)) +
-                  "\n";
+      armoured +=
+          std::string(file.substr(
+              position, line_end == std::string_view::npos ? file.size() - position : line_end - position)) +
+          "\n";
     }
     const auto blob = armoured_body(armoured);
     if (!blob || public_lines == 0 || file.find("Private-Lines: ") == std::string_view::npos)
@@ -276,14 +282,15 @@ void detect_dropbear_host_key(const Input& input, Output& out) {
     if (end <= covered || end > bytes.size())
       continue;
     // The hit ends just after the type name; its length prefix is 4 bytes before the name.
-    for (const std::string_view type : {"ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-                                        "ecdsa-sha2-nistp521"}) {
+    for (const std::string_view type :
+         {"ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"}) {
       if (end < type.size() + 4)
         continue;
       const auto start = end - type.size() - 4;
       if (std::memcmp(bytes.data() + start + 4, type.data(), type.size()) != 0)
         continue;
-      const auto window = bytes.subspan(start, std::min<std::size_t>(bytes.size() - start, limits::max_der_bytes));
+      const auto window =
+          bytes.subspan(start, std::min<std::size_t>(bytes.size() - start, limits::max_der_bytes));
       SshReader reader(window);
       if (reader.text() != type)
         continue;
@@ -300,8 +307,9 @@ void detect_dropbear_host_key(const Input& input, Output& out) {
         crypto::BignumPtr q_bn(BN_bin2bn(q->data(), static_cast<int>(q->size()), nullptr));
         crypto::BignumPtr product(BN_new());
         crypto::Owned<BN_CTX, BN_CTX_free> context(BN_CTX_new());
-        if (!n_bn || !p_bn || !q_bn || !product || !context || BN_is_one(p_bn.get()) || BN_is_one(q_bn.get()) ||
-            BN_mul(product.get(), p_bn.get(), q_bn.get(), context.get()) != 1 || BN_cmp(product.get(), n_bn.get()) != 0)
+        if (!n_bn || !p_bn || !q_bn || !product || !context || BN_is_one(p_bn.get()) ||
+            BN_is_one(q_bn.get()) || BN_mul(product.get(), p_bn.get(), q_bn.get(), context.get()) != 1 ||
+            BN_cmp(product.get(), n_bn.get()) != 0)
           continue;
       } else if (type == "ssh-ed25519") {
         const auto both = reader.string();
@@ -324,14 +332,18 @@ void detect_dropbear_host_key(const Input& input, Output& out) {
         crypto::BignumPtr d_bn(BN_bin2bn(d->data(), static_cast<int>(d->size()), nullptr));
         char group[32] = {};
         std::size_t group_length = 0;
-        EVP_PKEY_get_utf8_string_param(public_key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &group_length);
+        EVP_PKEY_get_utf8_string_param(public_key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                       &group_length);
         crypto::Owned<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free> builder(OSSL_PARAM_BLD_new());
-        if (!d_bn || !builder || !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
-            !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point->data(), point->size()) ||
+        if (!d_bn || !builder ||
+            !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
+            !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point->data(),
+                                              point->size()) ||
             !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_PRIV_KEY, d_bn.get()))
           continue;
         crypto::Owned<OSSL_PARAM, OSSL_PARAM_free> params(OSSL_PARAM_BLD_to_param(builder.get()));
-        crypto::Owned<EVP_PKEY_CTX, EVP_PKEY_CTX_free> from(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+        crypto::Owned<EVP_PKEY_CTX, EVP_PKEY_CTX_free> from(
+            EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
         EVP_PKEY* full = nullptr;
         if (!params || !from || EVP_PKEY_fromdata_init(from.get()) <= 0 ||
             EVP_PKEY_fromdata(from.get(), &full, EVP_PKEY_KEYPAIR, params.get()) <= 0)

@@ -2,14 +2,13 @@
 // hash scheme, hashes of common default passwords (tried with libcrypt), and usable hashes shipped in the
 // image at all. One detector per file shape; the rule's `aspect` parameter says which of these it reports,
 // so each aspect counts against its own check.
-#include <crypt.h>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
 #include <memory>
 #include <set>
 
+#include <crypt.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
@@ -23,12 +22,14 @@ namespace {
 // docs/scan-rules.md, "Default passwords": the credentials the Mirai botnet tried (2016), which are the
 // factory defaults of the devices it took over, and the generic defaults every audit tool starts with.
 constexpr std::array<std::string_view, 32> kDefaultPasswords{
-    "admin",   "root",   "password", "1234",   "12345",     "123456",   "12345678", "default",
-    "toor",    "pass",   "guest",    "user",   "support",   "changeme", "letmein",  "0000",
-    "1111",    "888888", "666666",   "admin123", "administrator", "qwerty", "test", "ubnt",
-    "raspberry", "vizxv", "xc3511",  "system", "service",   "supervisor", "realtek", "54321"};
+    "admin",     "root",   "password", "1234",     "12345",         "123456",     "12345678", "default",
+    "toor",      "pass",   "guest",    "user",     "support",       "changeme",   "letmein",  "0000",
+    "1111",      "888888", "666666",   "admin123", "administrator", "qwerty",     "test",     "ubnt",
+    "raspberry", "vizxv",  "xc3511",   "system",   "service",       "supervisor", "realtek",  "54321"};
 
-bool is_crypt_salt_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/'; }
+bool is_crypt_salt_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/';
+}
 
 // {SHA}base64(sha1(password)), the htpasswd -s form.
 bool sha1_matches(std::string_view hash, std::string_view candidate) {
@@ -36,7 +37,8 @@ bool sha1_matches(std::string_view hash, std::string_view candidate) {
   SHA1(reinterpret_cast<const unsigned char*>(candidate.data()), candidate.size(), digest);
   unsigned char encoded[64];
   const int length = EVP_EncodeBlock(encoded, digest, SHA_DIGEST_LENGTH);
-  return hash.substr(5) == std::string_view(reinterpret_cast<const char*>(encoded), static_cast<std::size_t>(length));
+  return hash.substr(5) ==
+         std::string_view(reinterpret_cast<const char*>(encoded), static_cast<std::size_t>(length));
 }
 
 enum class Aspect { empty, default_password, weak_hash, shared };
@@ -58,7 +60,9 @@ bool weak_scheme(HashScheme scheme) {
          scheme == HashScheme::sha1 || scheme == HashScheme::plain;
 }
 
-bool usable(HashScheme scheme) { return scheme != HashScheme::locked && scheme != HashScheme::empty; }
+bool usable(HashScheme scheme) {
+  return scheme != HashScheme::locked && scheme != HashScheme::empty;
+}
 
 void detect_password_store(const Input& input, Output& out, bool passwd_file) {
   std::set<Aspect> aspects;
@@ -82,58 +86,61 @@ void detect_password_store(const Input& input, Output& out, bool passwd_file) {
       detection.properties["hash_scheme"] = std::string(to_string(scheme));
       out.detections.push_back(std::move(detection));
     };
-    for (const auto aspect : aspects) switch (aspect) {
-      case Aspect::empty:
-        if (scheme == HashScheme::empty)
-          report(who + " has an empty password (line " + std::to_string(entry.line) + ")");
-        break;
-      case Aspect::weak_hash:
-        if (weak_scheme(scheme))
-          report(who + " has a " + std::string(to_string(scheme)) + " password hash (line " +
-                 std::to_string(entry.line) + "), a scheme that is not best practice");
-        break;
-      case Aspect::shared:
-        if (usable(scheme))
-          report(who + " has a password hash in the image (line " + std::to_string(entry.line) +
-                 "): the same on every device until the user replaces it");
-        break;
-      case Aspect::default_password: {
-        if (!usable(scheme) || scheme == HashScheme::unknown || scheme == HashScheme::plain)
+    for (const auto aspect : aspects)
+      switch (aspect) {
+        case Aspect::empty:
+          if (scheme == HashScheme::empty)
+            report(who + " has an empty password (line " + std::to_string(entry.line) + ")");
           break;
-        std::optional<std::string_view> cracked;
-        for (const auto candidate : kDefaultPasswords) {
-          if (crypt_calls >= limits::max_crypt_calls_per_file ||
-              input.crypt_calls.fetch_add(1) >= limits::max_crypt_calls_per_scan) {
-            ++untried;
+        case Aspect::weak_hash:
+          if (weak_scheme(scheme))
+            report(who + " has a " + std::string(to_string(scheme)) + " password hash (line " +
+                   std::to_string(entry.line) + "), a scheme that is not best practice");
+          break;
+        case Aspect::shared:
+          if (usable(scheme))
+            report(who + " has a password hash in the image (line " + std::to_string(entry.line) +
+                   "): the same on every device until the user replaces it");
+          break;
+        case Aspect::default_password: {
+          if (!usable(scheme) || scheme == HashScheme::unknown || scheme == HashScheme::plain)
             break;
+          std::optional<std::string_view> cracked;
+          for (const auto candidate : kDefaultPasswords) {
+            if (crypt_calls >= limits::max_crypt_calls_per_file ||
+                input.crypt_calls.fetch_add(1) >= limits::max_crypt_calls_per_scan) {
+              ++untried;
+              break;
+            }
+            ++crypt_calls;
+            bool match = false;
+            if (scheme == HashScheme::sha1) {
+              match = sha1_matches(entry.hash, candidate);
+            } else {
+              auto data = std::make_unique<crypt_data>();
+              const std::string password(candidate);
+              const char* result = crypt_r(password.c_str(), entry.hash.c_str(), data.get());
+              match = result != nullptr && result[0] != '*' && entry.hash == result;
+            }
+            if (match) {
+              cracked = candidate;
+              break;
+            }
           }
-          ++crypt_calls;
-          bool match = false;
-          if (scheme == HashScheme::sha1) {
-            match = sha1_matches(entry.hash, candidate);
-          } else {
-            auto data = std::make_unique<crypt_data>();
-            const std::string password(candidate);
-            const char* result = crypt_r(password.c_str(), entry.hash.c_str(), data.get());
-            match = result != nullptr && result[0] != '*' && entry.hash == result;
-          }
-          if (match) {
-            cracked = candidate;
-            break;
-          }
+          if (cracked)
+            report(who + " (line " + std::to_string(entry.line) +
+                   ") has a password that matches a common default password" +
+                   (input.options.show_secrets ? " ('" + std::string(*cracked) + "')" : std::string()));
+          break;
         }
-        if (cracked)
-          report(who + " (line " + std::to_string(entry.line) + ") has a password that matches a common default password" +
-                 (input.options.show_secrets ? " ('" + std::string(*cracked) + "')" : std::string()));
-        break;
       }
-    }
   }
   if (untried > 0)
-    out.problems.push_back({input.rule.check,
-                            {input.object.place, std::to_string(untried) +
-                                                     " password hashes were not tried against the default passwords: "
-                                                     "the crypt budget (limits.hpp) is spent"}});
+    out.problems.push_back(
+        {input.rule.check,
+         {input.object.place, std::to_string(untried) +
+                                  " password hashes were not tried against the default passwords: "
+                                  "the crypt budget (limits.hpp) is spent"}});
 }
 
 }  // namespace
@@ -213,7 +220,8 @@ std::vector<PasswordEntry> parse_password_lines(std::string_view text) {
       continue;
     const auto account = line.substr(0, colon);
     if (!std::all_of(account.begin(), account.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '@' || c == '$';
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+                 c == '@' || c == '$';
         }))
       continue;
     auto rest = line.substr(colon + 1);
@@ -227,10 +235,18 @@ std::vector<PasswordEntry> parse_password_lines(std::string_view text) {
   return entries;
 }
 
-std::span<const std::string_view> common_default_passwords() { return kDefaultPasswords; }
+std::span<const std::string_view> common_default_passwords() {
+  return kDefaultPasswords;
+}
 
-void detect_shadow_file(const Input& input, Output& out) { detect_password_store(input, out, false); }
-void detect_passwd_file(const Input& input, Output& out) { detect_password_store(input, out, true); }
-void detect_htpasswd(const Input& input, Output& out) { detect_password_store(input, out, false); }
+void detect_shadow_file(const Input& input, Output& out) {
+  detect_password_store(input, out, false);
+}
+void detect_passwd_file(const Input& input, Output& out) {
+  detect_password_store(input, out, true);
+}
+void detect_htpasswd(const Input& input, Output& out) {
+  detect_password_store(input, out, false);
+}
 
 }  // namespace en18031::scan::detect

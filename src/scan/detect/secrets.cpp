@@ -13,10 +13,14 @@ namespace {
 
 // Values that stand for a secret rather than being one.
 constexpr std::array<std::string_view, 20> kPlaceholders{
-    "none", "null", "nil", "true", "false", "yes", "no", "on", "off", "required", "optional", "xxx", "xxxx",
-    "********", "your_password", "yourpassword", "password_here", "secret_here", "example", "redacted"};
+    "none",    "null",     "nil",           "true",         "false",         "yes",
+    "no",      "on",       "off",           "required",     "optional",      "xxx",
+    "xxxx",    "********", "your_password", "yourpassword", "password_here", "secret_here",
+    "example", "redacted"};
 
-bool key_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; }
+bool key_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+}
 
 // The key of an assignment line and its literal value, or nullopt when the line is not one.
 struct Assignment {
@@ -97,16 +101,17 @@ void detect_config_secret(const Input& input, Output& out) {
     const auto& key = found->key;
     for (const auto& wanted : *keys) {
       // The key itself, or a key ending in it after a separator: MQTT_PASSWORD, mqtt.password.
-      const bool matches = key == wanted || (key.size() > wanted.size() && key.ends_with(wanted) &&
-                                             std::string_view("_.-").find(key[key.size() - wanted.size() - 1]) !=
-                                                 std::string_view::npos);
+      const bool matches =
+          key == wanted ||
+          (key.size() > wanted.size() && key.ends_with(wanted) &&
+           std::string_view("_.-").find(key[key.size() - wanted.size() - 1]) != std::string_view::npos);
       if (!matches)
         continue;
-      auto detection = make_detection(input, std::nullopt,
-                                      "'" + printable(key) + "' is assigned a literal value in " +
-                                          input.object.place.path + " (line " + std::to_string(number) + ")" +
-                                          (input.options.show_secrets ? ": '" + printable(found->value) + "'"
-                                                                      : std::string()));
+      auto detection = make_detection(
+          input, std::nullopt,
+          "'" + printable(key) + "' is assigned a literal value in " + input.object.place.path + " (line " +
+              std::to_string(number) + ")" +
+              (input.options.show_secrets ? ": '" + printable(found->value) + "'" : std::string()));
       detection.properties["key"] = printable(key);
       detection.properties["line"] = std::to_string(number);
       out.detections.push_back(std::move(detection));

@@ -12,8 +12,8 @@ namespace en18031::scan::detect {
 namespace {
 
 bool is_separator(char c) {
-  return std::isspace(static_cast<unsigned char>(c)) || c == ':' || c == ';' || c == '&' || c == '|' || c == '"' ||
-         c == '\'' || c == '=' || c == '(' || c == ')' || c == '`' || c == ',';
+  return std::isspace(static_cast<unsigned char>(c)) || c == ':' || c == ';' || c == '&' || c == '|' ||
+         c == '"' || c == '\'' || c == '=' || c == '(' || c == ')' || c == '`' || c == ',';
 }
 
 // The program names a line mentions: each word's last path element, without a login shell's leading '-'.
@@ -62,15 +62,15 @@ void detect_service_start(const Input& input, Output& out) {
     const auto names = program_names(line);
     // inittab: only lines whose action keeps a program running ("respawn", "askfirst") when the rule says so.
     if (const auto* required = input.rule.parameter_list("require_words");
-        required != nullptr &&
-        std::none_of(required->begin(), required->end(), [&](const std::string& word) { return names.contains(word); }))
+        required != nullptr && std::none_of(required->begin(), required->end(),
+                                            [&](const std::string& word) { return names.contains(word); }))
       return;
     for (const auto& daemon : *daemons) {
       if (!names.contains(daemon) || !reported.insert(daemon).second)
         continue;
       auto detection = make_detection(input, std::nullopt,
-                                      "'" + daemon + "' is started by " + input.object.place.path + " (line " +
-                                          std::to_string(number) + ")");
+                                      "'" + daemon + "' is started by " + input.object.place.path +
+                                          " (line " + std::to_string(number) + ")");
       detection.properties["daemon"] = daemon;
       detection.properties["line"] = std::to_string(number);
       out.service_starts.push_back({std::move(detection), daemon});

@@ -2,7 +2,6 @@
 // fed to the analysis as files and raw blocks, the detections asserted exactly.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -23,7 +22,8 @@ using testing::TempFolder;
 // SHA-256 of the DER SubjectPublicKeyInfo of the key in a PEM file, as `openssl pkey -pubout` computes it.
 std::string spki_hash_of(const std::filesystem::path& pem) {
   const std::string out = pem.string() + ".spki";
-  std::system(("openssl pkey -in " + pem.string() + " -pubout -outform DER -out " + out + " 2>/dev/null").c_str());
+  std::system(
+      ("openssl pkey -in " + pem.string() + " -pubout -outform DER -out " + out + " 2>/dev/null").c_str());
   return crypto::sha256_hex(read_whole(out));
 }
 
@@ -46,13 +46,15 @@ TEST_F(ScanKeys, PemKeysOfEveryEncodingAreFoundByTheirPublicKeyNeverPrinted) {
   const auto rsa = folder / "rsa.pem";
   run_command("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + rsa.string());
   run_command("openssl pkey -in " + rsa.string() + " -traditional -out " + (folder / "rsa1.pem").string());
-  run_command("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + (folder / "ec8.pem").string());
+  run_command("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
+              (folder / "ec8.pem").string());
   run_command("openssl ec -in " + (folder / "ec8.pem").string() + " -out " + (folder / "sec1.pem").string());
-  run_command("openssl pkey -in " + rsa.string() + " -aes256 -passout pass:secret -out " + (folder / "enc.pem").string());
+  run_command("openssl pkey -in " + rsa.string() + " -aes256 -passout pass:secret -out " +
+              (folder / "enc.pem").string());
   const auto rsa_hash = spki_hash_of(rsa);
   const auto ec_hash = spki_hash_of(folder / "ec8.pem");
 
-  feed_file(analysis, "/etc/ssl/private/device.pem", read_whole(rsa));       // PKCS#8
+  feed_file(analysis, "/etc/ssl/private/device.pem", read_whole(rsa));                // PKCS#8
   feed_file(analysis, "/etc/ssl/private/rsa1.pem", read_whole(folder / "rsa1.pem"));  // PKCS#1
   feed_file(analysis, "/etc/ssl/private/ec.pem", read_whole(folder / "sec1.pem"));    // SEC1
   feed_file(analysis, "/etc/ssl/private/enc.pem", read_whole(folder / "enc.pem"));    // encrypted PKCS#8
@@ -90,11 +92,13 @@ TEST_F(ScanKeys, DerKeysInsideARawBlockAreFoundAtTheirOffset) {
   run_command("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -outform DER -out " +
               (folder / "rsa.der").string());
   run_command("openssl genpkey -algorithm ED25519 -outform DER -out " + (folder / "ed.der").string());
-  run_command("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out " + (folder / "ec.pem").string());
-  run_command("openssl ec -in " + (folder / "ec.pem").string() + " -outform DER -out " + (folder / "ec.der").string());
+  run_command("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out " +
+              (folder / "ec.pem").string());
+  run_command("openssl ec -in " + (folder / "ec.pem").string() + " -outform DER -out " +
+              (folder / "ec.der").string());
   const std::string padding(1000, '\xff');
-  const std::string block = padding + read_whole(folder / "rsa.der") + padding + read_whole(folder / "ed.der") +
-                            padding + read_whole(folder / "ec.der") + padding;
+  const std::string block = padding + read_whole(folder / "rsa.der") + padding +
+                            read_whole(folder / "ed.der") + padding + read_whole(folder / "ec.der") + padding;
   feed_block(analysis, block, "flash.bin");
   const auto report = analysis.finish();
   ASSERT_EQ(report.detections.size(), 3U) << ::testing::PrintToString(summaries(report));
@@ -120,15 +124,18 @@ TEST_F(ScanKeys, OpenSshPuttyAndDropbearKeys) {
   // PuTTY's format around the OpenSSH key's public blob (puttygen is not a Debian build dependency).
   const auto public_line = read_whole(folder / "id_ed25519.pub");
   const auto blob = public_line.substr(12, public_line.find(' ', 12) - 12);
-  const std::string putty = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: test\nPublic-Lines: 1\n" +
-                            blob + "\nPrivate-Lines: 1\nAAAAIDc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3\nPrivate-MAC: 00\n";
+  const std::string putty =
+      "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: test\nPublic-Lines: 1\n" + blob +
+      "\nPrivate-Lines: 1\nAAAAIDc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3\nPrivate-MAC: 00\n";
 
   feed_file(analysis, "/root/.ssh/id_ed25519", read_whole(folder / "id_ed25519"));
   feed_file(analysis, "/root/.ssh/id_rsa", read_whole(folder / "id_rsa"));
   feed_file(analysis, "/root/key.ppk", putty);
-  feed_file(analysis, "/etc/dropbear/dropbear_ed25519_host_key", read_whole(folder / "dropbear_ed25519_host_key"));
+  feed_file(analysis, "/etc/dropbear/dropbear_ed25519_host_key",
+            read_whole(folder / "dropbear_ed25519_host_key"));
   feed_file(analysis, "/etc/dropbear/dropbear_rsa_host_key", read_whole(folder / "dropbear_rsa_host_key"));
-  feed_file(analysis, "/etc/dropbear/dropbear_ecdsa_host_key", read_whole(folder / "dropbear_ecdsa_host_key"));
+  feed_file(analysis, "/etc/dropbear/dropbear_ecdsa_host_key",
+            read_whole(folder / "dropbear_ecdsa_host_key"));
   const auto report = analysis.finish();
   ASSERT_EQ(report.detections.size(), 6U) << ::testing::PrintToString(summaries(report));
   std::map<std::string, const Detection*> by_path;
@@ -147,15 +154,18 @@ TEST_F(ScanKeys, OpenSshPuttyAndDropbearKeys) {
 
 TEST_F(ScanKeys, AKeyWhoseCertificateIsInTheImageIsOneSharedIdentity) {
   TempFolder folder("identity");
-  run_command("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj /CN=device "
-              "-keyout " + (folder / "key.pem").string() + " -out " + (folder / "cert.pem").string());
+  run_command(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj /CN=device "
+      "-keyout " +
+      (folder / "key.pem").string() + " -out " + (folder / "cert.pem").string());
   feed_file(analysis, "/etc/ssl/private/device.key", read_whole(folder / "key.pem"));
   feed_file(analysis, "/etc/ssl/device.crt", read_whole(folder / "cert.pem"));
   const auto report = analysis.finish();
   ASSERT_EQ(report.detections.size(), 1U) << ::testing::PrintToString(summaries(report));
   EXPECT_THAT(report.detections[0].message,
-              ::testing::EndsWith("; its certificate 'CN=device' is in the image too (fw.bin → rootfs.squashfs@0x40 → "
-                                  "/etc/ssl/device.crt): one identity shared by every device"));
+              ::testing::EndsWith(
+                  "; its certificate 'CN=device' is in the image too (fw.bin → rootfs.squashfs@0x40 → "
+                  "/etc/ssl/device.crt): one identity shared by every device"));
   ASSERT_EQ(report.certificates.size(), 1U);
   EXPECT_EQ(report.certificates[0].key_type, "EC");
   EXPECT_TRUE(report.certificates[0].self_signed);
@@ -167,9 +177,12 @@ TEST_F(ScanKeys, WeakCertificatesAreJudgedAndGoodOnesAndBundlesAreInventory) {
               (folder / "weak.key").string() + " -out " + (folder / "weak.pem").string());
   run_command("openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 3650 -subj /CN=good -keyout " +
               (folder / "good.key").string() + " -outform DER -out " + (folder / "good.der").string());
-  run_command("openssl x509 -in " + (folder / "weak.pem").string() + " -outform DER -out " + (folder / "weak.der").string());
+  run_command("openssl x509 -in " + (folder / "weak.pem").string() + " -outform DER -out " +
+              (folder / "weak.der").string());
   feed_file(analysis, "/etc/device/weak.crt", read_whole(folder / "weak.pem"));
-  feed_block(analysis, std::string(100, '\0') + read_whole(folder / "good.der") + read_whole(folder / "weak.der"), "blob.bin");
+  feed_block(analysis,
+             std::string(100, '\0') + read_whole(folder / "good.der") + read_whole(folder / "weak.der"),
+             "blob.bin");
   feed_file(analysis, "/etc/ssl/certs/ca-certificates.crt", read_whole("/etc/ssl/certs/ca-certificates.crt"));
   const auto report = analysis.finish();
   ASSERT_EQ(report.detections.size(), 2U) << ::testing::PrintToString(summaries(report));
@@ -179,8 +192,9 @@ TEST_F(ScanKeys, WeakCertificatesAreJudgedAndGoodOnesAndBundlesAreInventory) {
   EXPECT_EQ(report.detections[1].rule, "weak-certificate-pem");
   // 30 days from now is not expired at the judgement date only if the test runs before it; judge the
   // properties that do not depend on the day.
-  EXPECT_THAT(report.detections[1].message,
-              ::testing::StartsWith("certificate 'CN=weak' is weak: RSA-1024 key (under 2048 bits), SHA1 signature"));
+  EXPECT_THAT(
+      report.detections[1].message,
+      ::testing::StartsWith("certificate 'CN=weak' is weak: RSA-1024 key (under 2048 bits), SHA1 signature"));
   EXPECT_EQ(report.detections[1].properties.at("signature_hash"), "SHA1");
   std::size_t in_bundle = 0;
   for (const auto& certificate : report.certificates)
@@ -191,24 +205,30 @@ TEST_F(ScanKeys, WeakCertificatesAreJudgedAndGoodOnesAndBundlesAreInventory) {
 
 TEST_F(ScanKeys, ExpiryIsJudgedAtTheGivenDate) {
   TempFolder folder("expiry");
-  run_command("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=soon -keyout " +
-              (folder / "k.pem").string() + " -out " + (folder / "c.pem").string());
+  run_command(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=soon -keyout " +
+      (folder / "k.pem").string() + " -out " + (folder / "c.pem").string());
   AnalysisOptions later = testing::test_options();
   later.judgement_time = std::time(nullptr) + 3 * 86400;
   RuleAnalysis judged_later(testing::shipped_rules(), later);
   feed_file(judged_later, "/etc/device.crt", read_whole(folder / "c.pem"));
   const auto report = judged_later.finish();
   ASSERT_EQ(report.detections.size(), 1U);
-  EXPECT_THAT(report.detections[0].message, ::testing::StartsWith("certificate 'CN=soon' is weak: expired on 20"));
+  EXPECT_THAT(report.detections[0].message,
+              ::testing::StartsWith("certificate 'CN=soon' is weak: expired on 20"));
 }
 
 TEST_F(ScanKeys, KeyMarkersWithoutAKeyAreNotFindings) {
   // libcrypto and documentation carry the BEGIN lines as text; only a parsable key counts.
-  feed_file(analysis, "/usr/lib/libcrypto.so.3",
-            std::string("\x7f" "ELF") + "-----BEGIN RSA PRIVATE KEY-----\0-----END RSA PRIVATE KEY-----\0" +
-                "-----BEGIN OPENSSH PRIVATE KEY-----\nnot base64 at all\n-----END OPENSSH PRIVATE KEY-----\n" +
-                "PuTTY-User-Key-File-3: ssh-rsa\n" + std::string("\x00\x00\x00\x07ssh-rsa\x00\x00\x00\x01\x03", 16) +
-                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+  feed_file(
+      analysis, "/usr/lib/libcrypto.so.3",
+      std::string("\x7f"
+                  "ELF") +
+          "-----BEGIN RSA PRIVATE KEY-----\0-----END RSA PRIVATE KEY-----\0" +
+          "-----BEGIN OPENSSH PRIVATE KEY-----\nnot base64 at all\n-----END OPENSSH PRIVATE KEY-----\n" +
+          "PuTTY-User-Key-File-3: ssh-rsa\n" +
+          std::string("\x00\x00\x00\x07ssh-rsa\x00\x00\x00\x01\x03", 16) +
+          "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
   const auto report = analysis.finish();
   EXPECT_TRUE(report.detections.empty()) << ::testing::PrintToString(summaries(report));
   EXPECT_TRUE(report.certificates.empty());

@@ -26,9 +26,10 @@ TEST(ScanRules, ShippedRulesLoadAndEveryCheckIsAScanCheckOfTheCatalogue) {
   for (const auto& rule : rules.rules)
     checks.insert(rule.check);
   // Every check of catalogue/checks/scan.yaml has a rule speaking to it (the EOL check through a parameter).
-  EXPECT_EQ(checks, (std::set<std::string>{"components-inventoried", "no-default-password", "no-deprecated-crypto-config",
-                                           "no-hard-coded-secret", "no-risky-service-started", "no-shared-password",
-                                           "no-shared-private-key", "no-weak-certificate", "no-weak-password-hash"}));
+  EXPECT_EQ(checks, (std::set<std::string>{
+                        "components-inventoried", "no-default-password", "no-deprecated-crypto-config",
+                        "no-hard-coded-secret", "no-risky-service-started", "no-shared-password",
+                        "no-shared-private-key", "no-weak-certificate", "no-weak-password-hash"}));
 }
 
 TEST(ScanRules, ReadsAFullRule) {
@@ -102,18 +103,23 @@ TEST(ScanRules, ReportsEveryProblemWithFileAndLine) {
   EXPECT_THAT(
       messages(rules.error()),
       ElementsAre(
-          "bad.yaml:4:15: one: category must be private-key, certificate, weak-crypto, credential, risky-service or "
+          "bad.yaml:4:15: one: category must be private-key, certificate, weak-crypto, credential, "
+          "risky-service or "
           "component, not 'secret'",
-          "bad.yaml:8:16: one: vectorscan cannot use pattern '(unclosed': Missing close parenthesis for group started "
+          "bad.yaml:8:16: one: vectorscan cannot use pattern '(unclosed': Missing close parenthesis for "
+          "group started "
           "at index 0.",
           "bad.yaml:12:12: two: level must be error, warning or note, not 'loud'",
           "bad.yaml:13:15: two: detector must be pem-private-key, der-private-key, openssh-private-key, "
-          "putty-private-key, dropbear-host-key, certificate, shadow-file, passwd-file, htpasswd, config-secret, "
+          "putty-private-key, dropbear-host-key, certificate, shadow-file, passwd-file, htpasswd, "
+          "config-secret, "
           "service-start, sshd-config, crypto-config or version-banner, not 'guess'",
-          "bad.yaml:22:5: three: unknown key 'colour' (expected one of: id, summary, category, level, detector, "
+          "bad.yaml:22:5: three: unknown key 'colour' (expected one of: id, summary, category, level, "
+          "detector, "
           "patterns, paths, parameters, check)",
           "bad.yaml:23:5: four: a rule needs patterns or paths to trigger its detector",
-          "bad.yaml:35:16: four: vectorscan cannot use pattern '.*': it matches the empty string, so it would fire "
+          "bad.yaml:35:16: four: vectorscan cannot use pattern '.*': it matches the empty string, so it "
+          "would fire "
           "everywhere"));
 }
 
@@ -159,10 +165,11 @@ TEST(ScanRules, ACheckOfAnotherToolOrUnknownIsReportedAtTheRule) {
   std::vector<std::string> out;
   for (const auto& problem : check_rules_against(*rules, en18031::testing::shipped()))
     out.push_back(format_diagnostic(problem));
-  EXPECT_THAT(out, ElementsAre("mine.yaml:2:5: a: check 'passwords-unique' is not a check of 'en18031 scan firmware' "
-                               "in catalogue/checks/",
-                               "mine.yaml:9:5: b: check 'no-such-check' is not a check of 'en18031 scan firmware' in "
-                               "catalogue/checks/"));
+  EXPECT_THAT(
+      out, ElementsAre("mine.yaml:2:5: a: check 'passwords-unique' is not a check of 'en18031 scan firmware' "
+                       "in catalogue/checks/",
+                       "mine.yaml:9:5: b: check 'no-such-check' is not a check of 'en18031 scan firmware' in "
+                       "catalogue/checks/"));
 }
 
 TEST(ScanRules, PathGlobs) {
@@ -173,7 +180,8 @@ TEST(ScanRules, PathGlobs) {
   EXPECT_FALSE(path_matches("/etc/init.d/*", "/etc/init.d/sub/S50telnet"));
   EXPECT_TRUE(path_matches("/etc/ssl/**", "/etc/ssl/certs/ca-certificates.crt"));
   EXPECT_TRUE(path_matches("/etc/rc?.d/*", "/etc/rc3.d/S01x"));
-  EXPECT_TRUE(path_matches("/etc/systemd/system/**.service", "/etc/systemd/system/multi-user.target.wants/telnet.service"));
+  EXPECT_TRUE(path_matches("/etc/systemd/system/**.service",
+                           "/etc/systemd/system/multi-user.target.wants/telnet.service"));
   EXPECT_FALSE(path_matches("/etc/**", "/usr/etc/x"));
 }
 

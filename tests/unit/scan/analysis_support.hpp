@@ -4,8 +4,6 @@
 // openssl, ssh-keygen and dropbearkey commands.
 #pragma once
 
-#include <hs/hs.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <hs/hs.h>
 
 #include "scan/analysis.hpp"
 #include "scan/rules.hpp"
@@ -33,13 +32,15 @@ inline const RuleSet& shipped_rules() {
   return rules;
 }
 
-inline std::vector<PatternHit> match_all(std::span<const Pattern> patterns, std::span<const std::uint8_t> bytes) {
+inline std::vector<PatternHit> match_all(std::span<const Pattern> patterns,
+                                         std::span<const std::uint8_t> bytes) {
   std::vector<const char*> expressions;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
   for (std::size_t i = 0; i < patterns.size(); ++i) {
     expressions.push_back(patterns[i].expression.c_str());
-    flags.push_back((patterns[i].caseless ? HS_FLAG_CASELESS : 0U) | (patterns[i].dot_all ? HS_FLAG_DOTALL : 0U) |
+    flags.push_back((patterns[i].caseless ? HS_FLAG_CASELESS : 0U) |
+                    (patterns[i].dot_all ? HS_FLAG_DOTALL : 0U) |
                     (patterns[i].multi_line ? HS_FLAG_MULTILINE : 0U));
     ids.push_back(static_cast<unsigned>(i));
   }
@@ -48,20 +49,22 @@ inline std::vector<PatternHit> match_all(std::span<const Pattern> patterns, std:
     return hits;
   hs_database_t* database = nullptr;
   hs_compile_error_t* error = nullptr;
-  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned>(expressions.size()),
-                       HS_MODE_BLOCK, nullptr, &database, &error) != HS_SUCCESS) {
+  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                       static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &database,
+                       &error) != HS_SUCCESS) {
     ADD_FAILURE() << "vectorscan: " << (error != nullptr ? error->message : "?");
     hs_free_compile_error(error);
     return hits;
   }
   hs_scratch_t* scratch = nullptr;
   hs_alloc_scratch(database, &scratch);
-  const auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* context) -> int {
+  const auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned,
+                           void* context) -> int {
     static_cast<std::vector<PatternHit>*>(context)->push_back({id, to});
     return 0;
   };
-  hs_scan(database, reinterpret_cast<const char*>(bytes.data()), static_cast<unsigned>(bytes.size()), 0, scratch,
-          on_match, &hits);
+  hs_scan(database, reinterpret_cast<const char*>(bytes.data()), static_cast<unsigned>(bytes.size()), 0,
+          scratch, on_match, &hits);
   hs_free_scratch(scratch);
   hs_free_database(database);
   return hits;
@@ -90,7 +93,8 @@ inline void feed_file(RuleAnalysis& analysis, const std::string& path, const std
 }
 
 // Hands `content` to the analysis as a raw block (a carved object nothing could unpack).
-inline void feed_block(RuleAnalysis& analysis, const std::string& content, const std::string& name = "fw.bin") {
+inline void feed_block(RuleAnalysis& analysis, const std::string& content,
+                       const std::string& name = "fw.bin") {
   ScannedObject object;
   object.kind = ScannedObject::Kind::image;
   object.place.chain = {name};

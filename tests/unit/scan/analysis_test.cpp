@@ -1,14 +1,14 @@
 // Password stores, services, secrets, crypto configuration, components, the clean controls and the
 // renderers of the scan analysis.
-#include <crypt.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
+#include "scan/analysis.hpp"
 
 #include <random>
 
+#include <crypt.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include "evidence/record.hpp"
-#include "scan/analysis.hpp"
 #include "scan/detect/detectors.hpp"
 #include "scan/report.hpp"
 #include "support/shipped_catalogue.hpp"
@@ -28,8 +28,8 @@ using testing::TempFolder;
 // A crypt(3) hash of `password` with the scheme of `prefix` ("$6$", "$1$", "$y$", "" for DES).
 std::string hash(const std::string& password, const std::string& prefix) {
   crypt_data data{};
-  const char* setting = crypt_gensalt_rn(prefix.empty() ? "" : prefix.c_str(), 0, nullptr, 0, data.output,
-                                         sizeof data.output);
+  const char* setting =
+      crypt_gensalt_rn(prefix.empty() ? "" : prefix.c_str(), 0, nullptr, 0, data.output, sizeof data.output);
   std::string salt = setting != nullptr ? setting : "ab";
   if (prefix.empty())
     salt = "ab";
@@ -48,23 +48,24 @@ TEST(ScanPasswords, ShadowEntriesAreJudgedPerAspectAndACrackedPasswordIsNotPrint
   const std::string shadow = "root:" + hash("admin", "$6$") + ":19000:0:99999:7:::\n" +
                              "alice:" + hash("Kx8#vQ2!mZ7@pL4w", "$y$") + ":19000:0:99999:7:::\n" +
                              "old:" + hash("Kx8#vQ2!mZ7@pL4w", "$1$") + ":19000::::::\n" +
-                             "nopw::19000::::::\n" + "daemon:*:19000::::::\n" + "locked:!" + hash("root", "$6$") +
-                             ":19000::::::\n" + "# a comment\nnot a line\n";
+                             "nopw::19000::::::\n" + "daemon:*:19000::::::\n" + "locked:!" +
+                             hash("root", "$6$") + ":19000::::::\n" + "# a comment\nnot a line\n";
   RuleAnalysis analysis(testing::shipped_rules(), testing::test_options());
   feed_file(analysis, "/etc/shadow", shadow);
   const auto report = analysis.finish();
-  EXPECT_THAT(lines(report),
-              ElementsAre("shadow-default-password | /etc/shadow | account 'nopw' has an empty password (line 4)",
-                          "shadow-default-password | /etc/shadow | account 'root' (line 1) has a password that "
-                          "matches a common default password",
-                          "shadow-password-in-image | /etc/shadow | account 'alice' has a password hash in the image "
-                          "(line 2): the same on every device until the user replaces it",
-                          "shadow-password-in-image | /etc/shadow | account 'old' has a password hash in the image "
-                          "(line 3): the same on every device until the user replaces it",
-                          "shadow-password-in-image | /etc/shadow | account 'root' has a password hash in the image "
-                          "(line 1): the same on every device until the user replaces it",
-                          "shadow-weak-hash | /etc/shadow | account 'old' has a MD5-crypt password hash (line 3), a "
-                          "scheme that is not best practice"));
+  EXPECT_THAT(
+      lines(report),
+      ElementsAre("shadow-default-password | /etc/shadow | account 'nopw' has an empty password (line 4)",
+                  "shadow-default-password | /etc/shadow | account 'root' (line 1) has a password that "
+                  "matches a common default password",
+                  "shadow-password-in-image | /etc/shadow | account 'alice' has a password hash in the image "
+                  "(line 2): the same on every device until the user replaces it",
+                  "shadow-password-in-image | /etc/shadow | account 'old' has a password hash in the image "
+                  "(line 3): the same on every device until the user replaces it",
+                  "shadow-password-in-image | /etc/shadow | account 'root' has a password hash in the image "
+                  "(line 1): the same on every device until the user replaces it",
+                  "shadow-weak-hash | /etc/shadow | account 'old' has a MD5-crypt password hash (line 3), a "
+                  "scheme that is not best practice"));
   EXPECT_EQ(report.detections[1].check, "no-default-password");
   EXPECT_EQ(report.detections[1].properties.at("hash_scheme"), "SHA512-crypt");
   EXPECT_EQ(report.detections[5].check, "no-weak-password-hash");
@@ -82,27 +83,29 @@ TEST(ScanPasswords, ShowSecretsNamesTheDefaultPassword) {
 TEST(ScanPasswords, PasswdHtpasswdAndMosquittoFiles) {
   RuleAnalysis analysis(testing::shipped_rules(), testing::test_options());
   feed_file(analysis, "/etc/passwd",
-            "root:x:0:0:root:/root:/bin/sh\nguest::1000:1000::/home/guest:/bin/sh\nadmin:" + hash("1234", "") +
-                ":0:0::/:/bin/sh\n");
+            "root:x:0:0:root:/root:/bin/sh\nguest::1000:1000::/home/guest:/bin/sh\nadmin:" +
+                hash("1234", "") + ":0:0::/:/bin/sh\n");
   feed_file(analysis, "/www/.htpasswd", "admin:{SHA}0DPiKuNIrrVmD8IUCuw1hQxNqZc=\n");  // sha1("admin")
   feed_file(analysis, "/etc/mosquitto/passwd", "device:$7$101$c2FsdA==$aGFzaA==\n");
   const auto report = analysis.finish();
-  EXPECT_THAT(lines(report),
-              ElementsAre("htpasswd-password-in-image | /etc/mosquitto/passwd | account 'device' has a password hash "
-                          "in the image (line 1): the same on every device until the user replaces it",
-                          "passwd-default-password | /etc/passwd | account 'admin' (line 3) has a password that "
-                          "matches a common default password",
-                          "passwd-default-password | /etc/passwd | account 'guest' has an empty password (line 2)",
-                          "passwd-password-in-image | /etc/passwd | account 'admin' has a password hash in the image "
-                          "(line 3): the same on every device until the user replaces it",
-                          "passwd-weak-hash | /etc/passwd | account 'admin' has a DES-crypt password hash (line 3), a "
-                          "scheme that is not best practice",
-                          "htpasswd-default-password | /www/.htpasswd | account 'admin' (line 1) has a password that "
-                          "matches a common default password",
-                          "htpasswd-password-in-image | /www/.htpasswd | account 'admin' has a password hash in the "
-                          "image (line 1): the same on every device until the user replaces it",
-                          "htpasswd-weak-hash | /www/.htpasswd | account 'admin' has a unsalted SHA-1 password hash "
-                          "(line 1), a scheme that is not best practice"));
+  EXPECT_THAT(
+      lines(report),
+      ElementsAre(
+          "htpasswd-password-in-image | /etc/mosquitto/passwd | account 'device' has a password hash "
+          "in the image (line 1): the same on every device until the user replaces it",
+          "passwd-default-password | /etc/passwd | account 'admin' (line 3) has a password that "
+          "matches a common default password",
+          "passwd-default-password | /etc/passwd | account 'guest' has an empty password (line 2)",
+          "passwd-password-in-image | /etc/passwd | account 'admin' has a password hash in the image "
+          "(line 3): the same on every device until the user replaces it",
+          "passwd-weak-hash | /etc/passwd | account 'admin' has a DES-crypt password hash (line 3), a "
+          "scheme that is not best practice",
+          "htpasswd-default-password | /www/.htpasswd | account 'admin' (line 1) has a password that "
+          "matches a common default password",
+          "htpasswd-password-in-image | /www/.htpasswd | account 'admin' has a password hash in the "
+          "image (line 1): the same on every device until the user replaces it",
+          "htpasswd-weak-hash | /www/.htpasswd | account 'admin' has a unsalted SHA-1 password hash "
+          "(line 1), a scheme that is not best practice"));
 }
 
 TEST(ScanPasswords, TheDefaultListIsShortAndParsesAreBounded) {
@@ -124,69 +127,85 @@ TEST(ScanServices, AStartedDaemonCountsOnlyWhenTheImageHoldsIt) {
             "ttyS0::respawn:-/bin/sh\n::respawn:/usr/sbin/gdbserver :1234 /bin/app\n"
             "# ::respawn:/usr/sbin/ftpd\n::sysinit:/bin/sh /etc/init.d/rcS\n");
   feed_file(analysis, "/etc/inetd.conf", "tftp dgram udp wait root /usr/sbin/tftpd tftpd -c /srv\n");
-  feed_file(analysis, "/etc/xinetd.d/telnet", "service telnet\n{\n  disable = yes\n  server = /usr/sbin/in.telnetd\n}\n");
+  feed_file(analysis, "/etc/xinetd.d/telnet",
+            "service telnet\n{\n  disable = yes\n  server = /usr/sbin/in.telnetd\n}\n");
   feed_file(analysis, "/lib/systemd/system/upnp.service",
             "[Unit]\nDescription=miniupnpd\n[Service]\nExecStart=/usr/sbin/miniupnpd -d\n");
-  feed_file(analysis, "/etc/ssh/sshd_config",
-            "# PermitRootLogin yes\nPermitRootLogin yes\nPasswordAuthentication no\nPasswordAuthentication yes\n");
+  feed_file(
+      analysis, "/etc/ssh/sshd_config",
+      "# PermitRootLogin yes\nPermitRootLogin yes\nPasswordAuthentication no\nPasswordAuthentication yes\n");
   feed_symlink(analysis, "/usr/sbin/telnetd", "../../bin/busybox");
   feed_symlink(analysis, "/bin/sh", "busybox");
   feed_symlink(analysis, "/usr/sbin/tftpd", "../../bin/busybox");
   feed_symlink(analysis, "/usr/sbin/in.telnetd", "../../bin/busybox");
   // gdbserver and miniupnpd are named but not in the image: nothing starts them.
   const auto report = analysis.finish();
-  EXPECT_THAT(lines(report),
-              ElementsAre("risky-service-inetd | /etc/inetd.conf | 'tftpd' is started by /etc/inetd.conf (line 1)",
-                          "console-shell-inittab | /etc/inittab | 'sh' is started by /etc/inittab (line 3)",
-                          "risky-service-inittab | /etc/inittab | 'telnetd' is started by /etc/inittab (line 2)",
-                          "sshd-root-or-password-login | /etc/ssh/sshd_config | SSH daemon configuration "
-                          "/etc/ssh/sshd_config sets 'PermitRootLogin yes' (line 2)"));
+  EXPECT_THAT(
+      lines(report),
+      ElementsAre("risky-service-inetd | /etc/inetd.conf | 'tftpd' is started by /etc/inetd.conf (line 1)",
+                  "console-shell-inittab | /etc/inittab | 'sh' is started by /etc/inittab (line 3)",
+                  "risky-service-inittab | /etc/inittab | 'telnetd' is started by /etc/inittab (line 2)",
+                  "sshd-root-or-password-login | /etc/ssh/sshd_config | SSH daemon configuration "
+                  "/etc/ssh/sshd_config sets 'PermitRootLogin yes' (line 2)"));
 }
 
 TEST(ScanSecrets, AssignmentsOfLiteralsFireAndProseDoesNot) {
   RuleAnalysis analysis(testing::shipped_rules(), testing::test_options());
   feed_file(analysis, "/etc/wpa_supplicant.conf",
             "network={\n  ssid=\"home\"\n  psk=\"correct horse battery\"\n}\n");
-  feed_file(analysis, "/etc/app/config.json", "{\n  \"mqtt_password\": \"s3cr3t-Value\",\n  \"token\": \"${TOKEN}\"\n}\n");
-  feed_file(analysis, "/usr/bin/start.sh", "#!/bin/sh\nexport API_KEY=abcd1234efgh\nPASSWORD=$1\npassword=\"\"\n");
-  feed_file(analysis, "/etc/app/readme.conf",
-            "# password = hunter22\nThe password: is required to log in.\nPassword: enter the one on the label\n"
-            "password = <your password>\npassword: changeme\npassword=********\nsecret_file=/etc/app/secret\n");
+  feed_file(analysis, "/etc/app/config.json",
+            "{\n  \"mqtt_password\": \"s3cr3t-Value\",\n  \"token\": \"${TOKEN}\"\n}\n");
+  feed_file(analysis, "/usr/bin/start.sh",
+            "#!/bin/sh\nexport API_KEY=abcd1234efgh\nPASSWORD=$1\npassword=\"\"\n");
+  feed_file(
+      analysis, "/etc/app/readme.conf",
+      "# password = hunter22\nThe password: is required to log in.\nPassword: enter the one on the label\n"
+      "password = <your password>\npassword: changeme\npassword=********\nsecret_file=/etc/app/secret\n");
   const auto report = analysis.finish();
-  EXPECT_THAT(lines(report),
-              ElementsAre("hard-coded-secret | /etc/app/config.json | 'mqtt_password' is assigned a literal value in "
-                          "/etc/app/config.json (line 2)",
-                          "hard-coded-secret | /etc/app/readme.conf | 'password' is assigned a literal value in "
-                          "/etc/app/readme.conf (line 5)",
-                          "hard-coded-secret | /etc/wpa_supplicant.conf | 'psk' is assigned a literal value in "
-                          "/etc/wpa_supplicant.conf (line 3)",
-                          "hard-coded-secret | /usr/bin/start.sh | 'api_key' is assigned a literal value in "
-                          "/usr/bin/start.sh (line 2)"));
+  EXPECT_THAT(
+      lines(report),
+      ElementsAre("hard-coded-secret | /etc/app/config.json | 'mqtt_password' is assigned a literal value in "
+                  "/etc/app/config.json (line 2)",
+                  "hard-coded-secret | /etc/app/readme.conf | 'password' is assigned a literal value in "
+                  "/etc/app/readme.conf (line 5)",
+                  "hard-coded-secret | /etc/wpa_supplicant.conf | 'psk' is assigned a literal value in "
+                  "/etc/wpa_supplicant.conf (line 3)",
+                  "hard-coded-secret | /usr/bin/start.sh | 'api_key' is assigned a literal value in "
+                  "/usr/bin/start.sh (line 2)"));
 }
 
 TEST(ScanCryptoConfig, DeprecatedProtocolsAndCiphersButNotNegatedOnes) {
   RuleAnalysis analysis(testing::shipped_rules(), testing::test_options());
   feed_file(analysis, "/etc/nginx/nginx.conf",
             "server {\n  ssl_protocols TLSv1 TLSv1.2;\n  ssl_ciphers HIGH:!aNULL:!MD5;\n}\n");
-  feed_file(analysis, "/etc/ssl/openssl.cnf", "[system_default_sect]\nMinProtocol = TLSv1.2\nCipherString = DEFAULT:DES-CBC3-SHA\n");
+  feed_file(analysis, "/etc/ssl/openssl.cnf",
+            "[system_default_sect]\nMinProtocol = TLSv1.2\nCipherString = DEFAULT:DES-CBC3-SHA\n");
   feed_file(analysis, "/etc/ssh/sshd_config", "Ciphers aes128-ctr,3des-cbc\nMACs hmac-sha2-256\n");
   const auto report = analysis.finish();
-  EXPECT_THAT(lines(report),
-              ElementsAre("deprecated-tls-config | /etc/nginx/nginx.conf | /etc/nginx/nginx.conf (line 2) enables tlsv1",
-                          "deprecated-tls-config | /etc/ssh/sshd_config | /etc/ssh/sshd_config (line 1) enables 3des-cbc",
-                          "deprecated-tls-config | /etc/ssl/openssl.cnf | /etc/ssl/openssl.cnf (line 3) enables "
-                          "des-cbc3-sha"));
+  EXPECT_THAT(
+      lines(report),
+      ElementsAre(
+          "deprecated-tls-config | /etc/nginx/nginx.conf | /etc/nginx/nginx.conf (line 2) enables tlsv1",
+          "deprecated-tls-config | /etc/ssh/sshd_config | /etc/ssh/sshd_config (line 1) enables 3des-cbc",
+          "deprecated-tls-config | /etc/ssl/openssl.cnf | /etc/ssl/openssl.cnf (line 3) enables "
+          "des-cbc3-sha"));
 }
 
 TEST(ScanComponents, BannersGiveOneComponentPerVersionWithPurlCpeAndPlaces) {
   RuleAnalysis analysis(testing::shipped_rules(), testing::test_options());
-  const std::string busybox = std::string("\x7f" "ELF\0\0", 6) + "BusyBox v1.36.1 (2023-06-10 10:00:00 UTC)\0" +
+  const std::string busybox = std::string(
+                                  "\x7f"
+                                  "ELF\0\0",
+                                  6) +
+                              "BusyBox v1.36.1 (2023-06-10 10:00:00 UTC)\0" +
                               "BusyBox v1.36.1 (2023-06-10 10:00:00 UTC) multi-call binary\0";
   feed_file(analysis, "/bin/busybox", busybox);
   feed_file(analysis, "/usr/lib/libcrypto.so.1.1", std::string("x\0OpenSSL 1.1.1w  11 Sep 2023\0", 30));
   feed_file(analysis, "/usr/sbin/dropbear", std::string("\0SSH-2.0-dropbear_2022.83\0", 26));
-  feed_block(analysis, "Linux version 6.1.55-rt (builder@host) (gcc 12) #1 SMP\nU-Boot 2023.01 (Jan 10 2023 - 12:00:00)",
-             "kernel.bin");
+  feed_block(
+      analysis,
+      "Linux version 6.1.55-rt (builder@host) (gcc 12) #1 SMP\nU-Boot 2023.01 (Jan 10 2023 - 12:00:00)",
+      "kernel.bin");
   const auto report = analysis.finish();
   ASSERT_EQ(report.components.size(), 5U);
   EXPECT_EQ(report.components[0].name, "busybox");
@@ -204,9 +223,10 @@ TEST(ScanComponents, BannersGiveOneComponentPerVersionWithPurlCpeAndPlaces) {
   EXPECT_EQ(report.components[3].version, "1.1.1w");
   EXPECT_EQ(report.components[4].name, "u-boot");
   EXPECT_EQ(report.components[4].version, "2023.01");
-  EXPECT_THAT(lines(report),
-              ElementsAre("component-openssl | /usr/lib/libcrypto.so.1.1 | openssl 1.1.1w is past its end of life "
-                          "(upstream support for OpenSSL 1.1.1 and older ended on 2023-09-11)"));
+  EXPECT_THAT(
+      lines(report),
+      ElementsAre("component-openssl | /usr/lib/libcrypto.so.1.1 | openssl 1.1.1w is past its end of life "
+                  "(upstream support for OpenSSL 1.1.1 and older ended on 2023-09-11)"));
   EXPECT_EQ(report.detections[0].check, "no-deprecated-crypto-config");
   EXPECT_EQ(report.detections[0].category, Category::weak_crypto);
 }
@@ -277,7 +297,8 @@ TEST(ScanReportOutputs, SarifAndCycloneDxValidateAgainstTheirSchemas) {
   EXPECT_EQ(results[0]["level"], "error");
   EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "etc/shadow");
   EXPECT_EQ(results[0]["properties"]["category"], "credential");
-  EXPECT_EQ(results[0]["properties"]["chain"], nlohmann::json({"fw.bin", "rootfs.squashfs@0x40", "/etc/shadow"}));
+  EXPECT_EQ(results[0]["properties"]["chain"],
+            nlohmann::json({"fw.bin", "rootfs.squashfs@0x40", "/etc/shadow"}));
   EXPECT_EQ(results[2]["ruleId"], "inconclusive");
   EXPECT_EQ(results[2]["properties"]["category"], "inconclusive");
   EXPECT_EQ(results[2]["message"]["text"], "truncated at 0x2000: the xz stream ends early");
@@ -304,10 +325,12 @@ TEST(ScanReportOutputs, SarifAndCycloneDxValidateAgainstTheirSchemas) {
 TEST(ScanReportOutputs, SummaryNamesChecksFindingsAndProblemsWithoutSecrets) {
   const auto summary = to_summary_markdown(sample_report(), "fw.bin");
   EXPECT_THAT(summary, ::testing::StartsWith("# Firmware scan of fw.bin\n\n"));
-  EXPECT_THAT(summary, ::testing::HasSubstr("| no-default-password | fail | 1 finding; first: fw.bin → "
-                                            "rootfs.squashfs@0x40 → /etc/shadow: account 'root' (line 1) has a "
-                                            "password that matches a common default password |"));
-  EXPECT_THAT(summary, ::testing::HasSubstr("- fw.bin → data.xz@0x1000: truncated at 0x2000: the xz stream ends early"));
+  EXPECT_THAT(summary,
+              ::testing::HasSubstr("| no-default-password | fail | 1 finding; first: fw.bin → "
+                                   "rootfs.squashfs@0x40 → /etc/shadow: account 'root' (line 1) has a "
+                                   "password that matches a common default password |"));
+  EXPECT_THAT(summary, ::testing::HasSubstr(
+                           "- fw.bin → data.xz@0x1000: truncated at 0x2000: the xz stream ends early"));
   EXPECT_EQ(summary.find("admin"), std::string::npos);
 }
 
