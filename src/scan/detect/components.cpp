@@ -1,8 +1,8 @@
 // Components by their version banners: no banner, no component. The pattern finds the banner in one pass;
 // the rule's `banner` expression (ECMAScript, one capture group: the version) re-reads it from a bounded
 // window around the match, so every end vectorscan reports for "1", "1.3", "1.36.1" yields one version.
+#include <map>
 #include <regex>
-#include <set>
 
 #include "limits.hpp"
 #include "scan/detect/detectors.hpp"
@@ -56,7 +56,7 @@ void detect_version_banner(const Input& input, Output& out) {
     return;  // the loader's checks of the shipped rules make this unreachable for them
   }
   const auto window = static_cast<std::uint64_t>(std::stoul(input.rule.parameter("window", "96")));
-  std::set<std::string> versions;
+  std::map<std::string, std::uint64_t> versions;  // version -> offset of its first banner
   std::uint64_t covered = 0;
   for (const auto end : input.hit_ends) {
     if (end <= covered || end > text.size())
@@ -72,38 +72,48 @@ void detect_version_banner(const Input& input, Output& out) {
         continue;
       covered = stop;
       const std::string version = (*it)[1].str();
-      if (version.empty() || version.size() > 64 || !versions.insert(version).second)
-        continue;
-      Component component;
-      component.name = name;
-      component.version = version;
-      const auto purl_type = input.rule.parameter("purl_type", "generic");
-      const auto purl_namespace = input.rule.parameter("purl_namespace");
-      component.purl = "pkg:" + purl_type + "/" + (purl_namespace.empty() ? "" : purl_namespace + "/") +
-                       input.rule.parameter("purl_name", name) + "@" + version;
-      if (const auto product = input.rule.parameter("cpe_product"); !product.empty())
-        component.cpe = "cpe:2.3:" + input.rule.parameter("cpe_part", "a") + ":" +
-                        input.rule.parameter("cpe_vendor", product) + ":" + product + ":" +
-                        cpe_escape(version) + ":*:*:*:*:*:*:*";
-      component.found_in.push_back({input.object.place, start});
-      // End of life: the rule names the newest version past it ("1.1.1" covers 1.1.1w and all before).
-      if (const auto eol = input.rule.parameter("end_of_life_through"); !eol.empty()) {
-        if (compare_versions(version, eol) <= 0) {
-          Detection detection =
-              make_detection(input, start,
-                             name + " " + version + " is past its end of life (" +
-                                 input.rule.parameter("end_of_life_note", "no more security fixes") + ")");
-          detection.check = input.rule.parameter("end_of_life_check", input.rule.check);
-          detection.level =
-              parse_level(input.rule.parameter("end_of_life_level", "warning")).value_or(Level::warning);
-          detection.category = Category::weak_crypto;
-          detection.properties["component"] = name;
-          detection.properties["version"] = version;
-          out.detections.push_back(std::move(detection));
-        }
-      }
-      out.components.push_back(std::move(component));
+      if (!version.empty() && version.size() <= 64)
+        versions.try_emplace(version, start);
     }
+  }
+  // One binary often carries its version twice, short and long ("OpenSSH_9.2" and "OpenSSH_9.2p1"): a
+  // version that another of the same object extends is the same component.
+  for (auto it = versions.begin(); it != versions.end();) {
+    const auto next = std::next(it);
+    if (next != versions.end() && next->first.starts_with(it->first))
+      it = versions.erase(it);
+    else
+      it = next;
+  }
+  for (const auto& [version, start] : versions) {
+    Component component;
+    component.name = name;
+    component.version = version;
+    const auto purl_type = input.rule.parameter("purl_type", "generic");
+    const auto purl_namespace = input.rule.parameter("purl_namespace");
+    component.purl = "pkg:" + purl_type + "/" + (purl_namespace.empty() ? "" : purl_namespace + "/") +
+                     input.rule.parameter("purl_name", name) + "@" + version;
+    if (const auto product = input.rule.parameter("cpe_product"); !product.empty())
+      component.cpe = "cpe:2.3:" + input.rule.parameter("cpe_part", "a") + ":" +
+                      input.rule.parameter("cpe_vendor", product) + ":" + product + ":" +
+                      cpe_escape(version) + ":*:*:*:*:*:*:*";
+    component.found_in.push_back({input.object.place, start});
+    // End of life: the rule names the newest version past it ("1.1.1" covers 1.1.1w and all before).
+    if (const auto eol = input.rule.parameter("end_of_life_through");
+        !eol.empty() && compare_versions(version, eol) <= 0) {
+      Detection detection =
+          make_detection(input, start,
+                         name + " " + version + " is past its end of life (" +
+                             input.rule.parameter("end_of_life_note", "no more security fixes") + ")");
+      detection.check = input.rule.parameter("end_of_life_check", input.rule.check);
+      detection.level =
+          parse_level(input.rule.parameter("end_of_life_level", "warning")).value_or(Level::warning);
+      detection.category = Category::weak_crypto;
+      detection.properties["component"] = name;
+      detection.properties["version"] = version;
+      out.detections.push_back(std::move(detection));
+    }
+    out.components.push_back(std::move(component));
   }
 }
 

@@ -187,3 +187,21 @@ TEST(ScanRules, PathGlobs) {
 
 }  // namespace
 }  // namespace en18031::scan
+
+namespace en18031::scan {
+namespace {
+
+TEST(ScanRules, AMissingRulesFileOrFolderIsAnError) {
+  const auto file = load_rules_file("/nonexistent/rules.yaml");
+  ASSERT_FALSE(file);
+  EXPECT_THAT(file.error().describe(), ::testing::HasSubstr("/nonexistent/rules.yaml"));
+  const auto folder = load_rules_directory("/nonexistent");
+  ASSERT_FALSE(folder);
+  EXPECT_THAT(folder.error().describe(), ::testing::StartsWith("cannot read rules folder /nonexistent: "));
+  const auto not_yaml = parse_rules("rules: [1, 2", "broken.yaml");
+  ASSERT_FALSE(not_yaml);
+  EXPECT_THAT(not_yaml.error().describe(), ::testing::StartsWith("broken.yaml:"));
+}
+
+}  // namespace
+}  // namespace en18031::scan

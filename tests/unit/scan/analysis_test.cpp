@@ -3,6 +3,7 @@
 #include "scan/analysis.hpp"
 
 #include <random>
+#include <thread>
 
 #include <crypt.h>
 #include <gmock/gmock.h>
@@ -332,6 +333,90 @@ TEST(ScanReportOutputs, SummaryNamesChecksFindingsAndProblemsWithoutSecrets) {
   EXPECT_THAT(summary, ::testing::HasSubstr(
                            "- fw.bin → data.xz@0x1000: truncated at 0x2000: the xz stream ends early"));
   EXPECT_EQ(summary.find("admin"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace en18031::scan
+
+namespace en18031::scan {
+namespace {
+
+TEST(ScanPasswords, TheCryptBudgetMakesTheCheckInconclusiveNotPassed) {
+  std::string shadow;
+  for (int account = 1; account <= 30; ++account)
+    shadow += "user" + std::to_string(account) + ":" +
+              hash("Kx8#vQ2!mZ7@pL4w" + std::to_string(account), "$1$") + ":1::::::\n";
+  RuleAnalysis analysis(testing::shipped_rules(), testing::test_options());
+  feed_file(analysis, "/etc/shadow", shadow);
+  const auto report = analysis.finish();
+  ASSERT_EQ(report.check_problems.size(), 1U);
+  EXPECT_EQ(report.check_problems[0].check, "no-default-password");
+  // 600 calls per file: 18 accounts of 32 passwords, then the 19th stops part-way.
+  EXPECT_EQ(report.check_problems[0].problem.reason,
+            "12 password hashes were not tried against the default passwords: the crypt budget (limits.hpp) "
+            "is spent");
+  std::map<std::string, CheckResult> results;
+  for (const auto& finding : to_findings(report))
+    results[finding.check] = finding.result;
+  EXPECT_EQ(results.at("no-default-password"), CheckResult::inconclusive);
+  EXPECT_EQ(results.at("no-weak-password-hash"), CheckResult::fail);
+  EXPECT_EQ(results.at("no-shared-private-key"), CheckResult::pass);
+}
+
+TEST(ScanAnalysis, InspectIsSafeFromSeveralThreads) {
+  RuleAnalysis analysis(testing::shipped_rules(), testing::test_options());
+  const std::string config = "password=\"hunter22\"\n";
+  const auto hits = testing::match_all(analysis.patterns(), testing::bytes_of(config));
+  std::vector<std::thread> workers;
+  for (int worker = 0; worker < 4; ++worker) {
+    workers.emplace_back([&, worker] {
+      for (int file = 0; file < 50; ++file) {
+        ScannedObject object;
+        object.place.path = "/etc/app" + std::to_string(worker) + "/" + std::to_string(file) + ".conf";
+        object.place.chain = {"fw.bin", object.place.path};
+        object.bytes = testing::bytes_of(config);
+        analysis.inspect(object, hits);
+      }
+    });
+  }
+  for (auto& thread : workers)
+    thread.join();
+  const auto report = analysis.finish();
+  EXPECT_EQ(report.detections.size(), 200U);
+  EXPECT_EQ(report.objects_inspected, 200U);
+}
+
+}  // namespace
+}  // namespace en18031::scan
+
+namespace en18031::scan {
+namespace {
+
+// Real binaries of the build machine (installed by scripts/install-deps.sh): each gives its component
+// once, the version `strings` shows.
+TEST(ScanComponents, RealDebianBinariesGiveTheirComponents) {
+  const std::vector<std::pair<std::string, std::string>> binaries{
+      {"/usr/sbin/nginx", "nginx"},
+      {"/usr/sbin/lighttpd", "lighttpd"},
+      {"/usr/sbin/dropbear", "dropbear"},
+      {"/usr/sbin/sshd", "openssh"},
+      {"/usr/lib/x86_64-linux-gnu/libz.so.1", "zlib"},
+      {"/usr/lib/x86_64-linux-gnu/libcrypto.so.3", "openssl"}};
+  RuleAnalysis analysis(testing::shipped_rules(), testing::test_options());
+  for (const auto& [path, name] : binaries) {
+    const auto canonical = std::filesystem::canonical(path);
+    feed_file(analysis, path, read_whole(canonical));
+  }
+  const auto report = analysis.finish();
+  std::vector<std::string> names;
+  for (const auto& component : report.components) {
+    names.push_back(component.name);
+    EXPECT_THAT(component.version, ::testing::MatchesRegex("[0-9]+\\.[0-9.]+(p[0-9]+)?")) << component.name;
+    EXPECT_EQ(component.found_in.size(), 1U) << component.name;
+  }
+  EXPECT_THAT(names, ElementsAre("dropbear", "lighttpd", "nginx", "openssh", "openssl", "zlib"));
+  // Debian 12's OpenSSL 3.0 is not past the rule's end of life; nothing else is a finding.
+  EXPECT_TRUE(report.detections.empty()) << ::testing::PrintToString(lines(report));
 }
 
 }  // namespace
