@@ -140,4 +140,8 @@ inline constexpr std::size_t max_config_file_bytes = 4 * 1024 * 1024;
 // exhaust memory or the SARIF reader).
 inline constexpr std::size_t max_detections_per_scan = 100'000;
 
+// The detail of one scan check in the evidence record names the count and the first finding only; a path
+// from the image can be long, and the record's text fields stay well under max_text_bytes.
+inline constexpr std::size_t max_scan_check_detail_bytes = 2000;
+
 }  // namespace en18031::limits

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "limits.hpp"
 #include "scan/detect/detectors.hpp"
 
 namespace en18031::scan {
@@ -205,8 +206,13 @@ std::vector<evidence::Finding> to_findings(const ScanReport& report) {
       finding.detail = fmt::format("no finding in {} objects ({} bytes)", report.objects_inspected,
                                    report.bytes_inspected);
     }
-    if (finding.detail.size() > 2000)
-      finding.detail = finding.detail.substr(0, 2000) + "…";
+    if (finding.detail.size() > limits::max_scan_check_detail_bytes) {
+      // Cut on a character boundary: the record must stay UTF-8.
+      std::size_t cut = limits::max_scan_check_detail_bytes;
+      while (cut > 0 && (static_cast<unsigned char>(finding.detail[cut]) & 0xC0) == 0x80)
+        --cut;
+      finding.detail = finding.detail.substr(0, cut) + "…";
+    }
     findings.push_back(std::move(finding));
   }
   return findings;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <regex>
 #include <set>
 #include <utility>
 
@@ -185,6 +186,26 @@ class RulesReader {
         }
       }
     }
+    if (complete && rule.detector == Detector::version_banner) {
+      // The banner expression is run by std::regex (ECMAScript) in the detector: checked here, at its line.
+      const auto banner = rule.parameter("banner");
+      if (rule.parameter("name").empty() || banner.empty()) {
+        yaml_.report(node, subject, "a version-banner rule needs the parameters `name` and `banner`");
+        complete = false;
+      } else {
+        try {
+          const std::regex expression(banner, std::regex::ECMAScript);
+          if (expression.mark_count() < 1) {
+            yaml_.report(node["parameters"], subject, "`banner` needs a capture group for the version");
+            complete = false;
+          }
+        } catch (const std::regex_error& error) {
+          yaml_.report(node["parameters"], subject,
+                       "`banner` is not an ECMAScript expression: " + std::string(error.what()));
+          complete = false;
+        }
+      }
+    }
     if (!complete)
       return std::nullopt;
     return rule;
@@ -291,7 +312,7 @@ std::expected<RuleSet, Error> load_rules_file(const std::filesystem::path& path)
   std::string why;
   const auto text = load::read_text_file(path, why);
   if (!text)
-    return std::unexpected(Error::message(why));
+    return std::unexpected(Error::message("cannot read rules file " + path.string() + ": " + why));
   return parse_rules(*text, path.string());
 }
 

@@ -198,6 +198,19 @@ TEST(ScanRules, AMissingRulesFileOrFolderIsAnError) {
   const auto folder = load_rules_directory("/nonexistent");
   ASSERT_FALSE(folder);
   EXPECT_THAT(folder.error().describe(), ::testing::StartsWith("cannot read rules folder /nonexistent: "));
+  const auto banner = parse_rules(R"(rules:
+  - id: c
+    summary: s
+    category: component
+    level: note
+    detector: version-banner
+    check: components-inventoried
+    patterns: ['x [0-9]+']
+    parameters: {name: x, banner: 'x [0-9]+'}
+)",
+                                  "banner.yaml");
+  ASSERT_FALSE(banner);
+  EXPECT_EQ(banner.error().describe(), "banner.yaml:9:17: c: `banner` needs a capture group for the version");
   const auto not_yaml = parse_rules("rules: [1, 2", "broken.yaml");
   ASSERT_FALSE(not_yaml);
   EXPECT_THAT(not_yaml.error().describe(), ::testing::StartsWith("broken.yaml:"));
