@@ -155,4 +155,47 @@ inline constexpr std::size_t max_input_folder_files = 1'000'000;
 // past it the unpacker inspects the next file itself, which keeps peak memory low.
 inline constexpr std::uint64_t max_queued_file_bytes = 64 * 1024 * 1024;
 
+// ---- Firmware scan analysis (src/scan/analysis, src/scan/detect, en18031 scan firmware) -------------
+
+// Pattern hits one rule's detector validates in one object. A key or banner matches a handful of times; a
+// hostile or pathological file can match a pattern millions of times, and each hit costs a parse.
+inline constexpr std::size_t max_hits_per_rule_per_object = 256;
+
+// A PEM block (BEGIN line to END line) or an OpenSSH/PuTTY key file: an RSA-16384 private key in PEM is
+// about 12 KiB; anything longer is not a key and is not parsed.
+inline constexpr std::size_t max_pem_bytes = 64 * 1024;
+
+// The window a DER private key or certificate is parsed from: an RSA-16384 key is about 9.5 KiB DER.
+inline constexpr std::size_t max_der_bytes = 32 * 1024;
+
+// Account lines read from one password store (shadow, passwd, htpasswd): real ones hold tens.
+inline constexpr std::size_t max_password_entries_per_file = 10'000;
+
+// crypt_r calls (trying the default passwords against hashes). yescrypt and bcrypt cost ~1-100 ms each on
+// purpose, so 30 passwords against every account of a big store would take minutes: bounded per file and
+// per scan, and the check says it is inconclusive for the hashes it could not try.
+inline constexpr std::size_t max_crypt_calls_per_file = 600;
+inline constexpr std::size_t max_crypt_calls_per_scan = 3'000;
+
+// Bytes of one text file (config, script, unit, inittab) a line-based detector reads; larger files are
+// not configuration.
+inline constexpr std::size_t max_config_file_bytes = 4 * 1024 * 1024;
+
+// Detections kept in one scan; past it the report says how many it dropped (a rule gone wild must not
+// exhaust memory or the SARIF reader).
+inline constexpr std::size_t max_detections_per_scan = 100'000;
+
+// The detail of one scan check in the evidence record names the count and the first finding only; a path
+// from the image can be long, and the record's text fields stay well under max_text_bytes.
+inline constexpr std::size_t max_scan_check_detail_bytes = 2000;
+
+// ---- The scan firmware command (src/cli/scan_firmware.cpp) -----------------------------------------------
+
+// Threads --jobs may ask for: more than the cores only adds memory (each holds decompressed files).
+inline constexpr unsigned max_scan_jobs = 64;
+
+// Files of a scanned folder an evidence record names, each by its SHA-256 (a root file system has a few
+// thousand). The record is read back and checked on every assessment, so it stays small.
+inline constexpr std::size_t max_scan_evidence_inputs = 20'000;
+
 }  // namespace en18031::limits

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Validate catalogue YAML files (the index, the family files, the check files) against the JSON Schemas
-in catalogue/schema/.
+"""Validate catalogue YAML files (the index, the family files, the check files, the firmware scan rules of
+catalogue/scan-rules/) against the JSON Schemas in catalogue/schema/.
 
 Used by the test suite (ctest) and by anyone editing the catalogue. YAML is read with YAML 1.2 boolean
 rules (only true/false are booleans), the way yaml-cpp and the en18031 loader read it, so `is: yes`
@@ -50,6 +50,7 @@ def main(argv):
         index_schema = json.loads((schema_dir / "catalogue.schema.json").read_text())
         family_schema = json.loads((schema_dir / "family.schema.json").read_text())
         checks_schema = json.loads((schema_dir / "checks.schema.json").read_text())
+        scan_rules_schema = json.loads((schema_dir / "scan-rules.schema.json").read_text())
         index = load_as_json(root / "catalogue.yaml")
     except (OSError, yaml.YAMLError, json.JSONDecodeError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -70,6 +71,7 @@ def main(argv):
     # Each family file against the family schema, each check file (catalogue/checks/) against its own.
     files = [(root / family["file"], family_schema) for family in index.get("families", [])]
     files += [(root / "checks" / name, checks_schema) for name in index.get("check_files", [])]
+    files += [(path, scan_rules_schema) for path in sorted((root / "scan-rules").glob("*.yaml"))]
     for path, schema in files:
         try:
             document = load_as_json(path)
