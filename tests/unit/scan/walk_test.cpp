@@ -132,6 +132,24 @@ TEST_F(Walk, TheSameFilesWithOneThread) {
   EXPECT_EQ(analysis.files(), rootfs_files("dump.bin → uimage@0x100000 → squashfs@0x0"));
 }
 
+// Enough files for the squashfs unpacker's helper threads to decompress ahead: the same files, in the
+// same order of entries, with one thread and with three.
+TEST_F(Walk, ASquashfsReadByHelperThreadsGivesTheSameFiles) {
+  for (int index = 0; index < 40; ++index)
+    write("many/file" + std::to_string(100 + index),
+          random_bytes(20000 + 1000 * index, 100 + index) + "telnetd");
+  shell("mksquashfs many many.sqfs -comp xz -noappend -all-root -mkfs-time 0 -quiet");
+  RecordingAnalysis one(folder(), rule_patterns());
+  RecordingAnalysis three(folder(), rule_patterns());
+  walk_ok({path("many.sqfs")}, one, 1);
+  walk_ok({path("many.sqfs")}, three, 3);
+  EXPECT_EQ(one.files().size(), 40U);
+  EXPECT_EQ(one.files()[0], "many.sqfs → squashfs@0x0 → /file100 [file 20007] telnetd");
+  EXPECT_EQ(three.files(), one.files());
+  EXPECT_EQ(three.entries(), one.entries());
+  EXPECT_THAT(three.problems(), IsEmpty());
+}
+
 struct ArchiveCase {
   std::string name;
   std::string command;  // builds `output` from rootfs/
