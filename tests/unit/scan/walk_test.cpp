@@ -256,6 +256,22 @@ TEST_F(Walk, AFitImageHoldsItsImagesAsPayloads) {
   EXPECT_EQ(analysis.files(), expected);
 }
 
+TEST_F(Walk, AnMcubootImageInAFlashDumpGivesItsPayload) {
+  const std::string signed_image = [] {
+    std::ifstream in(std::string(EN18031_SOURCE_DIR) + "/tests/data/mcuboot/signed-ecdsa-p256.bin",
+                     std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  ASSERT_FALSE(signed_image.empty());
+  write("dump.bin", random_bytes(1 << 16, 6) + signed_image + random_bytes(1 << 16, 7));
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("dump.bin")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  EXPECT_THAT(analysis.objects(),
+              ElementsAre("dump.bin [image " + std::to_string(2 * (1 << 16) + signed_image.size()) + "]",
+                          "dump.bin → mcuboot@0x10000 [carved 49165]"));
+}
+
 TEST_F(Walk, AFolderIsWalkedFileByFile) {
   write("tree/a/passwd", "root:$1$abc$xyz:0:0\n");
   write("tree/b.txt", "nothing\n");
