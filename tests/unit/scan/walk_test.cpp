@@ -132,6 +132,24 @@ TEST_F(Walk, TheSameFilesWithOneThread) {
   EXPECT_EQ(analysis.files(), rootfs_files("dump.bin → uimage@0x100000 → squashfs@0x0"));
 }
 
+// Enough files for the squashfs unpacker's helper threads to decompress ahead: the same files, in the
+// same order of entries, with one thread and with three.
+TEST_F(Walk, ASquashfsReadByHelperThreadsGivesTheSameFiles) {
+  for (int index = 0; index < 40; ++index)
+    write("many/file" + std::to_string(100 + index),
+          random_bytes(20000 + 1000 * index, 100 + index) + "telnetd");
+  shell("mksquashfs many many.sqfs -comp xz -noappend -all-root -mkfs-time 0 -quiet");
+  RecordingAnalysis one(folder(), rule_patterns());
+  RecordingAnalysis three(folder(), rule_patterns());
+  walk_ok({path("many.sqfs")}, one, 1);
+  walk_ok({path("many.sqfs")}, three, 3);
+  EXPECT_EQ(one.files().size(), 40U);
+  EXPECT_EQ(one.files()[0], "many.sqfs → squashfs@0x0 → /file100 [file 20007] telnetd");
+  EXPECT_EQ(three.files(), one.files());
+  EXPECT_EQ(three.entries(), one.entries());
+  EXPECT_THAT(three.problems(), IsEmpty());
+}
+
 struct ArchiveCase {
   std::string name;
   std::string command;  // builds `output` from rootfs/
@@ -236,6 +254,22 @@ TEST_F(Walk, AFitImageHoldsItsImagesAsPayloads) {
   for (const auto& file : rootfs_files("fit.itb → fit@0x0 → gzip@0x0 → tar@0x0"))
     expected.push_back(file);
   EXPECT_EQ(analysis.files(), expected);
+}
+
+TEST_F(Walk, AnMcubootImageInAFlashDumpGivesItsPayload) {
+  const std::string signed_image = [] {
+    std::ifstream in(std::string(EN18031_SOURCE_DIR) + "/tests/data/mcuboot/signed-ecdsa-p256.bin",
+                     std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  ASSERT_FALSE(signed_image.empty());
+  write("dump.bin", random_bytes(1 << 16, 6) + signed_image + random_bytes(1 << 16, 7));
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("dump.bin")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  EXPECT_THAT(analysis.objects(),
+              ElementsAre("dump.bin [image " + std::to_string(2 * (1 << 16) + signed_image.size()) + "]",
+                          "dump.bin → mcuboot@0x10000 [carved 49165]"));
 }
 
 TEST_F(Walk, AFolderIsWalkedFileByFile) {
