@@ -126,17 +126,14 @@ json to_sarif(const ScanReport& report, const RuleSet& rules, const std::string&
     problem_result(problem, "");
   for (const auto& problem : report.check_problems)
     problem_result(problem.problem, problem.check);
-  json run = {{"tool",
-               {{"driver",
-                 {{"name", "en18031 scan firmware"},
-                  {"version", tool_version},
-                  {"informationUri", "https://en18031.invalid/docs/scan-rules.md"},
-                  {"rules", rule_list}}}}},
-              {"results", results},
-              {"properties",
-               {{"objectsInspected", report.objects_inspected},
-                {"bytesInspected", report.bytes_inspected},
-                {"detectionsDropped", report.detections_dropped}}}};
+  json run = {
+      {"tool",
+       {{"driver", {{"name", "en18031 scan firmware"}, {"version", tool_version}, {"rules", rule_list}}}}},
+      {"results", results},
+      {"properties",
+       {{"objectsInspected", report.objects_inspected},
+        {"bytesInspected", report.bytes_inspected},
+        {"detectionsDropped", report.detections_dropped}}}};
   return {{"$schema", kSarifSchema}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
 }
 
