@@ -95,8 +95,9 @@ struct FleetRow {
 // The registry as the rest of the factory sees it, whatever stores it. Every backend keeps the same
 // guarantees: UNIQUE serial, key fingerprint, certificate serial, PSK identity, PSK tag and password tag;
 // a batch committed whole or not at all; several processes may write at once. Errors are messages that
-// name the registry (name()) and never hold a secret. The one implementation today is SQLite
-// (factory/registry_sqlite.hpp); open_registry() below is the one place that knows the backends.
+// name the registry (name()) and never hold a secret. The implementations are SQLite
+// (factory/registry_sqlite.hpp) and PostgreSQL (factory/registry_pg.hpp); open_registry() below is the one
+// place that knows the backends.
 class Registry {
  public:
   virtual ~Registry() = default;
@@ -110,6 +111,10 @@ class Registry {
   // hash of it covers them. Best effort: a registry that is read-only to us, or busy with a writer, is
   // left as it is.
   virtual void settle_file() const = 0;
+  // Where a backend says what it does on its own that the operator should know (a database server's
+  // backend: "lost the connection ..., reconnecting in 1 s"). Libraries never print; the CLI passes a
+  // handler that writes to standard error. The default backend has nothing to say.
+  virtual void set_notice_handler(std::function<void(const std::string&)> handler) { (void)handler; }
 
   // The issuer row for this CA certificate, added on first use.
   virtual std::expected<std::int64_t, Error> ensure_issuer(std::string_view certificate_pem,
@@ -161,13 +166,13 @@ class Registry {
 
 // ---- Locators: which registry, in which backend ----------------------------------------------------------
 
-enum class RegistryBackend { sqlite };
+enum class RegistryBackend { sqlite, postgresql };
 
-// A parsed `--registry` value: "sqlite:PATH" or a bare PATH (SQLite). "postgresql://..." is recognised
-// and refused: this build has no PostgreSQL backend.
+// A parsed `--registry` value: "sqlite:PATH" or a bare PATH (SQLite), or a libpq URI
+// "postgresql://[user@]host[:port]/database[?...]" ("postgres://" too) without a password in it.
 struct RegistryLocator {
   RegistryBackend backend = RegistryBackend::sqlite;
-  std::string target;  // sqlite: the file's path
+  std::string target;  // sqlite: the file's path; postgresql: the URI as given
 };
 std::expected<RegistryLocator, Error> parse_registry_locator(std::string_view locator);
 
