@@ -388,7 +388,12 @@ std::expected<std::unique_ptr<PgRegistry>, Error> PgRegistry::open(std::string_v
       connection.get(), [](void*, const char*) {}, nullptr);
   PGconn* db = connection.get();
   const auto has_meta = [&]() -> std::expected<bool, Error> {
-    auto result = run(db, "SELECT to_regclass('meta') IS NOT NULL");
+    // The catalog read by a query (its own snapshot), not a name lookup through the backend's caches: a
+    // station that waited for another's creation sees the tables it committed.
+    auto result =
+        run(db,
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
+            "tablename = 'meta')");
     if (!is_ok(result.get()) || PQntuples(result.get()) != 1)
       return std::unexpected(
           Error::message(fmt::format("registry {}: {}", name, primary_message(result.get(), db))));
@@ -416,7 +421,10 @@ std::expected<std::unique_ptr<PgRegistry>, Error> PgRegistry::open(std::string_v
     if (!again)
       return rollback(again.error());
     if (!*again) {
-      auto taken = run(db, "SELECT to_regclass('devices') IS NOT NULL OR to_regclass('runs') IS NOT NULL");
+      auto taken =
+          run(db,
+              "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
+              "tablename IN ('devices', 'runs', 'issuers'))");
       if (!is_ok(taken.get()))
         return rollback(
             Error::message(fmt::format("registry {}: {}", name, primary_message(taken.get(), db))));
