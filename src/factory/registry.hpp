@@ -75,6 +75,15 @@ struct InsertOutcome {
   std::vector<std::string> already_present;  // serials another run committed first: skipped
 };
 
+// Which device of a batch could not be written because a UNIQUE credential column (key_fingerprint,
+// certificate_serial, psk_identity, psk_tag, password_tag) already held its value: another station's device
+// or another of the batch. A provisioning run regenerates that device's random credentials and tries the
+// batch again.
+struct UniqueClash {
+  std::string serial;
+  std::string column;
+};
+
 struct RegistryCounts {
   std::size_t devices = 0, revoked = 0, certificates = 0, psks = 0, passwords = 0, runs = 0;
 };
@@ -138,8 +147,10 @@ class Registry {
 
   // One transaction: every device is written whole or none is. A serial that is already present is
   // skipped and reported; any other UNIQUE conflict (a key, PSK identity, PSK or password another device
-  // has) rolls the whole batch back with an error naming the device and column.
-  virtual std::expected<InsertOutcome, Error> insert_batch(std::span<const DeviceRecord> devices) = 0;
+  // has) rolls the whole batch back with an error naming the device and column, and fills `clash` when
+  // given.
+  virtual std::expected<InsertOutcome, Error> insert_batch(std::span<const DeviceRecord> devices,
+                                                           UniqueClash* clash = nullptr) = 0;
 
   virtual std::expected<std::optional<DeviceRecord>, Error> find(std::string_view serial) const = 0;
   // Every device in serial order; the callback returns false to stop early.

@@ -636,13 +636,15 @@ std::expected<std::vector<std::string>, Error> PgRegistry::existing_serials(
   });
 }
 
-std::expected<InsertOutcome, Error> PgRegistry::insert_batch(std::span<const DeviceRecord> devices) {
-  return reconnecting<InsertOutcome>(
-      [&](bool retried) -> std::expected<InsertOutcome, Error> { return insert_once(devices, retried); });
+std::expected<InsertOutcome, Error> PgRegistry::insert_batch(std::span<const DeviceRecord> devices,
+                                                             UniqueClash* clash) {
+  return reconnecting<InsertOutcome>([&](bool retried) -> std::expected<InsertOutcome, Error> {
+    return insert_once(devices, retried, clash);
+  });
 }
 
 std::expected<InsertOutcome, Error> PgRegistry::insert_once(std::span<const DeviceRecord> devices,
-                                                            bool retried) {
+                                                            bool retried, UniqueClash* clash) {
   PGconn* db = connection_.get();
   if (!staging_ready_) {
     // LIKE copies the columns and their types, not the constraints: the staging table takes any batch
@@ -714,6 +716,8 @@ std::expected<InsertOutcome, Error> PgRegistry::insert_once(std::span<const Devi
         if (conflict.constraint == constraint) {
           (void)run_plain(db, "ROLLBACK", name_);  // first: the search below reads committed rows only
           const auto clashed = clashing_device(devices, conflict.column);
+          if (clash != nullptr)
+            *clash = {clashed, std::string(conflict.column)};
           return std::unexpected(
               failure(fmt::format("device {} was not provisioned: {}; the batch was rolled back",
                                   clashed.empty() ? "of the batch" : clashed, conflict.words)));
@@ -752,7 +756,8 @@ std::expected<InsertOutcome, Error> PgRegistry::insert_once(std::span<const Devi
 std::string PgRegistry::clashing_device(std::span<const DeviceRecord> devices,
                                         std::string_view column) const {
   const bool is_text = column == "certificate_serial" || column == "psk_identity";
-  const std::string sql = fmt::format("SELECT 1 FROM devices WHERE {} = $1 LIMIT 1", column);
+  // Another serial's row: a device of the batch that another station committed first holds its own values.
+  const std::string sql = fmt::format("SELECT 1 FROM devices WHERE {} = $1 AND serial <> $2 LIMIT 1", column);
   std::unordered_set<std::string> seen;
   for (const auto& device : devices) {
     std::string value = column_value(device, column);
@@ -763,6 +768,7 @@ std::string PgRegistry::clashing_device(std::span<const DeviceRecord> devices,
       params.text(value);
     else
       params.bytes(std::span(reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
+    params.text(device.serial);
     auto query = run(connection_.get(), sql, params);
     if (!seen.insert(std::move(value)).second || (is_ok(query.get()) && PQntuples(query.get()) > 0))
       return device.serial;

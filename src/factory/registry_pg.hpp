@@ -68,7 +68,8 @@ class PgRegistry final : public Registry {
   std::expected<std::vector<std::string>, Error> existing_serials(
       std::span<const std::string> serials) const override;
   // COPY into a staging table, one INSERT ... SELECT ... ON CONFLICT (serial) DO NOTHING, COMMIT.
-  std::expected<InsertOutcome, Error> insert_batch(std::span<const DeviceRecord> devices) override;
+  std::expected<InsertOutcome, Error> insert_batch(std::span<const DeviceRecord> devices,
+                                                   UniqueClash* clash = nullptr) override;
   std::expected<std::optional<DeviceRecord>, Error> find(std::string_view serial) const override;
   // A cursor in one read-only REPEATABLE READ transaction, fetched in slices.
   std::expected<void, Error> for_each(const std::function<bool(const DeviceRecord&)>& visit) const override;
@@ -91,7 +92,8 @@ class PgRegistry final : public Registry {
   template <typename T>
   std::expected<T, Error> reconnecting(
       const std::function<std::expected<T, Error>(bool retried)>& operation) const;
-  std::expected<InsertOutcome, Error> insert_once(std::span<const DeviceRecord> devices, bool retried);
+  std::expected<InsertOutcome, Error> insert_once(std::span<const DeviceRecord> devices, bool retried,
+                                                  UniqueClash* clash);
   // After a batch failed on the UNIQUE `column`: the serial of its first device whose value another
   // device of the batch or of the registry has, or empty when none has it (any more).
   std::string clashing_device(std::span<const DeviceRecord> devices, std::string_view column) const;
