@@ -168,6 +168,8 @@ class Registry {
                                             std::string_view when) = 0;
   // The next CRL number (monotonic), incremented in the same transaction.
   virtual std::expected<std::int64_t, Error> next_crl_number() = 0;
+  // The last CRL number issued (0: none yet), without taking one: what a migration carries over.
+  virtual std::expected<std::int64_t, Error> crl_number() const = 0;
 
  protected:
   Registry() = default;

@@ -907,4 +907,13 @@ std::expected<std::int64_t, Error> PgRegistry::next_crl_number() {
   });
 }
 
+std::expected<std::int64_t, Error> PgRegistry::crl_number() const {
+  return reconnecting<std::int64_t>([&](bool) -> std::expected<std::int64_t, Error> {
+    auto query = run(connection_.get(), "SELECT value::bigint FROM meta WHERE key = 'crl_number'");
+    if (!is_ok(query.get()) || PQntuples(query.get()) != 1)
+      return std::unexpected(failure(primary_message(query.get(), connection_.get())));
+    return int8_at(query.get(), 0, 0);
+  });
+}
+
 }  // namespace en18031::factory

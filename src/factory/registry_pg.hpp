@@ -80,6 +80,7 @@ class PgRegistry final : public Registry {
                                     std::string_view when) override;
   // Stored in meta "crl_number", incremented by one UPDATE ... RETURNING.
   std::expected<std::int64_t, Error> next_crl_number() override;
+  std::expected<std::int64_t, Error> crl_number() const override;
 
  private:
   struct Closer {

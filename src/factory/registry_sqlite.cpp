@@ -612,4 +612,12 @@ std::expected<std::int64_t, Error> SqliteRegistry::next_crl_number() {
   return number;
 }
 
+std::expected<std::int64_t, Error> SqliteRegistry::crl_number() const {
+  Statement query(db_.get(), "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'crl_number'");
+  if (!query.ok() || sqlite3_step(query.get()) != SQLITE_ROW)
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
+  return sqlite3_column_int64(query.get(), 0);
+}
+
 }  // namespace en18031::factory

@@ -73,6 +73,7 @@ class SqliteRegistry final : public Registry {
                                     std::string_view when) override;
   // Stored in meta "crl_number".
   std::expected<std::int64_t, Error> next_crl_number() override;
+  std::expected<std::int64_t, Error> crl_number() const override;
 
  private:
   struct Closer {

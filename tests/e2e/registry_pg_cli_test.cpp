@@ -311,5 +311,84 @@ TEST_F(RegistryPgCli, AServerGoneForGoodStopsTheRunWithAClearErrorAndTheRunResum
   expect_all_distinct(total);
 }
 
+TEST_F(RegistryPgCli, MigrateCopiesSqliteIntoPostgresqlAndBackProvingTheCopy) {
+  auto args = provision_args("AQM-000001", 600);
+  args[5] = path("line.db");  // --registry: an SQLite file, as one station began
+  ASSERT_EQ(run_cli(args).exit_code, 0);
+  const auto sqlite_args = [&](std::vector<std::string> command, const std::string& registry) {
+    command.insert(command.end(), {"--registry", registry, "--registry-key-file", path("registry.key")});
+    return command;
+  };
+  ASSERT_EQ(run_cli(sqlite_args({"fleet", "revoke", "AQM-000007"}, path("line.db"))).exit_code, 0);
+  ASSERT_EQ(run_cli(sqlite_args({"export", "crl", "--ca-cert", path("ca.pem"), "--ca-key", path("ca.key"),
+                                 "--ca-passphrase-file", path("passphrase"), "-o", path("crl1.pem")},
+                                path("line.db")))
+                .exit_code,
+            0);
+
+  const auto there = run_cli(
+      {"registry", "migrate", path("line.db"), locator_, "--registry-key-file", path("registry.key")});
+  ASSERT_EQ(there.exit_code, 0) << there.err;
+  EXPECT_THAT(there.out,
+              HasSubstr("migrated 600 devices (1 revoked; 600 certificates, 600 PSKs, 600 passwords), 1 "
+                        "runs, 1 issuers and CRL number 1 from " +
+                        path("line.db") + " to " + locator_ + " in "));
+  EXPECT_THAT(there.out, HasSubstr("verified on " + locator_ +
+                                   ": the same counts, the same devices (SHA-256 over every column "));
+  EXPECT_EQ(there.err, "en18031: copying registry " + path("line.db") + " into " + locator_ + "\n");
+  expect_all_distinct(600);
+  EXPECT_EQ(sql("SELECT value FROM meta WHERE key = 'crl_number'"), "1");
+
+  // Back into a new SQLite file.
+  const auto back = run_cli(
+      {"registry", "migrate", locator_, path("archive.db"), "--registry-key-file", path("registry.key")});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_THAT(back.out, HasSubstr("migrated 600 devices (1 revoked;"));
+  // Every export reads the same from all three.
+  for (const auto& [registry, suffix] : std::vector<std::pair<std::string, std::string>>{
+           {path("line.db"), "sqlite"}, {locator_, "pg"}, {path("archive.db"), "archive"}}) {
+    ASSERT_EQ(run_cli(sqlite_args({"export", "labels", "-o", path("labels-" + suffix + ".csv")}, registry))
+                  .exit_code,
+              0);
+    ASSERT_EQ(
+        run_cli(sqlite_args({"export", "certificates", "-o", path("certs-" + suffix + ".jsonl")}, registry))
+            .exit_code,
+        0);
+    ASSERT_EQ(
+        run_cli(sqlite_args({"export", "lwm2m", "--format", "csv", "-o", path("lwm2m-" + suffix + ".csv")},
+                            registry))
+            .exit_code,
+        0);
+  }
+  for (const std::string name : {"labels-{}.csv", "certs-{}.jsonl", "lwm2m-{}.csv"}) {
+    const std::string sqlite = read_file(dir_ / fmt::format(fmt::runtime(name), "sqlite"));
+    EXPECT_EQ(count_lines(sqlite), name.starts_with("certs") ? 599u : 600u) << name;
+    EXPECT_EQ(read_file(dir_ / fmt::format(fmt::runtime(name), "pg")), sqlite) << name;
+    EXPECT_EQ(read_file(dir_ / fmt::format(fmt::runtime(name), "archive")), sqlite) << name;
+  }
+
+  // Never into a registry that has devices, nor over a file.
+  const auto again = run_cli(
+      {"registry", "migrate", path("line.db"), locator_, "--registry-key-file", path("registry.key")});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.err, HasSubstr("en18031: registry " + locator_ +
+                                   " is not empty (600 devices, 1 revoked, 600 certificates, 600 PSKs, 600 "
+                                   "passwords, 1 runs): migrate into a new registry"));
+  const auto over = run_cli(
+      {"registry", "migrate", locator_, path("archive.db"), "--registry-key-file", path("registry.key")});
+  EXPECT_EQ(over.exit_code, 2);
+  EXPECT_EQ(
+      over.err,
+      "en18031: " + path("archive.db") +
+          " exists: migrate into a new registry, so no device of either is mixed up with the other's\n");
+  // A registry made under another key is not a target for these sealed secrets.
+  ASSERT_EQ(run_cli({"registry", "keygen", path("other.key")}).exit_code, 0);
+  const auto other_key = run_cli(
+      {"registry", "migrate", path("line.db"), path("other.db"), "--registry-key-file", path("other.key")});
+  EXPECT_EQ(other_key.exit_code, 2);
+  EXPECT_EQ(other_key.err, "en18031: the registry key does not match registry " + path("line.db") + "\n");
+  EXPECT_FALSE(fs::exists(dir_ / "other.db"));
+}
+
 }  // namespace
 }  // namespace en18031::cli

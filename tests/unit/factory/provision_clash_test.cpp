@@ -79,6 +79,7 @@ class RacingStation final : public Registry {
     return inner_->revoke(serial, reason, when);
   }
   std::expected<std::int64_t, Error> next_crl_number() override { return inner_->next_crl_number(); }
+  std::expected<std::int64_t, Error> crl_number() const override { return inner_->crl_number(); }
 
   const DeviceRecord& stolen() const { return stolen_; }
 

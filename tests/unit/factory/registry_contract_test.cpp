@@ -211,8 +211,10 @@ TEST_P(RegistryContract, RunsIssuersRevocationAndCrlNumbers) {
   EXPECT_EQ(registry->revoke("SN-2", "keyCompromise", "now").error().describe(),
             "registry " + registry->name() + " has no device SN-2");
   EXPECT_EQ(registry->counts()->revoked, 1u);
+  EXPECT_EQ(registry->crl_number().value(), 0);
   EXPECT_EQ(registry->next_crl_number().value(), 1);
   EXPECT_EQ(registry->next_crl_number().value(), 2);
+  EXPECT_EQ(registry->crl_number().value(), 2);
 }
 
 TEST_P(RegistryContract, AWriterChecksItCanWriteAndAReadersFileHoldsEveryCommittedDevice) {
