@@ -304,22 +304,22 @@ class CopyBuffer {
 
 std::string redact_postgres_locator(std::string_view locator) {
   std::string result(locator);
-  // user:password@host -> user@host (only in the authority, before the first '/' after "://")
+  // user:password@host -> user@host: from the first ':' after "://" to the last '@' before the query. A
+  // password may hold '/' or '@' (libpq then misreads the URI, but its text must not show either way), so
+  // the search does not stop at the path.
   if (const auto scheme_end = result.find("://"); scheme_end != std::string::npos) {
     const auto authority_start = scheme_end + 3;
-    const auto authority_end = result.find_first_of("/?", authority_start);
-    const auto at = result.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
+    const auto query = result.find('?', authority_start);
+    const auto at = result.rfind('@', query == std::string::npos ? std::string::npos : query - 1);
     if (at != std::string::npos && at >= authority_start) {
       const auto colon = result.find(':', authority_start);
       if (colon != std::string::npos && colon < at)
         result.erase(colon, at - colon);
     }
   }
-  // password=VALUE in the query -> password=...
+  // password=VALUE and sslpassword=VALUE (a client key's passphrase) in the query -> ...=...
   for (std::size_t at = result.find("password="); at != std::string::npos;
        at = result.find("password=", at + 1)) {
-    if (at > 0 && result[at - 1] != '?' && result[at - 1] != '&')
-      continue;
     const auto value_start = at + std::string_view("password=").size();
     const auto value_end = result.find('&', value_start);
     result.replace(value_start, (value_end == std::string::npos ? result.size() : value_end) - value_start,
