@@ -494,8 +494,7 @@ std::expected<T, Error> PgRegistry::reconnecting(
     if (PQstatus(connection_.get()) != CONNECTION_OK)
       continue;
     PQsetErrorVerbosity(connection_.get(), PQERRORS_TERSE);
-    auto* self = const_cast<PgRegistry*>(this);
-    self->staging_ready_ = false;  // temporary tables went with the old session
+    staging_ready_ = false;  // temporary tables went with the old session
     if (read_only_)
       (void)run_plain(connection_.get(), "SET default_transaction_read_only = on", name_);
     notice(fmt::format("registry {}: reconnected", name_));

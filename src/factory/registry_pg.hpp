@@ -107,7 +107,7 @@ class PgRegistry final : public Registry {
   std::string name_;
   std::unique_ptr<pg_conn, Closer> connection_;
   bool read_only_ = false;
-  bool staging_ready_ = false;
+  mutable bool staging_ready_ = false;  // the session's staging table exists (gone with a lost session)
   std::function<void(const std::string&)> notice_;
 };
 
