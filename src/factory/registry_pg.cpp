@@ -302,7 +302,9 @@ class CopyBuffer {
 
 }  // namespace
 
-std::string redact_postgres_locator(std::string_view locator) {
+namespace {
+
+std::string redact_once(std::string_view locator) {
   std::string result(locator);
   // user:password@host -> user@host: from the first ':' after "://" to the last '@' before the query. A
   // password may hold '/' or '@' (libpq then misreads the URI, but its text must not show either way), so
@@ -324,6 +326,21 @@ std::string redact_postgres_locator(std::string_view locator) {
     const auto value_end = result.find('&', value_start);
     result.replace(value_start, (value_end == std::string::npos ? result.size() : value_end) - value_start,
                    "...");
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string redact_postgres_locator(std::string_view locator) {
+  // Again until nothing changes: cutting one part can reshape another (a password value holding '?' moves
+  // where the query starts). Each pass shortens the text or leaves only "..." values, so this ends.
+  std::string result(locator);
+  for (std::size_t pass = 0; pass <= locator.size() + 2; ++pass) {
+    std::string next = redact_once(result);
+    if (next == result)
+      break;
+    result = std::move(next);
   }
   return result;
 }
