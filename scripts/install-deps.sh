@@ -31,8 +31,9 @@ packages=(
   iproute2 hyperfine
   # vulnerabilities (#14): streaming JSON
   libsimdjson-dev
-  # factory registry on PostgreSQL (#16): the client library and the server the tests start themselves
-  libpq-dev postgresql-15
+  # factory registry on PostgreSQL (#16): the client library (found by pkg-config) and the server the tests
+  # start themselves
+  libpq-dev postgresql-15 pkg-config
   # fuzzing (libFuzzer with ASan/UBSan; clang 16 for C++23's <expected>, see scripts/fuzz.sh)
   clang-16 libclang-rt-16-dev
 )

@@ -88,7 +88,7 @@ void register_image(CLI::App& parent, Context& ctx);
 void register_ca(CLI::App& parent, Context& ctx);
 // en18031 provision (provision.cpp)
 void register_provision(CLI::App& parent, Context& ctx);
-// en18031 registry keygen (registry_keygen.cpp)
+// en18031 registry keygen|migrate (registry_keygen.cpp, registry_migrate.cpp)
 void register_registry(CLI::App& parent, Context& ctx);
 // en18031 fleet check|revoke (fleet.cpp)
 void register_fleet(CLI::App& parent, Context& ctx);

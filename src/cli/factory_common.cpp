@@ -26,6 +26,9 @@ std::expected<OpenedRegistry, Error> open_keyed_registry(const Context& ctx, con
   auto registry = factory::open_registry(source.locator, box, access);
   if (!registry)
     return std::unexpected(registry.error());
+  // What a database backend does on its own (reconnecting after a lost connection) is said as it happens.
+  (*registry)->set_notice_handler(
+      [&ctx](const std::string& text) { ctx.err << "en18031: " << text << '\n'; });
   return OpenedRegistry{box, std::move(*registry)};
 }
 

@@ -16,14 +16,15 @@
 namespace en18031::cli {
 
 struct RegistrySource {
-  std::string locator;   // --registry: sqlite:PATH or a path (factory::open_registry)
+  std::string locator;   // --registry: sqlite:PATH, a path or postgresql://... (factory::open_registry)
   std::string key_file;  // empty: $EN18031_REGISTRY_KEY
 };
 // --registry (required unless `required` is false) and --registry-key-file.
 CLI::Option* add_registry_options(CLI::App& command, RegistrySource& source, bool required = true);
 // What --registry's help says it takes.
 inline constexpr const char* kRegistryOptionHelp =
-    "The provisioning registry: sqlite:PATH or the path of an SQLite file";
+    "The provisioning registry: sqlite:PATH, the path of an SQLite file, or postgresql://[user@]host[:port]/"
+    "database (password from a password file or $PGPASSWORD, never in the locator)";
 
 // The registry key (the file, else $EN18031_REGISTRY_KEY through ctx.environment), then the registry
 // the locator names, opened through factory::open_registry.

@@ -96,6 +96,11 @@ void print_report(Context& ctx, const factory::ProvisionReport& report, const fa
   if (report.already_in_registry != 0 && report.run_id != 0)
     ctx.out << fmt::format("skipped {} serials already in the registry (an earlier run)\n",
                            report.already_in_registry);
+  if (report.regenerated_after_clash != 0)
+    ctx.out << fmt::format(
+        "made {} device{} again whose random credential another device already had (their batch was rolled "
+        "back and committed with new ones)\n",
+        report.regenerated_after_clash, report.regenerated_after_clash == 1 ? "" : "s");
   if (report.taken_by_another_writer != 0)
     ctx.out << fmt::format("skipped {} serials another process provisioned meanwhile\n",
                            report.taken_by_another_writer);

@@ -12,8 +12,11 @@
 
 namespace en18031::cli {
 
+void register_registry_migrate(CLI::App& registry, Context& ctx);  // registry_migrate.cpp
+
 void register_registry(CLI::App& parent, Context& ctx) {
-  CLI::App* registry = parent.add_subcommand("registry", "The provisioning registry's key");
+  CLI::App* registry =
+      parent.add_subcommand("registry", "The provisioning registry: its key, and moving it between backends");
   registry->require_subcommand(1);
   registry->fallthrough();
   auto file = std::make_shared<std::string>();
@@ -34,6 +37,7 @@ void register_registry(CLI::App& parent, Context& ctx) {
       return static_cast<int>(exit_ok);
     };
   });
+  register_registry_migrate(*registry, ctx);
 }
 
 }  // namespace en18031::cli

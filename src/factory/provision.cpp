@@ -366,6 +366,15 @@ std::expected<RunIds, Error> record_run(Registry& registry, const ProvisionReque
   return ids;
 }
 
+// Whether a device whose `column` clashed can be made again with a different value: random keys, PSKs and
+// passwords can; a PSK identity comes from the serial by the recipe's template and an HMAC-derived
+// password from the serial and the secret, so regenerating would give the same value again.
+bool regenerable(const Recipe& recipe, std::string_view column) {
+  if (column == "key_fingerprint" || column == "certificate_serial" || column == "psk_tag")
+    return true;
+  return column == "password_tag" && recipe.password && recipe.password->method == PasswordMethod::random;
+}
+
 // How many batches the workers may make ahead of the writer. A commit waits for the disk (fsync), so the
 // workers need enough room to keep busy meanwhile: at least 16,384 devices ahead (about 25 MiB), and never
 // fewer than two batches per worker.
@@ -423,10 +432,30 @@ std::expected<ProvisionReport, Error> provision(Registry& registry, const Secret
       return batch;
     };
   };
+  // The writer's own maker, made on first need: it regenerates a device whose random credential another
+  // station's device (or another of the batch) already has.
+  std::unique_ptr<DeviceMaker> regenerator;
   const auto commit = [&](std::size_t, Batch&& batch) -> std::expected<void, Error> {
-    auto outcome = registry.insert_batch(batch);
-    if (!outcome)
-      return std::unexpected(outcome.error());
+    UniqueClash clash;
+    auto outcome = registry.insert_batch(batch, &clash);
+    for (int clashes = 0; !outcome; ++clashes) {
+      if (clashes == kClashRegenerations || clash.serial.empty() ||
+          !regenerable(*request.recipe, clash.column))
+        return std::unexpected(outcome.error());
+      const auto device = std::ranges::find(batch, clash.serial, &DeviceRecord::serial);
+      if (device == batch.end())
+        return std::unexpected(outcome.error());
+      if (!regenerator)
+        regenerator = std::make_unique<DeviceMaker>(request, box, ids->run, ids->issuer, request.now);
+      std::size_t batch_redrawn = 0;
+      auto again = regenerator->make(clash.serial, batch_redrawn);
+      if (!again)
+        return std::unexpected(again.error());
+      *device = std::move(*again);
+      ++report.regenerated_after_clash;
+      clash = {};
+      outcome = registry.insert_batch(batch, &clash);
+    }
     report.provisioned += outcome->inserted;
     report.taken_by_another_writer += outcome->already_present.size();
     if (request.progress)

@@ -51,6 +51,9 @@ struct ProvisionReport {
   std::size_t already_in_registry = 0;      // committed by an earlier run: skipped (resume)
   std::size_t taken_by_another_writer = 0;  // committed by a concurrent process meanwhile: skipped
   std::size_t weak_passwords_redrawn = 0;   // passwords below the minimum, drawn or derived again
+  // Devices made again because a random credential of theirs was already another device's (another
+  // station's): their batch was rolled back and committed with the new credentials.
+  std::size_t regenerated_after_clash = 0;
   double seconds = 0;
   std::string rng;
 };
@@ -61,6 +64,11 @@ std::string describe_rng();
 // What provision() checks before it touches the registry: the CA is valid now and outlasts the device
 // certificates, an HMAC secret is there when needed, and every serial is well-formed and requested once.
 std::expected<void, Error> check_provision_request(const ProvisionRequest& request);
+
+// How many times one batch is made again after a clash of random credentials before the run stops: a
+// clash of 256-bit keys or PSKs never happens by chance, one of short random passwords now and then; more
+// than this in one batch means something else is wrong (two runs sharing a random generator state).
+inline constexpr int kClashRegenerations = 8;
 
 // How many random passwords a device may draw before the run stops for want of a strong enough one.
 inline constexpr int kRandomPasswordDraws = 100;

@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "factory/registry_pg.hpp"
 #include "factory/registry_sqlite.hpp"
 
 namespace en18031::factory {
 namespace {
 
-constexpr std::string_view kLocatorForms = "give sqlite:PATH or the path of an SQLite file";
+constexpr std::string_view kLocatorForms =
+    "give sqlite:PATH, the path of an SQLite file or postgresql://[user@]host[:port]/database";
 
 // The scheme of a URL-style locator ("postgresql" of "postgresql://..."), or empty. Only a name followed
 // by "://" counts, so a bare path with a colon in it ("line:a.db") stays a path.
@@ -42,10 +44,12 @@ std::expected<RegistryLocator, Error> parse_registry_locator(std::string_view lo
   }
   // The rest of a URL may hold a user name and password: messages name only its scheme.
   if (const std::string_view scheme = url_scheme(locator); !scheme.empty()) {
-    if (scheme == "postgresql" || scheme == "postgres")
-      return std::unexpected(Error::message(
-          fmt::format("registry locator {}://...: PostgreSQL registries are not supported in this build; {}",
-                      scheme, kLocatorForms)));
+    if (scheme == "postgresql" || scheme == "postgres") {
+      if (const auto problem = postgres_locator_problem(locator); !problem.empty())
+        return std::unexpected(Error::message(
+            fmt::format("registry locator {}: {}", redact_postgres_locator(locator), problem)));
+      return RegistryLocator{RegistryBackend::postgresql, std::string(locator)};
+    }
     return std::unexpected(Error::message(fmt::format(
         "registry locator {}://... has an unknown scheme \"{}\": {}", scheme, scheme, kLocatorForms)));
   }
@@ -65,6 +69,12 @@ std::expected<std::unique_ptr<Registry>, Error> open_registry(std::string_view l
       if (!opened)
         return std::unexpected(opened.error());
       return std::make_unique<SqliteRegistry>(std::move(*opened));
+    }
+    case RegistryBackend::postgresql: {
+      auto opened = PgRegistry::open(parsed->target, box, access);
+      if (!opened)
+        return std::unexpected(opened.error());
+      return std::unique_ptr<Registry>(std::move(*opened));
     }
   }
   return std::unexpected(Error::message(std::string("registry locator: no backend for it in this build")));

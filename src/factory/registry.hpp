@@ -75,6 +75,15 @@ struct InsertOutcome {
   std::vector<std::string> already_present;  // serials another run committed first: skipped
 };
 
+// Which device of a batch could not be written because a UNIQUE credential column (key_fingerprint,
+// certificate_serial, psk_identity, psk_tag, password_tag) already held its value: another station's device
+// or another of the batch. A provisioning run regenerates that device's random credentials and tries the
+// batch again.
+struct UniqueClash {
+  std::string serial;
+  std::string column;
+};
+
 struct RegistryCounts {
   std::size_t devices = 0, revoked = 0, certificates = 0, psks = 0, passwords = 0, runs = 0;
 };
@@ -95,8 +104,9 @@ struct FleetRow {
 // The registry as the rest of the factory sees it, whatever stores it. Every backend keeps the same
 // guarantees: UNIQUE serial, key fingerprint, certificate serial, PSK identity, PSK tag and password tag;
 // a batch committed whole or not at all; several processes may write at once. Errors are messages that
-// name the registry (name()) and never hold a secret. The one implementation today is SQLite
-// (factory/registry_sqlite.hpp); open_registry() below is the one place that knows the backends.
+// name the registry (name()) and never hold a secret. The implementations are SQLite
+// (factory/registry_sqlite.hpp) and PostgreSQL (factory/registry_pg.hpp); open_registry() below is the one
+// place that knows the backends.
 class Registry {
  public:
   virtual ~Registry() = default;
@@ -110,6 +120,10 @@ class Registry {
   // hash of it covers them. Best effort: a registry that is read-only to us, or busy with a writer, is
   // left as it is.
   virtual void settle_file() const = 0;
+  // Where a backend says what it does on its own that the operator should know (a database server's
+  // backend: "lost the connection ..., reconnecting in 1 s"). Libraries never print; the CLI passes a
+  // handler that writes to standard error. The default backend has nothing to say.
+  virtual void set_notice_handler(std::function<void(const std::string&)> handler) { (void)handler; }
 
   // The issuer row for this CA certificate, added on first use.
   virtual std::expected<std::int64_t, Error> ensure_issuer(std::string_view certificate_pem,
@@ -133,8 +147,10 @@ class Registry {
 
   // One transaction: every device is written whole or none is. A serial that is already present is
   // skipped and reported; any other UNIQUE conflict (a key, PSK identity, PSK or password another device
-  // has) rolls the whole batch back with an error naming the device and column.
-  virtual std::expected<InsertOutcome, Error> insert_batch(std::span<const DeviceRecord> devices) = 0;
+  // has) rolls the whole batch back with an error naming the device and column, and fills `clash` when
+  // given.
+  virtual std::expected<InsertOutcome, Error> insert_batch(std::span<const DeviceRecord> devices,
+                                                           UniqueClash* clash = nullptr) = 0;
 
   virtual std::expected<std::optional<DeviceRecord>, Error> find(std::string_view serial) const = 0;
   // Every device in serial order; the callback returns false to stop early.
@@ -152,6 +168,8 @@ class Registry {
                                             std::string_view when) = 0;
   // The next CRL number (monotonic), incremented in the same transaction.
   virtual std::expected<std::int64_t, Error> next_crl_number() = 0;
+  // The last CRL number issued (0: none yet), without taking one: what a migration carries over.
+  virtual std::expected<std::int64_t, Error> crl_number() const = 0;
 
  protected:
   Registry() = default;
@@ -161,13 +179,13 @@ class Registry {
 
 // ---- Locators: which registry, in which backend ----------------------------------------------------------
 
-enum class RegistryBackend { sqlite };
+enum class RegistryBackend { sqlite, postgresql };
 
-// A parsed `--registry` value: "sqlite:PATH" or a bare PATH (SQLite). "postgresql://..." is recognised
-// and refused: this build has no PostgreSQL backend.
+// A parsed `--registry` value: "sqlite:PATH" or a bare PATH (SQLite), or a libpq URI
+// "postgresql://[user@]host[:port]/database[?...]" ("postgres://" too) without a password in it.
 struct RegistryLocator {
   RegistryBackend backend = RegistryBackend::sqlite;
-  std::string target;  // sqlite: the file's path
+  std::string target;  // sqlite: the file's path; postgresql: the URI as given
 };
 std::expected<RegistryLocator, Error> parse_registry_locator(std::string_view locator);
 

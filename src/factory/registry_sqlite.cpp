@@ -164,6 +164,15 @@ std::string unique_conflict(std::string_view message) {
   return std::string(message);
 }
 
+// The column a UNIQUE failure names ("UNIQUE constraint failed: devices.psk_tag" -> "psk_tag").
+std::string unique_column(std::string_view message) {
+  const auto at = message.find("devices.");
+  if (at == std::string_view::npos)
+    return {};
+  const auto name = message.substr(at + 8);
+  return std::string(name.substr(0, name.find_first_of(", ")));
+}
+
 }  // namespace
 
 void SqliteRegistry::Closer::operator()(sqlite3* db) const {
@@ -419,7 +428,8 @@ std::expected<std::vector<std::string>, Error> SqliteRegistry::existing_serials(
   return present;
 }
 
-std::expected<InsertOutcome, Error> SqliteRegistry::insert_batch(std::span<const DeviceRecord> devices) {
+std::expected<InsertOutcome, Error> SqliteRegistry::insert_batch(std::span<const DeviceRecord> devices,
+                                                                 UniqueClash* clash) {
   if (auto done = execute(db_.get(), "BEGIN IMMEDIATE", path_); !done)
     return std::unexpected(done.error());
   const auto fail = [&](std::string message) -> std::expected<InsertOutcome, Error> {
@@ -459,9 +469,12 @@ std::expected<InsertOutcome, Error> SqliteRegistry::insert_batch(std::span<const
     insert.bind_text(18, device.password_method);
     if (sqlite3_step(insert.get()) != SQLITE_DONE) {
       const std::string message = sqlite_error(db_.get());
-      if (sqlite3_extended_errcode(db_.get()) == SQLITE_CONSTRAINT_UNIQUE)
+      if (sqlite3_extended_errcode(db_.get()) == SQLITE_CONSTRAINT_UNIQUE) {
+        if (clash != nullptr)
+          *clash = {device.serial, unique_column(message)};
         return fail(fmt::format("registry {}: device {} was not provisioned: {}; the batch was rolled back",
                                 path_.string(), device.serial, unique_conflict(message)));
+      }
       return fail(fmt::format("registry {}: device {}: {}", path_.string(), device.serial, message));
     }
     if (sqlite3_changes(db_.get()) == 0)
@@ -597,6 +610,14 @@ std::expected<std::int64_t, Error> SqliteRegistry::next_crl_number() {
   if (auto done = execute(db_.get(), "COMMIT", path_); !done)
     return std::unexpected(done.error());
   return number;
+}
+
+std::expected<std::int64_t, Error> SqliteRegistry::crl_number() const {
+  Statement query(db_.get(), "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'crl_number'");
+  if (!query.ok() || sqlite3_step(query.get()) != SQLITE_ROW)
+    return std::unexpected(
+        Error::message(fmt::format("registry {}: {}", path_.string(), sqlite_error(db_.get()))));
+  return sqlite3_column_int64(query.get(), 0);
 }
 
 }  // namespace en18031::factory

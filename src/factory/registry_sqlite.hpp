@@ -61,7 +61,8 @@ class SqliteRegistry final : public Registry {
   std::expected<std::vector<std::string>, Error> existing_serials(
       std::span<const std::string> serials) const override;
   // BEGIN IMMEDIATE ... COMMIT.
-  std::expected<InsertOutcome, Error> insert_batch(std::span<const DeviceRecord> devices) override;
+  std::expected<InsertOutcome, Error> insert_batch(std::span<const DeviceRecord> devices,
+                                                   UniqueClash* clash = nullptr) override;
   std::expected<std::optional<DeviceRecord>, Error> find(std::string_view serial) const override;
   std::expected<void, Error> for_each(const std::function<bool(const DeviceRecord&)>& visit) const override;
   // One SELECT of eight columns; the rows' views point into SQLite's own buffers.
@@ -72,6 +73,7 @@ class SqliteRegistry final : public Registry {
                                     std::string_view when) override;
   // Stored in meta "crl_number".
   std::expected<std::int64_t, Error> next_crl_number() override;
+  std::expected<std::int64_t, Error> crl_number() const override;
 
  private:
   struct Closer {

@@ -112,8 +112,9 @@ TEST(CliContext, RegistryLocatorsAreParsedInOnePlaceAndNeverEchoAPassword) {
     const auto refused = run_cli(command);
     EXPECT_EQ(refused.exit_code, 2);
     EXPECT_EQ(refused.err,
-              "en18031: registry locator postgresql://...: PostgreSQL registries are not supported in this "
-              "build; give sqlite:PATH or the path of an SQLite file\n");
+              "en18031: registry locator postgresql://line@db/line_a: it holds a password: give the password "
+              "in a password file (passfile=PATH in the locator, or $PGPASSFILE) or in $PGPASSWORD, never in "
+              "the locator\n");
     EXPECT_THAT(refused.err + refused.out, Not(HasSubstr("s3cret")));
   }
   EXPECT_FALSE(std::filesystem::exists(fixture.path("labels.csv")));

@@ -1,6 +1,7 @@
-// The contract every Registry backend keeps, written against the interface only and run once per backend
-// (today SQLite, by an sqlite: locator and by a bare path; a PostgreSQL backend adds its row to kBackends
-// and its server check). What a backend says in an error starts with "registry <name()>".
+// The contract every Registry backend keeps, written against the interface only and run once per backend:
+// SQLite (by an sqlite: locator and by a bare path) and PostgreSQL (a database of its own per test on a
+// server the test starts, tests/support/postgres_server.hpp). What a backend says in an error starts with
+// "registry <name()>".
 #include <algorithm>
 #include <filesystem>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "factory/registry.hpp"
+#include "support/postgres_server.hpp"
 
 namespace en18031::factory {
 namespace {
@@ -28,6 +30,12 @@ struct BackendUnderTest {
 const BackendUnderTest kBackends[] = {
     {"sqlite_locator", [](const fs::path& folder) { return "sqlite:" + (folder / "registry.db").string(); }},
     {"bare_path", [](const fs::path& folder) { return (folder / "registry.db").string(); }},
+    {"postgresql",
+     [](const fs::path&) {
+       auto* server = testing::PostgresServer::shared();
+       return server != nullptr ? server->create_database("contract")
+                                : std::string("postgresql:///no-server");
+     }},
 };
 
 std::array<std::uint8_t, kRegistryKeyBytes> key_of(std::uint8_t fill) {
@@ -203,8 +211,10 @@ TEST_P(RegistryContract, RunsIssuersRevocationAndCrlNumbers) {
   EXPECT_EQ(registry->revoke("SN-2", "keyCompromise", "now").error().describe(),
             "registry " + registry->name() + " has no device SN-2");
   EXPECT_EQ(registry->counts()->revoked, 1u);
+  EXPECT_EQ(registry->crl_number().value(), 0);
   EXPECT_EQ(registry->next_crl_number().value(), 1);
   EXPECT_EQ(registry->next_crl_number().value(), 2);
+  EXPECT_EQ(registry->crl_number().value(), 2);
 }
 
 TEST_P(RegistryContract, AWriterChecksItCanWriteAndAReadersFileHoldsEveryCommittedDevice) {
