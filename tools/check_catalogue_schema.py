@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Validate catalogue YAML files (the index, the family files, the check files) against the JSON Schemas
+"""Validate catalogue YAML files (the index, the family files, the check files, the crypto policies) against the JSON Schemas
 in catalogue/schema/.
 
 Used by the test suite (ctest) and by anyone editing the catalogue. YAML is read with YAML 1.2 boolean
@@ -70,6 +70,11 @@ def main(argv):
     # Each family file against the family schema, each check file (catalogue/checks/) against its own.
     files = [(root / family["file"], family_schema) for family in index.get("families", [])]
     files += [(root / "checks" / name, checks_schema) for name in index.get("check_files", [])]
+    # The shipped crypto policies (docs/crypto-policy.md) against theirs.
+    policy_schema_path = schema_dir / "crypto-policy.schema.json"
+    if policy_schema_path.exists():
+        policy_schema = json.loads(policy_schema_path.read_text())
+        files += [(path, policy_schema) for path in sorted((root / "crypto-policy").glob("*.yaml"))]
     for path, schema in files:
         try:
             document = load_as_json(path)
