@@ -71,6 +71,11 @@ class Reader {
     if (problem_.empty())
       problem_ = fmt::format("offset {}: {}", base_ + at_, what);
   }
+  // A problem an inner reader found, already placed.
+  void adopt(const std::string& problem) {
+    if (problem_.empty())
+      problem_ = problem;
+  }
 
  private:
   bool need(std::size_t count, const char* what) {
@@ -129,13 +134,13 @@ void parse_server_hello(std::span<const std::uint8_t> body, std::size_t base, Se
         flight.renegotiation_info_empty = data.size() == 1 && data[0] == 0;
     }
     if (!ext.ok())
-      in.fail(ext.problem().c_str());
+      in.adopt(ext.problem());
     if (in.ok() && in.left() > 0)
       in.fail("bytes after the extensions");
   }
   if (!in.ok()) {
     flight.outcome = ServerFlight::Outcome::malformed;
-    flight.problem = in.problem().find("offset") == 0 ? in.problem() : in.problem();
+    flight.problem = in.problem();
     return;
   }
   flight.outcome = retry ? ServerFlight::Outcome::hello_retry_request : ServerFlight::Outcome::server_hello;
