@@ -86,6 +86,45 @@ class Server {
   pid_t pid_ = -1;
 };
 
+// Debian's nginx on 127.0.0.1:port with a typical TLS configuration, in the foreground without workers.
+class Nginx {
+ public:
+  explicit Nginx(const fs::path& directory)
+      : port_(free_port()), directory_(directory / fmt::format("nginx-{}", port_)) {
+    fs::create_directories(directory_);
+    const std::string d = directory_.string();
+    std::ofstream(directory_ / "nginx.conf") << fmt::format(
+        "daemon off;\nmaster_process off;\npid {0}/nginx.pid;\nerror_log {0}/error.log;\nevents {{}}\nhttp "
+        "{{\n"
+        "  access_log off;\n  client_body_temp_path {0};\n  proxy_temp_path {0};\n  fastcgi_temp_path {0};\n"
+        "  uwsgi_temp_path {0};\n  scgi_temp_path {0};\n  server {{\n    listen 127.0.0.1:{1} ssl;\n"
+        "    server_name localhost;\n    ssl_certificate {2}/good.pem;\n    ssl_certificate_key "
+        "{2}/good.key;\n"
+        "    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_ciphers HIGH:!aNULL:!MD5;\n    "
+        "ssl_prefer_server_ciphers on;\n"
+        "    ssl_session_tickets off;\n    location / {{ return 200 \"ok\\n\"; }}\n  }}\n}}\n",
+        d, port_, directory.string());
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const std::string config = d + "/nginx.conf", log = d + "/error.log";
+      ::execlp("nginx", "nginx", "-c", config.c_str(), "-p", d.c_str(), "-e", log.c_str(), nullptr);
+      ::_exit(127);
+    }
+    for (int i = 0; i < 100 && !accepts(port_); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ~Nginx() {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  int port() const { return port_; }
+
+ private:
+  int port_;
+  fs::path directory_;
+  pid_t pid_ = -1;
+};
+
 class ProbeTlsCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -262,6 +301,37 @@ TEST_F(ProbeTlsCli, ClientCertificateRequired) {
             "handshake_failure)");
   EXPECT_EQ(check(results12, "tls-key-exchange-groups"),
             "pass: every key exchange group accepted is acceptable under the policy: secp256r1 (agreed)");
+}
+
+TEST_F(ProbeTlsCli, NginxWithATypicalConfiguration) {
+  Nginx server(certificates_);
+  const json results = probe(server.port());
+  EXPECT_THAT(accepted(results), ElementsAre("TLSv1.2", "TLSv1.3"));
+  const json& tls12 = protocol(results, "TLSv1.2");
+  EXPECT_EQ(tls12["server_order"], true);  // ssl_prefer_server_ciphers on
+  EXPECT_THAT(
+      names(tls12["cipher_suites"]),
+      ElementsAre("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                  "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8", "TLS_ECDHE_ECDSA_WITH_AES_256_CCM",
+                  "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                  "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM",
+                  "TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+                  "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+                  "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+                  "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"));
+  const json& tls13 = protocol(results, "TLSv1.3");
+  EXPECT_EQ(tls13["server_order"], true);
+  EXPECT_THAT(
+      names(tls13["cipher_suites"]),
+      ElementsAre("TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"));
+  EXPECT_EQ(results["features"]["session_ticket"], false);  // ssl_session_tickets off
+  EXPECT_EQ(results["features"]["extended_master_secret"], true);
+  EXPECT_EQ(check(results, "tls-fallback-scsv"),
+            "pass: a fallback hello at a lower version was refused with inappropriate_fallback");
+  // HIGH lets ARIA and Camellia through, which the policy does not list, and SHA-1 CBC suites.
+  EXPECT_THAT(check(results, "tls-cipher-suites"),
+              HasSubstr("fail: cipher suite accepted that the policy does not accept: "
+                        "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384 (not in the policy)"));
 }
 
 TEST_F(ProbeTlsCli, DryRunSendsNothingAndBadInputIsRefused) {
