@@ -138,4 +138,8 @@ inline constexpr int max_probe_timeout_ms = 30000;
 // treats the answer as "no connection"; a server that stops answering ends the run.
 inline constexpr int max_probe_retries = 1;
 
+// Files `crypto check` reads from the folders it is given (a firmware tree holds a few dozen PEM files; a
+// whole root file system a few thousand). Each is at most max_key_file_bytes; larger ones are skipped.
+inline constexpr std::size_t max_key_material_files = 10000;
+
 }  // namespace en18031::limits

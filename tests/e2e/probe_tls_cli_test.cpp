@@ -334,6 +334,28 @@ TEST_F(ProbeTlsCli, NginxWithATypicalConfiguration) {
                         "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384 (not in the policy)"));
 }
 
+// en18031 crypto check on the same certificates: weak keys and hashes, expiry and chain order found.
+TEST_F(ProbeTlsCli, CryptoCheckJudgesFiles) {
+  const fs::path& d = certificates_;
+  std::ofstream(d / "badorder.pem") << std::ifstream(d / "ca.pem").rdbuf()
+                                    << std::ifstream(d / "good.pem").rdbuf();
+  const auto result =
+      run_cli({"--catalogue", EN18031_SOURCE_DIR "/catalogue", "crypto", "check", (d / "weak.pem").string(),
+               (d / "good.key").string(), (d / "expired.pem").string(), (d / "badorder.pem").string(), "--ca",
+               (d / "ca.pem").string(), "--date", "2026-12-03", "-o", (d / "crypto-out").string()});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(result.err, "en18031: FAIL: 2 weak, 3 invalid\n");
+  EXPECT_THAT(result.out,
+              HasSubstr("  - key RSA 1024 bits: deprecated [nist-sp-800-131a-r2 3] **not acceptable**\n"
+                        "  - signature hash SHA1: deprecated [nist-sp-800-131a-r2 3] **not acceptable**\n"));
+  EXPECT_THAT(result.out, HasSubstr("- private key 0\n  - key EC 256 bits: agreed"));
+  EXPECT_THAT(result.out, HasSubstr("  - validity: expired on 2020-02-01 **not acceptable**\n"));
+  EXPECT_THAT(result.out,
+              HasSubstr("- chain: certificate 0 is not issued by certificate 1; the chain verifies against "
+                        "the trust anchors\n"));
+  EXPECT_TRUE(fs::exists(d / "crypto-out" / "evidence.json"));
+}
+
 TEST_F(ProbeTlsCli, DryRunSendsNothingAndBadInputIsRefused) {
   const auto dry =
       run_cli({"--catalogue", EN18031_SOURCE_DIR "/catalogue", "probe", "tls", "192.0.2.1:443", "--dry-run"});

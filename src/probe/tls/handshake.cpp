@@ -153,7 +153,7 @@ std::expected<HandshakeResult, Error> full_handshake(TcpTransport& net, const Ha
     if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl))
       result.cipher_suite =
           SSL_CIPHER_standard_name(cipher) ? SSL_CIPHER_standard_name(cipher) : SSL_CIPHER_get_name(cipher);
-    const int group = SSL_get_negotiated_group(ssl);
+    const int group = static_cast<int>(SSL_get_negotiated_group(ssl));
     if (group > 0) {
       const char* name = SSL_group_to_name(ssl, group);
       result.group = name ? name : "";

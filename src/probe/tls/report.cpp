@@ -91,7 +91,7 @@ bool only_tls13(const TlsReport& report) {
   return accepted.size() == 1 && accepted[0] == kTls13;
 }
 
-nlohmann::json judgement_json(const policy::Policy& policy, const policy::Judgement& judgement) {
+nlohmann::json judgement_json(const policy::Judgement& judgement) {
   nlohmann::json out = {
       {"status", judgement.status ? std::string(policy::to_string(*judgement.status)) : "unknown"},
       {"acceptable", judgement.acceptable()},
@@ -235,17 +235,17 @@ nlohmann::json tls_results_json(const TlsReport& report, const std::vector<Findi
       suites.push_back(
           {{"name", name},
            {"value", fmt::format("0x{:04X}", suite)},
-           {"policy", judgement_json(policy, policy::judge(policy, Kind::cipher_suite, name, report.date))}});
+           {"policy", judgement_json(policy::judge(policy, Kind::cipher_suite, name, report.date))}});
     }
     json groups = json::array();
     for (const auto group : version.groups)
-      groups.push_back({{"name", group_name(group)},
-                        {"policy", judgement_json(policy, policy::judge(policy, Kind::group,
-                                                                        group_name(group), report.date))}});
+      groups.push_back(
+          {{"name", group_name(group)},
+           {"policy", judgement_json(policy::judge(policy, Kind::group, group_name(group), report.date))}});
     json entry = {{"version", version_name(version.version)}, {"accepted", version.accepted}};
     if (version.accepted) {
-      entry["policy"] = judgement_json(
-          policy, policy::judge(policy, Kind::protocol, version_name(version.version), report.date));
+      entry["policy"] =
+          judgement_json(policy::judge(policy, Kind::protocol, version_name(version.version), report.date));
       entry["cipher_suites"] = std::move(suites);
       entry["server_order"] = optional_json(version.server_order);
       entry["groups"] = std::move(groups);
