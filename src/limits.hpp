@@ -197,5 +197,36 @@ inline constexpr unsigned max_scan_jobs = 64;
 // Files of a scanned folder an evidence record names, each by its SHA-256 (a root file system has a few
 // thousand). The record is read back and checked on every assessment, so it stays small.
 inline constexpr std::size_t max_scan_evidence_inputs = 20'000;
+// ---- Network probes: TLS/DTLS (src/probe/tls, en18031 probe tls) -------------------------------------
+
+// One TLS record: 2^14 bytes of plaintext plus 2048 of expansion (RFC 5246 6.2.3). A longer length field
+// is not TLS, and reading it would let a hostile server make us wait for bytes that never come.
+inline constexpr std::size_t max_tls_record_bytes = 16384 + 2048;
+
+// The server's first flight in clear (ServerHello up to ServerHelloDone: certificate chain, OCSP response,
+// key exchange). Real chains are under 16 KiB; 256 KiB caps what a server can make us buffer per exchange.
+inline constexpr std::size_t max_tls_flight_bytes = 256 * 1024;
+
+// Extensions in one ServerHello: a server echoes at most the ~15 we offer.
+inline constexpr std::size_t max_tls_extensions = 64;
+
+// TCP connections one `probe tls` run opens, in total. A full enumeration of a server accepting every
+// suite of every version needs about 350 plus 40 for groups and features; the run stops (and says so)
+// past this, so a misbehaving server cannot keep it busy for ever.
+inline constexpr std::size_t max_probe_connections = 1200;
+
+// How long one connection may take to open, and to answer after our last byte, in milliseconds. A device
+// on a slow link answers a ClientHello within a second; `--timeout` may lower it, never raise it above
+// max_probe_timeout_ms.
+inline constexpr int default_probe_timeout_ms = 5000;
+inline constexpr int max_probe_timeout_ms = 30000;
+
+// A connection that fails to open (refused, timed out) is retried this many times before the probe
+// treats the answer as "no connection"; a server that stops answering ends the run.
+inline constexpr int max_probe_retries = 1;
+
+// Files `crypto check` reads from the folders it is given (a firmware tree holds a few dozen PEM files; a
+// whole root file system a few thousand). Each is at most max_key_file_bytes; larger ones are skipped.
+inline constexpr std::size_t max_key_material_files = 10000;
 
 }  // namespace en18031::limits

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Validate catalogue YAML files (the index, the family files, the check files, the firmware scan rules of
-catalogue/scan-rules/) against the JSON Schemas in catalogue/schema/.
+catalogue/scan-rules/, the crypto policies of catalogue/crypto-policy/) against the JSON Schemas in
+catalogue/schema/.
 
 Used by the test suite (ctest) and by anyone editing the catalogue. YAML is read with YAML 1.2 boolean
 rules (only true/false are booleans), the way yaml-cpp and the en18031 loader read it, so `is: yes`
@@ -72,6 +73,11 @@ def main(argv):
     files = [(root / family["file"], family_schema) for family in index.get("families", [])]
     files += [(root / "checks" / name, checks_schema) for name in index.get("check_files", [])]
     files += [(path, scan_rules_schema) for path in sorted((root / "scan-rules").glob("*.yaml"))]
+    # The shipped crypto policies (docs/crypto-policy.md) against theirs.
+    policy_schema_path = schema_dir / "crypto-policy.schema.json"
+    if policy_schema_path.exists():
+        policy_schema = json.loads(policy_schema_path.read_text())
+        files += [(path, policy_schema) for path in sorted((root / "crypto-policy").glob("*.yaml"))]
     for path, schema in files:
         try:
             document = load_as_json(path)

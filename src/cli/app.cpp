@@ -59,6 +59,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
   register_fleet(app, ctx);
   register_export(app, ctx);
   register_scan(app, ctx);
+  register_probe(app, ctx);
+  register_crypto_check(app, ctx);
 
   try {
     app.parse(argc, argv);
