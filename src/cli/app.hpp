@@ -94,5 +94,7 @@ void register_registry(CLI::App& parent, Context& ctx);
 void register_fleet(CLI::App& parent, Context& ctx);
 // en18031 export bundles|nrf91-at|lwm2m|certificates|labels|crl (export.cpp)
 void register_export(CLI::App& parent, Context& ctx);
+// en18031 probe ports|login (probe.cpp)
+void register_probe(CLI::App& parent, Context& ctx);
 
 }  // namespace en18031::cli
