@@ -21,8 +21,9 @@ std::string_view first_line(std::string_view text) {
 
 bool starts_with_ci(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(),
-                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+         std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+         });
 }
 
 // The value of HTTP header `name` (lower case), searched in the header block only.
@@ -131,8 +132,12 @@ std::string coap_request(std::uint8_t code, std::uint16_t id,
   put_u16(out, id);  // token
   unsigned previous = 0;
   for (const auto& [number, value] : options) {
-    const unsigned delta = number - previous;  // our options are short: deltas and lengths below 13
-    put_u8(out, delta << 4 | static_cast<unsigned>(value.size()));
+    // Our deltas are below 13; a length from 13 to 268 takes one extra byte (RFC 7252 3.1).
+    const unsigned delta = number - previous;
+    const auto length = static_cast<unsigned>(value.size());
+    put_u8(out, delta << 4 | (length < 13 ? length : 13));
+    if (length >= 13)
+      put_u8(out, length - 13);
     out.append(value);
     previous = number;
   }
