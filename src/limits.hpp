@@ -135,6 +135,10 @@ inline constexpr std::size_t max_banner_ports = 1024;
 // A declared-services file is a short hand-written list; 1 MiB is far more than any product exposes.
 inline constexpr std::size_t max_declared_services_bytes = 1024 * 1024;
 
+// Wrong passwords one login probe sends: enough to see any limiter that acts within the first hundreds of
+// guesses, few enough that a probe never becomes the brute-force attack it measures.
+inline constexpr std::size_t max_login_attempts = 1000;
+
 // Time a whole probe may take whatever its options say: a probe of a device that is not ours to break must
 // end on its own.
 inline constexpr int max_probe_seconds = 600;

@@ -5,6 +5,7 @@
 namespace en18031::cli {
 
 void register_probe_ports(CLI::App& parent, Context& ctx);
+void register_probe_login(CLI::App& parent, Context& ctx);
 
 void register_probe(CLI::App& parent, Context& ctx) {
   CLI::App* probe =
@@ -12,6 +13,7 @@ void register_probe(CLI::App& parent, Context& ctx) {
   probe->require_subcommand(1);
   probe->fallthrough();
   register_probe_ports(*probe, ctx);
+  register_probe_login(*probe, ctx);
 }
 
 }  // namespace en18031::cli

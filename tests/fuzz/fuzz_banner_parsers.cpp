@@ -1,12 +1,14 @@
 // libFuzzer target for the TCP banner parsers of `probe ports`: any bytes as what a port sent first or
 // answered to our HTTP, MQTT or TLS request. A probed service may be hostile; nothing may crash, and every
-// detail we keep must be safe to print (no control characters) and short.
+// detail we keep must be safe to print (no control characters) and short. The login probe's classifiers of
+// HTTP status lines and MQTT CONNACKs read the same kind of bytes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "core/diagnostic.hpp"
+#include "probe/login/login.hpp"
 #include "probe/ports/services.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -21,5 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         service->detail.size() > 4096)
       std::abort();
   }
+  (void)probe::login::classify_http(bytes);
+  (void)probe::login::classify_mqtt(bytes);
   return 0;
 }
