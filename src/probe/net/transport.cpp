@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -324,6 +325,7 @@ std::expected<std::vector<std::optional<std::string>>, Error> SocketTransport::u
   std::vector<Fd> sockets;
   std::unordered_map<int, std::size_t> index_of;
   std::vector<std::optional<std::string>> answers(requests.size());
+  std::vector<bool> refused(requests.size(), false);
   auto send = [&](std::size_t i) {
     ::sendto(sockets[i].get(), requests[i].payload.data(), requests[i].payload.size(), 0,
              address->with_port(requests[i].port), address->length);
@@ -332,6 +334,13 @@ std::expected<std::vector<std::optional<std::string>>, Error> SocketTransport::u
     Fd fd(::socket(address->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (fd.get() < 0)
       return std::unexpected(system_error("cannot create a socket"));
+    // ICMP errors (port unreachable) to this socket come back on its error queue: a closed port is then
+    // known at once instead of at the deadline.
+    const int one = 1;
+    if (address->family == AF_INET)
+      ::setsockopt(fd.get(), SOL_IP, IP_RECVERR, &one, sizeof one);
+    else
+      ::setsockopt(fd.get(), SOL_IPV6, IPV6_RECVERR, &one, sizeof one);
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.fd = fd.get();
@@ -350,7 +359,7 @@ std::expected<std::vector<std::optional<std::string>>, Error> SocketTransport::u
     if (!resent && Clock::now() >= started + timeout / 2) {
       resent = true;  // one retry for datagrams lost on the way
       for (std::size_t i = 0; i < requests.size(); ++i)
-        if (!answers[i])
+        if (!answers[i] && !refused[i])
           send(i);
     }
     const auto until = resent ? deadline : started + timeout / 2;
@@ -358,11 +367,35 @@ std::expected<std::vector<std::optional<std::string>>, Error> SocketTransport::u
                                    std::max(1, remaining_ms(until)));
     for (int e = 0; e < ready; ++e) {
       const std::size_t i = index_of.at(events[e].data.fd);
+      if (events[e].events & EPOLLERR) {
+        // Drain the error queue; a port-unreachable from the host means nothing listens there.
+        char control[512];
+        char data[64];
+        iovec vector{data, sizeof data};
+        msghdr message{};
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        message.msg_control = control;
+        message.msg_controllen = sizeof control;
+        while (::recvmsg(sockets[i].get(), &message, MSG_ERRQUEUE) >= 0) {
+          for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+            const auto* error = reinterpret_cast<const sock_extended_err*>(CMSG_DATA(c));
+            if (((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+                 (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) &&
+                error->ee_errno == ECONNREFUSED && !refused[i] && !answers[i]) {
+              refused[i] = true;
+              --waiting;
+            }
+          }
+          message.msg_controllen = sizeof control;
+        }
+        continue;
+      }
       sockaddr_storage from{};
       socklen_t from_length = sizeof from;
       const ssize_t n = ::recvfrom(sockets[i].get(), buffer.data(), buffer.size(), 0,
                                    reinterpret_cast<sockaddr*>(&from), &from_length);
-      if (n < 0 || answers[i] || !same_host(from, *address))
+      if (n < 0 || answers[i] || refused[i] || !same_host(from, *address))
         continue;  // an ICMP error, a second answer, or a datagram from elsewhere: not the answer
       answers[i] = buffer.substr(0, static_cast<std::size_t>(n));
       --waiting;

@@ -56,7 +56,8 @@ class Transport {
                                                          std::string_view request, Milliseconds timeout,
                                                          std::size_t max_bytes) = 0;
   // Sends every request at once (each from its own socket), sends it again at half of `timeout` if no
-  // answer came, and returns the answer to each (nullopt: none within `timeout`), in the order given.
+  // answer came, and returns the answer to each (nullopt: none within `timeout`, or the host said the port
+  // is unreachable, which ends the wait for it early), in the order given.
   virtual std::expected<std::vector<std::optional<std::string>>, Error> udp_exchange(
       const std::string& host, std::span<const UdpRequest> requests, Milliseconds timeout,
       std::size_t max_bytes) = 0;

@@ -100,6 +100,21 @@ TEST(SocketTransport, UdpAnswersComeBackInRequestOrderAndSilenceIsNullopt) {
   EXPECT_EQ((*answers)[1], std::optional<std::string>("re:b"));
 }
 
+TEST(SocketTransport, UdpPortUnreachableEndsTheWaitEarly) {
+  std::uint16_t closed_port = 0;
+  {
+    LocalSocket gone(SOCK_DGRAM);  // a port that was free a moment ago and is closed now
+    closed_port = gone.port;
+  }
+  auto transport = make_socket_transport();
+  const std::vector<UdpRequest> requests{{closed_port, "x"}};
+  const auto started = std::chrono::steady_clock::now();
+  const auto answers = transport->udp_exchange("127.0.0.1", requests, 3000ms, 1024);
+  ASSERT_TRUE(answers);
+  EXPECT_EQ((*answers)[0], std::nullopt);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1000ms);
+}
+
 TEST(SocketTransport, HostMustBeAnAddress) {
   auto transport = make_socket_transport();
   const auto answer = transport->tcp_exchange("localhost", 80, "", 100ms, 16);
