@@ -132,7 +132,9 @@ TEST(EvidenceRecord, TheShippedCheckFilesCoverBothProducers) {
   for (const auto& check : testing::shipped().checks)
     ++per_tool[check.tool];
   EXPECT_EQ(per_tool, (std::map<std::string, std::size_t>{{"en18031 fleet check", 7},
-                                                          {"en18031 image tamper-test", 8}}));
+                                                          {"en18031 image tamper-test", 8},
+                                                          {"en18031 probe login", 4},
+                                                          {"en18031 probe ports", 3}}));
 }
 
 }  // namespace
