@@ -228,5 +228,37 @@ inline constexpr int max_probe_retries = 1;
 // Files `crypto check` reads from the folders it is given (a firmware tree holds a few dozen PEM files; a
 // whole root file system a few thousand). Each is at most max_key_file_bytes; larger ones are skipped.
 inline constexpr std::size_t max_key_material_files = 10000;
+// ---- Network probes: login and ports (src/probe/net, src/probe/ports, src/probe/login) ------------------
+
+// TCP connections a port scan keeps in flight at once. Each is a descriptor; 4096 stays far below the
+// kernel's limits and keeps a scan from exhausting a small device's connection table.
+inline constexpr std::size_t max_probe_connections = 4096;
+
+// Connection attempts a port scan starts per second, at most. 65,535 ports take about a second at this rate
+// on a local network; a real device on a slower link is scanned with a lower --rate.
+inline constexpr double max_probe_connects_per_second = 100'000;
+
+// Bytes kept of one banner or one answer to a request: the service is named from its first bytes (an SSH
+// version line, HTTP headers, a TLS ServerHello), and a hostile service cannot make us store more.
+inline constexpr std::size_t max_banner_bytes = 16 * 1024;
+
+// Bytes of one UDP answer read: the largest UDP datagram.
+inline constexpr std::size_t max_udp_answer_bytes = 65'535;
+
+// Open TCP ports whose service a port probe names with banner exchanges (a few connections each). A host
+// with more open ports than this is reported with the rest unnamed, so one hostile host cannot hold the
+// probe for hours.
+inline constexpr std::size_t max_banner_ports = 1024;
+
+// A declared-services file is a short hand-written list; 1 MiB is far more than any product exposes.
+inline constexpr std::size_t max_declared_services_bytes = 1024 * 1024;
+
+// Wrong passwords one login probe sends: enough to see any limiter that acts within the first hundreds of
+// guesses, few enough that a probe never becomes the brute-force attack it measures.
+inline constexpr std::size_t max_login_attempts = 1000;
+
+// Time a whole probe may take whatever its options say: a probe of a device that is not ours to break must
+// end on its own.
+inline constexpr int max_probe_seconds = 600;
 
 }  // namespace en18031::limits

@@ -96,7 +96,7 @@ void register_fleet(CLI::App& parent, Context& ctx);
 void register_export(CLI::App& parent, Context& ctx);
 // en18031 scan firmware (scan.cpp, scan_firmware.cpp)
 void register_scan(CLI::App& parent, Context& ctx);
-// en18031 probe tls (probe.cpp)
+// en18031 probe tls|ports|login (probe.cpp)
 void register_probe(CLI::App& parent, Context& ctx);
 // en18031 crypto check (crypto_check.cpp)
 void register_crypto_check(CLI::App& parent, Context& ctx);
