@@ -58,6 +58,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
   register_provision(app, ctx);
   register_fleet(app, ctx);
   register_export(app, ctx);
+  register_vulndb(app, ctx);
+  register_sbom(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -94,5 +94,9 @@ void register_registry(CLI::App& parent, Context& ctx);
 void register_fleet(CLI::App& parent, Context& ctx);
 // en18031 export bundles|nrf91-at|lwm2m|certificates|labels|crl (export.cpp)
 void register_export(CLI::App& parent, Context& ctx);
+// en18031 vulndb import|info (vulndb.cpp)
+void register_vulndb(CLI::App& parent, Context& ctx);
+// en18031 sbom check (sbom_check.cpp)
+void register_sbom(CLI::App& parent, Context& ctx);
 
 }  // namespace en18031::cli
