@@ -628,6 +628,8 @@ class ElementStreamer {
     std::string message = e.what();
     if (const auto cut = message.find("] "); cut != std::string::npos)
       message = message.substr(cut + 2);
+    if (message.starts_with("parse error at "))
+      message = message.substr(15);
     error = fmt::format("byte {}: not valid JSON: {}", position, message);
     return false;
   }

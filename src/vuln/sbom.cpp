@@ -56,6 +56,8 @@ std::expected<json, Error> parse_document(std::string_view text, const std::stri
     std::string message = e.what();
     if (const auto cut = message.find("] "); cut != std::string::npos)
       message = message.substr(cut + 2);
+    if (message.starts_with("parse error at "))
+      message = message.substr(15);
     return std::unexpected(
         Error::single({file, 0, 0}, "", fmt::format("byte {}: not valid JSON: {}", e.byte, message)));
   }

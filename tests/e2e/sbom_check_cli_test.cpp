@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 const std::string kData = EN18031_SOURCE_DIR "/tests/data/vuln/";
 
-struct Run {
+struct CliRun {
   int code;
   std::string out;
   std::string err;
@@ -41,7 +41,7 @@ class SbomCheckCli : public ::testing::Test {
   std::string path(const std::string& name) const { return (directory_ / name).string(); }
 
   // The clock stands at `today`; the catalogue is the source tree's.
-  Run run(std::vector<std::string> args, const std::string& today = "2026-12-03") {
+  CliRun run(std::vector<std::string> args, const std::string& today = "2026-12-03") {
     args.insert(args.begin(), "en18031");
     std::vector<const char*> argv;
     for (const auto& arg : args)
@@ -62,8 +62,8 @@ class SbomCheckCli : public ::testing::Test {
   }
 
   void import_all() {
-    const Run imported = run({"vulndb", "import", "-q", "--db", path("v.sqlite"), kData + "nvd-slice.json",
-                              kData + "kev-slice.json", kData + "osv-debian-slice.zip"});
+    const CliRun imported = run({"vulndb", "import", "-q", "--db", path("v.sqlite"), kData + "nvd-slice.json",
+                                 kData + "kev-slice.json", kData + "osv-debian-slice.zip"});
     // A malformed record in each of the NVD slice and the zip: reported, skipped, exit 1.
     ASSERT_EQ(imported.code, 1) << imported.out << imported.err;
   }
@@ -79,17 +79,17 @@ class SbomCheckCli : public ::testing::Test {
 };
 
 TEST_F(SbomCheckCli, ImportReportsAndIsIdempotent) {
-  Run first = run({"vulndb", "import", "-q", "--db", path("v.sqlite"), kData + "nvd-slice.json"});
+  CliRun first = run({"vulndb", "import", "-q", "--db", path("v.sqlite"), kData + "nvd-slice.json"});
   EXPECT_EQ(first.code, 1);
   EXPECT_THAT(first.out,
               HasSubstr("nvd-slice.json: nvd feed, 11 records, 11 stored (new or newer), 1 skipped as "
                         "malformed"));
   EXPECT_THAT(first.err, HasSubstr("nvd-slice.json: byte "));
   EXPECT_THAT(first.err, HasSubstr(": record 12: cve.id is missing"));
-  Run again = run({"vulndb", "import", "-q", "--db", path("v.sqlite"), kData + "nvd-slice.json"});
+  CliRun again = run({"vulndb", "import", "-q", "--db", path("v.sqlite"), kData + "nvd-slice.json"});
   EXPECT_EQ(again.code, 0);
   EXPECT_THAT(again.out, HasSubstr("nvd-slice.json: already imported (same SHA-256), nothing changed"));
-  Run info = run({"vulndb", "info", "--db", path("v.sqlite")});
+  CliRun info = run({"vulndb", "info", "--db", path("v.sqlite")});
   EXPECT_EQ(info.code, 0) << info.err;
   EXPECT_THAT(info.out, HasSubstr("NVD records 11, OSV records 0, KEV entries 0"));
   EXPECT_THAT(info.out, HasSubstr("data as of 2026-11-30T08:00:00.000"));
@@ -97,7 +97,7 @@ TEST_F(SbomCheckCli, ImportReportsAndIsIdempotent) {
       info.out,
       HasSubstr(
           "nvd feed dated 2026-11-30T08:00:00.000, imported 2026-12-03T12:00:00Z, 11 records, 1 skipped"));
-  Run missing = run({"vulndb", "info", "--db", path("none.sqlite")});
+  CliRun missing = run({"vulndb", "info", "--db", path("none.sqlite")});
   EXPECT_EQ(missing.code, 2);
   EXPECT_EQ(missing.err,
             fmt::format("en18031: {}: no vulnerability database here (build one with `en18031 vulndb "
@@ -107,7 +107,7 @@ TEST_F(SbomCheckCli, ImportReportsAndIsIdempotent) {
 
 TEST_F(SbomCheckCli, FirmwareSbomWithoutVexFailsOnTheKevMatch) {
   import_all();
-  const Run checked =
+  const CliRun checked =
       run({"sbom", "check", kData + "firmware.cdx.json", "--db", path("v.sqlite"), "-o", path("out")});
   EXPECT_EQ(checked.code, 1) << checked.out << checked.err;
   EXPECT_THAT(checked.err, HasSubstr("en18031: FAIL: an untriaged match reaches --fail-on critical"));
@@ -167,7 +167,7 @@ TEST_F(SbomCheckCli, FirmwareSbomWithoutVexFailsOnTheKevMatch) {
   EXPECT_EQ(sarif["runs"][0]["results"][4]["level"], "error");
 
   // Outputs are not replaced without --force.
-  const Run again =
+  const CliRun again =
       run({"sbom", "check", kData + "firmware.cdx.json", "--db", path("v.sqlite"), "-o", path("out")});
   EXPECT_EQ(again.code, 2);
   EXPECT_EQ(again.err,
@@ -176,7 +176,7 @@ TEST_F(SbomCheckCli, FirmwareSbomWithoutVexFailsOnTheKevMatch) {
 
 TEST_F(SbomCheckCli, VexRemovesWhatItJustifiesAndNothingElse) {
   import_all();
-  const Run checked =
+  const CliRun checked =
       run({"sbom", "check", kData + "firmware.cdx.json", "--db", path("v.sqlite"), "-o", path("out"), "--vex",
            kData + "gateway.openvex.json", "--vex", kData + "gateway.vex.cdx.json"});
   EXPECT_EQ(checked.code, 0) << checked.out << checked.err;
@@ -201,15 +201,15 @@ TEST_F(SbomCheckCli, VexRemovesWhatItJustifiesAndNothingElse) {
   const json skeleton = json::parse(read(path("out/vex-skeleton.cdx.json")));
   EXPECT_EQ(skeleton["vulnerabilities"].size(), 4u);
   // --fail-on high: the Debian openssl match (high via its CVE's NVD score) fails the run.
-  const Run high = run({"sbom", "check", kData + "firmware.cdx.json", "--db", path("v.sqlite"), "-o",
-                        path("out"), "--force", "--fail-on", "high", "--vex", kData + "gateway.openvex.json",
-                        "--vex", kData + "gateway.vex.cdx.json"});
+  const CliRun high = run({"sbom", "check", kData + "firmware.cdx.json", "--db", path("v.sqlite"), "-o",
+                           path("out"), "--force", "--fail-on", "high", "--vex",
+                           kData + "gateway.openvex.json", "--vex", kData + "gateway.vex.cdx.json"});
   EXPECT_EQ(high.code, 1);
 }
 
 TEST_F(SbomCheckCli, OldDataIsInconclusive) {
   import_all();
-  const Run checked =
+  const CliRun checked =
       run({"sbom", "check", kData + "camera.spdx.json", "--db", path("v.sqlite"), "-o", path("out")},
           "2027-01-15");
   // Heartbleed (openssl 1.0.1f, KEV) fails regardless of the data's age.
@@ -228,7 +228,7 @@ TEST_F(SbomCheckCli, OldDataIsInconclusive) {
 
 TEST_F(SbomCheckCli, NestedCycloneDx14AndUnreadableNames) {
   import_all();
-  const Run checked =
+  const CliRun checked =
       run({"sbom", "check", kData + "nested-1.4.cdx.json", "--db", path("v.sqlite"), "-o", path("out")});
   EXPECT_EQ(checked.code, 1) << checked.out << checked.err;  // zlib 1.2.11: CVE-2022-37434, critical
   EXPECT_THAT(checked.err,
@@ -252,7 +252,7 @@ TEST_F(SbomCheckCli, NestedCycloneDx14AndUnreadableNames) {
 TEST_F(SbomCheckCli, UnusableSbomExits2) {
   import_all();
   std::ofstream(path("bad.json")) << R"({"bomFormat": "CycloneDX", "specVersion": "1.2", "components": []})";
-  const Run bad = run({"sbom", "check", path("bad.json"), "--db", path("v.sqlite"), "-o", path("out")});
+  const CliRun bad = run({"sbom", "check", path("bad.json"), "--db", path("v.sqlite"), "-o", path("out")});
   EXPECT_EQ(bad.code, 2);
   EXPECT_EQ(bad.err,
             fmt::format("en18031: {}: specVersion: CycloneDX 1.2 is not read (1.4, 1.5 and 1.6 are)\n",

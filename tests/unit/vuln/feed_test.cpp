@@ -108,7 +108,7 @@ TEST_F(FeedFiles, BrokenJsonStopsAtTheByte) {
   EXPECT_EQ(
       summary.error().describe(),
       path("broken.json") +
-          ": byte 81: not valid JSON: syntax error while parsing value - unexpected end of input; expected "
+          ": byte 79: not valid JSON: line 1, column 79: syntax error while parsing value - unexpected end of input; expected "
           "'[', '{', or a literal");
   std::ofstream(path("deep.json")) << std::string(200, '[');
   EXPECT_EQ(read_feed_file(path("deep.json"), collected.sink()).error().describe(),
