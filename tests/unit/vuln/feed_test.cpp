@@ -105,11 +105,10 @@ TEST_F(FeedFiles, BrokenJsonStopsAtTheByte) {
   Collected collected;
   const auto summary = read_feed_file(path("broken.json"), collected.sink());
   ASSERT_FALSE(summary);
-  EXPECT_EQ(
-      summary.error().describe(),
-      path("broken.json") +
-          ": byte 79: not valid JSON: line 1, column 79: syntax error while parsing value - unexpected end of input; expected "
-          "'[', '{', or a literal");
+  EXPECT_EQ(summary.error().describe(), path("broken.json") +
+                                            ": byte 79: not valid JSON: line 1, column 79: syntax error "
+                                            "while parsing value - unexpected end of input; expected "
+                                            "'[', '{', or a literal");
   std::ofstream(path("deep.json")) << std::string(200, '[');
   EXPECT_EQ(read_feed_file(path("deep.json"), collected.sink()).error().describe(),
             path("deep.json") + ": byte 65: nested deeper than 64 levels");
