@@ -260,5 +260,47 @@ inline constexpr std::size_t max_login_attempts = 1000;
 // Time a whole probe may take whatever its options say: a probe of a device that is not ours to break must
 // end on its own.
 inline constexpr int max_probe_seconds = 600;
+// ---- Vulnerability data (src/vuln: SBOMs, NVD/OSV/KEV feeds, VEX) --------------------------------------
+
+// One version string. The longest real ones (Debian versions with backport suffixes, Go pseudo-versions)
+// are under 100 bytes; comparators are linear in the length, and the limit keeps quoted versions short.
+inline constexpr std::size_t max_version_bytes = 256;
+
+// One CPE 2.3 name or purl. Real ones are under 300 bytes; NVD's own limit for a CPE name is 512.
+inline constexpr std::size_t max_identifier_bytes = 2048;
+
+// One record of a feed (an NVD CVE item, an OSV record). The largest real NVD item (a CVE with thousands
+// of Cisco configurations) is about 3 MiB; records are held in memory one at a time.
+inline constexpr std::size_t max_feed_record_bytes = 32 * 1024 * 1024;
+
+// CPE matches in one CVE's configurations and ranges in one OSV record: the largest real CVEs carry a few
+// thousand; matching is linear in this per candidate.
+inline constexpr std::size_t max_matches_per_record = 20'000;
+
+// Configurations of one CVE and nodes of one configuration (real ones: a handful).
+inline constexpr std::size_t max_configuration_nodes = 1'000;
+
+// Records in one feed file (the whole NVD is about 300,000 CVEs; an OSV dump of one ecosystem up to a
+// few hundred thousand). Past this the import stops with an error instead of filling the disk.
+inline constexpr std::size_t max_records_per_file = 2'000'000;
+
+// Malformed records reported for one file before the rest are only counted.
+inline constexpr std::size_t max_feed_problems = 50;
+
+// One feed file read whole (an SBOM, a VEX document, a KEV catalogue, one OSV record). NVD feeds are
+// streamed, not read whole, so they are not bounded by this.
+inline constexpr std::size_t max_sbom_bytes = 256 * 1024 * 1024;
+
+// Uncompressed bytes read from one gzip feed or one zip member: a decompression bomb stops here. The
+// full NVD uncompressed is about 2 GiB.
+inline constexpr std::size_t max_uncompressed_feed_bytes = std::size_t{8} * 1024 * 1024 * 1024;
+
+// Components in one SBOM and statements in one VEX document. A full Linux distribution image lists about
+// 5,000 packages.
+inline constexpr std::size_t max_sbom_components = 200'000;
+
+// JSON nesting accepted in feeds, SBOMs and VEX (real ones nest less than 12 levels; CycloneDX nested
+// components a few more).
+inline constexpr int max_feed_nesting_depth = 64;
 
 }  // namespace en18031::limits

@@ -61,6 +61,8 @@ int run(int argc, const char* const* argv, Context& ctx) {
   register_scan(app, ctx);
   register_probe(app, ctx);
   register_crypto_check(app, ctx);
+  register_vulndb(app, ctx);
+  register_sbom(app, ctx);
 
   try {
     app.parse(argc, argv);

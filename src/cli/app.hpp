@@ -100,5 +100,9 @@ void register_scan(CLI::App& parent, Context& ctx);
 void register_probe(CLI::App& parent, Context& ctx);
 // en18031 crypto check (crypto_check.cpp)
 void register_crypto_check(CLI::App& parent, Context& ctx);
+// en18031 vulndb import|info (vulndb.cpp)
+void register_vulndb(CLI::App& parent, Context& ctx);
+// en18031 sbom check (sbom_check.cpp)
+void register_sbom(CLI::App& parent, Context& ctx);
 
 }  // namespace en18031::cli
