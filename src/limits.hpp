@@ -213,7 +213,7 @@ inline constexpr std::size_t max_tls_extensions = 64;
 // TCP connections one `probe tls` run opens, in total. A full enumeration of a server accepting every
 // suite of every version needs about 350 plus 40 for groups and features; the run stops (and says so)
 // past this, so a misbehaving server cannot keep it busy for ever.
-inline constexpr std::size_t max_probe_connections = 1200;
+inline constexpr std::size_t max_tls_probe_connections = 1200;
 
 // How long one connection may take to open, and to answer after our last byte, in milliseconds. A device
 // on a slow link answers a ClientHello within a second; `--timeout` may lower it, never raise it above
@@ -228,11 +228,12 @@ inline constexpr int max_probe_retries = 1;
 // Files `crypto check` reads from the folders it is given (a firmware tree holds a few dozen PEM files; a
 // whole root file system a few thousand). Each is at most max_key_file_bytes; larger ones are skipped.
 inline constexpr std::size_t max_key_material_files = 10000;
+
 // ---- Network probes: login and ports (src/probe/net, src/probe/ports, src/probe/login) ------------------
 
 // TCP connections a port scan keeps in flight at once. Each is a descriptor; 4096 stays far below the
 // kernel's limits and keeps a scan from exhausting a small device's connection table.
-inline constexpr std::size_t max_probe_connections = 4096;
+inline constexpr std::size_t max_concurrent_probe_connections = 4096;
 
 // Connection attempts a port scan starts per second, at most. 65,535 ports take about a second at this rate
 // on a local network; a real device on a slower link is scanned with a lower --rate.

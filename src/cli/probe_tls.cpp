@@ -41,7 +41,7 @@ struct ProbeTlsOptions {
   bool dry_run = false;
   bool no_handshake = false;
   int timeout_ms = limits::default_probe_timeout_ms;
-  std::size_t max_connections = limits::max_probe_connections;
+  std::size_t max_connections = limits::max_tls_probe_connections;
   KeySource sign;
 };
 
@@ -58,9 +58,9 @@ int run_probe_tls(Context& ctx, const ProbeTlsOptions& options) {
   if (options.timeout_ms < 100 || options.timeout_ms > limits::max_probe_timeout_ms)
     return report(ctx, Error::message(
                            fmt::format("--timeout must be from 100 to {} ms", limits::max_probe_timeout_ms)));
-  if (options.max_connections < 1 || options.max_connections > limits::max_probe_connections)
+  if (options.max_connections < 1 || options.max_connections > limits::max_tls_probe_connections)
     return report(ctx, Error::message(fmt::format("--max-connections must be from 1 to {}",
-                                                  limits::max_probe_connections)));
+                                                  limits::max_tls_probe_connections)));
   if (options.client_cert.empty() != options.client_key.empty())
     return report(ctx, Error::message("give --client-cert and --client-key together"));
   const std::string date = options.date.empty() ? today(ctx) : options.date;
@@ -237,7 +237,7 @@ void register_probe_tls(CLI::App& probe, Context& ctx) {
       ->add_option("--timeout", options->timeout_ms, "Milliseconds to connect and to answer, per connection")
       ->default_val(limits::default_probe_timeout_ms);
   command->add_option("--max-connections", options->max_connections, "Connections the run may open in total")
-      ->default_val(limits::max_probe_connections);
+      ->default_val(limits::max_tls_probe_connections);
   command->callback(
       [&ctx, options] { ctx.action = [&ctx, options] { return run_probe_tls(ctx, *options); }; });
 }

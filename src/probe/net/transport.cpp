@@ -159,7 +159,7 @@ std::expected<TcpScanResult, Error> SocketTransport::tcp_connect_scan(const std:
   if (!address)
     return std::unexpected(Error::message(fmt::format("{} is not an IP address", host)));
   const std::size_t concurrency =
-      std::clamp<std::size_t>(options.concurrency, 1, limits::max_probe_connections);
+      std::clamp<std::size_t>(options.concurrency, 1, limits::max_concurrent_probe_connections);
   const double rate = std::clamp(options.max_connects_per_second, 1.0, limits::max_probe_connects_per_second);
   if (auto room = ensure_descriptors(concurrency); !room)
     return std::unexpected(room.error());
