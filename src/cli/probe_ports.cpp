@@ -91,8 +91,8 @@ int run_probe_ports(Context& ctx, const ProbePortsOptions& options) {
     return report(ctx, udp.error());
   probe_options.udp = std::move(*udp);
   if (options.concurrency < 1 || options.concurrency > limits::max_concurrent_probe_connections)
-    return report(ctx, Error::message(
-                           fmt::format("--concurrency must be from 1 to {}", limits::max_concurrent_probe_connections)));
+    return report(ctx, Error::message(fmt::format("--concurrency must be from 1 to {}",
+                                                  limits::max_concurrent_probe_connections)));
   if (!(options.rate >= 1 && options.rate <= limits::max_probe_connects_per_second))
     return report(ctx, Error::message(fmt::format("--rate must be from 1 to {:.0f}",
                                                   limits::max_probe_connects_per_second)));

@@ -788,11 +788,29 @@ TEST_F(Scratch, OutputsRecordTheDigestsOfTheProfileAndTheCatalogue) {
   const std::string profile_sha256 = crypto::sha256_hex(read_text(profile));
   // The catalogue: what `sha256sum` prints for its files in name order, hashed again.
   std::string listing;
-  for (const std::string name :
-       {"acm.yaml", "aum.yaml", "catalogue.yaml", "cck.yaml", "checks/crypto.yaml", "checks/factory.yaml",
-        "checks/image.yaml", "checks/login.yaml", "checks/ports.yaml", "checks/scan.yaml", "checks/tls.yaml",
-        "checks/vuln.yaml", "cry.yaml", "dlm.yaml", "gec.yaml", "lgm.yaml", "nmm.yaml", "rlm.yaml", "scm.yaml",
-        "ssm.yaml", "sum.yaml", "tcm.yaml", "unm.yaml"}) {
+  for (const std::string name : {"acm.yaml",
+                                 "aum.yaml",
+                                 "catalogue.yaml",
+                                 "cck.yaml",
+                                 "checks/crypto.yaml",
+                                 "checks/factory.yaml",
+                                 "checks/image.yaml",
+                                 "checks/login.yaml",
+                                 "checks/ports.yaml",
+                                 "checks/scan.yaml",
+                                 "checks/tls.yaml",
+                                 "checks/vuln.yaml",
+                                 "cry.yaml",
+                                 "dlm.yaml",
+                                 "gec.yaml",
+                                 "lgm.yaml",
+                                 "nmm.yaml",
+                                 "rlm.yaml",
+                                 "scm.yaml",
+                                 "ssm.yaml",
+                                 "sum.yaml",
+                                 "tcm.yaml",
+                                 "unm.yaml"}) {
     listing += crypto::sha256_hex(read_text(kSource + "/catalogue/" + name)) + "  " + name + "\n";
   }
   const std::string catalogue_sha256 = crypto::sha256_hex(listing);

@@ -10,9 +10,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace en18031::scan;
-  const auto report = fuzzing::analyse({data, size}, {"/etc/ssl/private/key.pem", "/etc/inittab", "/etc/app.conf",
-                                                      "/etc/nginx/nginx.conf", "/etc/ssh/sshd_config",
-                                                      "/etc/ssl/certs/ca-certificates.crt"});
+  const auto report = fuzzing::analyse(
+      {data, size}, {"/etc/ssl/private/key.pem", "/etc/inittab", "/etc/app.conf", "/etc/nginx/nginx.conf",
+                     "/etc/ssh/sshd_config", "/etc/ssl/certs/ca-certificates.crt"});
   const auto sarif = to_sarif(report, fuzzing::rules(), "fuzz");
   const auto findings = to_findings(report);
   const auto summary = to_summary_markdown(report, "fuzz.bin");

@@ -14,8 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t total = 0;
   for (const auto& entry : detect::parse_password_lines(text))
     total += detect::to_string(detect::classify_hash(entry.hash)).size() + entry.account.size();
-  const auto report = fuzzing::analyse({data, size}, {"/etc/shadow", "/etc/passwd", "/www/.htpasswd",
-                                                      "/etc/mosquitto/passwd"});
+  const auto report = fuzzing::analyse(
+      {data, size}, {"/etc/shadow", "/etc/passwd", "/www/.htpasswd", "/etc/mosquitto/passwd"});
   for (const auto& detection : report.detections)
     total += detection.message.size();
   return total == static_cast<std::size_t>(-1);

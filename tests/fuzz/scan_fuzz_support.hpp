@@ -2,11 +2,11 @@
 // compiled once with vectorscan, the engine of the real matcher, reporting every match end.
 #pragma once
 
-#include <hs/hs.h>
-
 #include <cstdlib>
 #include <span>
 #include <vector>
+
+#include <hs/hs.h>
 
 #include "scan/analysis.hpp"
 #include "scan/rules.hpp"
@@ -31,26 +31,29 @@ class Matcher {
     std::vector<unsigned> ids;
     for (std::size_t i = 0; i < patterns.size(); ++i) {
       expressions.push_back(patterns[i].expression.c_str());
-      flags.push_back((patterns[i].caseless ? HS_FLAG_CASELESS : 0U) | (patterns[i].dot_all ? HS_FLAG_DOTALL : 0U) |
+      flags.push_back((patterns[i].caseless ? HS_FLAG_CASELESS : 0U) |
+                      (patterns[i].dot_all ? HS_FLAG_DOTALL : 0U) |
                       (patterns[i].multi_line ? HS_FLAG_MULTILINE : 0U));
       ids.push_back(static_cast<unsigned>(i));
     }
     hs_compile_error_t* error = nullptr;
-    if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned>(expressions.size()),
-                         HS_MODE_BLOCK, nullptr, &database_, &error) != HS_SUCCESS ||
+    if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                         static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &database_,
+                         &error) != HS_SUCCESS ||
         hs_alloc_scratch(database_, &scratch_) != HS_SUCCESS)
       std::abort();
   }
 
   std::vector<PatternHit> match(std::span<const std::uint8_t> bytes) {
     std::vector<PatternHit> hits;
-    const auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* context) -> int {
+    const auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned,
+                             void* context) -> int {
       auto& out = *static_cast<std::vector<PatternHit>*>(context);
       out.push_back({id, to});
       return out.size() > 100'000 ? 1 : 0;  // bounded like the real matcher
     };
-    hs_scan(database_, reinterpret_cast<const char*>(bytes.data()), static_cast<unsigned>(bytes.size()), 0, scratch_,
-            on_match, &hits);
+    hs_scan(database_, reinterpret_cast<const char*>(bytes.data()), static_cast<unsigned>(bytes.size()), 0,
+            scratch_, on_match, &hits);
     return hits;
   }
 
