@@ -246,10 +246,11 @@ TEST_F(ProbeTlsCli, Tls10WithCbcSha1AtSecurityLevel0) {
             "(deprecated)");
   EXPECT_EQ(check(results, "tls-key-exchange-groups"),
             "inconclusive: no key exchange group was learned (no TLS 1.3, no ECDHE suite)");
-  // RSA-2048 was legacy until the end of 2025 in the shipped policy: judged on 2026-12-03 it has expired.
-  EXPECT_THAT(check(results, "tls-certificate-keys"),
-              HasSubstr("fail: certificate 0 (CN=localhost): key RSA 2048 bits: deprecated (legacy until "
-                        "2025-12-31, expired)"));
+  // RSA-2048 gives the 112 bits EN 18031 asks of a key (CCK-1): the shipped policy agrees it.
+  EXPECT_EQ(
+      check(results, "tls-certificate-keys"),
+      "pass: certificate 0 (CN=localhost): key RSA 2048 bits: agreed [nist-sp-800-131a-r2 3]; certificate 0 "
+      "(CN=localhost): signature hash SHA256: agreed [bsi-tr-02102-1; nist-sp-800-131a-r2]");
   EXPECT_EQ(check(results, "tls-secure-renegotiation"),
             "pass: the server answers renegotiation_info (RFC 5746)");
   EXPECT_EQ(results["features"]["compression"], false);

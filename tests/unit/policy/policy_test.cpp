@@ -59,16 +59,39 @@ TEST(CryptoPolicy, CipherSuitesFirstMatchingRuleDecides) {
 }
 
 TEST(CryptoPolicy, LegacyRuleExpiresAfterItsDate) {
-  EXPECT_EQ(judge_key(shipped(), "RSA", 2048, "2025-12-31").describe(), "legacy until 2025-12-31");
-  EXPECT_TRUE(judge_key(shipped(), "RSA", 2048, "2025-12-31").acceptable());
-  const auto later = judge_key(shipped(), "RSA", 2048, "2026-01-01");
+  const auto parsed = parse_policy(
+      "policy: {id: p, title: t, version: '1'}\n"
+      "sources:\n"
+      "  - {id: s, title: S, edition: '1'}\n"
+      "rules:\n"
+      "  - {kind: key, names: [RSA], min_bits: 3000, status: agreed, sources: [{source: s}], verified: "
+      "true}\n"
+      "  - {kind: key, names: [RSA], min_bits: 2048, status: legacy, until: '2025-12-31', sources: [{source: "
+      "s}], "
+      "verified: true}\n"
+      "  - {kind: key, names: [RSA], min_bits: 0, status: deprecated, sources: [{source: s}], verified: "
+      "true}\n",
+      "p.yaml");
+  ASSERT_TRUE(parsed) << parsed.error().describe();
+  EXPECT_EQ(judge_key(*parsed, "RSA", 2048, "2025-12-31").describe(), "legacy until 2025-12-31");
+  EXPECT_TRUE(judge_key(*parsed, "RSA", 2048, "2025-12-31").acceptable());
+  const auto later = judge_key(*parsed, "RSA", 2048, "2026-01-01");
   EXPECT_EQ(later.describe(), "deprecated (legacy until 2025-12-31, expired)");
   EXPECT_FALSE(later.acceptable());
   EXPECT_TRUE(later.expired);
+  EXPECT_EQ(judge_key(*parsed, "RSA", 3072, "2030-01-01").describe(), "agreed");
+}
+
+// The shipped policy judges keys by EN 18031's own floor, 112 bits of security strength (CCK-1): RSA-2048
+// and P-224 meet it today, whatever stricter sources recommend; below it nothing is acceptable.
+TEST(CryptoPolicy, ShippedKeysMeetEn18031sFloorOf112Bits) {
+  EXPECT_EQ(judge_key(shipped(), "RSA", 2048, "2026-12-03").describe(), "agreed");
+  EXPECT_EQ(judge_key(shipped(), "RSA", 2048, "2031-01-01").describe(), "agreed");
   EXPECT_EQ(judge_key(shipped(), "RSA", 3072, "2030-01-01").describe(), "agreed");
   EXPECT_EQ(judge_key(shipped(), "RSA", 1024, "2020-01-01").describe(), "deprecated");
   EXPECT_EQ(judge_key(shipped(), "EC", 256, "2026-12-03").describe(), "agreed");
-  EXPECT_EQ(judge_key(shipped(), "EC", 224, "2026-12-03").describe(), "deprecated");
+  EXPECT_EQ(judge_key(shipped(), "EC", 224, "2026-12-03").describe(), "agreed");
+  EXPECT_EQ(judge_key(shipped(), "EC", 192, "2026-12-03").describe(), "deprecated");
   EXPECT_EQ(judge_key(shipped(), "ED25519", 253, "2026-12-03").describe(), "agreed");
 }
 
@@ -76,7 +99,9 @@ TEST(CryptoPolicy, CitationNamesSourcesAndWhetherVerified) {
   const auto tls10 = judge(shipped(), Kind::protocol, "TLSv1.0", "2026-12-03");
   EXPECT_EQ(tls10.citation(shipped()), " [nist-sp-800-52-r2 3.1; bsi-tr-02102-2]");
   const auto rsa = judge_key(shipped(), "RSA", 2048, "2026-12-03");
-  EXPECT_EQ(rsa.citation(shipped()), " [eccg-acm-v2; nist-sp-800-131a-r2; not verified]");
+  EXPECT_EQ(rsa.citation(shipped()), " [nist-sp-800-131a-r2 3]");
+  const auto ec = judge_key(shipped(), "EC", 256, "2026-12-03");
+  EXPECT_EQ(ec.citation(shipped()), " [bsi-tr-02102-1; eccg-acm-v2; not verified]");
   EXPECT_EQ(Judgement{}.citation(shipped()), "");
 }
 
