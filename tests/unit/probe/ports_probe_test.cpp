@@ -133,7 +133,8 @@ TEST(PortsProbe, UndeclaredServiceFailsAndRefutesGec2AndGec4InTheRecord) {
   const auto record = evidence::make_record(head, findings, {}, testing::shipped());
   ASSERT_TRUE(record) << record.error().describe();
   EXPECT_EQ((*record)["checks"][1]["result"], "fail");
-  EXPECT_EQ((*record)["checks"][1]["supports"],
+  EXPECT_EQ((*record)["checks"][1]["supports"], nlohmann::json::array());
+  EXPECT_EQ((*record)["checks"][1]["refutes"],
             nlohmann::json::parse(
                 R"([{"node":"GEC-2.DN-3","answer":"yes"},{"node":"GEC-4.DN-2","answer":"yes"}])"));
 
