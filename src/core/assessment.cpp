@@ -632,6 +632,7 @@ class Engine {
                               "keep the measured artefact beside the evidence record", reference.where});
         }
       }
+      bool shows_mechanism = false;
       for (const auto& check : record.checks) {
         if (!speaks_to(requirement, check))
           continue;
@@ -643,7 +644,7 @@ class Engine {
               return std::ranges::any_of(out.path,
                                          [&](const TakenStep& step) { return step.node == support.node; });
             }))
-          any_relevant = true;
+          shows_mechanism = true;
         if (check.result != CheckResult::pass) {
           all_good = false;
           out.gaps.push_back({"evidence-failed",
@@ -653,7 +654,12 @@ class Engine {
         }
         find_contradictions(check, reference.text, out);
       }
-      used.push_back(reference.text);
+      // Sufficiency names only the records that show the mechanism works; one that could only have refuted
+      // an answer is cited, checked for contradictions, and not named there.
+      if (shows_mechanism) {
+        any_relevant = true;
+        used.push_back(reference.text);
+      }
     }
     if (out.verdict != Verdict::pass) {
       out.sufficiency = {Sufficiency::Kind::not_needed, {}};

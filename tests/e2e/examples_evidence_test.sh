@@ -32,7 +32,13 @@ for example in air-quality-monitor smart-meter ev-charging-gateway; do
   mkdir -p "$fresh"
   bash "$committed/make-evidence.sh" "$program" "$fresh/evidence" >"$work/$example.out" 2>&1 ||
     { cat "$work/$example.out"; fail "$example: make-evidence.sh failed"; }
-  for record in sum-2-tamper-test.json fleet-check.json; do
+  records="sum-2-tamper-test.json fleet-check.json"
+  expected_listing="fleet-check.json sample-firmware-signed.bin sample-image-key.pub.pem sample-registry.db sum-2-tamper-test.json "
+  if [[ -f $committed/evidence/firmware-scan.json ]]; then  # the example whose release image is scanned
+    records+=" firmware-scan.json"
+    expected_listing="firmware-scan.json $expected_listing"
+  fi
+  for record in $records; do
     python3 - "$committed/evidence/$record" "$fresh/evidence/$record" <<'PY' || fail "$example: $record differs"
 import json, sys
 
@@ -43,7 +49,7 @@ def essence(path):
         "tool": record["tool"]["name"],
         "subject": record["subject"],
         "inputs": [entry["path"] for entry in record["inputs"]],
-        "checks": [(c["id"], c["result"], c["requirements"], c["supports"], c["document_how"])
+        "checks": [(c["id"], c["result"], c["requirements"], c["supports"], c.get("refutes"), c["document_how"])
                    for c in record["checks"]],
     }
 
@@ -58,7 +64,7 @@ PY
   done
   # No secret of the run is left beside the records: only the records and the inputs they name.
   listing=$(cd "$fresh/evidence" && ls | LC_ALL=C sort | tr '\n' ' ')
-  [[ $listing == "fleet-check.json sample-firmware-signed.bin sample-image-key.pub.pem sample-registry.db sum-2-tamper-test.json " ]] ||
+  [[ $listing == "$expected_listing" ]] ||
     fail "$example: make-evidence.sh left $listing"
   cmp -s <(cd "$committed/evidence" && ls | LC_ALL=C sort) <(cd "$fresh/evidence" && ls | LC_ALL=C sort) ||
     fail "$example: the committed evidence folder holds other files than make-evidence.sh writes"

@@ -878,7 +878,7 @@ TEST_F(Scratch, InitCitesEvidenceAndShowsTheAnswersItGives) {
   const auto run = run_cli({"init", "-o", path("product.yaml"), "--evidence", path("evidence"), "--catalogue",
                             kSource + "/catalogue"});
   ASSERT_EQ(run.exit_code, cli::exit_ok) << run.err;
-  EXPECT_EQ(run.out, "wrote " + path("product.yaml") + " (parts 1; 2 evidence records read)\n");
+  EXPECT_EQ(run.out, "wrote " + path("product.yaml") + " (parts 1; 3 evidence records read)\n");
   const std::string text = read_text(path("product.yaml"));
   EXPECT_THAT(text, HasSubstr("        #   evidence answers yes while CCK-3.DN-1 is left open: "
                               "evidence/fleet-check.json (psks-unique)\n"));
@@ -889,7 +889,8 @@ TEST_F(Scratch, InitCitesEvidenceAndShowsTheAnswersItGives) {
   const auto loaded = load::load_profile_file(path("product.yaml"));
   ASSERT_TRUE(loaded.ok()) << format_diagnostic(loaded.problems.front());
   EvidenceSet evidence;
-  for (const std::string record : {"evidence/fleet-check.json", "evidence/sum-2-tamper-test.json"}) {
+  for (const std::string record :
+       {"evidence/fleet-check.json", "evidence/sum-2-tamper-test.json", "evidence/firmware-scan.json"}) {
     auto read = load::load_evidence_file(path(record), record, &shipped());
     ASSERT_TRUE(read.record);
     evidence.emplace(record, std::move(*read.record));

@@ -492,6 +492,20 @@ TEST(Assessment, ARefutingCheckAnswersNothingAndPassingGivesNoSufficiency) {
   EXPECT_THAT(group.path[0].evidence, IsEmpty());
 }
 
+TEST(Assessment, SufficiencyNamesOnlyTheRecordsThatShowTheMechanismWorks) {
+  EvidenceRecord scan = refuting_scan(CheckResult::pass);
+  scan.path = "evidence/scan.json";
+  const auto profile = replace_once(with_evidence(kFixtureProfile), "evidence: [evidence/access.json]",
+                                    "evidence: [evidence/access.json, evidence/scan.json]");
+  const auto result = assess_profile(
+      profile, {{"evidence/access.json", tamper_test(CheckResult::pass)}, {"evidence/scan.json", scan}});
+  ASSERT_TRUE(result) << ::testing::PrintToString(errors_of(result));
+  const auto& group = requirement(*result, "ACM-2").groups[0];
+  EXPECT_EQ(group.status, Status::pass);
+  EXPECT_EQ(group.sufficiency.kind, Sufficiency::Kind::evidence);
+  EXPECT_EQ(group.sufficiency.detail, "evidence/access.json");
+}
+
 // Where the catalogue leaves a node to a person, evidence is advice: the gap stays, and says what the
 // evidence supports.
 TEST(Assessment, EvidenceOnlyAdvisesWhereANodeNeedsHumanJudgement) {
