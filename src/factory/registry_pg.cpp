@@ -346,7 +346,12 @@ std::string redact_postgres_locator(std::string_view locator) {
 }
 
 std::string postgres_locator_problem(std::string_view locator) {
-  if (redact_postgres_locator(locator) == locator)
+  // Any password parameter is refused, also one whose value happens to read "..." (what redaction
+  // prints): libpq would still send it as the password.
+  const auto query = locator.find('?');
+  const bool password_parameter =
+      query != std::string_view::npos && locator.find("password=", query) != std::string_view::npos;
+  if (redact_postgres_locator(locator) == locator && !password_parameter)
     return {};
   return "it holds a password: give the password in a password file (passfile=PATH in the locator, or "
          "$PGPASSFILE) or in $PGPASSWORD, never in the locator";

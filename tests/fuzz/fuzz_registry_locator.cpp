@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const auto parsed = parse_registry_locator(text);
   const std::string redacted = redact_postgres_locator(text);
-  if (redact_postgres_locator(redacted) != redacted || !postgres_locator_problem(redacted).empty())
+  // Redacting is stable. (A redacted locator may still be refused: "password=..." names a parameter.)
+  if (redact_postgres_locator(redacted) != redacted)
     std::abort();
   if (parsed && parsed->backend == RegistryBackend::postgresql && redacted != text)
     std::abort();

@@ -145,6 +145,10 @@ TEST(RegistryPgLocator, PasswordsAreCutFromEveryLocatorShown) {
   EXPECT_EQ(redact_postgres_locator("postgresql://station1@db:5432/line_a?host=/run/postgresql"),
             "postgresql://station1@db:5432/line_a?host=/run/postgresql");
   EXPECT_EQ(postgres_locator_problem("postgresql://station1@db/line_a"), "");
+  // A password that reads like the redaction mark is still a password libpq would send (found by
+  // fuzz_registry_locator, crash input kept in its corpus).
+  EXPECT_NE(postgres_locator_problem("postgresql://h/d?password=..."), "");
+  EXPECT_NE(postgres_locator_problem("postgresql://h/d?sslpassword=..."), "");
 }
 
 }  // namespace
