@@ -297,22 +297,26 @@ RangeVerdict evaluate_osv_range(const OsvRange& range, VersionScheme scheme, con
   return verdict;
 }
 
+std::string package_key(std::string_view ecosystem, std::string_view name) {
+  return fmt::format("{}\n{}", ecosystem, name);
+}
+
+// For each affected package, only the components whose purl names it (index.by_package); the matches of
+// one component keep the order of the record's affected entries, and the caller sorts by component.
 void match_affected(const Vulnerability& vulnerability, std::span<const Component> components,
-                    std::vector<Match>& out) {
-  for (std::size_t c = 0; c < components.size(); ++c) {
-    const Component& component = components[c];
-    if (!component.purl)
+                    const ComponentIndex& index, std::vector<Match>& out) {
+  for (const OsvAffected& affected : vulnerability.affected) {
+    const std::string_view ecosystem =
+        std::string_view(affected.ecosystem).substr(0, affected.ecosystem.find(':'));
+    const auto named = index.by_package.find(package_key(ecosystem, affected.name));
+    if (named == index.by_package.end())
       continue;
-    const auto package = osv_package(*component.purl);
-    if (!package)
-      continue;
-    const std::string version = component.purl->version.empty() ? component.version : component.purl->version;
-    for (const OsvAffected& affected : vulnerability.affected) {
-      const std::string_view ecosystem =
-          std::string_view(affected.ecosystem).substr(0, affected.ecosystem.find(':'));
-      if (ecosystem != package->ecosystem || affected.name != package->name ||
-          !same_release(affected.ecosystem, *component.purl))
+    for (const std::size_t c : named->second) {
+      const Component& component = components[c];
+      if (!same_release(affected.ecosystem, *component.purl))
         continue;
+      const std::string version =
+          component.purl->version.empty() ? component.version : component.purl->version;
       Match match;
       match.component = c;
       match.how = "purl";
@@ -386,6 +390,9 @@ ComponentIndex index_components(std::span<const Component> components) {
     index.all.push_back(c);
     if (components[c].cpe)
       index.by_product[product_key(components[c].cpe->vendor(), components[c].cpe->product())].push_back(c);
+    if (components[c].purl)
+      if (const auto package = osv_package(*components[c].purl))
+        index.by_package[package_key(package->ecosystem, package->name)].push_back(c);
   }
   return index;
 }
@@ -399,7 +406,7 @@ std::vector<Match> match_vulnerability(const Vulnerability& vulnerability,
   if (index == nullptr)
     index = &own.emplace(index_components(components));
   match_configurations(vulnerability, components, *index, out);
-  match_affected(vulnerability, components, out);
+  match_affected(vulnerability, components, *index, out);
   std::ranges::stable_sort(out, [](const Match& a, const Match& b) { return a.component < b.component; });
   return out;
 }

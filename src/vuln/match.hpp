@@ -126,6 +126,9 @@ struct Match {
 // components that can match it; a criterion whose vendor or product is a pattern is compared with all.
 struct ComponentIndex {
   std::map<std::string, std::vector<std::size_t>, std::less<>> by_product;
+  // "ecosystem\nname" of each component's purl (OSV's names), so an OSV record visits only the components
+  // of its packages instead of parsing every component's purl again.
+  std::map<std::string, std::vector<std::size_t>, std::less<>> by_package;
   std::vector<std::size_t> all;
 };
 ComponentIndex index_components(std::span<const Component> components);
