@@ -47,7 +47,8 @@ password:
   length: 16
   min_entropy_bits: 60
 EOF
-(umask 077 && head -c 24 /dev/urandom | base64 >ca.pass && head -c 32 /dev/urandom >password.secret)
+# The password secret as base64 text: raw random bytes may end in a newline, which the reader strips.
+(umask 077 && head -c 24 /dev/urandom | base64 >ca.pass && head -c 48 /dev/urandom | base64 -w0 >password.secret)
 "$program" ca init --ca-cert sample-ca.pem --ca-key ca.key --ca-passphrase-file ca.pass \
   --common-name "Sample gateway manufacturing CA" --days 3700 >/dev/null
 "$program" registry keygen registry.key >/dev/null
