@@ -146,6 +146,11 @@ int run_scan_firmware(Context& ctx, const ScanFirmwareOptions& options) {
       return report(ctx, Error::message(fmt::format("--format {}: expected some of {}", format,
                                                     fmt::join(kFormats, ","))));
   }
+  // An evidence record is kept in a technical file for years and handed to authorities: it never holds a
+  // secret, so the option that prints them cannot write one.
+  if (options.show_secrets && wants(options, "evidence"))
+    return report(ctx, Error::message("--show-secrets names passwords and secrets in the outputs, and an "
+                                      "evidence record never holds one: leave evidence out of --format"));
   std::optional<scan::Level> fail_on;
   if (!options.fail_on.empty() && !(fail_on = scan::parse_level(options.fail_on)))
     return report(
@@ -277,7 +282,8 @@ void register_scan_firmware(CLI::App& scan, Context& ctx) {
   command->add_option("--rules", options->rules, "A rules file of your own, added to the shipped rules");
   command->add_option("--jobs", options->jobs, "Threads that inspect unpacked files")->capture_default_str();
   command->add_flag("--show-secrets", options->show_secrets,
-                    "Name a cracked default password in messages (never in evidence)");
+                    "Name cracked default passwords and hard-coded secrets in results.sarif and summary.md "
+                    "(not with evidence)");
   command->add_option("--fail-on", options->fail_on,
                       "Exit 1 when a finding at this level exists: error, warning, note");
   add_sign_key_option(*command, options->sign, true);

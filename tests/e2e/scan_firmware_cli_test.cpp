@@ -130,6 +130,12 @@ TEST_F(ScanFirmwareCli, UnusableInputIsExit2AndWritesNothing) {
   const auto level = run_cli({"scan", "firmware", path("fw.bin"), "-o", path("out"), "--fail-on", "severe"});
   EXPECT_EQ(level.exit_code, 2);
   EXPECT_EQ(level.err, "en18031: --fail-on severe: expected error, warning or note\n");
+  const auto secrets = run_cli({"scan", "firmware", path("fw.bin"), "-o", path("out"), "--show-secrets"});
+  EXPECT_EQ(secrets.exit_code, 2);
+  EXPECT_EQ(
+      secrets.err,
+      "en18031: --show-secrets names passwords and secrets in the outputs, and an evidence record never "
+      "holds one: leave evidence out of --format\n");
   EXPECT_FALSE(fs::exists(path("out")));
 }
 
