@@ -23,4 +23,17 @@ std::string path_from_record(const std::filesystem::path& file, const std::files
   return std::filesystem::relative(std::filesystem::absolute(file), base).generic_string();
 }
 
+std::expected<void, Error> refuse_existing_outputs(const std::filesystem::path& directory,
+                                                   std::span<const std::string_view> names, bool force) {
+  if (force)
+    return {};
+  for (const std::string_view name : names) {
+    const std::filesystem::path path = directory / name;
+    if (std::filesystem::exists(path))
+      return std::unexpected(
+          Error::message(fmt::format("{} exists; use --force to replace it", path.string())));
+  }
+  return {};
+}
+
 }  // namespace en18031::cli

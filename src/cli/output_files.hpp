@@ -5,8 +5,11 @@
 #include <chrono>
 #include <expected>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
+
+#include "core/diagnostic.hpp"
 
 namespace en18031::cli {
 
@@ -15,5 +18,10 @@ namespace en18031::cli {
 // move together.
 std::string evidence_timestamp(std::chrono::system_clock::time_point when);
 std::string path_from_record(const std::filesystem::path& file, const std::filesystem::path& record);
+
+// Before a probe runs: an Error naming the first of `names` that already exists in `directory`, unless
+// `force` (the probes write several files into one folder and never overwrite a measurement silently).
+std::expected<void, Error> refuse_existing_outputs(const std::filesystem::path& directory,
+                                                   std::span<const std::string_view> names, bool force);
 
 }  // namespace en18031::cli

@@ -99,10 +99,9 @@ int run_probe_login(Context& ctx, const ProbeLoginOptions& options) {
     return exit_ok;
   }
   const fs::path directory = options.output;
-  for (const char* name : {"results.json", "evidence.json", "summary.md"})
-    if (!options.force && fs::exists(directory / name))
-      return report(ctx, Error::message(fmt::format("{} exists; use --force to replace it",
-                                                    (directory / name).string())));
+  constexpr std::string_view kOutputs[] = {"results.json", "evidence.json", "summary.md"};
+  if (auto free = refuse_existing_outputs(directory, kOutputs, options.force); !free)
+    return report(ctx, free.error());
   std::optional<Catalogue> catalogue = load_checked_catalogue(ctx);
   if (!catalogue)
     return exit_bad_input;

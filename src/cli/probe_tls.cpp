@@ -49,7 +49,7 @@ std::string today(const Context& ctx) {
   return evidence_timestamp(ctx.now()).substr(0, 10);
 }
 
-const char* const kOutputs[] = {"results.json", "results.sarif", "evidence.json", "summary.md"};
+constexpr std::string_view kOutputs[] = {"results.json", "results.sarif", "evidence.json", "summary.md"};
 
 int run_probe_tls(Context& ctx, const ProbeTlsOptions& options) {
   const auto endpoint = tls::parse_endpoint(options.target);
@@ -66,11 +66,9 @@ int run_probe_tls(Context& ctx, const ProbeTlsOptions& options) {
   const std::string date = options.date.empty() ? today(ctx) : options.date;
   if (!policy::is_date(date))
     return report(ctx, Error::message(fmt::format("--date must be YYYY-MM-DD, not '{}'", printable(date))));
-  if (!options.output.empty() && !options.force)
-    for (const char* name : kOutputs)
-      if (fs::exists(fs::path(options.output) / name))
-        return report(ctx, Error::message(fmt::format("{} exists; use --force to replace it",
-                                                      (fs::path(options.output) / name).string())));
+  if (!options.output.empty())
+    if (auto free = refuse_existing_outputs(options.output, kOutputs, options.force); !free)
+      return report(ctx, free.error());
   // Everything read before anything is sent: the policy, the suite registry, the catalogue's checks.
   const fs::path catalogue_dir = catalogue_directory(ctx);
   const fs::path policy_file = policy::policy_path(options.policy, catalogue_dir);

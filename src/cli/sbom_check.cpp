@@ -41,11 +41,8 @@ constexpr std::array<std::string_view, 5> kOutputs{"results.json", "results.sari
 int run_sbom_check(Context& ctx, const SbomCheckOptions& options) {
   if (options.max_age_days < 0 || options.max_age_days > 3650)
     return report(ctx, Error::message("--max-age-days must be from 0 to 3650"));
-  if (!options.force)
-    for (const auto name : kOutputs)
-      if (fs::exists(fs::path(options.output) / name))
-        return report(ctx, Error::message(fmt::format("{} exists; use --force to replace it",
-                                                      (fs::path(options.output) / name).string())));
+  if (auto free = refuse_existing_outputs(options.output, kOutputs, options.force); !free)
+    return report(ctx, free.error());
   const auto catalogue = load_checked_catalogue(ctx);
   if (!catalogue)
     return exit_bad_input;
