@@ -1,11 +1,14 @@
 #include "probe/tls/handshake.hpp"
 
 #include <algorithm>
+#include <chrono>
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -21,6 +24,7 @@ using SslPtr = crypto::Owned<SSL, SSL_free>;
 // What the callbacks saw, reached through the SSL's ex_data slot 0 of our own index.
 struct Observed {
   bool certificate_requested = false;
+  bool ticket_received = false;  // a TLS 1.3 NewSessionTicket after the handshake
   int alert_received = -1;
 };
 
@@ -33,6 +37,12 @@ int on_client_certificate_request(SSL* ssl, X509**, EVP_PKEY**) {
   if (auto* seen = static_cast<Observed*>(SSL_get_ex_data(ssl, observed_index())))
     seen->certificate_requested = true;
   return 0;  // no certificate
+}
+
+int on_new_session(SSL* ssl, SSL_SESSION*) {
+  if (auto* seen = static_cast<Observed*>(SSL_get_ex_data(ssl, observed_index())))
+    seen->ticket_received = true;
+  return 0;  // not kept: the session is only looked at
 }
 
 void on_info(const SSL* ssl, int where, int value) {
@@ -79,6 +89,8 @@ std::expected<Attempt, Error> attempt(TcpTransport& net, const HandshakeOptions&
     SSL_CTX_set_client_cert_cb(context.get(), on_client_certificate_request);
   }
   SSL_CTX_set_info_callback(context.get(), on_info);
+  SSL_CTX_set_session_cache_mode(context.get(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  SSL_CTX_sess_set_new_cb(context.get(), on_new_session);
   auto socket = net.connect();
   if (!socket)
     return std::unexpected(std::move(socket.error()));
@@ -101,14 +113,27 @@ std::expected<Attempt, Error> attempt(TcpTransport& net, const HandshakeOptions&
   }
   result.completed = true;
   if (SSL_version(ssl) == TLS1_3_VERSION) {
-    // A TLS 1.3 server that wanted a certificate it did not get says so after our Finished; a server
-    // that accepts us sends tickets or nothing. Wait one read (bounded by the socket's timeout).
-    const int wait_ms = std::min(net.timeout_ms(), 1000);
-    timeval limit{wait_ms / 1000, (wait_ms % 1000) * 1000};
-    setsockopt(result.socket.fd(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-    char byte = 0;
-    const int read = SSL_peek(ssl, &byte, 1);
-    if (read <= 0 && result.seen.alert_received >= 0 && result.seen.alert_received != 0) {
+    // After our Finished a TLS 1.3 server that accepts us sends session tickets (or nothing); one that
+    // asked for a certificate and did not like what it got (ours or none) sends an alert instead. Read
+    // until one of the two arrives, at most one second: waiting out the whole second on every server
+    // made a TLS 1.3 probe take a second longer than its handshakes.
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(std::min(net.timeout_ms(), 1000));
+    const int fd = result.socket.fd();
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    while (!result.seen.ticket_received && result.seen.alert_received < 0) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+              .count();
+      pollfd waiting{fd, POLLIN, 0};
+      if (left <= 0 || poll(&waiting, 1, static_cast<int>(left)) <= 0)
+        break;
+      char byte = 0;
+      const int peeked = SSL_peek(ssl, &byte, 1);
+      if (peeked > 0 || SSL_get_error(ssl, peeked) != SSL_ERROR_WANT_READ)
+        break;  // application data, or the connection closed
+    }
+    if (result.seen.alert_received > 0) {
       result.refused_after = true;
       result.failure = fmt::format("alert {} after the handshake",
                                    alert_name(static_cast<std::uint8_t>(result.seen.alert_received)));
