@@ -254,42 +254,96 @@ class Squashfs final : public Unpacker {
     return {};
   }
 
-  // Decompresses one file with `data` (a data reader of the calling thread).
-  static FileContent decode(sqfs_data_reader_t* data, const FileJob& job) {
-    Bytes content(static_cast<std::size_t>(job.size));
+  // Decompresses [offset, offset + length) of one file into `out` with `data` (a data reader of the
+  // calling thread); an error names the offset in the file where reading failed.
+  static std::optional<std::string> decode(sqfs_data_reader_t* data, const FileJob& job, std::uint64_t offset,
+                                           std::uint64_t length, std::uint8_t* out) {
     std::uint64_t done = 0;
-    while (done < job.size) {
-      const auto piece = static_cast<sqfs_u32>(std::min<std::uint64_t>(job.size - done, 1u << 24));
-      const sqfs_s32 got = sqfs_data_reader_read(data, job.inode, done, content.data() + done, piece);
+    while (done < length) {
+      const auto piece = static_cast<sqfs_u32>(std::min<std::uint64_t>(length - done, 1u << 24));
+      const sqfs_s32 got = sqfs_data_reader_read(data, job.inode, offset + done, out + done, piece);
       if (got <= 0)
-        return std::unexpected(fmt::format("cannot read the file at offset {}: {}", done,
-                                           got == 0 ? "it ends early" : sqfs_error_text(got)));
+        return fmt::format("cannot read the file at offset {}: {}", offset + done,
+                           got == 0 ? "it ends early" : sqfs_error_text(got));
       done += static_cast<std::uint64_t>(got);
     }
-    return content;
+    return std::nullopt;
   }
 
+  // One file on its way out: its content, filled piece by piece, possibly by several threads at once.
+  struct Pending {
+    Bytes content;
+    std::size_t pieces_left = 0;
+    std::optional<std::string>
+        failure;  // where the file's first failing piece failed, or its size over the limit
+    std::uint64_t failure_offset = 0;
+    bool allocated = false;
+  };
+  // About 1 MiB (whole data blocks) a piece: large enough that taking one costs nothing, small enough that
+  // two threads share a 9 MB binary.
+  static constexpr std::uint64_t piece_target_bytes = 1u << 20;
+  // A piece of a file: decompressed whole by one thread. Files are cut into pieces of whole data blocks
+  // so that the threads share a large file too (a rootfs's time goes to its few biggest binaries).
+  struct Piece {
+    std::size_t file = 0;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+  };
+
   // Reads every file and emits it, in tree order, from the calling thread. With more than one thread,
-  // helpers decompress ahead (each with its own compressor and data reader: libsquashfs's are not
-  // thread-safe), at most a few files ahead of what was emitted.
+  // helpers decompress pieces ahead (each with its own compressor and data reader: libsquashfs's are not
+  // thread-safe), at most a few files ahead of what was emitted; the calling thread decompresses pieces
+  // too while it waits for the file it emits next.
   std::expected<void, std::string> read_files(const std::vector<FileJob>& files, sqfs_file_t* file,
                                               const sqfs_super_t& super,
                                               const sqfs_compressor_config_t& config, Readers& readers,
                                               Sink& sink) const {
-    const std::size_t helpers = files.size() < 8 ? 0 : std::min<unsigned>(sink.threads(), 4) - 1;
-    std::vector<std::optional<FileContent>> results(files.size());
+    std::vector<Pending> pending(files.size());
+    std::vector<Piece> pieces;
+    const std::uint64_t piece_bytes =
+        std::max<std::uint64_t>(super.block_size, piece_target_bytes / super.block_size * super.block_size);
+    for (std::size_t index = 0; index < files.size(); ++index) {
+      const FileJob& job = files[index];
+      if (job.size > limits::max_inspected_file_bytes) {
+        pending[index].failure = fmt::format("{} bytes, over the limit of {} for one file: not inspected",
+                                             job.size, limits::max_inspected_file_bytes);
+        continue;
+      }
+      for (std::uint64_t offset = 0; offset < job.size; offset += piece_bytes) {
+        pieces.push_back({index, offset, std::min(piece_bytes, job.size - offset)});
+        ++pending[index].pieces_left;
+      }
+    }
+    const std::size_t helpers = pieces.size() < 4 ? 0 : std::min<unsigned>(sink.threads(), 4) - 1;
     std::mutex mutex;
     std::condition_variable changed;
-    std::size_t next = 0;     // the next file a helper takes
+    std::size_t next = 0;     // the next piece to take
     std::size_t emitted = 0;  // files the calling thread has emitted
     bool stop = false;
     const std::size_t ahead = 4 * (helpers + 1);
-    auto skip = [&](const FileJob& job) -> std::optional<FileContent> {
-      if (job.size > limits::max_inspected_file_bytes)
-        return FileContent(
-            std::unexpected(fmt::format("{} bytes, over the limit of {} for one file: not inspected",
-                                        job.size, limits::max_inspected_file_bytes)));
-      return std::nullopt;
+    // Under the lock: the next piece if one may be taken now (within `ahead` files of what was emitted).
+    auto take = [&](std::unique_lock<std::mutex>&) -> std::optional<Piece> {
+      if (stop || next >= pieces.size() || pieces[next].file >= emitted + ahead)
+        return std::nullopt;
+      const Piece piece = pieces[next++];
+      Pending& state = pending[piece.file];
+      if (!state.allocated) {
+        state.content.resize(static_cast<std::size_t>(files[piece.file].size));
+        state.allocated = true;
+      }
+      return piece;
+    };
+    auto run = [&](sqfs_data_reader_t* data, const Piece& piece) {
+      Pending& state = pending[piece.file];
+      auto failure =
+          decode(data, files[piece.file], piece.offset, piece.length, state.content.data() + piece.offset);
+      std::lock_guard lock(mutex);
+      if (failure && (!state.failure || piece.offset < state.failure_offset)) {
+        state.failure = std::move(failure);
+        state.failure_offset = piece.offset;
+      }
+      --state.pieces_left;
+      changed.notify_all();
     };
     auto helper = [&] {
       Readers own;
@@ -302,22 +356,14 @@ class Squashfs final : public Unpacker {
       if (!own.data || sqfs_data_reader_load_fragment_table(own.data, &super) != 0)
         return;
       for (;;) {
-        std::size_t index = 0;
+        std::optional<Piece> piece;
         {
           std::unique_lock lock(mutex);
-          changed.wait(lock, [&] { return stop || next >= files.size() || next < emitted + ahead; });
-          if (stop || next >= files.size())
+          changed.wait(lock, [&] { return stop || next >= pieces.size() || (piece = take(lock)); });
+          if (!piece)
             return;
-          index = next++;
         }
-        auto content = skip(files[index]);
-        if (!content)
-          content = decode(own.data, files[index]);
-        {
-          std::lock_guard lock(mutex);
-          results[index] = std::move(content);
-        }
-        changed.notify_all();
+        run(own.data, *piece);
       }
     };
     std::vector<std::thread> threads;
@@ -325,38 +371,33 @@ class Squashfs final : public Unpacker {
       threads.emplace_back(helper);
     std::expected<void, std::string> outcome;
     for (std::size_t index = 0; index < files.size(); ++index) {
-      std::optional<FileContent> content;
-      if (helpers == 0) {
-        content = skip(files[index]);
-        if (!content)
-          content = decode(readers.data, files[index]);
-      } else {
+      // Until this file is whole: decompress the next piece here if there is one (so the loop never
+      // waits on helpers that gave up), else wait for the helpers' pieces of it.
+      for (;;) {
         std::unique_lock lock(mutex);
-        // A file no helper took yet is read here, so the loop never waits on helpers that gave up.
-        if (next <= index) {
-          next = index + 1;
+        if (pending[index].pieces_left == 0)
+          break;
+        if (auto piece = take(lock)) {
           lock.unlock();
-          content = skip(files[index]);
-          if (!content)
-            content = decode(readers.data, files[index]);
+          run(readers.data, *piece);
         } else {
-          changed.wait(lock, [&] { return results[index].has_value(); });
-          content = std::move(results[index]);
-          results[index].reset();
+          changed.wait(lock);
         }
       }
       const FileJob& job = files[index];
-      if (!*content) {
-        sink.problem(job.path, content->error());
+      Pending& state = pending[index];
+      if (state.failure) {
+        sink.problem(job.path, std::move(*state.failure));
       } else if (!sink.take(job.size)) {
         outcome = std::unexpected(
             fmt::format("the scan's budget of {} unpacked bytes is spent", limits::max_unpacked_bytes));
         break;
       } else {
-        sink.file(job.path, std::move(**content), job.mode);
+        sink.file(job.path, std::move(state.content), job.mode);
       }
       {
         std::lock_guard lock(mutex);
+        state = Pending{};
         emitted = index + 1;
       }
       changed.notify_all();

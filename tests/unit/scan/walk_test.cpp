@@ -150,6 +150,26 @@ TEST_F(Walk, ASquashfsReadByHelperThreadsGivesTheSameFiles) {
   EXPECT_THAT(three.problems(), IsEmpty());
 }
 
+// A file of several pieces (the unpacker cuts files into pieces of about 1 MiB that threads decompress
+// side by side): a pattern across the first piece boundary and one at the end are found, with one thread
+// and with two, so the pieces are put back in their places.
+TEST_F(Walk, ALargeFileInASquashfsIsReassembledFromItsPieces) {
+  std::string text;
+  for (int line = 0; text.size() < 3 * 1024 * 1024; ++line)
+    text += "line " + std::to_string(line) + " of a large file that compresses well\n";
+  text.replace(1024 * 1024 - 3, 7, "telnetd");
+  write("big/large", text + "telnetd");
+  shell("mksquashfs big big.sqfs -comp xz -noappend -all-root -mkfs-time 0 -quiet");
+  RecordingAnalysis one(folder(), rule_patterns());
+  RecordingAnalysis two(folder(), rule_patterns());
+  walk_ok({path("big.sqfs")}, one, 1);
+  walk_ok({path("big.sqfs")}, two, 2);
+  EXPECT_THAT(one.files(), ElementsAre("big.sqfs → squashfs@0x0 → /large [file " +
+                                       std::to_string(text.size() + 7) + "] telnetd telnetd"));
+  EXPECT_EQ(two.files(), one.files());
+  EXPECT_THAT(two.problems(), IsEmpty());
+}
+
 struct ArchiveCase {
   std::string name;
   std::string command;  // builds `output` from rootfs/
