@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 total_seconds="${1:-600}"
 build="${EN18031_FUZZ_BUILD:-build-fuzz}"
 
-# libstdc++ 12 offers <expected> only when __cpp_concepts >= 202002L. Clang 16 implements what it needs
-# (conditionally trivial special members, P0848) but still reports 201907L, so the fuzz build says so.
-CXX=clang++-16 CXXFLAGS="-U__cpp_concepts -D__cpp_concepts=202002L" \
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEN18031_FUZZ=ON -DEN18031_TESTS=OFF -DEN18031_BENCH=OFF >/dev/null
+# A folder configured for fuzzing already is used as it is: CI's sanitizer build (scripts/configure-clang-asan.sh)
+# holds the tests and the fuzz targets in one build.
+if ! grep -qs '^EN18031_FUZZ:BOOL=ON' "$build/CMakeCache.txt"; then
+  bash scripts/configure-clang-asan.sh "$build" -DEN18031_TESTS=OFF
+fi
 # Every target is a tests/fuzz/fuzz_*.cpp (tests/fuzz/CMakeLists.txt lists the same names).
 targets=()
 for source in tests/fuzz/fuzz_*.cpp; do
