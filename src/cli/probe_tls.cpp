@@ -133,31 +133,45 @@ int run_probe_tls(Context& ctx, const ProbeTlsOptions& options) {
                   Error::message(result.scan.problems.empty() ? "no answer" : result.scan.problems.back()));
   tls::HandshakeOptions handshake_options{server_name, endpoint->host, options.ca_file, options.client_cert,
                                           options.client_key};
+  // The questions added to the enumeration say what they cost (connections and seconds) on stderr.
+  const auto stage_cost = [&net](std::size_t connections_before,
+                                 std::chrono::steady_clock::time_point since) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - since;
+    return fmt::format("{} connection(s), {:.3f} s", net->connections() - connections_before, took.count());
+  };
   if (!result.scan.stopped) {
+    const auto since = std::chrono::steady_clock::now();
+    const std::size_t before = net->connections();
     std::array<std::uint8_t, 16> challenge{};
     for (auto& byte : challenge)
       byte = static_cast<std::uint8_t>(generator());
     result.sslv2 = tls::probe_sslv2(*net, challenge);
     if (!result.sslv2.problem.empty())
       result.scan.problems.push_back(result.sslv2.problem);
-    ctx.err << fmt::format("probe tls: SSLv2: {}\n", result.sslv2.accepted
-                                                         ? "accepted"
-                                                         : "not accepted (" + result.sslv2.refusal + ")");
+    ctx.err << fmt::format("probe tls: SSLv2: {} ({})\n",
+                           result.sslv2.accepted ? "accepted" : "not accepted (" + result.sslv2.refusal + ")",
+                           stage_cost(before, since));
   }
   // Signature schemes: TLS 1.2 by our hellos (an ephemeral suite's ServerKeyExchange), TLS 1.3 by OpenSSL.
-  const auto signature_progress = [&ctx](const tls::SignatureSchemeResult& measured) {
-    ctx.err << fmt::format("probe tls: {} signature schemes: {}\n", tls::version_name(measured.version),
+  const auto signature_progress = [&](const tls::SignatureSchemeResult& measured, std::size_t before,
+                                      std::chrono::steady_clock::time_point since) {
+    ctx.err << fmt::format("probe tls: {} signature schemes: {} ({})\n", tls::version_name(measured.version),
                            measured.measured ? fmt::format("{} accepted", measured.schemes.size())
-                                             : "not measurable: " + measured.not_measured);
+                                             : "not measurable: " + measured.not_measured,
+                           stage_cost(before, since));
   };
   if (const auto* tls12 = result.scan.find(tls::kTls12); tls12 && tls12->accepted && !result.scan.stopped) {
+    const auto since = std::chrono::steady_clock::now();
+    const std::size_t before = net->connections();
     result.signature_schemes.push_back(tls::scan_tls12_signature_schemes(*net, result.scan, scan_options));
-    signature_progress(result.signature_schemes.back());
+    signature_progress(result.signature_schemes.back(), before, since);
   }
   if (const auto* tls13 = result.scan.find(tls::kTls13);
       tls13 && tls13->accepted && !result.scan.stopped && !options.no_handshake) {
+    const auto since = std::chrono::steady_clock::now();
+    const std::size_t before = net->connections();
     result.signature_schemes.push_back(tls::scan_tls13_signature_schemes(*net, handshake_options));
-    signature_progress(result.signature_schemes.back());
+    signature_progress(result.signature_schemes.back(), before, since);
   }
   for (const auto& measured : result.signature_schemes)
     result.scan.problems.insert(result.scan.problems.end(), measured.problems.begin(),
