@@ -173,6 +173,9 @@ int run_probe_tls(Context& ctx, const ProbeTlsOptions& options) {
     result.signature_schemes.push_back(tls::scan_tls13_signature_schemes(*net, handshake_options));
     signature_progress(result.signature_schemes.back(), before, since);
   }
+  if (const auto* tls13 = result.scan.find(tls::kTls13); tls13 && tls13->accepted && options.no_handshake)
+    result.signature_schemes.push_back(
+        {.version = tls::kTls13, .not_measured = "--no-handshake (TLS 1.3 needs OpenSSL handshakes)"});
   for (const auto& measured : result.signature_schemes)
     result.scan.problems.insert(result.scan.problems.end(), measured.problems.begin(),
                                 measured.problems.end());

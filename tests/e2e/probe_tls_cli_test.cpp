@@ -271,6 +271,20 @@ TEST_F(ProbeTlsCli, Tls10WithCbcSha1AtSecurityLevel0) {
   EXPECT_EQ(results["handshake"]["cipher_suite"], "TLS_RSA_WITH_AES_128_CBC_SHA");
 }
 
+// TLS 1.2 with RSA key transport only: no ServerKeyExchange, so no scheme to read; TLS 1.3 is measured and
+// the check says which version was not.
+TEST_F(ProbeTlsCli, SignatureSchemesNotMeasurableWithoutAnEphemeralSuite) {
+  Server server(certificates_,
+                {"-no_tls1_3", "-cipher", "AES128-GCM-SHA256", "-cert", "rsa.pem", "-key", "rsa.key"});
+  const json results = probe(server.port());
+  EXPECT_THAT(accepted(results), ElementsAre("TLSv1.2"));
+  EXPECT_EQ(protocol(results, "TLSv1.2")["signature_schemes"], json::array());
+  EXPECT_EQ(protocol(results, "TLSv1.2")["signature_schemes_measured"], "not measurable: no ephemeral suite");
+  EXPECT_EQ(check(results, "tls-signature-schemes"),
+            "inconclusive: no signature scheme was learned: TLSv1.2: not measurable: no ephemeral suite");
+  EXPECT_THAT(last_out_, HasSubstr("  - signature schemes: not measurable: no ephemeral suite\n"));
+}
+
 TEST_F(ProbeTlsCli, Rsa1024Sha1CertificateAndFallbackScsv) {
   Server server(certificates_, {"-cipher", "DEFAULT:@SECLEVEL=0", "-cert", "weak.pem", "-key", "weak.key"});
   const json results = probe(server.port());

@@ -158,8 +158,15 @@ std::vector<Finding> tls_findings(const TlsReport& report) {
                                "the endpoint accepted no cipher suite the probe offered"));
   findings.push_back(judge_all("tls-key-exchange-groups", judged_groups(report), "key exchange group",
                                "no key exchange group was learned (no TLS 1.3, no ECDHE suite)"));
-  findings.push_back(judge_all("tls-signature-schemes", judged_signature_schemes(report), "signature scheme",
-                               signature_schemes_unknown(report)));
+  Finding schemes = judge_all("tls-signature-schemes", judged_signature_schemes(report), "signature scheme",
+                              signature_schemes_unknown(report));
+  // A judgement of one version must not read as one of both: say which version could not be measured.
+  if (schemes.result != CheckResult::inconclusive)
+    for (const auto& measured : report.signature_schemes)
+      if (!measured.measured)
+        schemes.detail +=
+            fmt::format("; {}: not measurable: {}", version_name(measured.version), measured.not_measured);
+  findings.push_back(std::move(schemes));
 
   // The certificate chain: keys and signature hashes by the policy; validity, trust and name apart.
   Finding keys{"tls-certificate-keys", CheckResult::inconclusive, "no certificate chain was received"};
