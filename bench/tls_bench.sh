@@ -53,9 +53,11 @@ import json, sys
 name, ours_file, theirs_file, ours_s, theirs_s = sys.argv[1:]
 ours = json.load(open(ours_file))
 theirs = json.load(open(theirs_file))
-version_names = {"SSLv3": "SSLv3", "TLSv1.0": "TLS1", "TLSv1.1": "TLS1_1", "TLSv1.2": "TLS1_2", "TLSv1.3": "TLS1_3"}
+version_names = {"SSLv2": "SSLv2", "SSLv3": "SSLv3", "TLSv1.0": "TLS1", "TLSv1.1": "TLS1_1", "TLSv1.2": "TLS1_2", "TLSv1.3": "TLS1_3"}
 ours_pairs = {(p["version"], s["name"]) for p in ours["protocols"] if p["accepted"] for s in p["cipher_suites"]}
 ours_versions = {p["version"] for p in ours["protocols"] if p["accepted"]}
+if ours.get("sslv2", {}).get("accepted"):  # our SSLv2 hello (testssl -p asks too)
+    ours_versions.add("SSLv2")
 theirs_pairs, theirs_versions = set(), set()
 by_id = {e["id"]: e["finding"] for e in theirs}
 for ours_name, their_id in version_names.items():

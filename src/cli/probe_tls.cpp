@@ -96,9 +96,9 @@ int run_probe_tls(Context& ctx, const ProbeTlsOptions& options) {
   // What will be sent, and to whom, before anything is.
   ctx.out << fmt::format(
       "probe tls {}: up to {} TCP connections (each at most {} ms to open and {} ms to answer, {} retry), "
-      "each sending one ClientHello of ours (SSLv3 to TLS 1.3, {} cipher suites from the IANA registry) or "
-      "one "
-      "OpenSSL handshake; server name {}; nothing else is sent\n",
+      "each sending one ClientHello of ours (an SSLv2 CLIENT-HELLO, SSLv3 to TLS 1.3, {} cipher suites from "
+      "the IANA registry, signature schemes) or one OpenSSL handshake; server name {}; nothing else is "
+      "sent\n",
       tls::to_string(*endpoint), options.max_connections, options.timeout_ms, options.timeout_ms,
       limits::max_probe_retries, suites->size(), server_name.empty() ? "(none: an address)" : server_name);
   ctx.out << fmt::format("policy {} ({}), date of judgement {}\n", policy->id, policy_file.string(), date);
@@ -131,9 +131,55 @@ int run_probe_tls(Context& ctx, const ProbeTlsOptions& options) {
   if (result.scan.stopped && result.scan.accepted_versions().empty())
     return report(ctx,
                   Error::message(result.scan.problems.empty() ? "no answer" : result.scan.problems.back()));
+  tls::HandshakeOptions handshake_options{server_name, endpoint->host, options.ca_file, options.client_cert,
+                                          options.client_key};
+  // The questions added to the enumeration say what they cost (connections and seconds) on stderr.
+  const auto stage_cost = [&net](std::size_t connections_before,
+                                 std::chrono::steady_clock::time_point since) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - since;
+    return fmt::format("{} connection(s), {:.3f} s", net->connections() - connections_before, took.count());
+  };
+  if (!result.scan.stopped) {
+    const auto since = std::chrono::steady_clock::now();
+    const std::size_t before = net->connections();
+    std::array<std::uint8_t, 16> challenge{};
+    for (auto& byte : challenge)
+      byte = static_cast<std::uint8_t>(generator());
+    result.sslv2 = tls::probe_sslv2(*net, challenge);
+    if (!result.sslv2.problem.empty())
+      result.scan.problems.push_back(result.sslv2.problem);
+    ctx.err << fmt::format("probe tls: SSLv2: {} ({})\n",
+                           result.sslv2.accepted ? "accepted" : "not accepted (" + result.sslv2.refusal + ")",
+                           stage_cost(before, since));
+  }
+  // Signature schemes: TLS 1.2 by our hellos (an ephemeral suite's ServerKeyExchange), TLS 1.3 by OpenSSL.
+  const auto signature_progress = [&](const tls::SignatureSchemeResult& measured, std::size_t before,
+                                      std::chrono::steady_clock::time_point since) {
+    ctx.err << fmt::format("probe tls: {} signature schemes: {} ({})\n", tls::version_name(measured.version),
+                           measured.measured ? fmt::format("{} accepted", measured.schemes.size())
+                                             : "not measurable: " + measured.not_measured,
+                           stage_cost(before, since));
+  };
+  if (const auto* tls12 = result.scan.find(tls::kTls12); tls12 && tls12->accepted && !result.scan.stopped) {
+    const auto since = std::chrono::steady_clock::now();
+    const std::size_t before = net->connections();
+    result.signature_schemes.push_back(tls::scan_tls12_signature_schemes(*net, result.scan, scan_options));
+    signature_progress(result.signature_schemes.back(), before, since);
+  }
+  if (const auto* tls13 = result.scan.find(tls::kTls13);
+      tls13 && tls13->accepted && !result.scan.stopped && !options.no_handshake) {
+    const auto since = std::chrono::steady_clock::now();
+    const std::size_t before = net->connections();
+    result.signature_schemes.push_back(tls::scan_tls13_signature_schemes(*net, handshake_options));
+    signature_progress(result.signature_schemes.back(), before, since);
+  }
+  if (const auto* tls13 = result.scan.find(tls::kTls13); tls13 && tls13->accepted && options.no_handshake)
+    result.signature_schemes.push_back(
+        {.version = tls::kTls13, .not_measured = "--no-handshake (TLS 1.3 needs OpenSSL handshakes)"});
+  for (const auto& measured : result.signature_schemes)
+    result.scan.problems.insert(result.scan.problems.end(), measured.problems.begin(),
+                                measured.problems.end());
   if (!options.no_handshake && !result.scan.accepted_versions().empty() && !result.scan.stopped) {
-    tls::HandshakeOptions handshake_options{server_name, endpoint->host, options.ca_file, options.client_cert,
-                                            options.client_key};
     ctx.err << "probe tls: full handshake through OpenSSL\n";
     auto handshake = tls::full_handshake(*net, handshake_options);
     if (handshake)

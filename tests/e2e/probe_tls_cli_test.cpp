@@ -201,6 +201,15 @@ TEST_F(ProbeTlsCli, Tls13Only) {
   EXPECT_EQ(tls13["server_order"], false);  // s_server follows the client's order unless -serverpref
   EXPECT_THAT(names(tls13["groups"]), ElementsAre("x25519", "secp256r1", "secp384r1"));
   EXPECT_EQ(protocol(results, "TLSv1.2")["refusal"], "alert protocol_version");
+  // OpenSSL 3 answers an SSLv2 CLIENT-HELLO with a TLS alert, as every server of these tests does.
+  EXPECT_EQ(results["sslv2"], json::parse(R"({"version": "SSLv2", "asked": true, "accepted": false,
+                                              "refusal": "alert protocol_version"})"));
+  // A P-256 key signs TLS 1.3 with the one scheme bound to its curve.
+  EXPECT_THAT(names(tls13["signature_schemes"]), ElementsAre("ecdsa_secp256r1_sha256"));
+  EXPECT_EQ(tls13["signature_schemes_measured"], "alert handshake_failure");
+  EXPECT_EQ(check(results, "tls-signature-schemes"),
+            "pass: every signature scheme accepted is acceptable under the policy: ecdsa_secp256r1_sha256 "
+            "(agreed)");
   EXPECT_EQ(check(results, "tls-protocol-versions"),
             "pass: every protocol version accepted is acceptable under the policy: TLSv1.3 (agreed)");
   EXPECT_EQ(
@@ -228,7 +237,7 @@ TEST_F(ProbeTlsCli, Tls13Only) {
   const auto loaded = load::parse_evidence(text, record.string(), nullptr);
   EXPECT_TRUE(loaded.problems.empty());
   ASSERT_TRUE(loaded.record);
-  EXPECT_EQ(loaded.record->checks.size(), 10u);
+  EXPECT_EQ(loaded.record->checks.size(), 11u);
 }
 
 TEST_F(ProbeTlsCli, Tls10WithCbcSha1AtSecurityLevel0) {
@@ -246,6 +255,10 @@ TEST_F(ProbeTlsCli, Tls10WithCbcSha1AtSecurityLevel0) {
             "(deprecated)");
   EXPECT_EQ(check(results, "tls-key-exchange-groups"),
             "inconclusive: no key exchange group was learned (no TLS 1.3, no ECDHE suite)");
+  EXPECT_EQ(
+      check(results, "tls-signature-schemes"),
+      "inconclusive: no signature scheme was measured (no TLS 1.2 or 1.3 accepted, or no handshake made)");
+  EXPECT_EQ(results["sslv2"]["refusal"], "alert protocol_version");
   // RSA-2048 gives the 112 bits EN 18031 asks of a key (CCK-1): the shipped policy agrees it.
   EXPECT_EQ(
       check(results, "tls-certificate-keys"),
@@ -256,6 +269,20 @@ TEST_F(ProbeTlsCli, Tls10WithCbcSha1AtSecurityLevel0) {
   EXPECT_EQ(results["features"]["compression"], false);
   EXPECT_EQ(results["handshake"]["version"], "TLSv1");
   EXPECT_EQ(results["handshake"]["cipher_suite"], "TLS_RSA_WITH_AES_128_CBC_SHA");
+}
+
+// TLS 1.2 with RSA key transport only: no ServerKeyExchange, so no scheme to read; TLS 1.3 is measured and
+// the check says which version was not.
+TEST_F(ProbeTlsCli, SignatureSchemesNotMeasurableWithoutAnEphemeralSuite) {
+  Server server(certificates_,
+                {"-no_tls1_3", "-cipher", "AES128-GCM-SHA256", "-cert", "rsa.pem", "-key", "rsa.key"});
+  const json results = probe(server.port());
+  EXPECT_THAT(accepted(results), ElementsAre("TLSv1.2"));
+  EXPECT_EQ(protocol(results, "TLSv1.2")["signature_schemes"], json::array());
+  EXPECT_EQ(protocol(results, "TLSv1.2")["signature_schemes_measured"], "not measurable: no ephemeral suite");
+  EXPECT_EQ(check(results, "tls-signature-schemes"),
+            "inconclusive: no signature scheme was learned: TLSv1.2: not measurable: no ephemeral suite");
+  EXPECT_THAT(last_out_, HasSubstr("  - signature schemes: not measurable: no ephemeral suite\n"));
 }
 
 TEST_F(ProbeTlsCli, Rsa1024Sha1CertificateAndFallbackScsv) {
@@ -270,6 +297,16 @@ TEST_F(ProbeTlsCli, Rsa1024Sha1CertificateAndFallbackScsv) {
             "pass: a fallback hello at a lower version was refused with inappropriate_fallback");
   EXPECT_EQ(results["handshake"]["chain"][0]["signature_hash"], "SHA1");
   EXPECT_EQ(results["handshake"]["chain"][0]["key"]["bits"], 1024);
+  // At security level 0 TLS 1.2 signs with SHA-1 and SHA-224 too; RSA-PSS with SHA-512 needs a key
+  // longer than 1024 bits (RFC 8017 9.1.1: 2 * 64 + 2 bytes), so neither version offers it.
+  EXPECT_THAT(names(protocol(results, "TLSv1.2")["signature_schemes"]),
+              ElementsAre("rsa_pkcs1_sha256", "rsa_pkcs1_sha384", "rsa_pkcs1_sha512", "rsa_pss_rsae_sha256",
+                          "rsa_pss_rsae_sha384", "rsa_pkcs1_sha1", "rsa_pkcs1_sha224"));
+  EXPECT_THAT(names(protocol(results, "TLSv1.3")["signature_schemes"]),
+              ElementsAre("rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384"));
+  EXPECT_EQ(check(results, "tls-signature-schemes"),
+            "fail: signature scheme accepted that the policy does not accept: rsa_pkcs1_sha1 (deprecated), "
+            "rsa_pkcs1_sha224 (deprecated)");
 }
 
 TEST_F(ProbeTlsCli, ExpiredCertificate) {
@@ -302,6 +339,13 @@ TEST_F(ProbeTlsCli, ClientCertificateRequired) {
             "handshake_failure)");
   EXPECT_EQ(check(results12, "tls-key-exchange-groups"),
             "pass: every key exchange group accepted is acceptable under the policy: secp256r1 (agreed)");
+  // TLS 1.2 does not bind the curve to the hash: a P-256 key signs with SHA-384, SHA-512 and SHA-224 too
+  // (OpenSSL's default security level 1 allows SHA-224, not SHA-1).
+  EXPECT_THAT(names(protocol(results12, "TLSv1.2")["signature_schemes"]),
+              ElementsAre("ecdsa_secp256r1_sha256", "ecdsa_secp384r1_sha384", "ecdsa_secp521r1_sha512",
+                          "ecdsa_sha224"));
+  EXPECT_EQ(check(results12, "tls-signature-schemes"),
+            "fail: signature scheme accepted that the policy does not accept: ecdsa_sha224 (deprecated)");
 }
 
 TEST_F(ProbeTlsCli, NginxWithATypicalConfiguration) {
@@ -326,6 +370,13 @@ TEST_F(ProbeTlsCli, NginxWithATypicalConfiguration) {
       names(tls13["cipher_suites"]),
       ElementsAre("TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"));
   EXPECT_EQ(results["features"]["session_ticket"], false);  // ssl_session_tickets off
+  EXPECT_EQ(results["sslv2"]["refusal"], "alert protocol_version");
+  EXPECT_THAT(names(tls12["signature_schemes"]),
+              ElementsAre("ecdsa_secp256r1_sha256", "ecdsa_secp384r1_sha384", "ecdsa_secp521r1_sha512",
+                          "ecdsa_sha224"));
+  EXPECT_THAT(names(tls13["signature_schemes"]), ElementsAre("ecdsa_secp256r1_sha256"));
+  EXPECT_EQ(check(results, "tls-signature-schemes"),
+            "fail: signature scheme accepted that the policy does not accept: ecdsa_sha224 (deprecated)");
   EXPECT_EQ(results["features"]["extended_master_secret"], true);
   EXPECT_EQ(check(results, "tls-fallback-scsv"),
             "pass: a fallback hello at a lower version was refused with inappropriate_fallback");

@@ -263,6 +263,34 @@ bool ServerFlight::finished() const {
   }
 }
 
+// The SignatureAndHashAlgorithm of a TLS 1.2 ServerKeyExchange. The message does not say which key
+// exchange it carries (the suite does), so both layouts are tried and one counts only when the params, the
+// scheme and the 2-byte-length signature fill the body exactly: ECDHE (curve_type 3, named_curve, 1-byte
+// point length, point) or DHE (p, g, Ys with 2-byte lengths). nullopt for anything else (RSA export keys,
+// anonymous suites, a malformed message).
+std::optional<std::uint16_t> key_exchange_signature_scheme(std::span<const std::uint8_t> body) {
+  const auto signed_tail = [&](std::size_t params) -> std::optional<std::uint16_t> {
+    if (body.size() < params + 4)
+      return std::nullopt;
+    const std::size_t signature_length = static_cast<std::size_t>((body[params + 2] << 8) | body[params + 3]);
+    if (body.size() - params - 4 != signature_length)
+      return std::nullopt;
+    return static_cast<std::uint16_t>((body[params] << 8) | body[params + 1]);
+  };
+  if (body.size() >= 4 && body[0] == 3)
+    if (const auto scheme = signed_tail(4 + std::size_t{body[3]}))
+      return scheme;
+  std::size_t at = 0;
+  for (int field = 0; field < 3; ++field) {  // p, g, Ys
+    if (body.size() - at < 2)
+      return std::nullopt;
+    at += 2 + static_cast<std::size_t>((body[at] << 8) | body[at + 1]);
+    if (at > body.size())
+      return std::nullopt;
+  }
+  return signed_tail(at);
+}
+
 ServerFlight parse_server_flight(std::span<const std::uint8_t> bytes) {
   ServerFlight flight;
   std::vector<std::uint8_t> handshake;  // handshake records' payloads, joined
@@ -338,6 +366,8 @@ ServerFlight parse_server_flight(std::span<const std::uint8_t> bytes) {
           flight.server_key_exchange = true;
           if (body.size() >= 3 && body[0] == 3)  // ECDHE params: named_curve, then the group
             flight.group = static_cast<std::uint16_t>((body[1] << 8) | body[2]);
+          if (flight.version == kTls12)
+            flight.signature_scheme = key_exchange_signature_scheme(body);
           break;
         case 13:
           flight.certificate_request = true;

@@ -76,6 +76,8 @@ struct ServerFlight {
   bool certificate_request = false;
   bool certificate_status = false;
   bool server_hello_done = false;
+  // TLS 1.2 ServerKeyExchange (ECDHE or DHE params): the SignatureAndHashAlgorithm the server signed with.
+  std::optional<std::uint16_t> signature_scheme;
   std::uint8_t alert_level = 0;
   std::uint8_t alert_description = 0;
   std::size_t bytes = 0;  // bytes of the records parsed
@@ -90,5 +92,9 @@ struct ServerFlight {
 // Parses the records in `bytes` (what the server has sent so far). Pure; never reads past `bytes`, bounds
 // every length by what is present and by limits::max_tls_flight_bytes.
 ServerFlight parse_server_flight(std::span<const std::uint8_t> bytes);
+
+// The signature scheme of a TLS 1.2 ServerKeyExchange body (ECDHE or DHE params, then the scheme and the
+// signature), or nullopt when the body is neither layout exactly. Bounds-checked: hostile bytes.
+std::optional<std::uint16_t> key_exchange_signature_scheme(std::span<const std::uint8_t> body);
 
 }  // namespace en18031::probe::tls

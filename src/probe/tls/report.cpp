@@ -42,6 +42,8 @@ Finding judge_all(std::string check, const std::vector<Judged>& items, std::stri
 
 std::vector<Judged> judged_versions(const TlsReport& report) {
   std::vector<Judged> items;
+  if (report.sslv2.accepted)
+    items.push_back({"SSLv2", policy::judge(*report.policy, Kind::protocol, "SSLv2", report.date)});
   for (const auto& version : report.scan.versions)
     if (version.accepted)
       items.push_back(
@@ -76,6 +78,39 @@ std::vector<Judged> judged_groups(const TlsReport& report) {
       items.push_back({name, policy::judge(*report.policy, Kind::group, name, report.date)});
     }
   return items;
+}
+
+std::vector<Judged> judged_signature_schemes(const TlsReport& report) {
+  std::vector<Judged> items;
+  std::vector<std::uint16_t> seen;
+  for (const auto& measured : report.signature_schemes)
+    for (const auto scheme : measured.schemes) {
+      if (std::ranges::find(seen, scheme) != seen.end())
+        continue;
+      seen.push_back(scheme);
+      const std::string name = signature_scheme_name(scheme);
+      items.push_back({name, policy::judge(*report.policy, Kind::signature_scheme, name, report.date)});
+    }
+  return items;
+}
+
+// Why no signature scheme was learned, per version: "TLSv1.2: not measurable: no ephemeral suite".
+std::string signature_schemes_unknown(const TlsReport& report) {
+  std::vector<std::string> why;
+  for (const auto& measured : report.signature_schemes)
+    why.push_back(
+        measured.measured
+            ? fmt::format("{}: none accepted ({})", version_name(measured.version), measured.end)
+            : fmt::format("{}: not measurable: {}", version_name(measured.version), measured.not_measured));
+  return why.empty() ? "no signature scheme was measured (no TLS 1.2 or 1.3 accepted, or no handshake made)"
+                     : fmt::format("no signature scheme was learned: {}", fmt::join(why, "; "));
+}
+
+const SignatureSchemeResult* schemes_of(const TlsReport& report, std::uint16_t version) {
+  for (const auto& measured : report.signature_schemes)
+    if (measured.version == version)
+      return &measured;
+  return nullptr;
 }
 
 Finding boolean_finding(std::string check, std::optional<bool> good, std::string if_good, std::string if_bad,
@@ -123,6 +158,15 @@ std::vector<Finding> tls_findings(const TlsReport& report) {
                                "the endpoint accepted no cipher suite the probe offered"));
   findings.push_back(judge_all("tls-key-exchange-groups", judged_groups(report), "key exchange group",
                                "no key exchange group was learned (no TLS 1.3, no ECDHE suite)"));
+  Finding schemes = judge_all("tls-signature-schemes", judged_signature_schemes(report), "signature scheme",
+                              signature_schemes_unknown(report));
+  // A judgement of one version must not read as one of both: say which version could not be measured.
+  if (schemes.result != CheckResult::inconclusive)
+    for (const auto& measured : report.signature_schemes)
+      if (!measured.measured)
+        schemes.detail +=
+            fmt::format("; {}: not measurable: {}", version_name(measured.version), measured.not_measured);
+  findings.push_back(std::move(schemes));
 
   // The certificate chain: keys and signature hashes by the policy; validity, trust and name apart.
   Finding keys{"tls-certificate-keys", CheckResult::inconclusive, "no certificate chain was received"};
@@ -249,10 +293,32 @@ nlohmann::json tls_results_json(const TlsReport& report, const std::vector<Findi
       entry["cipher_suites"] = std::move(suites);
       entry["server_order"] = optional_json(version.server_order);
       entry["groups"] = std::move(groups);
+      if (const auto* measured = schemes_of(report, version.version)) {
+        json schemes = json::array();
+        for (const auto scheme : measured->schemes)
+          schemes.push_back(
+              {{"name", signature_scheme_name(scheme)},
+               {"value", fmt::format("0x{:04X}", scheme)},
+               {"policy", judgement_json(policy::judge(policy, Kind::signature_scheme,
+                                                       signature_scheme_name(scheme), report.date))}});
+        entry["signature_schemes"] = std::move(schemes);
+        entry["signature_schemes_measured"] =
+            measured->measured ? json(measured->end) : json("not measurable: " + measured->not_measured);
+      }
     } else {
       entry["refusal"] = version.refusal;
     }
     versions.push_back(std::move(entry));
+  }
+  json specs = json::array();
+  for (const auto spec : report.sslv2.cipher_specs)
+    specs.push_back(sslv2_cipher_spec_name(spec));
+  json sslv2 = {{"version", "SSLv2"}, {"asked", report.sslv2.asked}, {"accepted", report.sslv2.accepted}};
+  if (report.sslv2.accepted) {
+    sslv2["policy"] = judgement_json(policy::judge(policy, Kind::protocol, "SSLv2", report.date));
+    sslv2["cipher_specs"] = std::move(specs);
+  } else {
+    sslv2["refusal"] = report.sslv2.refusal;
   }
   json features = {
       {"secure_renegotiation", optional_json(report.scan.secure_renegotiation)},
@@ -315,6 +381,7 @@ nlohmann::json tls_results_json(const TlsReport& report, const std::vector<Findi
             {"version", policy.version},
             {"file", policy.file},
             {"date_of_judgement", report.date}}},
+          {"sslv2", std::move(sslv2)},
           {"protocols", std::move(versions)},
           {"features", std::move(features)},
           {"handshake", std::move(handshake)},
@@ -342,6 +409,16 @@ std::string tls_summary_markdown(const TlsReport& report, const std::vector<Find
     out += fmt::format("| {} | {} | {} |\n", finding.check, to_string(finding.result), detail);
   }
   out += "\n## Protocols and cipher suites\n\n";
+  if (report.sslv2.accepted) {
+    const auto judgement = policy::judge(*report.policy, Kind::protocol, "SSLv2", report.date);
+    std::vector<std::string> specs;
+    for (const auto spec : report.sslv2.cipher_specs)
+      specs.push_back(sslv2_cipher_spec_name(spec));
+    out += fmt::format("- SSLv2: accepted, {}{}; cipher specs {}\n", judgement.describe(),
+                       judgement.citation(*report.policy), fmt::join(specs, ", "));
+  } else if (report.sslv2.asked) {
+    out += fmt::format("- SSLv2: not accepted ({})\n", report.sslv2.refusal);
+  }
   for (const auto& version : report.scan.versions) {
     if (!version.accepted) {
       out += fmt::format("- {}: not accepted ({})\n", version_name(version.version), version.refusal);
@@ -363,6 +440,16 @@ std::string tls_summary_markdown(const TlsReport& report, const std::vector<Find
       const auto verdict = policy::judge(*report.policy, Kind::group, group_name(group), report.date);
       out += fmt::format("  - group {}: {}{}\n", group_name(group), verdict.describe(),
                          verdict.citation(*report.policy));
+    }
+    if (const auto* measured = schemes_of(report, version.version)) {
+      if (!measured->measured)
+        out += fmt::format("  - signature schemes: not measurable: {}\n", measured->not_measured);
+      for (const auto scheme : measured->schemes) {
+        const auto verdict =
+            policy::judge(*report.policy, Kind::signature_scheme, signature_scheme_name(scheme), report.date);
+        out += fmt::format("  - signature scheme {}: {}{}\n", signature_scheme_name(scheme),
+                           verdict.describe(), verdict.citation(*report.policy));
+      }
     }
   }
   if (!report.scan.problems.empty()) {

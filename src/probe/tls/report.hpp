@@ -13,6 +13,8 @@
 #include "policy/policy.hpp"
 #include "probe/tls/handshake.hpp"
 #include "probe/tls/scan.hpp"
+#include "probe/tls/signature_schemes.hpp"
+#include "probe/tls/sslv2.hpp"
 
 namespace en18031::probe::tls {
 
@@ -26,6 +28,8 @@ struct TlsReport {
   const policy::Policy* policy = nullptr;
   const std::vector<CipherSuite>* suites = nullptr;
   TlsScan scan;
+  Sslv2Result sslv2;                                     // the SSLv2 CLIENT-HELLO's answer
+  std::vector<SignatureSchemeResult> signature_schemes;  // TLS 1.2 and TLS 1.3, when asked
   std::optional<HandshakeResult> handshake;
   std::string handshake_problem;  // why no full handshake was made
   std::size_t connections = 0;

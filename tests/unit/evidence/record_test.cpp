@@ -136,7 +136,7 @@ TEST(EvidenceRecord, TheShippedCheckFilesCoverBothProducers) {
                                                           {"en18031 image tamper-test", 8},
                                                           {"en18031 probe login", 4},
                                                           {"en18031 probe ports", 3},
-                                                          {"en18031 probe tls", 10},
+                                                          {"en18031 probe tls", 11},
                                                           {"en18031 sbom check", 3},
                                                           {"en18031 scan firmware", 9}}));
 }
