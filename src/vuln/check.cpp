@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "vuln/stored_record.hpp"
+
 namespace en18031::vuln {
 namespace {
 
@@ -101,8 +103,9 @@ std::expected<CheckReport, Error> check_sbom(const Sbom& sbom, std::span<const V
   }
   const std::span<const Component> components(sbom.components);
   const ComponentIndex index = index_components(components);
-  // Every candidate record once, whichever component led to it.
-  std::map<std::string, Vulnerability> candidates;
+  // Every candidate record once, whichever component led to it, kept in its stored form and decoded only
+  // when its turn comes: decoded, the candidates of a full-size database took hundreds of megabytes.
+  std::map<std::string, std::string> candidates;
   std::set<std::pair<std::string, std::string>> asked_cpe;
   std::set<std::pair<std::string, std::string>> asked_package;
   for (std::size_t c = 0; c < components.size(); ++c) {
@@ -112,27 +115,38 @@ std::expected<CheckReport, Error> check_sbom(const Sbom& sbom, std::span<const V
     if (component.cpe && component.cpe->vendor().kind == CpeValue::Kind::value &&
         component.cpe->product().kind == CpeValue::Kind::value &&
         asked_cpe.emplace(component.cpe->vendor().text, component.cpe->product().text).second) {
-      auto found = db.by_cpe(component.cpe->vendor().text, component.cpe->product().text);
+      auto found = db.stored_by_cpe(component.cpe->vendor().text, component.cpe->product().text);
       if (!found)
         return std::unexpected(found.error());
-      for (auto& v : *found)
-        candidates.try_emplace("nvd:" + v.id, std::move(v));
+      for (auto& record : *found)
+        candidates.try_emplace("nvd:" + record.id, std::move(record.bytes));
     }
     if (component.purl)
       if (const auto package = osv_package(*component.purl);
           package && asked_package.emplace(package->ecosystem, package->name).second) {
-        auto found = db.by_package(package->ecosystem, package->name);
+        auto found = db.stored_by_package(package->ecosystem, package->name);
         if (!found)
           return std::unexpected(found.error());
-        for (auto& v : *found)
-          candidates.try_emplace("osv:" + v.id, std::move(v));
+        for (auto& record : *found)
+          candidates.try_emplace("osv:" + record.id, std::move(record.bytes));
       }
   }
   std::vector<bool> vex_used(vex.size(), false);
-  for (auto& [key, vulnerability] : candidates) {
+  for (auto& [key, stored] : candidates) {
+    auto decoded = decode_stored_record(stored);
+    if (!decoded)
+      return std::unexpected(Error::message(
+          fmt::format("{}: {}: {}", report.database.path, key.substr(key.find(':') + 1), decoded.error())));
+    std::string().swap(stored);
+    Vulnerability& vulnerability = *decoded;
     const auto matches = match_vulnerability(vulnerability, components, &index);
     if (matches.empty())
       continue;
+    // Each match carries a copy of the record; the configurations and affected packages served matching
+    // only and no output shows them, so the copies go without (22,257 copies of them were most of the
+    // memory of a full-size check).
+    vulnerability.configurations.clear();
+    vulnerability.affected.clear();
     // An OSV record carries vectors, not scores: take the scores of its CVE from NVD when the database has
     // it.
     if ((!vulnerability.cvss31 || !vulnerability.cvss31->score) &&

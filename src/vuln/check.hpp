@@ -26,7 +26,9 @@ struct CheckOptions {
 };
 
 struct CheckedMatch {
-  Vulnerability vulnerability;  // the record that matched (scores filled from its NVD alias when missing)
+  // The record that matched (scores filled from its NVD alias when missing), without its configurations
+  // and affected packages: they served matching, and no output shows them.
+  Vulnerability vulnerability;
   Match match;
   std::optional<KevEntry> kev;
   std::optional<VexStatement> vex;       // the statement that applies, if any

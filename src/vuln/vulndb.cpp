@@ -7,21 +7,27 @@
 #include <sqlite3.h>
 
 #include "crypto/sha256.hpp"
+#include "vuln/stored_record.hpp"
 
 namespace en18031::vuln {
 namespace {
 
 namespace fs = std::filesystem;
 
+// 2: records in the binary stored form (vuln/stored_record.hpp) instead of JSON. A database of schema 1 is
+// refused with the advice to import again (the feeds are pinned files; the import takes a minute).
+constexpr std::string_view kSchemaVersion = "en18031-vulndb-2";
+constexpr std::string_view kOldSchemaVersion = "en18031-vulndb-1";
+
 constexpr std::string_view kSchema = R"sql(
 PRAGMA journal_mode=WAL;
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', 'en18031-vulndb-1');
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', 'en18031-vulndb-2');
 CREATE TABLE IF NOT EXISTS sources(seq INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
   bytes INTEGER NOT NULL, kind TEXT NOT NULL, feed_date TEXT NOT NULL, imported_at TEXT NOT NULL,
   records INTEGER NOT NULL, skipped INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS vulnerabilities(rowid INTEGER PRIMARY KEY, source TEXT NOT NULL, id TEXT NOT NULL,
-  modified TEXT NOT NULL, record TEXT NOT NULL, UNIQUE(source, id));
+  modified TEXT NOT NULL, record BLOB NOT NULL, UNIQUE(source, id));
 CREATE TABLE IF NOT EXISTS cpe_index(vendor TEXT NOT NULL, product TEXT NOT NULL, vuln INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS cpe_index_key ON cpe_index(vendor, product);
 CREATE INDEX IF NOT EXISTS cpe_index_vuln ON cpe_index(vuln);
@@ -47,6 +53,10 @@ class Statement {
     sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  Statement& bind_blob(int index, std::string_view bytes) {
+    sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   Statement& bind(int index, std::int64_t value) {
     sqlite3_bind_int64(statement_, index, value);
     return *this;
@@ -60,6 +70,11 @@ class Statement {
     const auto* value = sqlite3_column_text(statement_, column);
     return value ? std::string(reinterpret_cast<const char*>(value),
                                static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
+                 : std::string{};
+  }
+  std::string blob(int column) const {
+    const auto* value = static_cast<const char*>(sqlite3_column_blob(statement_, column));
+    return value ? std::string(value, static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
                  : std::string{};
   }
   std::int64_t integer(int column) const { return sqlite3_column_int64(statement_, column); }
@@ -77,7 +92,28 @@ Error db_error(sqlite3* db, const std::string& path, std::string_view doing) {
 struct VulnDb::Impl {
   sqlite3* db = nullptr;
   std::string path;
-  ~Impl() { sqlite3_close(db); }
+  // The read queries, prepared once on first use: `sbom check` asks thousands of times (one per component
+  // and one KEV look-up per matched record), and preparing each time was a visible share of its time.
+  std::unique_ptr<Statement> by_cpe;
+  std::unique_ptr<Statement> by_package;
+  std::unique_ptr<Statement> nvd_record;
+  std::unique_ptr<Statement> kev;
+  ~Impl() {
+    by_cpe.reset();
+    by_package.reset();
+    nvd_record.reset();
+    kev.reset();
+    sqlite3_close(db);
+  }
+  // The cached statement, prepared now if it is not yet; nullptr when SQLite refuses it.
+  Statement* prepared(std::unique_ptr<Statement>& slot, std::string_view sql) {
+    if (!slot)
+      slot = std::make_unique<Statement>(db, sql);
+    if (!slot->ok())
+      return nullptr;
+    slot->reset();
+    return slot.get();
+  }
 };
 
 VulnDb::VulnDb(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -105,8 +141,17 @@ std::expected<VulnDb, Error> VulnDb::open(const std::string& path, bool create) 
       return std::unexpected(db_error(impl->db, path, "cannot create the tables"));
   }
   Statement schema(impl->db, "SELECT value FROM meta WHERE key = 'schema'");
-  if (!schema.ok() || schema.step() != SQLITE_ROW || schema.text(0) != "en18031-vulndb-1")
+  if (!schema.ok() || schema.step() != SQLITE_ROW)
     return std::unexpected(Error::message(fmt::format("{}: not an en18031 vulnerability database", path)));
+  if (const std::string version = schema.text(0); version != kSchemaVersion) {
+    if (version == kOldSchemaVersion)
+      return std::unexpected(Error::message(fmt::format(
+          "{}: the database was made by an older en18031 (schema {}; this version reads {}): import the "
+          "feed files again into a new database (`en18031 vulndb import --db NEW FILE...`)",
+          path, version, kSchemaVersion)));
+    return std::unexpected(Error::message(fmt::format(
+        "{}: schema {} is not one this version of en18031 reads ({})", path, version, kSchemaVersion)));
+  }
   return VulnDb(std::move(impl));
 }
 
@@ -148,23 +193,23 @@ std::expected<ImportResult, Error> VulnDb::import_file(const std::string& path,
     if (!failure.empty())
       return;
     const std::string source(feed_kind_name(kind));
-    const std::string record = vulnerability_to_json(v).dump();
+    const std::string record = encode_stored_record(v);
     find.reset();
     find.bind(1, source).bind(2, v.id);
     std::int64_t rowid = -1;
     if (find.step() == SQLITE_ROW) {
-      if (find.text(1) > v.modified || find.text(2) == record)
+      if (find.text(1) > v.modified || find.blob(2) == record)
         return;  // the stored one is newer, or the same
       rowid = find.integer(0);
     }
     if (rowid < 0) {
       insert.reset();
-      insert.bind(1, source).bind(2, v.id).bind(3, v.modified).bind(4, record);
+      insert.bind(1, source).bind(2, v.id).bind(3, v.modified).bind_blob(4, record);
       check(insert.step(), "insert");
       rowid = sqlite3_last_insert_rowid(db);
     } else {
       update.reset();
-      update.bind(1, v.modified).bind(2, record).bind(3, rowid);
+      update.bind(1, v.modified).bind_blob(2, record).bind(3, rowid);
       check(update.step(), "update");
       drop_cpe.reset();
       drop_cpe.bind(1, rowid);
@@ -276,55 +321,75 @@ std::expected<DatabaseInfo, Error> VulnDb::info() const {
 
 namespace {
 
-std::expected<std::vector<Vulnerability>, Error> read_records(sqlite3* db, const std::string& path,
-                                                              Statement& query) {
-  std::vector<Vulnerability> out;
+std::expected<std::vector<StoredRecord>, Error> read_stored(sqlite3* db, const std::string& path,
+                                                            Statement* query) {
+  std::vector<StoredRecord> out;
+  if (query == nullptr)
+    return std::unexpected(db_error(db, path, "cannot read"));
   int status = SQLITE_ROW;
-  while ((status = query.step()) == SQLITE_ROW) {
-    auto parsed = nlohmann::json::parse(query.text(0), nullptr, false);
-    auto record = vulnerability_from_json(parsed);
-    if (!record)
-      return std::unexpected(Error::message(fmt::format("{}: {}", path, record.error())));
-    out.push_back(std::move(*record));
-  }
+  while ((status = query->step()) == SQLITE_ROW)
+    out.push_back(StoredRecord{query->text(0), query->blob(1)});
   if (status != SQLITE_DONE)
     return std::unexpected(db_error(db, path, "cannot read"));
   return out;
 }
 
+std::expected<std::vector<Vulnerability>, Error> decode_all(
+    const std::string& path, std::expected<std::vector<StoredRecord>, Error> stored) {
+  if (!stored)
+    return std::unexpected(stored.error());
+  std::vector<Vulnerability> out;
+  for (const StoredRecord& record : *stored) {
+    auto decoded = decode_stored_record(record.bytes);
+    if (!decoded)
+      return std::unexpected(Error::message(fmt::format("{}: {}: {}", path, record.id, decoded.error())));
+    out.push_back(std::move(*decoded));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::expected<std::vector<StoredRecord>, Error> VulnDb::stored_by_cpe(const std::string& vendor,
+                                                                      const std::string& product) const {
+  Statement* query = impl_->prepared(
+      impl_->by_cpe,
+      // IN, not OR: SQLite answers IN lists on both columns from the (vendor, product) index; the OR form
+      // scanned the whole index for every component (3 s for 2,000 components).
+      "SELECT v.id, v.record FROM vulnerabilities v WHERE v.rowid IN (SELECT vuln FROM cpe_index WHERE "
+      "vendor IN (?1, '*') AND product IN (?2, '*')) ORDER BY v.id");
+  if (query)
+    query->bind(1, vendor).bind(2, product);
+  return read_stored(impl_->db, impl_->path, query);
+}
+
+std::expected<std::vector<StoredRecord>, Error> VulnDb::stored_by_package(const std::string& ecosystem,
+                                                                          const std::string& name) const {
+  Statement* query = impl_->prepared(
+      impl_->by_package,
+      "SELECT v.id, v.record FROM vulnerabilities v WHERE v.rowid IN (SELECT vuln FROM package_index WHERE "
+      "ecosystem = ? AND name = ?) ORDER BY v.id");
+  if (query)
+    query->bind(1, ecosystem).bind(2, name);
+  return read_stored(impl_->db, impl_->path, query);
+}
 
 std::expected<std::vector<Vulnerability>, Error> VulnDb::by_cpe(const std::string& vendor,
                                                                 const std::string& product) const {
-  Statement query(impl_->db,
-                  // IN, not OR: SQLite answers IN lists on both columns from the (vendor, product) index;
-                  // the OR form scanned the whole index for every component (3 s for 2,000 components).
-                  "SELECT v.record FROM vulnerabilities v WHERE v.rowid IN (SELECT vuln FROM cpe_index WHERE "
-                  "vendor IN (?1, '*') AND product IN (?2, '*')) ORDER BY v.id");
-  if (!query.ok())
-    return std::unexpected(db_error(impl_->db, impl_->path, "cannot read"));
-  query.bind(1, vendor).bind(2, product);
-  return read_records(impl_->db, impl_->path, query);
+  return decode_all(impl_->path, stored_by_cpe(vendor, product));
 }
 
 std::expected<std::vector<Vulnerability>, Error> VulnDb::by_package(const std::string& ecosystem,
                                                                     const std::string& name) const {
-  Statement query(
-      impl_->db,
-      "SELECT v.record FROM vulnerabilities v WHERE v.rowid IN (SELECT vuln FROM package_index WHERE "
-      "ecosystem = ? AND name = ?) ORDER BY v.id");
-  if (!query.ok())
-    return std::unexpected(db_error(impl_->db, impl_->path, "cannot read"));
-  query.bind(1, ecosystem).bind(2, name);
-  return read_records(impl_->db, impl_->path, query);
+  return decode_all(impl_->path, stored_by_package(ecosystem, name));
 }
 
 std::expected<std::optional<Vulnerability>, Error> VulnDb::nvd_record(const std::string& cve) const {
-  Statement query(impl_->db, "SELECT record FROM vulnerabilities WHERE source = 'nvd' AND id = ?");
-  if (!query.ok())
-    return std::unexpected(db_error(impl_->db, impl_->path, "cannot read"));
-  query.bind(1, cve);
-  auto records = read_records(impl_->db, impl_->path, query);
+  Statement* query = impl_->prepared(
+      impl_->nvd_record, "SELECT id, record FROM vulnerabilities WHERE source = 'nvd' AND id = ?");
+  if (query)
+    query->bind(1, cve);
+  auto records = decode_all(impl_->path, read_stored(impl_->db, impl_->path, query));
   if (!records)
     return std::unexpected(records.error());
   if (records->empty())
@@ -333,17 +398,20 @@ std::expected<std::optional<Vulnerability>, Error> VulnDb::nvd_record(const std:
 }
 
 std::expected<std::optional<KevEntry>, Error> VulnDb::kev(const std::string& cve) const {
-  Statement query(
-      impl_->db,
+  Statement* query = impl_->prepared(
+      impl_->kev,
       "SELECT cve, vendor, product, name, date_added, due_date, required_action, ransomware FROM kev "
       "WHERE cve = ?");
-  if (!query.ok())
+  if (query == nullptr)
     return std::unexpected(db_error(impl_->db, impl_->path, "cannot read"));
-  query.bind(1, cve);
-  if (query.step() != SQLITE_ROW)
+  query->bind(1, cve);
+  const int status = query->step();
+  if (status == SQLITE_DONE)
     return std::optional<KevEntry>{};
-  return std::optional<KevEntry>{KevEntry{query.text(0), query.text(1), query.text(2), query.text(3),
-                                          query.text(4), query.text(5), query.text(6), query.text(7)}};
+  if (status != SQLITE_ROW)
+    return std::unexpected(db_error(impl_->db, impl_->path, "cannot read"));
+  return std::optional<KevEntry>{KevEntry{query->text(0), query->text(1), query->text(2), query->text(3),
+                                          query->text(4), query->text(5), query->text(6), query->text(7)}};
 }
 
 std::string default_database_path(

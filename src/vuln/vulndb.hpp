@@ -1,7 +1,8 @@
 // The offline vulnerability database: one SQLite file built from feed files (vuln/feed.hpp) and read by
 // `sbom check`. An edge of src/vuln: only vulndb.cpp includes sqlite3.h.
 //
-// Tables (docs/vulnerabilities.md, "Database"): vulnerabilities (source, id, modified, record as our JSON),
+// Tables (docs/vulnerabilities.md, "Database"): vulnerabilities (source, id, modified, record in the binary
+// stored form of vuln/stored_record.hpp; schema en18031-vulndb-2),
 // cpe_index (vendor, product -> vulnerability) over vulnerable criteria, package_index (ecosystem, name
 // -> vulnerability), kev, and sources: every file imported with its SHA-256, size, feed date and import
 // time. Importing a file whose SHA-256 is already in sources changes nothing; a record already stored is
@@ -43,6 +44,13 @@ struct DatabaseInfo {
   std::string data_date;
 };
 
+// A record as stored (vuln/stored_record.hpp), with its id: `sbom check` keeps candidates in this form and
+// decodes each once, when it matches it.
+struct StoredRecord {
+  std::string id;
+  std::string bytes;
+};
+
 struct ImportResult {
   bool already_imported = false;
   FeedFileSummary summary;
@@ -69,6 +77,11 @@ class VulnDb {
                                                           const std::string& product) const;
   std::expected<std::vector<Vulnerability>, Error> by_package(const std::string& ecosystem,
                                                               const std::string& name) const;
+  // The same candidates in their stored form, by id, not yet decoded.
+  std::expected<std::vector<StoredRecord>, Error> stored_by_cpe(const std::string& vendor,
+                                                                const std::string& product) const;
+  std::expected<std::vector<StoredRecord>, Error> stored_by_package(const std::string& ecosystem,
+                                                                    const std::string& name) const;
   // The NVD record with this CVE id (for the scores of an OSV record's CVE alias).
   std::expected<std::optional<Vulnerability>, Error> nvd_record(const std::string& cve) const;
   std::expected<std::optional<KevEntry>, Error> kev(const std::string& cve) const;
