@@ -36,7 +36,7 @@ echo "$account:$(openssl passwd -6 s3cret-owner):19000:0:99999:7:::" >>"$work/sh
 echo "$account:x:64999:" >>"$work/group"
 printf 's3cret-owner\n' >"$work/password"
 in_namespace() {  # COMMAND...: run with the throwaway account's files mounted over /etc's, and a /run of its own
-  unshare -m sh -c 'mount --bind "$0/passwd" /etc/passwd && mount --bind "$0/shadow" /etc/shadow &&
+  exec unshare -m sh -c 'mount --bind "$0/passwd" /etc/passwd && mount --bind "$0/shadow" /etc/shadow &&
     mount --bind "$0/group" /etc/group && mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && exec "$@"' \
     "$work" "$@"
 }
@@ -50,7 +50,8 @@ out=$("$program" probe login ssh 127.0.0.1:1 --user $account --max-attempts 5 --
 dry run: nothing sent" ]] || fail "dry run printed: $out"
 [[ ! -e "$work/dry" ]] || fail "dry run wrote outputs"
 
-# dropbear: DROPBEAR_MAX_AUTH_TRIES
+# dropbear delays every failed password by about 300 ms (a time delay, no lockout) and closes a connection
+# at the 10th failure on it; the owner still gets in.
 port=$(free_port)
 dropbearkey -t ed25519 -f "$work/dropbear_key" >/dev/null 2>&1
 in_namespace dropbear -F -E -r "$work/dropbear_key" -p 127.0.0.1:$port -P "$work/dropbear.pid" 2>"$work/dropbear.log" &
@@ -59,10 +60,26 @@ wait_for "$port"
 status=0
 "$program" probe login ssh 127.0.0.1:$port --user $account --password-file "$work/password" --max-attempts 12 \
   --max-seconds 40 -o "$work/dropbear" >"$work/stdout" 2>"$work/stderr" || status=$?
-cat "$work/stdout" "$work/stderr"
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["limiter"])' "$work/dropbear/results.json"
+[[ $status == 0 ]] || fail "dropbear: exit $status: $(cat "$work/stderr") $(cat "$work/dropbear.log")"
+grep -qx 'limiter: time delay; 12 wrong attempts; first slowdown: 1; first lockout: none; other account locked: not tried; right password accepted: yes; time to reset: not tried' \
+  "$work/stdout" || fail "dropbear profile: $(cat "$work/stdout")"
+python3 - "$work/dropbear" <<'PY' || fail "dropbear outputs"
+import json, sys
+out = sys.argv[1]
+results = json.load(open(f"{out}/results.json"))
+limiter = results["limiter"]
+assert limiter["per_connection_limit"] == 10, limiter
+assert all(0.2 < s < 1.0 for s in limiter["delay_curve"]), limiter["delay_curve"]
+assert [a["number"] for a in results["attempts"] if a["connection_closed"]] == [10], results["attempts"]
+assert "s3cret" not in open(f"{out}/results.json").read() + open(f"{out}/evidence.json").read() + open(f"{out}/summary.md").read()
+assert "- Server closed the connection at wrong attempt: 10\n" in open(f"{out}/summary.md").read()
+checks = {c["id"]: c["result"] for c in json.load(open(f"{out}/evidence.json"))["checks"]}
+assert checks == {"brute-force-limited": "pass", "delay-enforced": "pass", "attempts-limited": "inconclusive",
+                  "owner-keeps-access": "pass", "lockout-resets": "inconclusive"}, checks
+PY
 
-# OpenSSH: MaxAuthTries 6
+# FAIL: OpenSSH answers every failed password at once and only closes a connection at MaxAuthTries (6): a
+# guesser opens the next one. The owner still gets in.
 port=$(free_port)
 ssh-keygen -q -t ed25519 -N '' -f "$work/sshd_key"
 cat >"$work/sshd_config" <<CONF
@@ -83,6 +100,18 @@ wait_for "$port"
 status=0
 "$program" probe login ssh 127.0.0.1:$port --user $account --password-file "$work/password" --max-attempts 15 \
   --max-seconds 40 -o "$work/openssh" >"$work/stdout" 2>"$work/stderr" || status=$?
-cat "$work/stdout" "$work/stderr"
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["limiter"])' "$work/openssh/results.json"
+[[ $status == 1 ]] || fail "openssh: exit $status: $(cat "$work/stderr") $(cat "$work/sshd.log")"
+grep -qx 'limiter: none seen; 15 wrong attempts; first slowdown: none; first lockout: none; other account locked: not tried; right password accepted: yes; time to reset: not tried' \
+  "$work/stdout" || fail "openssh profile: $(cat "$work/stdout")"
+grep -qE '^en18031: FAIL: 15 wrong passwords for "en18031probe" over ssh: every one answered at full speed \(about [0-9.]+ s\), none refused$' \
+  "$work/stderr" || fail "openssh stderr: $(cat "$work/stderr")"
+python3 - "$work/openssh/results.json" <<'PY' || fail "openssh outputs"
+import json, sys
+results = json.load(open(sys.argv[1]))
+assert results["limiter"]["per_connection_limit"] == 6, results["limiter"]
+# Each connection carries six failures; the sixth is closed and tried again on the next connection.
+assert [a["number"] for a in results["attempts"] if a["connection_closed"]] == [6, 11], results["attempts"]
+PY
+# The machine's account files were never changed.
+! grep -q "^$account:" /etc/passwd || fail "the throwaway account leaked into /etc/passwd"
 echo "probe_login_ssh_test: ok"
