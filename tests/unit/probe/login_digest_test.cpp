@@ -87,7 +87,7 @@ TEST(DigestChallenge, SchemesTokensAndEscapes) {
   EXPECT_FALSE(challenge->has_opaque);
   const auto header = digest_authorization(*challenge, "ad\"min", "p", "GET", "/", "c");
   ASSERT_TRUE(header);
-  EXPECT_EQ(header->substr(0, 46), "Digest username=\"ad\\\"min\", realm=\"a\\\"b\", nonc");
+  EXPECT_EQ(header->substr(0, 46), "Digest username=\"ad\\\"min\", realm=\"a\\\"b\", nonce");
 }
 
 TEST(DigestChallenge, ErrorsSayWhatAndWhere) {
@@ -99,9 +99,9 @@ TEST(DigestChallenge, ErrorsSayWhatAndWhere) {
             "the answer has no Digest challenge in a WWW-Authenticate header");
   EXPECT_EQ(error(""), "the answer has no Digest challenge in a WWW-Authenticate header");
   EXPECT_EQ(error("HTTP/1.1 401\r\nWWW-Authenticate: Digest realm=\"x\r\n\r\n"),
-            "WWW-Authenticate at offset 48: a quoted string is not closed");
+            "WWW-Authenticate at offset 47: a quoted string is not closed");
   EXPECT_EQ(error("HTTP/1.1 401\r\nWWW-Authenticate: Digest realm=\"x\" nonce=\"y\"\r\n\r\n"),
-            "WWW-Authenticate at offset 46: expected ',' after parameter \"realm\"");
+            "WWW-Authenticate at offset 49: expected ',' after parameter \"realm\"");
   EXPECT_EQ(error("HTTP/1.1 401\r\nWWW-Authenticate: Digest realm=\"x\"\r\n\r\n"),
             "WWW-Authenticate at offset 32: the Digest challenge has no nonce");
   EXPECT_EQ(
@@ -110,7 +110,7 @@ TEST(DigestChallenge, ErrorsSayWhatAndWhere) {
       "the Digest challenge's algorithm \"SHA-512-256\" is not supported (MD5, SHA-256 and their -sess "
       "forms are)");
   EXPECT_EQ(error("HTTP/1.1 401\r\nWWW-Authenticate: Digest realm=\"\x1b[31m\" x\r\n\r\n"),
-            "WWW-Authenticate at offset 44: expected ',' after parameter \"realm\"");
+            "WWW-Authenticate at offset 53: expected ',' after parameter \"realm\"");
 }
 
 }  // namespace
