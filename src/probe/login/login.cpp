@@ -370,8 +370,7 @@ std::vector<std::string> login_plan(const LoginOptions& options) {
                                displayable(options.user)));
     plan.push_back(
         fmt::format("if it is refused during a lockout: the right password again every {:.0f} s until it is "
-                    "accepted (the "
-                    "time to reset), within the {:.0f} s",
+                    "accepted (the time to reset), within the {:.0f} s",
                     options.reset_poll_seconds, options.max_seconds));
   }
   return plan;
