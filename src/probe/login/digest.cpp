@@ -80,7 +80,12 @@ std::expected<void, Error> read_challenges(std::string_view value, std::size_t b
         ++at;
         bool closed = false;
         while (at < value.size()) {
-          const char c = value[at++];
+          const char c = value[at];
+          // RFC 9110 qdtext and quoted-pair allow no control characters but tab. A CR or LF here would be
+          // copied into our Authorization header: a hostile server injecting header lines into the request.
+          if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f)
+            return fail("a control character in a quoted string");
+          ++at;
           if (c == '"') {
             closed = true;
             break;
@@ -88,6 +93,8 @@ std::expected<void, Error> read_challenges(std::string_view value, std::size_t b
           if (c == '\\') {
             if (at >= value.size())
               break;
+            if ((static_cast<unsigned char>(value[at]) < 0x20 && value[at] != '\t') || value[at] == 0x7f)
+              return fail("a control character in a quoted string");
             parameter_value.push_back(value[at++]);
           } else {
             parameter_value.push_back(c);

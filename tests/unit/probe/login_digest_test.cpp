@@ -109,8 +109,14 @@ TEST(DigestChallenge, ErrorsSayWhatAndWhere) {
           "HTTP/1.1 401\r\nWWW-Authenticate: Digest realm=\"x\", nonce=\"y\", algorithm=SHA-512-256\r\n\r\n"),
       "the Digest challenge's algorithm \"SHA-512-256\" is not supported (MD5, SHA-256 and their -sess "
       "forms are)");
+  // A terminal escape in a realm is refused where it starts, and never printed.
   EXPECT_EQ(error("HTTP/1.1 401\r\nWWW-Authenticate: Digest realm=\"\x1b[31m\" x\r\n\r\n"),
-            "WWW-Authenticate at offset 53: expected ',' after parameter \"realm\"");
+            "WWW-Authenticate at offset 46: a control character in a quoted string");
+  // A CR inside a quoted string (the line ends at LF) would reach our Authorization header: refused.
+  EXPECT_EQ(error("HTTP/1.1 401\r\nWWW-Authenticate: Digest realm=\"x\ry: z\", nonce=\"n\"\r\n\r\n"),
+            "WWW-Authenticate at offset 47: a control character in a quoted string");
+  EXPECT_EQ(error("HTTP/1.1 401\r\nWWW-Authenticate: Digest realm=\"x\\\ry\", nonce=\"n\"\r\n\r\n"),
+            "WWW-Authenticate at offset 48: a control character in a quoted string");
 }
 
 }  // namespace
