@@ -304,4 +304,16 @@ inline constexpr std::size_t max_sbom_components = 200'000;
 // components a few more).
 inline constexpr int max_feed_nesting_depth = 64;
 
+// ---- Login probe: SSH, HTTP digest and forms, time to reset (src/probe/login) ----------------------------
+
+// Time one login attempt waits for its answer (an SSH key exchange and authentication, an HTTP digest
+// challenge and its answer): a limiter's delay shows long before, and a service that stays silent this long
+// is counted as locked out rather than held for the rest of the run.
+inline constexpr int max_login_answer_milliseconds = 10'000;
+
+// Seconds between retries of the right password while waiting for a lockout to end: often enough to time
+// the reset to a second, rarely enough that the retries cannot become a load on the device (at most
+// max_probe_seconds of them).
+inline constexpr double login_reset_poll_seconds = 1.0;
+
 }  // namespace en18031::limits

@@ -6,9 +6,13 @@
 //
 //   limiter-service --listen 127.0.0.1:0 --user admin --password-file F [--free-attempts 3]
 //                   [--lockout-after 8] [--lockout-seconds 30] [--first-delay-ms 250] [--max-delay-ms 2000]
-// prints "listening on ADDRESS:PORT" once it accepts connections. HTTP/1.0, Basic authentication, GET only.
+// prints "listening on ADDRESS:PORT" once it accepts connections. HTTP/1.0: any GET with Basic
+// authentication (401 for a wrong password), and an HTML form login, POST /login with the fields "username"
+// and "password" (303 to /home when right, 200 with "Login failed" when wrong); 429 with Retry-After when
+// locked out, for both.
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -77,13 +81,41 @@ bool same_secret(std::string_view a, std::string_view b) {
   return difference == 0;
 }
 
-void answer(int fd, const char* status, const char* extra_headers) {
-  char buffer[512];
+void answer(int fd, const char* status, const char* extra_headers, const char* body = "") {
+  char buffer[1024];
   const int n = std::snprintf(buffer, sizeof buffer,
-                              "HTTP/1.0 %s\r\nServer: en18031-limiter-service\r\n%sContent-Length: 0\r\n"
-                              "Connection: close\r\n\r\n",
-                              status, extra_headers);
+                              "HTTP/1.0 %s\r\nServer: en18031-limiter-service\r\n%sContent-Length: %zu\r\n"
+                              "Connection: close\r\n\r\n%s",
+                              status, extra_headers, std::strlen(body), body);
   ::send(fd, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL);
+}
+
+// One field of an application/x-www-form-urlencoded body, decoded ('+' and %XX).
+std::string form_field(std::string_view body, std::string_view name) {
+  std::size_t at = 0;
+  while (at <= body.size()) {
+    const std::size_t end = std::min(body.find('&', at), body.size());
+    const std::string_view pair = body.substr(at, end - at);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=') {
+      std::string out;
+      const std::string_view value = pair.substr(name.size() + 1);
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (value[i] == '+') {
+          out.push_back(' ');
+        } else if (value[i] == '%' && i + 2 < value.size() &&
+                   std::isxdigit(static_cast<unsigned char>(value[i + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(value[i + 2]))) {
+          out.push_back(static_cast<char>(std::stoi(std::string(value.substr(i + 1, 2)), nullptr, 16)));
+          i += 2;
+        } else {
+          out.push_back(value[i]);
+        }
+      }
+      return out;
+    }
+    at = end + 1;
+  }
+  return "";
 }
 
 void serve(int fd, std::string source, const Settings& settings) {
@@ -98,8 +130,27 @@ void serve(int fd, std::string source, const Settings& settings) {
     request.append(buffer, static_cast<std::size_t>(n));
   }
   std::string account, password;
+  const bool form = request.starts_with("POST /login ");
   const std::size_t header = request.find("\r\nAuthorization: Basic ");
-  if (header != std::string::npos) {
+  if (form) {
+    // The body, as long as Content-Length says (at most 4 KiB).
+    const std::size_t head_end = request.find("\r\n\r\n");
+    const std::size_t length_at = request.find("\r\nContent-Length: ");
+    const std::size_t length =
+        length_at == std::string::npos || length_at > head_end
+            ? 0
+            : std::min<std::size_t>(std::strtoul(request.c_str() + length_at + 18, nullptr, 10), 4096);
+    while (head_end != std::string::npos && request.size() < head_end + 4 + length) {
+      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0)
+        break;
+      request.append(buffer, static_cast<std::size_t>(n));
+    }
+    const std::string_view body =
+        head_end == std::string::npos ? "" : std::string_view(request).substr(head_end + 4, length);
+    account = form_field(body, "username");
+    password = form_field(body, "password");
+  } else if (header != std::string::npos) {
     const std::size_t start = header + 23;
     const std::string credentials =
         decode_base64(std::string_view(request).substr(start, request.find("\r\n", start) - start));
@@ -109,8 +160,12 @@ void serve(int fd, std::string source, const Settings& settings) {
       password = credentials.substr(colon + 1);
     }
   }
+  constexpr const char* kFormFailed = "<html><body><p>Login failed</p></body></html>\n";
   if (account.empty()) {
-    answer(fd, "401 Unauthorized", "WWW-Authenticate: Basic realm=\"limiter-service\"\r\n");
+    if (form)
+      answer(fd, "200 OK", "Content-Type: text/html\r\n", kFormFailed);
+    else
+      answer(fd, "401 Unauthorized", "WWW-Authenticate: Basic realm=\"limiter-service\"\r\n");
     return;
   }
   int delay_ms = 0;
@@ -145,11 +200,14 @@ void serve(int fd, std::string source, const Settings& settings) {
     return;
   }
   if (accepted) {
-    answer(fd, "200 OK", "");
+    answer(fd, form ? "303 See Other" : "200 OK", form ? "Location: /home\r\n" : "");
     return;
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-  answer(fd, "401 Unauthorized", "WWW-Authenticate: Basic realm=\"limiter-service\"\r\n");
+  if (form)
+    answer(fd, "200 OK", "Content-Type: text/html\r\n", kFormFailed);
+  else
+    answer(fd, "401 Unauthorized", "WWW-Authenticate: Basic realm=\"limiter-service\"\r\n");
 }
 
 int usage(const char* message) {

@@ -1,4 +1,5 @@
-// en18031 probe login http-basic|mqtt ADDRESS:PORT --user NAME [--password-file F] [--max-attempts N]
+// en18031 probe login http-basic|http-digest|mqtt|ssh ADDRESS:PORT --user NAME [--password-file F]
+// [--max-attempts N]
 // [--max-seconds S] [--path P] [-o DIR] [--dry-run]: measures how the login limits password guessing
 // (AUM-6) with generated wrong passwords, and writes results.json, evidence.json and summary.md into DIR.
 // Exit 0 when a limiter was seen, 1 when none was (or a wrong password was accepted), 2 on bad input.
@@ -15,6 +16,7 @@
 #include "io/read_file.hpp"
 #include "limits.hpp"
 #include "probe/login/login.hpp"
+#include "probe/login/ssh_client.hpp"
 
 namespace en18031::cli {
 namespace {
@@ -30,6 +32,12 @@ struct ProbeLoginOptions {
   std::size_t max_attempts = 30;
   double max_seconds = 60;
   std::string path = "/";
+  std::string form_url;
+  std::string user_field = "username";
+  std::string password_field = "password";
+  std::vector<std::string> success_rules;
+  std::vector<std::string> failure_rules;
+  std::vector<std::string> locked_rules;
   std::string output = "login-probe";
   bool force = false;
   bool dry_run = false;
@@ -58,8 +66,9 @@ int run_probe_login(Context& ctx, const ProbeLoginOptions& options) {
   login::LoginOptions probe_options;
   const auto protocol = login::parse_login_protocol(options.protocol);
   if (!protocol)
-    return report(ctx, Error::message(fmt::format("unknown protocol \"{}\"; known: http-basic, mqtt",
-                                                  printable(options.protocol))));
+    return report(ctx, Error::message(fmt::format(
+                           "unknown protocol \"{}\"; known: http-basic, http-digest, http-form, mqtt, ssh",
+                           printable(options.protocol))));
   probe_options.protocol = *protocol;
   const auto target = parse_target(options.target);
   if (!target)
@@ -80,6 +89,38 @@ int run_probe_login(Context& ctx, const ProbeLoginOptions& options) {
       std::ranges::any_of(options.path, [](char c) { return c <= ' ' || c == 0x7f; }))
     return report(ctx, Error::message("--path must start with / and hold no spaces or control characters"));
   probe_options.path = options.path;
+  const bool form = probe_options.protocol == login::LoginProtocol::http_form;
+  if (form != !options.form_url.empty())
+    return report(ctx, Error::message(form ? "http-form needs --form-url PATH (the form's action)"
+                                           : "--form-url is for http-form only"));
+  if (form) {
+    if (options.form_url.front() != '/' ||
+        std::ranges::any_of(options.form_url, [](char c) { return c <= ' ' || c == 0x7f; }))
+      return report(ctx,
+                    Error::message("--form-url must start with / and hold no spaces or control characters"));
+    probe_options.path = options.form_url;
+    if (options.user_field.empty() || options.password_field.empty())
+      return report(ctx, Error::message("--user-field and --password-field must not be empty"));
+    probe_options.user_field = options.user_field;
+    probe_options.password_field = options.password_field;
+    if (options.success_rules.empty() || options.failure_rules.empty())
+      return report(ctx,
+                    Error::message("http-form needs at least one --success RULE and one --failure RULE"));
+    const std::pair<const std::vector<std::string>*, std::vector<login::AnswerRule>*> lists[] = {
+        {&options.success_rules, &probe_options.form_rules.success},
+        {&options.failure_rules, &probe_options.form_rules.failure},
+        {&options.locked_rules, &probe_options.form_rules.locked}};
+    for (const auto& [texts, rules] : lists)
+      for (const auto& text : *texts) {
+        auto rule = login::parse_answer_rule(text);
+        if (!rule)
+          return report(ctx, rule.error());
+        rules->push_back(std::move(*rule));
+      }
+  } else if (!options.success_rules.empty() || !options.failure_rules.empty() ||
+             !options.locked_rules.empty()) {
+    return report(ctx, Error::message("--success, --failure and --locked are for http-form only"));
+  }
   if (!options.password_file.empty()) {
     auto text = io::read_file_text(options.password_file, 4096);
     if (!text)  // the reason only: never the file's content
@@ -111,7 +152,10 @@ int run_probe_login(Context& ctx, const ProbeLoginOptions& options) {
   const std::string created = evidence_timestamp(ctx.now());
 
   auto transport = net::make_socket_transport();
-  const auto attempts = login::run_login_probe(probe_options, *transport);
+  const auto client = probe_options.protocol == login::LoginProtocol::ssh
+                          ? login::make_ssh_login_client(probe_options)
+                          : login::make_transport_login_client(probe_options, *transport);
+  const auto attempts = login::run_login_probe(probe_options, *client);
   if (!attempts)
     return report(ctx, attempts.error());
   const auto profile = login::analyse(*attempts);
@@ -150,7 +194,7 @@ int run_probe_login(Context& ctx, const ProbeLoginOptions& options) {
   ctx.out << fmt::format(
       "limiter: {}; {} wrong attempts; first slowdown: {}; first lockout: {}; other account locked: {}; "
       "right "
-      "password accepted: {}\nwrote {}\n",
+      "password accepted: {}; time to reset: {}\nwrote {}\n",
       login::implementation_category(profile), profile.wrong_attempts,
       profile.first_slowdown ? std::to_string(*profile.first_slowdown) : "none",
       profile.first_lockout ? std::to_string(*profile.first_lockout) : "none",
@@ -160,6 +204,9 @@ int run_probe_login(Context& ctx, const ProbeLoginOptions& options) {
       !profile.owner_accepted   ? "not tried"
       : *profile.owner_accepted ? "yes"
                                 : "no",
+      profile.reset_seconds ? fmt::format("{:.0f} s", *profile.reset_seconds)
+      : profile.reset_tried ? "not seen"
+                            : "not tried",
       directory.string());
   if (findings[0].result == CheckResult::fail) {
     ctx.err << "en18031: FAIL: " << findings[0].detail << "\n";
@@ -174,7 +221,8 @@ void register_probe_login(CLI::App& parent, Context& ctx) {
   auto options = std::make_shared<ProbeLoginOptions>();
   CLI::App* command = parent.add_subcommand(
       "login", "Measure how a login limits password guessing (generated wrong passwords; AUM-6)");
-  command->add_option("protocol", options->protocol, "http-basic or mqtt")->required();
+  command->add_option("protocol", options->protocol, "http-basic, http-digest, http-form, mqtt or ssh")
+      ->required();
   command->add_option("target", options->target, "ADDRESS:PORT of the login (an IP address)")->required();
   command->add_option("--user", options->user, "The account to try")->required();
   command->add_option("--password-file", options->password_file,
@@ -184,6 +232,23 @@ void register_probe_login(CLI::App& parent, Context& ctx) {
   command->add_option("--max-seconds", options->max_seconds, "Seconds the probe may take, at most")
       ->capture_default_str();
   command->add_option("--path", options->path, "HTTP path of the protected page")->capture_default_str();
+  command->add_option("--form-url", options->form_url, "http-form: the path the login form posts to");
+  command->add_option("--user-field", options->user_field, "http-form: the user name field")
+      ->capture_default_str();
+  command->add_option("--password-field", options->password_field, "http-form: the password field")
+      ->capture_default_str();
+  command
+      ->add_option("--success", options->success_rules,
+                   "http-form: an answer that means logged in: status:CODE, header:TEXT or body:TEXT")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--failure", options->failure_rules,
+                   "http-form: an answer that means a wrong password (same forms)")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--locked", options->locked_rules,
+                   "http-form: an answer that means locked out or rate-limited (same forms)")
+      ->allow_extra_args(false);
   command->add_option("-o,--output", options->output, "Folder for results.json, evidence.json, summary.md")
       ->capture_default_str();
   command->add_flag("--force", options->force, "Replace existing output files");

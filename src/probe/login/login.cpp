@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "limits.hpp"
+#include "probe/login/digest.hpp"
 
 namespace en18031::probe::login {
 namespace {
@@ -31,13 +34,31 @@ bool locks(Outcome outcome) {
 std::optional<LoginProtocol> parse_login_protocol(std::string_view text) {
   if (text == "http-basic")
     return LoginProtocol::http_basic;
+  if (text == "http-digest")
+    return LoginProtocol::http_digest;
+  if (text == "http-form")
+    return LoginProtocol::http_form;
   if (text == "mqtt")
     return LoginProtocol::mqtt;
+  if (text == "ssh")
+    return LoginProtocol::ssh;
   return std::nullopt;
 }
 
 std::string_view to_string(LoginProtocol protocol) {
-  return protocol == LoginProtocol::http_basic ? "http-basic" : "mqtt";
+  switch (protocol) {
+    case LoginProtocol::http_basic:
+      return "http-basic";
+    case LoginProtocol::http_digest:
+      return "http-digest";
+    case LoginProtocol::http_form:
+      return "http-form";
+    case LoginProtocol::mqtt:
+      return "mqtt";
+    case LoginProtocol::ssh:
+      return "ssh";
+  }
+  return "http-basic";
 }
 
 std::string_view to_string(Outcome outcome) {
@@ -105,6 +126,97 @@ Outcome classify_http(std::string_view answer) {
   return Outcome::no_answer;
 }
 
+std::expected<AnswerRule, Error> parse_answer_rule(std::string_view text) {
+  const std::size_t colon = text.find(':');
+  const std::string_view kind = text.substr(0, std::min(colon, text.size()));
+  const std::string_view value = colon == std::string_view::npos ? "" : text.substr(colon + 1);
+  AnswerRule rule;
+  rule.text = std::string(value);
+  if (kind == "status" && value.size() == 3 &&
+      std::ranges::all_of(value, [](char c) { return c >= '0' && c <= '9'; }))
+    rule.kind = AnswerRule::Kind::status;
+  else if (kind == "header" && !value.empty())
+    rule.kind = AnswerRule::Kind::header;
+  else if (kind == "body" && !value.empty())
+    rule.kind = AnswerRule::Kind::body;
+  else
+    return std::unexpected(Error::message(fmt::format(
+        "rule \"{}\" is not status:CODE (three digits), header:TEXT or body:TEXT", printable(text))));
+  return rule;
+}
+
+bool rule_matches(const AnswerRule& rule, std::string_view http_answer) {
+  const std::size_t head_end = http_answer.find("\r\n\r\n");
+  const std::string_view head = http_answer.substr(0, std::min(head_end, http_answer.size()));
+  switch (rule.kind) {
+    case AnswerRule::Kind::status: {
+      const std::string_view line = status_line(http_answer);
+      return line.starts_with("HTTP/") && line.size() >= 12 && line[8] == ' ' &&
+             line.substr(9, 3) == rule.text;
+    }
+    case AnswerRule::Kind::header: {
+      auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+      std::size_t at = head.find('\n');
+      while (at != std::string_view::npos) {
+        const std::size_t next = head.find('\n', at + 1);
+        const std::string_view line = head.substr(at + 1, std::min(next, head.size()) - at - 1);
+        if (std::ranges::search(line, rule.text, [&](char a, char b) {
+              return lower(a) == lower(b);
+            }).begin() != line.end())
+          return true;
+        at = next;
+      }
+      return false;
+    }
+    case AnswerRule::Kind::body:
+      return head_end != std::string_view::npos &&
+             http_answer.substr(head_end + 4).find(rule.text) != std::string_view::npos;
+  }
+  return false;
+}
+
+Outcome classify_form(std::string_view http_answer, const FormRules& rules) {
+  auto any = [&](const std::vector<AnswerRule>& list) {
+    return std::ranges::any_of(list, [&](const AnswerRule& rule) { return rule_matches(rule, http_answer); });
+  };
+  if (!status_line(http_answer).starts_with("HTTP/"))
+    return Outcome::no_answer;
+  if (any(rules.locked))
+    return Outcome::throttled;
+  if (any(rules.failure))
+    return Outcome::rejected;
+  if (any(rules.success))
+    return Outcome::accepted;
+  return classify_http(http_answer) == Outcome::throttled ? Outcome::throttled : Outcome::no_answer;
+}
+
+std::string form_url_encode(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.' ||
+        c == '_' || c == '~')
+      out.push_back(c);
+    else if (c == ' ')
+      out.push_back('+');
+    else
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+  }
+  return out;
+}
+
+std::string http_form_request(std::string_view host, std::string_view path, std::string_view user_field,
+                              std::string_view password_field, std::string_view user,
+                              std::string_view password) {
+  const bool v6 = host.find(':') != std::string_view::npos;
+  const std::string body = fmt::format("{}={}&{}={}", form_url_encode(user_field), form_url_encode(user),
+                                       form_url_encode(password_field), form_url_encode(password));
+  return fmt::format(
+      "POST {} HTTP/1.0\r\nHost: {}{}{}\r\nContent-Type: "
+      "application/x-www-form-urlencoded\r\nContent-Length: "
+      "{}\r\nUser-Agent: en18031-probe\r\nConnection: close\r\n\r\n{}",
+      path, v6 ? "[" : "", host, v6 ? "]" : "", body.size(), body);
+}
+
 std::string mqtt_connect(std::string_view client_id, std::string_view user, std::string_view password) {
   auto string_field = [](std::string& out, std::string_view text) {
     out.push_back(static_cast<char>(text.size() >> 8 & 0xff));
@@ -162,6 +274,8 @@ LimiterProfile analyse(std::span<const Attempt> attempts) {
       profile.other_account_locked = locks(attempt.outcome);
     else if (attempt.role == "owner")
       profile.owner_accepted = attempt.outcome == Outcome::accepted;
+    else if (attempt.role == "reset")
+      profile.reset_tried = true;
   }
   profile.wrong_attempts = wrong.size();
   // The fastest of the answer without credentials and the first three wrong ones: a limiter may delay
@@ -179,12 +293,25 @@ LimiterProfile analyse(std::span<const Attempt> attempts) {
       profile.accepted_wrong_password = true;
     if (!profile.first_lockout && locks(attempt->outcome))
       profile.first_lockout = attempt->number;
+    if (!profile.per_connection_limit && attempt->connection_closed)
+      profile.per_connection_limit = attempt->number;
     // A slowdown is an answer at least 0.2 s and three times slower than the first answers: enough to tell
     // a limiter from the noise of a busy device.
     if (!profile.first_slowdown && attempt->outcome == Outcome::rejected &&
         attempt->seconds >= profile.baseline_seconds + 0.2 &&
         attempt->seconds >= 3 * profile.baseline_seconds)
       profile.first_slowdown = attempt->number;
+  }
+  // The time to reset: from the first refused-unchecked wrong attempt to the first time the right password
+  // was accepted again. The service's own clock may have started at any time within that first attempt.
+  if (profile.first_lockout) {
+    const auto lockout = std::ranges::find_if(
+        wrong, [&](const Attempt* attempt) { return attempt->number == *profile.first_lockout; });
+    for (const auto& attempt : attempts)
+      if (attempt.role == "reset" && attempt.outcome == Outcome::accepted) {
+        profile.reset_seconds = attempt.started - (*lockout)->started;
+        break;
+      }
   }
   return profile;
 }
@@ -203,9 +330,34 @@ std::vector<std::string> login_plan(const LoginOptions& options) {
   plan.push_back(
       fmt::format("one request without credentials to {}, to time an answer that checks no password",
                   endpoint(options.host, options.port)));
-  const std::string what = options.protocol == LoginProtocol::http_basic
-                               ? fmt::format("HTTP GET {} with Basic authentication", options.path)
-                               : std::string("MQTT 3.1.1 CONNECT with user name and password");
+  std::string what;
+  switch (options.protocol) {
+    case LoginProtocol::http_basic:
+      what = fmt::format("HTTP GET {} with Basic authentication", options.path);
+      break;
+    case LoginProtocol::http_digest:
+      what = fmt::format(
+          "HTTP GET {} without credentials for the Digest challenge, then with Digest authentication",
+          options.path);
+      break;
+    case LoginProtocol::http_form:
+      what = fmt::format("HTTP POST {} of the form fields \"{}\" and \"{}\"", options.path,
+                         displayable(options.user_field), displayable(options.password_field));
+      break;
+    case LoginProtocol::mqtt:
+      what = "MQTT 3.1.1 CONNECT with user name and password";
+      break;
+    case LoginProtocol::ssh:
+      what =
+          "SSH password authentication (libssh; the host key is not checked), on one connection until "
+          "the server closes it";
+      break;
+  }
+  if (options.protocol == LoginProtocol::ssh)
+    plan.front() = fmt::format(
+        "one SSH connection to {} with the \"none\" method, to time an answer that "
+        "checks no password",
+        endpoint(options.host, options.port));
   plan.push_back(
       fmt::format("{} to {}: up to {} attempts as user \"{}\" with generated wrong passwords "
                   "(en18031-wrong-<random>), at most {:.0f} s, stopping at the first lockout",
@@ -213,34 +365,132 @@ std::vector<std::string> login_plan(const LoginOptions& options) {
                   options.max_seconds));
   plan.push_back(
       "after a lockout: one attempt as a generated user name (en18031-probe-<random>), to see its scope");
-  if (options.password)
+  if (options.password) {
     plan.push_back(fmt::format("then one attempt with the right password of \"{}\" (from --password-file)",
                                displayable(options.user)));
+    plan.push_back(
+        fmt::format("if it is refused during a lockout: the right password again every {:.0f} s until it is "
+                    "accepted (the time to reset), within the {:.0f} s",
+                    options.reset_poll_seconds, options.max_seconds));
+  }
   return plan;
 }
 
-std::expected<std::vector<Attempt>, Error> run_login_probe(const LoginOptions& options,
-                                                           net::Transport& transport) {
+namespace {
+
+std::string hex_random(std::mt19937_64& random) {
+  return fmt::format("{:016x}", random());
+}
+
+// HTTP basic and digest and MQTT through a net::Transport: one connection per attempt.
+class TransportLoginClient final : public LoginClient {
+ public:
+  TransportLoginClient(const LoginOptions& options, net::Transport& transport)
+      : options_(options), transport_(transport), random_(std::random_device{}()) {}
+
+  TimedOutcome attempt(const std::string& account, const std::optional<std::string>& password,
+                       net::Milliseconds timeout) override {
+    const std::string& user = password ? account : kNobody;
+    const std::string& secret = password ? *password : kNobody;
+    switch (options_.protocol) {
+      case LoginProtocol::mqtt:
+        return timed(mqtt_connect("en18031-probe", user, secret), timeout, 4, classify_mqtt);
+      case LoginProtocol::http_digest:
+        if (password)
+          return digest_attempt(account, *password, timeout);
+        [[fallthrough]];
+      case LoginProtocol::http_form:
+        if (options_.protocol == LoginProtocol::http_form)  // the whole answer: the rules may read the body
+          return timed(http_form_request(options_.host, options_.path, options_.user_field,
+                                         options_.password_field, user, secret),
+                       timeout, limits::max_banner_bytes, [this](std::string_view answer) {
+                         return classify_form(answer, options_.form_rules);
+                       });
+        [[fallthrough]];
+      default:
+        return timed(http_basic_request(options_.host, options_.path, user, secret), timeout, 12,
+                     classify_http);
+    }
+  }
+
+ private:
+  static inline const std::string kNobody;
+
+  // The answer is timed to its first bytes: the CONNACK (4 bytes) or the status line up to the code
+  // ("HTTP/1.1 401", 12 bytes), not to when the server closes the connection.
+  TimedOutcome timed(const std::string& request, net::Milliseconds timeout, std::size_t answer_bytes,
+                     const std::function<Outcome(std::string_view)>& classify) {
+    const auto sent = Clock::now();
+    const auto answer = transport_.tcp_exchange(options_.host, options_.port, request, timeout, answer_bytes);
+    TimedOutcome result;
+    result.outcome = answer ? classify(*answer) : Outcome::no_answer;
+    result.seconds = std::chrono::duration<double>(Clock::now() - sent).count();
+    return result;
+  }
+
+  // A request without credentials for the challenge (its nonce), then the answer to it, timed.
+  TimedOutcome digest_attempt(const std::string& account, const std::string& password,
+                              net::Milliseconds timeout) {
+    const auto challenge_answer = transport_.tcp_exchange(
+        options_.host, options_.port, http_basic_request(options_.host, options_.path, "", ""), timeout,
+        limits::max_banner_bytes);
+    TimedOutcome result;
+    if (!challenge_answer || classify_http(*challenge_answer) != Outcome::rejected) {
+      result.outcome = challenge_answer ? classify_http(*challenge_answer) : Outcome::no_answer;
+      if (result.outcome == Outcome::accepted)  // the page needs no password: nothing to measure
+        result.error = Error::message(fmt::format("{}{} answered without credentials: it is not protected",
+                                                  endpoint(options_.host, options_.port), options_.path));
+      return result;
+    }
+    const auto challenge = parse_digest_challenge(*challenge_answer);
+    if (!challenge) {
+      result.error = Error::message(fmt::format("{}{}: {}", endpoint(options_.host, options_.port),
+                                                options_.path, challenge.error().describe()));
+      return result;
+    }
+    const auto authorization =
+        digest_authorization(*challenge, account, password, "GET", options_.path, hex_random(random_));
+    if (!authorization) {
+      result.error = authorization.error();
+      return result;
+    }
+    std::string request = http_basic_request(options_.host, options_.path, "", "");
+    request.insert(request.size() - 2, fmt::format("Authorization: {}\r\n", *authorization));
+    return timed(request, timeout, 12, classify_http);
+  }
+
+  const LoginOptions& options_;
+  net::Transport& transport_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace
+
+std::unique_ptr<LoginClient> make_transport_login_client(const LoginOptions& options,
+                                                         net::Transport& transport) {
+  return std::make_unique<TransportLoginClient>(options, transport);
+}
+
+std::expected<std::vector<Attempt>, Error> run_login_probe(const LoginOptions& options, LoginClient& client) {
   std::random_device device;
   std::mt19937_64 random(static_cast<std::uint64_t>(device()) << 32 | device());
   const auto started = Clock::now();
   const auto deadline = started + std::chrono::duration_cast<Clock::duration>(
                                       std::chrono::duration<double>(options.max_seconds));
   std::vector<Attempt> attempts;
-  // The answer is timed to its first bytes: the CONNACK (4 bytes) or the status line up to the code
-  // ("HTTP/1.1 401", 12 bytes), not to when the server closes the connection.
-  const std::size_t kAnswerBytes = options.protocol == LoginProtocol::mqtt ? 4 : 12;
-  auto attempt = [&](const std::string& account, const std::string& password, std::string role) {
-    const std::string request = options.protocol == LoginProtocol::http_basic
-                                    ? http_basic_request(options.host, options.path, account, password)
-                                    : mqtt_connect("en18031-probe", account, password);
+  std::optional<Error> failure;
+  auto attempt = [&](const std::string& account, const std::optional<std::string>& password,
+                     std::string role) {
     // One answer may take as long as the run has left, but never more than 10 s: a limiter's delay is
     // seen long before, and a silent service counts as locked.
     const auto left = std::chrono::duration_cast<net::Milliseconds>(deadline - Clock::now());
-    const auto timeout = std::clamp(left, net::Milliseconds(100), net::Milliseconds(10'000));
-    const auto sent = Clock::now();
-    const auto answer = transport.tcp_exchange(options.host, options.port, request, timeout, kAnswerBytes);
+    const auto timeout =
+        std::clamp(left, net::Milliseconds(100), net::Milliseconds(limits::max_login_answer_milliseconds));
     Attempt result;
+    result.started = std::chrono::duration<double>(Clock::now() - started).count();
+    const TimedOutcome answer = client.attempt(account, password, timeout);
+    if (answer.error)
+      failure = answer.error;
     result.number = role == "reference"
                         ? 0
                         : static_cast<std::size_t>(std::ranges::count_if(
@@ -248,19 +498,23 @@ std::expected<std::vector<Attempt>, Error> run_login_probe(const LoginOptions& o
                               1;
     result.account = account;
     result.role = std::move(role);
-    result.outcome = !answer                                         ? Outcome::no_answer
-                     : options.protocol == LoginProtocol::http_basic ? classify_http(*answer)
-                                                                     : classify_mqtt(*answer);
-    result.seconds = std::chrono::duration<double>(Clock::now() - sent).count();
+    result.outcome = answer.outcome;
+    result.seconds = answer.seconds;
+    result.connection_closed = answer.connection_closed;
     attempts.push_back(std::move(result));
     return attempts.back().outcome;
   };
   // A request without credentials first: how fast the service answers when it checks no password. A
   // limiter that delays every wrong password, the first included, shows against it.
-  attempt("", "", "reference");
+  attempt("", std::nullopt, "reference");
+  if (failure)
+    return std::unexpected(*failure);
   bool locked = false;
   for (std::size_t i = 0; i < options.max_attempts && Clock::now() < deadline; ++i) {
-    if (locks(attempt(options.user, generated_wrong_password(random()), "wrong"))) {
+    const Outcome outcome = attempt(options.user, generated_wrong_password(random()), "wrong");
+    if (failure)
+      return std::unexpected(*failure);
+    if (locks(outcome)) {
       locked = true;
       break;
     }
@@ -270,8 +524,21 @@ std::expected<std::vector<Attempt>, Error> run_login_probe(const LoginOptions& o
   if (locked)
     attempt(fmt::format("en18031-probe-{:08x}", static_cast<std::uint32_t>(random())),
             generated_wrong_password(random()), "other-account");
-  if (options.password)
-    attempt(options.user, *options.password, "owner");
+  if (options.password) {
+    const Outcome owner = attempt(options.user, options.password, "owner");
+    // The time to reset: the right password again, now and then, until the lockout has passed. Bounded by
+    // the deadline, so at most max_seconds / reset_poll_seconds attempts.
+    const auto poll = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(std::max(options.reset_poll_seconds, 0.1)));
+    if (locked && owner != Outcome::accepted)
+      while (!failure && Clock::now() + poll < deadline) {
+        std::this_thread::sleep_for(poll);
+        if (attempt(options.user, options.password, "reset") == Outcome::accepted)
+          break;
+      }
+  }
+  if (failure)
+    return std::unexpected(*failure);
   return attempts;
 }
 
@@ -322,6 +589,19 @@ std::vector<evidence::Finding> login_findings(const LimiterProfile& profile, con
   else
     findings.push_back({"owner-keeps-access", CheckResult::inconclusive,
                         "the right password was refused without a lockout: check --password-file"});
+  if (profile.reset_seconds)
+    findings.push_back({"lockout-resets", CheckResult::pass,
+                        fmt::format("the right password was accepted again {:.1f} s after the lockout began",
+                                    *profile.reset_seconds)});
+  else if (profile.reset_tried)
+    findings.push_back({"lockout-resets", CheckResult::inconclusive,
+                        "the right password was still refused when --max-seconds ended"});
+  else
+    findings.push_back({"lockout-resets", CheckResult::inconclusive,
+                        !profile.first_lockout    ? "no lockout seen"
+                        : !profile.owner_accepted ? "no --password-file: not tried"
+                        : *profile.owner_accepted ? "the right password worked during the lockout"
+                                                  : "no time was left to retry the right password"});
   return findings;
 }
 
@@ -333,7 +613,9 @@ nlohmann::json login_results_json(const LimiterProfile& profile, std::span<const
                     {"role", attempt.role},
                     {"account", attempt.account},
                     {"outcome", to_string(attempt.outcome)},
-                    {"seconds", attempt.seconds}});
+                    {"seconds", attempt.seconds},
+                    {"started", attempt.started},
+                    {"connection_closed", attempt.connection_closed}});
   return {{"limiter",
            {{"category", implementation_category(profile)},
             {"wrong_attempts", profile.wrong_attempts},
@@ -343,7 +625,9 @@ nlohmann::json login_results_json(const LimiterProfile& profile, std::span<const
             {"other_account_locked", optional(profile.other_account_locked)},
             {"owner_accepted", optional(profile.owner_accepted)},
             {"accepted_wrong_password", profile.accepted_wrong_password},
-            {"delay_curve", profile.delay_curve}}},
+            {"delay_curve", profile.delay_curve},
+            {"per_connection_limit", optional(profile.per_connection_limit)},
+            {"reset_seconds", optional(profile.reset_seconds)}}},
           {"attempts", list}};
 }
 
@@ -363,6 +647,15 @@ std::string login_summary_markdown(const LimiterProfile& profile, const LoginOpt
   out += fmt::format("- Another account locked too: {}\n", yes_no(profile.other_account_locked));
   out += fmt::format("- Right password accepted{}: {}\n", profile.first_lockout ? " during the lockout" : "",
                      yes_no(profile.owner_accepted));
+  if (profile.first_lockout)
+    out += fmt::format("- Time to reset (the right password accepted again): {}\n",
+                       profile.reset_seconds ? fmt::format("{:.1f} s", *profile.reset_seconds)
+                       : profile.reset_tried ? std::string("not within the probe's time")
+                                             : std::string("not tried"));
+  if (options.protocol == LoginProtocol::ssh)
+    out +=
+        fmt::format("- Server closed the connection at wrong attempt: {}\n",
+                    profile.per_connection_limit ? std::to_string(*profile.per_connection_limit) : "never");
   if (profile.accepted_wrong_password)
     out += "- **A generated wrong password was accepted.**\n";
   out += "\nSeconds per wrong attempt: ";
