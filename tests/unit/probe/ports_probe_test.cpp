@@ -186,6 +186,7 @@ TEST(PortsProbe, AGreetingLaterThanTheWaitStillNamesTheServiceFromTheHttpAnswer)
   // Silent within the greeting wait; on the next connection its version line comes before anything else.
   device.tcp_answers[{2222, 'G'}] = "SSH-2.0-dropbear_2022.83\r\nProtocol mismatch.\n";
   PortsOptions options = bench_options();
+  options.tcp_ports = {2222};
   options.udp.clear();
   const auto report = run_ports_probe(options, device);
   ASSERT_TRUE(report) << report.error().describe();
