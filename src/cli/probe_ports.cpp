@@ -35,6 +35,8 @@ struct ProbePortsOptions {
   double rate = 50000;
   int connect_timeout_ms = 1000;
   int banner_timeout_ms = 1000;
+  int greeting_timeout_ms = 250;
+  std::size_t banner_concurrency = 32;
   int udp_timeout_ms = 1500;
   std::string output = "ports-probe";
   bool force = false;
@@ -96,7 +98,11 @@ int run_probe_ports(Context& ctx, const ProbePortsOptions& options) {
   if (!(options.rate >= 1 && options.rate <= limits::max_probe_connects_per_second))
     return report(ctx, Error::message(fmt::format("--rate must be from 1 to {:.0f}",
                                                   limits::max_probe_connects_per_second)));
-  for (const int timeout : {options.connect_timeout_ms, options.banner_timeout_ms, options.udp_timeout_ms})
+  if (options.banner_concurrency < 1 || options.banner_concurrency > ports::kMaxBannerParallel)
+    return report(ctx, Error::message(fmt::format("--banner-concurrency must be from 1 to {}",
+                                                  ports::kMaxBannerParallel)));
+  for (const int timeout : {options.connect_timeout_ms, options.banner_timeout_ms,
+                            options.greeting_timeout_ms, options.udp_timeout_ms})
     if (timeout < 10 || timeout > 30'000)
       return report(ctx, Error::message("timeouts must be from 10 to 30000 ms"));
   // The whole probe ends within the limit: the scan at the given rate, then the banner exchanges (four
@@ -110,6 +116,8 @@ int run_probe_ports(Context& ctx, const ProbePortsOptions& options) {
                  probe_options.tcp_ports.size(), options.rate, scan_seconds, limits::max_probe_seconds)));
   probe_options.scan = {options.concurrency, options.rate, net::Milliseconds(options.connect_timeout_ms)};
   probe_options.banner_timeout = net::Milliseconds(options.banner_timeout_ms);
+  probe_options.greeting_timeout = net::Milliseconds(options.greeting_timeout_ms);
+  probe_options.banner_parallel = options.banner_concurrency;
   probe_options.udp_timeout = net::Milliseconds(options.udp_timeout_ms);
 
   const fs::path directory = options.output;
@@ -184,7 +192,7 @@ int run_probe_ports(Context& ctx, const ProbePortsOptions& options) {
   for (const auto& service : measured->observed)
     ctx.out << fmt::format("{}/{} {}: {}\n", service.transport, service.port, service.service.name,
                            displayable(service.service.detail));
-  ctx.out << fmt::format("TCP scan {:.2f} s, banners {:.2f} s, UDP {:.2f} s; wrote {}\n",
+  ctx.out << fmt::format("TCP scan {:.2f} s, banners {:.2f} s after it, UDP {:.2f} s; wrote {}\n",
                          measured->tcp_seconds, measured->banner_seconds, measured->udp_seconds,
                          directory.string());
   if (comparison && !comparison->undeclared.empty()) {
@@ -224,6 +232,14 @@ void register_probe_ports(CLI::App& parent, Context& ctx) {
   command
       ->add_option("--banner-timeout", options->banner_timeout_ms,
                    "ms for each banner exchange with an open port")
+      ->capture_default_str();
+  command
+      ->add_option("--greeting-timeout", options->greeting_timeout_ms,
+                   "ms to wait for a service that speaks first before sending requests")
+      ->capture_default_str();
+  command
+      ->add_option("--banner-concurrency", options->banner_concurrency,
+                   "Open ports named at once, while the scan goes on")
       ->capture_default_str();
   command->add_option("--udp-timeout", options->udp_timeout_ms, "ms to wait for UDP answers")
       ->capture_default_str();

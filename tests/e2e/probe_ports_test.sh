@@ -9,9 +9,8 @@
 set -euo pipefail
 program=$1
 source_dir=$2
-if [[ "${EN18031_IN_NETNS:-}" != 1 ]]; then
-  exec env EN18031_IN_NETNS=1 unshare -n bash "$0" "$@"
-fi
+source "$source_dir/tests/support/netns_services.sh"
+enter_private_netns "$0" "$@"
 fail() { echo "probe_ports_test: $*" >&2; exit 1; }
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -23,28 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 host=198.18.0.1
-ip link set lo up
-ip addr add $host/32 dev lo
-
-mkdir "$work/www"
-echo hello >"$work/www/index.html"
-python3 -m http.server 8080 --bind $host --directory "$work/www" >/dev/null 2>&1 &
-pids+=($!)
-dropbearkey -t ed25519 -f "$work/host_key" >/dev/null 2>&1
-dropbear -F -E -s -r "$work/host_key" -p $host:2222 -P "$work/dropbear.pid" >/dev/null 2>&1 &
-pids+=($!)
-printf 'listener 1883 %s\nallow_anonymous true\n' $host >"$work/mosquitto.conf"
-mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 &
-pids+=($!)
-coap-server-notls -A $host -p 5683 >/dev/null 2>&1 &
-pids+=($!)
-for port in 8080 2222 1883 5683; do  # each server up within 10 s
-  for _ in $(seq 100); do
-    (exec 3<>/dev/tcp/$host/$port) 2>/dev/null && break
-    sleep 0.1
-  done
-  (exec 3<>/dev/tcp/$host/$port) 2>/dev/null || fail "server on port $port did not start"
-done
+start_bench_services "$work" $host || fail "the bench services did not start"
 
 cat >"$work/declared.txt" <<'DECL'
 # the bench unit's documented services
@@ -58,7 +36,7 @@ DECL
 # --dry-run: the plan, nothing sent, nothing written.
 out=$("$program" probe ports $host --declared "$work/declared.txt" --tcp 1-100 --udp coap,dns -o "$work/dry" --dry-run)
 expected="en18031 probe ports will send to $host only:
-  TCP: connect to 100 ports of $host (512 at once, at most 50000 per second, 1000 ms timeout), then on each open port wait for a greeting and send an HTTP GET /, an MQTT CONNECT without credentials and a TLS ClientHello
+  TCP: connect to 100 ports of $host (512 at once, at most 50000 per second, 1000 ms timeout); as each open port is found (32 at once), wait 250 ms for a greeting, then send an HTTP GET /, an MQTT CONNECT without credentials and a TLS ClientHello (1000 ms each)
   UDP: CoAP GET /.well-known/core to $host port 5683
   UDP: DNS query . NS to $host port 53
 dry run: nothing sent"
@@ -124,4 +102,17 @@ status=0
 [[ $status == 2 ]] || fail "existing outputs: exit $status"
 [[ "$(cat "$work/stderr")" == "en18031: $work/out/results.json exists; use --force to replace it" ]] ||
   fail "existing outputs: $(cat "$work/stderr")"
+# DTLS against a real DTLS server: libcoap built with OpenSSL, PSK only, on udp/6684 (and CoAP on udp/6683).
+# Its answer to our ClientHello is the cookie exchange of RFC 6347 4.2.1.
+coap-server-openssl -A $host -p 6683 -k en18031-bench-psk >/dev/null 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+  (exec 3<>/dev/tcp/$host/6683) 2>/dev/null && break
+  sleep 0.1
+done
+"$program" probe ports $host --tcp none --udp dtls:6684,coap:6683 --udp-timeout 800 -o "$work/dtls" \
+  >"$work/stdout" 2>"$work/stderr" || fail "DTLS run: exit $?; stderr: $(cat "$work/stderr")"
+[[ "$(grep -E '^udp/' "$work/stdout")" == "udp/6684 dtls: HelloVerifyRequest (asks for a cookie)
+udp/6683 coap: GET /.well-known/core answered 2.05: </>;title=\"General Info\";ct=0,</time>;if=\"clock\";rt=\"ticks\";title=\"Internal Clock\";ct=0;obs,</async>" ]] ||
+  fail "DTLS run found: $(cat "$work/stdout")"
 echo "probe_ports_test: ok"

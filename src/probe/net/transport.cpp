@@ -177,6 +177,11 @@ std::expected<TcpScanResult, Error> SocketTransport::tcp_connect_scan(const std:
   std::size_t next = 0;
   const auto started = Clock::now();
   std::vector<epoll_event> events(concurrency);
+  auto found_open = [&](std::uint16_t port) {
+    result.open.push_back(port);
+    if (options.on_open)
+      options.on_open(port);
+  };
 
   while (next < ports.size() || !in_flight.empty()) {
     // Start connections while the concurrency and the rate allow.
@@ -191,7 +196,7 @@ std::expected<TcpScanResult, Error> SocketTransport::tcp_connect_scan(const std:
         if (connected_to_itself(fd.get()))
           ++result.refused;
         else
-          result.open.push_back(port);
+          found_open(port);
         close_with_reset(fd);
         continue;
       }
@@ -221,7 +226,7 @@ std::expected<TcpScanResult, Error> SocketTransport::tcp_connect_scan(const std:
       socklen_t length = sizeof error;
       ::getsockopt(found->second.fd.get(), SOL_SOCKET, SO_ERROR, &error, &length);
       if (error == 0 && !connected_to_itself(found->second.fd.get()))
-        result.open.push_back(found->second.port);
+        found_open(found->second.port);
       else if (error == 0)
         ++result.refused;
       else if (error == ECONNREFUSED)

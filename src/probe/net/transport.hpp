@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -27,6 +28,9 @@ struct TcpScanOptions {
   std::size_t concurrency = 512;           // connections in flight at once
   double max_connects_per_second = 50000;  // connection attempts started per second
   Milliseconds connect_timeout{1000};      // a port that neither accepts nor refuses by then is filtered
+  // Called on the scanning thread with each port as soon as it accepts, so that the caller can start
+  // talking to it while the scan goes on. Must return quickly: the scan waits for it.
+  std::function<void(std::uint16_t)> on_open;
 };
 
 struct TcpScanResult {

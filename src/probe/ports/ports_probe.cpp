@@ -4,8 +4,13 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -59,6 +64,75 @@ std::string joined(const auto& items, auto&& name, std::size_t shown = 20) {
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
+constexpr std::string_view kNoAnswerRecognised = "no greeting; no answer recognised to HTTP, MQTT or TLS";
+
+// Names open ports on worker threads while the scan goes on: the scan hands over each port as it finds it
+// open, so a service's banner exchanges overlap the rest of the scan instead of following it.
+class BannerWorkers {
+ public:
+  BannerWorkers(std::size_t workers, std::size_t max_ports, std::function<Service(std::uint16_t)> identify)
+      : max_ports_(max_ports), identify_(std::move(identify)) {
+    for (std::size_t i = 0; i < workers; ++i)
+      threads_.emplace_back([this] { work(); });
+  }
+  BannerWorkers(const BannerWorkers&) = delete;
+  BannerWorkers& operator=(const BannerWorkers&) = delete;
+  // Workers finish the exchange they are in (each bounded in time) and stop.
+  ~BannerWorkers() { close(); }
+
+  // Queues `port` to be named, unless it was queued before or max_ports were queued already.
+  void add(std::uint16_t port) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (queued_.size() >= max_ports_ || !queued_.insert(port).second)
+        return;
+      pending_.push_back(port);
+    }
+    ready_.notify_one();
+  }
+
+  // Waits until every queued port is named; the names by port.
+  std::map<std::uint16_t, Service> finish() {
+    close();
+    threads_.clear();  // joins
+    return std::move(named_);
+  }
+
+ private:
+  void close() {
+    {
+      const std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    ready_.notify_all();
+  }
+
+  void work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      ready_.wait(lock, [this] { return closed_ || !pending_.empty(); });
+      if (pending_.empty())
+        return;  // closed, and nothing left to name
+      const std::uint16_t port = pending_.front();
+      pending_.pop_front();
+      lock.unlock();
+      Service service = identify_(port);
+      lock.lock();
+      named_.emplace(port, std::move(service));
+    }
+  }
+
+  const std::size_t max_ports_;
+  const std::function<Service(std::uint16_t)> identify_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  bool closed_ = false;
+  std::set<std::uint16_t> queued_;
+  std::deque<std::uint16_t> pending_;
+  std::map<std::uint16_t, Service> named_;
+  std::vector<std::jthread> threads_;  // last: joined first, while the members above still exist
+};
+
 }  // namespace
 
 std::expected<std::vector<UdpTarget>, Error> parse_udp_list(std::string_view text) {
@@ -110,13 +184,13 @@ std::vector<std::string> ports_plan(const PortsOptions& options) {
   std::vector<std::string> plan;
   if (!options.tcp_ports.empty()) {
     plan.push_back(fmt::format(
-        "TCP: connect to {} port{} of {} ({} at once, at most {:.0f} per second, {} ms timeout), then on "
-        "each "
-        "open port wait for a greeting and send an HTTP GET /, an MQTT CONNECT without credentials and a TLS "
-        "ClientHello",
+        "TCP: connect to {} port{} of {} ({} at once, at most {:.0f} per second, {} ms timeout); as each "
+        "open port is found ({} at once), wait {} ms for a greeting, then send an HTTP GET /, an MQTT "
+        "CONNECT without credentials and a TLS ClientHello ({} ms each)",
         options.tcp_ports.size(), options.tcp_ports.size() == 1 ? "" : "s", options.host,
-        options.scan.concurrency, options.scan.max_connects_per_second,
-        options.scan.connect_timeout.count()));
+        options.scan.concurrency, options.scan.max_connects_per_second, options.scan.connect_timeout.count(),
+        std::clamp<std::size_t>(options.banner_parallel, 1, kMaxBannerParallel),
+        std::min(options.greeting_timeout, options.banner_timeout).count(), options.banner_timeout.count()));
   }
   for (const auto& target : options.udp) {
     static constexpr auto what = [](UdpProtocol protocol) -> std::string_view {
@@ -150,13 +224,20 @@ std::vector<std::string> ports_plan(const PortsOptions& options) {
 }
 
 Service identify_tcp_port(const std::string& host, std::uint16_t port, net::Transport& transport,
-                          net::Milliseconds timeout) {
-  const auto greeting = transport.tcp_exchange(host, port, "", timeout, limits::max_banner_bytes);
+                          net::Milliseconds greeting_timeout, net::Milliseconds timeout) {
+  // Server-first services (SSH, Telnet, FTP, SMTP, CoAP over TCP) greet as soon as they accept, so the
+  // wait for a greeting is short; ports that stay silent are then asked at once.
+  const auto greeting =
+      transport.tcp_exchange(host, port, "", std::min(greeting_timeout, timeout), limits::max_banner_bytes);
   if (greeting && !greeting->empty())
     return *identify_greeting(*greeting);
   if (const auto http =
           transport.tcp_exchange(host, port, http_request(host), timeout, limits::max_banner_bytes)) {
     if (auto service = identify_http(*http))
+      return *service;
+    // A service slower to greet than the greeting wait greets first on this connection too: its greeting
+    // heads the answer (an SSH server sends its version line before it reads our request).
+    if (auto service = identify_greeting(*http); service && service->name != "unknown")
       return *service;
   }
   if (const auto mqtt = transport.tcp_exchange(host, port, mqtt_probe_connect(), timeout, 4)) {
@@ -168,59 +249,104 @@ Service identify_tcp_port(const std::string& host, std::uint16_t port, net::Tran
     if (auto service = identify_tls(*tls))
       return *service;
   }
-  return Service{"unknown", "no greeting; no answer recognised to HTTP, MQTT or TLS"};
+  return Service{"unknown", std::string(kNoAnswerRecognised)};
 }
+
+namespace {
+
+struct UdpRound {
+  std::uint16_t first_id = 0;
+  std::expected<std::vector<std::optional<std::string>>, Error> answers;
+  double seconds = 0;
+};
+
+// Sends every UDP probe at once and collects the answers.
+UdpRound udp_round(const PortsOptions& options, net::Transport& transport) {
+  UdpRound round{0, std::vector<std::optional<std::string>>{}, 0};
+  const auto started = Clock::now();
+  const auto random = random_bytes<32>();
+  round.first_id = static_cast<std::uint16_t>(random[0] << 8 | random[1]);
+  std::vector<net::UdpRequest> requests;
+  for (std::size_t i = 0; i < options.udp.size(); ++i)
+    requests.push_back(
+        {options.udp[i].port,
+         udp_request(options.udp[i].protocol, static_cast<std::uint16_t>(round.first_id + i), random)});
+  round.answers =
+      transport.udp_exchange(options.host, requests, options.udp_timeout, limits::max_udp_answer_bytes);
+  round.seconds = seconds_since(started);
+  return round;
+}
+
+}  // namespace
 
 std::expected<PortsReport, Error> run_ports_probe(const PortsOptions& options, net::Transport& transport) {
   PortsReport report;
   report.host = options.host;
   if (!options.tcp_ports.empty()) {
     const auto started = Clock::now();
-    auto scan = transport.tcp_connect_scan(options.host, options.tcp_ports, options.scan);
-    if (!scan)
-      return std::unexpected(scan.error());
-    report.tcp_seconds = seconds_since(started);
+    std::map<std::uint16_t, Service> named;
+    std::expected<net::TcpScanResult, Error> scan;
+    {
+      BannerWorkers workers(std::clamp<std::size_t>(options.banner_parallel, 1, kMaxBannerParallel),
+                            limits::max_banner_ports, [&](std::uint16_t port) {
+                              return identify_tcp_port(options.host, port, transport,
+                                                       options.greeting_timeout, options.banner_timeout);
+                            });
+      net::TcpScanOptions scan_options = options.scan;
+      std::set<std::uint16_t> during_scan;  // only the scanning thread touches it
+      scan_options.on_open = [&](std::uint16_t port) {
+        during_scan.insert(port);
+        workers.add(port);
+      };
+      scan = transport.tcp_connect_scan(options.host, options.tcp_ports, scan_options);
+      report.tcp_seconds = seconds_since(started);
+      if (!scan)
+        return std::unexpected(scan.error());
+      // Every open port, also from a transport that does not report them as it finds them.
+      for (const auto port : scan->open)
+        workers.add(port);
+      const auto scan_ended = Clock::now();
+      named = workers.finish();
+      // A port that answered nothing while the scan went on is asked again now that it has ended: a small
+      // device busy with the scan may have dropped our packets, and a lost answer would hide a service.
+      BannerWorkers again(std::clamp<std::size_t>(options.banner_parallel, 1, kMaxBannerParallel),
+                          limits::max_banner_ports, [&](std::uint16_t port) {
+                            return identify_tcp_port(options.host, port, transport, options.greeting_timeout,
+                                                     options.banner_timeout);
+                          });
+      for (const auto& [port, service] : named)
+        if (service.detail == kNoAnswerRecognised && during_scan.contains(port))
+          again.add(port);
+      for (auto& [port, service] : again.finish())
+        named[port] = std::move(service);
+      report.banner_seconds = seconds_since(scan_ended);
+    }
     report.tcp_scanned = options.tcp_ports.size();
     report.tcp_refused = scan->refused;
     report.tcp_filtered = scan->filtered;
-
-    const auto banner_started = Clock::now();
-    const std::size_t named = std::min(scan->open.size(), limits::max_banner_ports);
-    report.banners_skipped = scan->open.size() - named;
-    std::vector<Service> services(scan->open.size(), Service{"unknown", "not examined: too many open ports"});
-    std::atomic<std::size_t> next{0};
-    {
-      std::vector<std::jthread> workers;
-      const std::size_t count = std::clamp<std::size_t>(options.banner_parallel, 1, 64);
-      for (std::size_t w = 0; w < std::min(count, named); ++w)
-        workers.emplace_back([&] {
-          for (std::size_t i = next++; i < named; i = next++)
-            services[i] = identify_tcp_port(options.host, scan->open[i], transport, options.banner_timeout);
-        });
+    for (const auto port : scan->open) {
+      auto found = named.find(port);
+      if (found == named.end())
+        ++report.banners_skipped;
+      report.observed.push_back({"tcp", port,
+                                 found != named.end()
+                                     ? std::move(found->second)
+                                     : Service{"unknown", "not examined: too many open ports"}});
     }
-    report.banner_seconds = seconds_since(banner_started);
-    for (std::size_t i = 0; i < scan->open.size(); ++i)
-      report.observed.push_back({"tcp", scan->open[i], std::move(services[i])});
   }
+  // The UDP probes go out after the scan, not beside it: a small device busy with thousands of connection
+  // attempts may drop datagrams, and a lost answer would hide a service.
   if (!options.udp.empty()) {
-    const auto started = Clock::now();
-    const auto random = random_bytes<32>();
-    const std::uint16_t first_id = static_cast<std::uint16_t>(random[0] << 8 | random[1]);
-    std::vector<net::UdpRequest> requests;
-    for (std::size_t i = 0; i < options.udp.size(); ++i)
-      requests.push_back(
-          {options.udp[i].port,
-           udp_request(options.udp[i].protocol, static_cast<std::uint16_t>(first_id + i), random)});
-    auto answers =
-        transport.udp_exchange(options.host, requests, options.udp_timeout, limits::max_udp_answer_bytes);
-    if (!answers)
-      return std::unexpected(answers.error());
-    report.udp_seconds = seconds_since(started);
+    const auto udp = udp_round(options, transport);
+    if (!udp.answers)
+      return std::unexpected(udp.answers.error());
+    report.udp_seconds = udp.seconds;
     for (std::size_t i = 0; i < options.udp.size(); ++i) {
       const auto& target = options.udp[i];
       std::optional<Service> service;
-      if ((*answers)[i])
-        service = parse_udp_answer(target.protocol, static_cast<std::uint16_t>(first_id + i), *(*answers)[i]);
+      if ((*udp.answers)[i])
+        service = parse_udp_answer(target.protocol, static_cast<std::uint16_t>(udp.first_id + i),
+                                   *(*udp.answers)[i]);
       if (!service) {
         report.udp_silent.push_back(target);
         continue;
@@ -326,10 +452,11 @@ nlohmann::json ports_results_json(const PortsReport& report, const std::vector<D
 
 std::string ports_summary_markdown(const PortsReport& report, const Comparison* comparison) {
   std::string out = fmt::format("# Port probe of {}\n\n", report.host);
-  out +=
-      fmt::format("TCP: {} ports scanned in {:.2f} s ({} refused, {} filtered); banners read in {:.2f} s.\n",
-                  report.tcp_scanned, report.tcp_seconds, report.tcp_refused, report.tcp_filtered.size(),
-                  report.banner_seconds);
+  out += fmt::format(
+      "TCP: {} ports scanned in {:.2f} s ({} refused, {} filtered); banners read during the "
+      "scan and {:.2f} s after it.\n",
+      report.tcp_scanned, report.tcp_seconds, report.tcp_refused, report.tcp_filtered.size(),
+      report.banner_seconds);
   out += fmt::format("UDP: {} probes without answer; probes took {:.2f} s.\n\n", report.udp_silent.size(),
                      report.udp_seconds);
   if (report.observed.empty()) {

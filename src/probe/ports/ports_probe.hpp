@@ -21,6 +21,10 @@ namespace en18031::probe::ports {
 
 inline constexpr std::string_view kPortsTool = "en18031 probe ports";
 
+// Open ports named at once, each through one connection at a time: at most this many banner connections
+// are open beside the scan's, whatever --banner-concurrency asks.
+inline constexpr std::size_t kMaxBannerParallel = 64;
+
 struct UdpTarget {
   UdpProtocol protocol;
   std::uint16_t port = 0;
@@ -34,9 +38,10 @@ struct PortsOptions {
   std::vector<std::uint16_t> tcp_ports;
   std::vector<UdpTarget> udp;
   net::TcpScanOptions scan;
-  net::Milliseconds banner_timeout{1000};  // per exchange with one open port
-  net::Milliseconds udp_timeout{1500};     // for all UDP requests together
-  std::size_t banner_parallel = 32;        // open ports whose banners are read at once
+  net::Milliseconds banner_timeout{1000};   // per exchange with one open port
+  net::Milliseconds greeting_timeout{250};  // wait for a server-first greeting (at most banner_timeout)
+  net::Milliseconds udp_timeout{1500};      // for all UDP requests together
+  std::size_t banner_parallel = 32;         // open ports named at once (at most kMaxBannerParallel)
 };
 
 struct PortsReport {
@@ -45,10 +50,10 @@ struct PortsReport {
   std::size_t tcp_scanned = 0;
   std::size_t tcp_refused = 0;
   std::vector<std::uint16_t> tcp_filtered;
-  std::size_t banners_skipped = 0;    // open ports past limits::max_banner_ports, left unnamed
+  std::size_t banners_skipped = 0;    // open ports found after limits::max_banner_ports others, left unnamed
   std::vector<UdpTarget> udp_silent;  // no answer
   double tcp_seconds = 0;
-  double banner_seconds = 0;
+  double banner_seconds = 0;  // how long banner exchanges went on after the scan ended (they start during it)
   double udp_seconds = 0;
 };
 
@@ -57,10 +62,11 @@ std::vector<std::string> ports_plan(const PortsOptions& options);
 
 std::expected<PortsReport, Error> run_ports_probe(const PortsOptions& options, net::Transport& transport);
 
-// The service one open TCP port shows: a greeting it sends first, else the answer to an HTTP request, an
-// MQTT CONNECT, then a TLS ClientHello (each on a new connection); "unknown" when none is recognised.
+// The service one open TCP port shows: a greeting it sends first (waited for `greeting_timeout`), else the
+// answer to an HTTP request (or a late greeting heading that answer), an MQTT CONNECT, then a TLS
+// ClientHello (each on a new connection, each up to `timeout`); "unknown" when none is recognised.
 Service identify_tcp_port(const std::string& host, std::uint16_t port, net::Transport& transport,
-                          net::Milliseconds timeout);
+                          net::Milliseconds greeting_timeout, net::Milliseconds timeout);
 
 // The findings of catalogue/checks/ports.yaml. `declared` is null when no declaration was given (the
 // comparison checks are then inconclusive).

@@ -46,6 +46,22 @@ TEST(SocketTransport, ConnectScanFindsTheListeningPortAndTheRefusedOne) {
   EXPECT_TRUE(result->filtered.empty());
 }
 
+TEST(SocketTransport, ConnectScanReportsEachOpenPortAsItIsFound) {
+  LocalSocket listening(SOCK_STREAM);
+  ASSERT_EQ(::listen(listening.fd, 4), 0);
+  LocalSocket bound_only(SOCK_STREAM);
+  const std::vector<std::uint16_t> ports{std::min(listening.port, bound_only.port),
+                                         std::max(listening.port, bound_only.port)};
+  std::vector<std::uint16_t> reported;
+  TcpScanOptions options;
+  options.on_open = [&](std::uint16_t port) { reported.push_back(port); };
+  auto transport = make_socket_transport();
+  const auto result = transport->tcp_connect_scan("127.0.0.1", ports, options);
+  ASSERT_TRUE(result) << result.error().describe();
+  EXPECT_EQ(reported, std::vector<std::uint16_t>{listening.port});
+  EXPECT_EQ(result->open, reported);
+}
+
 TEST(SocketTransport, ExchangeReadsTheGreetingUntilTheServerCloses) {
   LocalSocket listening(SOCK_STREAM);
   ASSERT_EQ(::listen(listening.fd, 4), 0);

@@ -1,12 +1,19 @@
 #include "probe/ports/ports_probe.hpp"
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <thread>
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "limits.hpp"
 #include "support/shipped_catalogue.hpp"
 
 namespace en18031::probe::ports {
@@ -20,16 +27,32 @@ class ReplayTransport final : public net::Transport {
   std::map<std::pair<std::uint16_t, char>, std::string> tcp_answers;  // request's first byte, '\0' for none
   std::map<std::uint16_t, std::function<std::string(const std::string&)>> udp_answers;
   std::vector<std::string> sent;
+  // Like the socket transport, report open ports while the scan runs; the scan then lasts until the first
+  // exchange has begun (or 5 s), as a long scan would, and notes whether it had.
+  bool report_while_scanning = false;
+  bool exchange_during_scan = false;
+  std::size_t exchanges_before_scan_ends = 1;
+  bool silent_while_scanning = false;  // a device too busy with the scan to answer
 
   std::expected<net::TcpScanResult, Error> tcp_connect_scan(const std::string&,
                                                             std::span<const std::uint16_t> ports,
-                                                            const net::TcpScanOptions&) override {
+                                                            const net::TcpScanOptions& options) override {
     net::TcpScanResult result;
     for (const auto port : ports)
-      if (std::ranges::find(open, port) != open.end())
+      if (std::ranges::find(open, port) != open.end()) {
         result.open.push_back(port);
-      else
+        if (report_while_scanning && options.on_open)
+          options.on_open(port);
+      } else {
         ++result.refused;
+      }
+    if (report_while_scanning) {
+      std::unique_lock lock(mutex_);
+      scanning_ = true;
+      exchange_during_scan = exchanged_.wait_for(lock, std::chrono::seconds(5),
+                                                 [&] { return sent.size() >= exchanges_before_scan_ends; });
+      scanning_ = false;
+    }
     return result;
   }
   std::expected<std::string, Error> tcp_exchange(const std::string&, std::uint16_t port,
@@ -37,6 +60,9 @@ class ReplayTransport final : public net::Transport {
                                                  std::size_t max_bytes) override {
     const std::lock_guard lock(mutex_);
     sent.push_back(fmt::format("tcp/{} {}", port, request.empty() ? "-" : request.substr(0, 4)));
+    exchanged_.notify_all();
+    if (scanning_ && silent_while_scanning)
+      return std::string();
     const auto found = tcp_answers.find({port, request.empty() ? '\0' : request[0]});
     if (found == tcp_answers.end())
       return std::string();
@@ -57,6 +83,8 @@ class ReplayTransport final : public net::Transport {
 
  private:
   std::mutex mutex_;
+  std::condition_variable exchanged_;
+  bool scanning_ = false;
 };
 
 PortsOptions bench_options() {
@@ -102,6 +130,132 @@ TEST(PortsProbe, NamesEachOpenPortAndEachAnsweringUdpService) {
   EXPECT_EQ(std::ranges::count(device.sent, std::string("tcp/22 -")), 1);
   EXPECT_EQ(std::ranges::count_if(device.sent, [](const std::string& s) { return s.starts_with("tcp/22 "); }),
             1);
+}
+
+std::vector<std::string> observed_lines(const PortsReport& report) {
+  std::vector<std::string> seen;
+  for (const auto& service : report.observed)
+    seen.push_back(fmt::format("{}/{} {}: {}", service.transport, service.port, service.service.name,
+                               service.service.detail));
+  return seen;
+}
+
+TEST(PortsProbe, BannersAreReadWhileTheScanGoesOnWithTheSameResults) {
+  ReplayTransport device;
+  set_up_bench_device(device);
+  device.report_while_scanning = true;
+  const auto report = run_ports_probe(bench_options(), device);
+  ASSERT_TRUE(report) << report.error().describe();
+  EXPECT_TRUE(device.exchange_during_scan);
+  EXPECT_EQ(observed_lines(*report), (std::vector<std::string>{
+                                         "tcp/22 ssh: SSH-2.0-OpenSSH_9.2p1",
+                                         "tcp/80 http: HTTP/1.1 200 OK, Server: lighttpd/1.4.69",
+                                         "tcp/1883 mqtt: CONNACK 5 (not authorised)",
+                                         "udp/5683 coap: GET /.well-known/core answered 2.05: </a>",
+                                     }));
+  // Each port named once, though the scan reported it and returned it too.
+  EXPECT_EQ(std::ranges::count(device.sent, std::string("tcp/22 -")), 1);
+  EXPECT_EQ(std::ranges::count(device.sent, std::string("tcp/80 -")), 1);
+  EXPECT_EQ(std::ranges::count(device.sent, std::string("tcp/80 GET ")), 1);
+  EXPECT_EQ(report->banners_skipped, 0u);
+}
+
+TEST(PortsProbe, APortSilentDuringTheScanIsAskedAgainAfterIt) {
+  ReplayTransport device;
+  set_up_bench_device(device);
+  device.open = {1883};
+  device.report_while_scanning = true;
+  device.silent_while_scanning = true;
+  device.exchanges_before_scan_ends = 4;  // the whole first round falls within the scan
+  PortsOptions options = bench_options();
+  options.udp.clear();
+  const auto report = run_ports_probe(options, device);
+  ASSERT_TRUE(report) << report.error().describe();
+  EXPECT_TRUE(device.exchange_during_scan);
+  EXPECT_EQ(observed_lines(*report), std::vector<std::string>{"tcp/1883 mqtt: CONNACK 5 (not authorised)"});
+  // First round: greeting wait, HTTP, MQTT, TLS, all unanswered; second: greeting wait, HTTP, MQTT answered.
+  std::string requests;
+  for (const auto& line : device.sent)
+    requests.push_back(line.at(std::string_view("tcp/1883 ").size()));
+  EXPECT_EQ(requests, "-G\x10\x16-G\x10");
+}
+
+TEST(PortsProbe, AGreetingLaterThanTheWaitStillNamesTheServiceFromTheHttpAnswer) {
+  ReplayTransport device;
+  device.open = {2222};
+  // Silent within the greeting wait; on the next connection its version line comes before anything else.
+  device.tcp_answers[{2222, 'G'}] = "SSH-2.0-dropbear_2022.83\r\nProtocol mismatch.\n";
+  PortsOptions options = bench_options();
+  options.tcp_ports = {2222};
+  options.udp.clear();
+  const auto report = run_ports_probe(options, device);
+  ASSERT_TRUE(report) << report.error().describe();
+  EXPECT_EQ(observed_lines(*report), std::vector<std::string>{"tcp/2222 ssh: SSH-2.0-dropbear_2022.83"});
+  EXPECT_EQ(device.sent, (std::vector<std::string>{"tcp/2222 -", "tcp/2222 GET "}));
+}
+
+TEST(PortsProbe, ASilentPortIsAskedAfterTheGreetingWaitNotTheWholeBannerTimeout) {
+  // A real HTTP-like server on 127.0.0.1 (a port of its own): silent on the first connection, answering
+  // the request on the second.
+  const int listening = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listening, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  socklen_t length = sizeof address;
+  ::getsockname(listening, reinterpret_cast<sockaddr*>(&address), &length);
+  ASSERT_EQ(::listen(listening, 4), 0);
+  std::jthread server([&] {
+    const int silent = ::accept(listening, nullptr, nullptr);
+    const int asked = ::accept(listening, nullptr, nullptr);
+    char request[512];
+    (void)::recv(asked, request, sizeof request, 0);
+    const std::string_view answer = "HTTP/1.0 200 OK\r\nServer: bench\r\n\r\n";
+    (void)::send(asked, answer.data(), answer.size(), MSG_NOSIGNAL);
+    ::close(asked);
+    ::close(silent);
+  });
+  auto transport = net::make_socket_transport();
+  const auto started = std::chrono::steady_clock::now();
+  const auto service = identify_tcp_port("127.0.0.1", ntohs(address.sin_port), *transport,
+                                         net::Milliseconds(100), net::Milliseconds(10'000));
+  const auto took = std::chrono::steady_clock::now() - started;
+  server.join();
+  ::close(listening);
+  EXPECT_EQ(service, (Service{"http", "HTTP/1.0 200 OK, Server: bench"}));
+  // The greeting wait is 100 ms: far from the 10 s a wait of the whole banner timeout would take.
+  EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+TEST(PortsProbe, PortsFoundAfterTheBannerLimitAreReportedUnexamined) {
+  ReplayTransport device;
+  device.report_while_scanning = true;
+  for (std::uint16_t port = 1; port <= limits::max_banner_ports + 3; ++port)
+    device.open.push_back(port);
+  PortsOptions options = bench_options();
+  options.tcp_ports = net::parse_port_list("1-2000").value();
+  options.udp.clear();
+  const auto report = run_ports_probe(options, device);
+  ASSERT_TRUE(report) << report.error().describe();
+  ASSERT_EQ(report->observed.size(), limits::max_banner_ports + 3);
+  EXPECT_EQ(report->banners_skipped, 3u);
+  EXPECT_EQ(report->observed[limits::max_banner_ports - 1].service.detail,
+            "no greeting; no answer recognised to HTTP, MQTT or TLS");
+  EXPECT_EQ(report->observed[limits::max_banner_ports].service.detail, "not examined: too many open ports");
+  EXPECT_EQ(report->observed.back().port, limits::max_banner_ports + 3);
+  EXPECT_EQ(report->observed.back().service.name, "unknown");
+}
+
+TEST(PortsProbe, PlanPrintsTheBoundsOfScanAndBanners) {
+  PortsOptions options = bench_options();
+  options.banner_parallel = 1000;  // bounded by the limit, and printed bounded
+  options.udp.resize(1);
+  EXPECT_EQ(ports_plan(options),
+            (std::vector<std::string>{
+                "TCP: connect to 1026 ports of 198.18.0.1 (512 at once, at most 50000 per second, 1000 ms "
+                "timeout); as each open port is found (64 at once), wait 250 ms for a greeting, then send "
+                "an HTTP GET /, an MQTT CONNECT without credentials and a TLS ClientHello (1000 ms each)",
+                "UDP: CoAP GET /.well-known/core to 198.18.0.1 port 5683"}));
 }
 
 TEST(PortsProbe, UndeclaredServiceFailsAndRefutesGec2AndGec4InTheRecord) {
