@@ -316,4 +316,10 @@ inline constexpr int max_login_answer_milliseconds = 10'000;
 // max_probe_seconds of them).
 inline constexpr double login_reset_poll_seconds = 1.0;
 
+// ---- Port probe banners (src/probe/ports) -----------------------------------------------------------------
+
+// Open ports named at once, each through one connection at a time: at most this many banner connections
+// are open beside the scan's, whatever --banner-concurrency asks.
+inline constexpr std::size_t max_banner_parallel = 64;
+
 }  // namespace en18031::limits

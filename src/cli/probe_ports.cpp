@@ -98,9 +98,9 @@ int run_probe_ports(Context& ctx, const ProbePortsOptions& options) {
   if (!(options.rate >= 1 && options.rate <= limits::max_probe_connects_per_second))
     return report(ctx, Error::message(fmt::format("--rate must be from 1 to {:.0f}",
                                                   limits::max_probe_connects_per_second)));
-  if (options.banner_concurrency < 1 || options.banner_concurrency > ports::kMaxBannerParallel)
+  if (options.banner_concurrency < 1 || options.banner_concurrency > limits::max_banner_parallel)
     return report(ctx, Error::message(fmt::format("--banner-concurrency must be from 1 to {}",
-                                                  ports::kMaxBannerParallel)));
+                                                  limits::max_banner_parallel)));
   for (const int timeout : {options.connect_timeout_ms, options.banner_timeout_ms,
                             options.greeting_timeout_ms, options.udp_timeout_ms})
     if (timeout < 10 || timeout > 30'000)

@@ -189,7 +189,7 @@ std::vector<std::string> ports_plan(const PortsOptions& options) {
         "CONNECT without credentials and a TLS ClientHello ({} ms each)",
         options.tcp_ports.size(), options.tcp_ports.size() == 1 ? "" : "s", options.host,
         options.scan.concurrency, options.scan.max_connects_per_second, options.scan.connect_timeout.count(),
-        std::clamp<std::size_t>(options.banner_parallel, 1, kMaxBannerParallel),
+        std::clamp<std::size_t>(options.banner_parallel, 1, limits::max_banner_parallel),
         std::min(options.greeting_timeout, options.banner_timeout).count(), options.banner_timeout.count()));
   }
   for (const auto& target : options.udp) {
@@ -287,7 +287,7 @@ std::expected<PortsReport, Error> run_ports_probe(const PortsOptions& options, n
     std::map<std::uint16_t, Service> named;
     std::expected<net::TcpScanResult, Error> scan;
     {
-      BannerWorkers workers(std::clamp<std::size_t>(options.banner_parallel, 1, kMaxBannerParallel),
+      BannerWorkers workers(std::clamp<std::size_t>(options.banner_parallel, 1, limits::max_banner_parallel),
                             limits::max_banner_ports, [&](std::uint16_t port) {
                               return identify_tcp_port(options.host, port, transport,
                                                        options.greeting_timeout, options.banner_timeout);
@@ -309,7 +309,7 @@ std::expected<PortsReport, Error> run_ports_probe(const PortsOptions& options, n
       named = workers.finish();
       // A port that answered nothing while the scan went on is asked again now that it has ended: a small
       // device busy with the scan may have dropped our packets, and a lost answer would hide a service.
-      BannerWorkers again(std::clamp<std::size_t>(options.banner_parallel, 1, kMaxBannerParallel),
+      BannerWorkers again(std::clamp<std::size_t>(options.banner_parallel, 1, limits::max_banner_parallel),
                           limits::max_banner_ports, [&](std::uint16_t port) {
                             return identify_tcp_port(options.host, port, transport, options.greeting_timeout,
                                                      options.banner_timeout);

@@ -21,10 +21,6 @@ namespace en18031::probe::ports {
 
 inline constexpr std::string_view kPortsTool = "en18031 probe ports";
 
-// Open ports named at once, each through one connection at a time: at most this many banner connections
-// are open beside the scan's, whatever --banner-concurrency asks.
-inline constexpr std::size_t kMaxBannerParallel = 64;
-
 struct UdpTarget {
   UdpProtocol protocol;
   std::uint16_t port = 0;
@@ -41,7 +37,7 @@ struct PortsOptions {
   net::Milliseconds banner_timeout{1000};   // per exchange with one open port
   net::Milliseconds greeting_timeout{250};  // wait for a server-first greeting (at most banner_timeout)
   net::Milliseconds udp_timeout{1500};      // for all UDP requests together
-  std::size_t banner_parallel = 32;         // open ports named at once (at most kMaxBannerParallel)
+  std::size_t banner_parallel = 32;         // open ports named at once (at most limits::max_banner_parallel)
 };
 
 struct PortsReport {
