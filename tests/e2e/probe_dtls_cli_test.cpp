@@ -164,6 +164,144 @@ class ProbeDtlsCli : public ::testing::Test {
   std::string last_out_, last_err_;
 };
 
+TEST_F(ProbeDtlsCli, PskServerWithStatelessCookieExchange) {
+  Server server = s_server(directory_, {"-dtls1_2", "-listen", "-nocert", "-psk", std::string(kPskHex),
+                                        "-psk_identity", "device-1"});
+  const json results = probe(
+      server.port(), {"--psk-identity", "device-1", "--psk-file", (directory_ / "psk.hex").string()}, 1);
+  EXPECT_THAT(accepted(results), ElementsAre("DTLSv1.2"));
+  EXPECT_EQ(results["protocols"][0]["refusal"], "alert protocol_version");
+  EXPECT_EQ(results["protocols"][1]["cookie_exchange"], true);
+  EXPECT_THAT(
+      suites(results, "DTLSv1.2"),
+      ElementsAre("TLS_PSK_WITH_AES_128_CBC_SHA", "TLS_PSK_WITH_AES_256_CBC_SHA",
+                  "TLS_DHE_PSK_WITH_AES_128_CBC_SHA", "TLS_DHE_PSK_WITH_AES_256_CBC_SHA",
+                  "TLS_PSK_WITH_AES_128_GCM_SHA256", "TLS_PSK_WITH_AES_256_GCM_SHA384",
+                  "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256", "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384",
+                  "TLS_PSK_WITH_AES_128_CBC_SHA256", "TLS_PSK_WITH_AES_256_CBC_SHA384",
+                  "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256", "TLS_DHE_PSK_WITH_AES_256_CBC_SHA384",
+                  "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA", "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA",
+                  "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384",
+                  "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256",
+                  "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256"));
+  EXPECT_EQ(results["protocols"][1]["server_order"], false);
+  EXPECT_EQ(results["dtls13"]["answer"], "alert handshake_failure after a HelloVerifyRequest");
+  EXPECT_EQ(results["cookie_exchange"],
+            json::parse(R"({"amplification_factor": 0.2, "answer": "HelloVerifyRequest", "cookie_bytes": 20,
+                            "hello_verify_request": true, "request_bytes": 237, "response_bytes": 48,
+                            "response_datagrams": 1})"));
+  EXPECT_EQ(
+      check(results, "dtls-cookie-exchange"),
+      "pass: a ClientHello without a cookie (237 bytes) was answered with a HelloVerifyRequest only (48 "
+      "bytes, a 20-byte cookie): nothing larger goes to an address that has not shown it receives (RFC "
+      "6347 4.2.1)");
+  EXPECT_EQ(
+      check(results, "dtls-client-authentication-required"),
+      "pass: a handshake without a PSK or client certificate was refused (alert handshake_failure); with "
+      "the given PSK identity the handshake completed (DTLSv1.2, TLS_DHE_PSK_WITH_AES_256_GCM_SHA384)");
+  EXPECT_EQ(check(results, "dtls-protocol-versions"),
+            "pass: every protocol version accepted is acceptable under the policy: DTLSv1.2 (agreed)");
+  EXPECT_THAT(
+      check(results, "dtls-cipher-suites"),
+      HasSubstr("fail: cipher suite accepted that the policy does not accept: TLS_PSK_WITH_AES_128_CBC_SHA "
+                "(deprecated)"));
+  EXPECT_EQ(check(results, "dtls-certificate-keys"),
+            "inconclusive: no certificate chain was received (a PSK-only server sends none)");
+  // The key is in no output.
+  for (const char* name : {"results.json", "results.sarif", "evidence.json", "summary.md"}) {
+    std::ifstream in(directory_ / fmt::format("out-{}", server.port()) / name);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(text, ::testing::Not(HasSubstr(std::string(kPskHex)))) << name;
+    EXPECT_THAT(text, ::testing::Not(HasSubstr("SecretKeyForTest"))) << name;
+  }
+  // The evidence record carries the tool's checks.
+  const auto loaded = load::load_evidence_file(
+      directory_ / fmt::format("out-{}", server.port()) / "evidence.json", "evidence.json");
+  ASSERT_TRUE(loaded.record.has_value());
+  EXPECT_TRUE(loaded.problems.empty());
+  EXPECT_EQ(loaded.record->tool, "en18031 probe dtls");
+}
+
+// A refusal with a wrong key shows no authentication: a broken server refuses too.
+TEST_F(ProbeDtlsCli, WrongPskIsInconclusive) {
+  Server server = s_server(directory_, {"-dtls1_2", "-listen", "-nocert", "-psk", std::string(kPskHex),
+                                        "-psk_identity", "device-1"});
+  const json results = probe(
+      server.port(), {"--psk-identity", "device-1", "--psk-file", (directory_ / "wrong.hex").string()}, 1);
+  EXPECT_EQ(
+      check(results, "dtls-client-authentication-required"),
+      "inconclusive: a handshake without credentials failed (alert handshake_failure); with the given PSK "
+      "identity the handshake failed too (no complete handshake within 3000 ms), but nothing showed that "
+      "the server authenticates its clients");
+  EXPECT_EQ(results["handshake"]["with_psk"]["completed"], false);
+}
+
+TEST_F(ProbeDtlsCli, EcdsaCertificateServerLetsAnyClientIn) {
+  Server server = s_server(directory_, {"-dtls1_2", "-listen", "-cert", "good.pem", "-key", "good.key"});
+  const fs::path output = directory_ / fmt::format("out-{}", server.port());
+  const auto result =
+      run_cli({"--catalogue", EN18031_SOURCE_DIR "/catalogue", "probe", "dtls",
+               fmt::format("localhost:{}", server.port()), "--ca", (directory_ / "ca.pem").string(), "--date",
+               "2026-12-03", "-o", output.string(), "--timeout", "1500"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  std::ifstream in(output / "results.json");
+  const json results = json::parse(in);
+  EXPECT_THAT(accepted(results), ElementsAre("DTLSv1.2"));
+  EXPECT_THAT(
+      suites(results, "DTLSv1.2"),
+      ElementsAre("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+                  "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+                  "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                  "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"));
+  EXPECT_EQ(results["protocols"][1]["groups"][0]["name"], "secp256r1");
+  EXPECT_EQ(results["cookie_exchange"]["request_bytes"], 255);  // with the server name localhost
+  EXPECT_EQ(results["cookie_exchange"]["hello_verify_request"], true);
+  EXPECT_EQ(check(results, "dtls-certificate-trusted"),
+            "pass: the chain verifies against the trust anchors, is valid on 2026-12-03 and names localhost");
+  EXPECT_THAT(check(results, "dtls-certificate-keys"),
+              HasSubstr("pass: certificate 0 (CN=localhost): key EC 256 bits: agreed"));
+  EXPECT_EQ(check(results, "dtls-key-exchange-groups"),
+            "pass: every key exchange group accepted is acceptable under the policy: secp256r1 (agreed)");
+  EXPECT_EQ(check(results, "dtls-client-authentication-required"),
+            "fail: a client without any credential (no PSK, no client certificate) completed a handshake "
+            "(DTLSv1.2, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384)");
+  EXPECT_THAT(result.out,
+              HasSubstr("probe dtls localhost:" + std::to_string(server.port()) + ": up to 800 UDP"));
+}
+
+TEST_F(ProbeDtlsCli, CoapOverLibcoapPskSession) {
+  const int port = free_udp_port();
+  Server server(directory_,
+                {"coap-server-openssl", "-A", "127.0.0.1", "-p", std::to_string(port), "-k", "coap-secret"},
+                port, port + 1);
+  const json results =
+      probe(port + 1,
+            {"--psk-identity", "device-1", "--psk-file", (directory_ / "coap.hex").string(), "--coap"}, 1);
+  EXPECT_THAT(accepted(results), ElementsAre("DTLSv1.2"));
+  // libcoap accepts the RFC 7925 suite TLS_PSK_WITH_AES_128_CCM_8.
+  EXPECT_THAT(
+      suites(results, "DTLSv1.2"),
+      ElementsAre("TLS_PSK_WITH_AES_128_GCM_SHA256", "TLS_PSK_WITH_AES_256_GCM_SHA384",
+                  "TLS_PSK_WITH_ARIA_128_GCM_SHA256", "TLS_PSK_WITH_ARIA_256_GCM_SHA384",
+                  "TLS_PSK_WITH_AES_128_CCM", "TLS_PSK_WITH_AES_256_CCM", "TLS_PSK_WITH_AES_128_CCM_8",
+                  "TLS_PSK_WITH_AES_256_CCM_8", "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256",
+                  "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256"));
+  EXPECT_EQ(results["cookie_exchange"]["cookie_bytes"], 32);
+  EXPECT_EQ(results["handshake"]["coap"],
+            json::parse(R"({"answered": true, "code": "2.05", "content_format": 40,
+                            "first_links": ["</>", "</time>", "</async>", "</example_data>"], "over": "PSK session",
+                            "payload_bytes": 151, "problem": "", "request": "CON GET /.well-known/core",
+                            "type": "ACK"})"));
+  EXPECT_THAT(last_out_,
+              HasSubstr("GET /.well-known/core over the PSK session: ACK 2.05, 151 bytes of payload; "
+                        "first links: </>, </time>, </async>, </example_data>"));
+  EXPECT_EQ(
+      check(results, "dtls-client-authentication-required"),
+      "pass: a handshake without a PSK or client certificate was refused (alert handshake_failure); with "
+      "the given PSK identity the handshake completed (DTLSv1.2, "
+      "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256)");
+}
+
 TEST_F(ProbeDtlsCli, DryRunSendsNothing) {
   const auto result = run_cli({"--catalogue", EN18031_SOURCE_DIR "/catalogue", "probe", "dtls", "127.0.0.1:9",
                                "--psk-identity", "device-1", "--psk-file", (directory_ / "psk.hex").string(),
