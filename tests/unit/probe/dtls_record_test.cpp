@@ -1,11 +1,16 @@
-// The DTLS probe's own bytes: the ClientHello framed for DTLS (exact header layout, the cookie, no
-// signature_algorithms in DTLS 1.0), the parser of server datagrams (HelloVerifyRequest, fragmented and
-// retransmitted flights, alerts, hostile input with the offset named) and the CoAP request and response.
+// The DTLS probe's own bytes and its enumeration over a replaying transport: the ClientHello framed for DTLS
+// (exact header layout, the cookie, no signature_algorithms in DTLS 1.0), the parser of server datagrams
+// (HelloVerifyRequest, fragmented and retransmitted flights, alerts, hostile input with the offset named) and
+// the CoAP request and response.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "policy/policy_loader.hpp"
 #include "probe/dtls/coap.hpp"
 #include "probe/dtls/record.hpp"
+#include "probe/dtls/report.hpp"
+#include "probe/dtls/scan.hpp"
 #include "probe/tls/tls_names.hpp"
 
 namespace en18031::probe::dtls {
@@ -199,6 +204,126 @@ TEST(DtlsFlightParser, HostileInputNamesTheOffset) {
   EXPECT_EQ(parse_dtls_flight(record(23, 0, {1, 2, 3}, 1)).problem,
             "offset 0: an encrypted record before the ServerHello");
   EXPECT_EQ(parse_dtls_flight(Bytes{}).outcome, Outcome::incomplete);
+}
+
+// A DTLS 1.2 server played over DatagramChannel: it accepts `suites` in its own order, answers DTLS 1.0 with
+// an alert, and either asks for a cookie (HelloVerifyRequest) or sends its flight with a certificate of
+// `certificate_bytes` to any hello: an amplifier.
+class FakeServer final : public DatagramTransport {
+ public:
+  FakeServer(std::vector<std::uint16_t> suites, bool cookies, std::size_t certificate_bytes)
+      : suites_(std::move(suites)), cookies_(cookies), certificate_bytes_(certificate_bytes) {}
+
+  class Channel final : public DatagramChannel {
+   public:
+    explicit Channel(FakeServer& server) : server_(server) {}
+    std::expected<Bytes, Error> exchange(std::span<const std::uint8_t> request,
+                                         const std::function<bool(std::span<const std::uint8_t>)>&) override {
+      sent_ += request.size();
+      const std::size_t body = 25;
+      const std::uint16_t version = static_cast<std::uint16_t>((request[body] << 8) | request[body + 1]);
+      const std::size_t cookie = request[body + 35];
+      std::size_t at = body + 36 + cookie;
+      const std::size_t suites_length = static_cast<std::size_t>((request[at] << 8) | request[at + 1]);
+      std::vector<std::uint16_t> offered;
+      for (std::size_t i = 0; i < suites_length; i += 2)
+        offered.push_back(static_cast<std::uint16_t>((request[at + 2 + i] << 8) | request[at + 3 + i]));
+      if (version != tls::kDtls12)
+        return record(21, 0, {2, 70});
+      if (server_.cookies_ && cookie == 0) {
+        const Bytes hvr{0xfe, 0xff, 2, 0xC0, 0x0C};
+        return record(22, 0, fragment(3, 0, hvr.size(), 0, hvr));
+      }
+      for (const auto suite : server_.suites_)
+        if (std::ranges::find(offered, suite) != offered.end()) {
+          const Bytes hello = server_hello_body(tls::kDtls12, suite);
+          const Bytes certificate(server_.certificate_bytes_, 0x30);
+          datagrams_ = 2;
+          return join({record(22, 0, fragment(2, 0, hello.size(), 0, hello)),
+                       record(22, 1, fragment(11, 1, certificate.size(), 0, certificate)),
+                       record(22, 2, fragment(14, 2, 0, 0, {}))});
+        }
+      return record(21, 0, {2, 40});
+    }
+    void send(std::span<const std::uint8_t>) override {}
+    std::size_t bytes_sent() const override { return sent_; }
+    std::size_t datagrams_received() const override { return datagrams_; }
+
+   private:
+    FakeServer& server_;
+    std::size_t sent_ = 0;
+    std::size_t datagrams_ = 1;
+  };
+
+  std::expected<std::unique_ptr<DatagramChannel>, Error> open() override {
+    ++conversations_;
+    return std::make_unique<Channel>(*this);
+  }
+  std::size_t conversations() const override { return conversations_; }
+
+ private:
+  std::vector<std::uint16_t> suites_;
+  bool cookies_;
+  std::size_t certificate_bytes_;
+  std::size_t conversations_ = 0;
+};
+
+DtlsScanOptions registry_options() {
+  DtlsScanOptions options;
+  options.suites = {{0x1301, "TLS_AES_128_GCM_SHA256"},
+                    {0x0005, "TLS_RSA_WITH_RC4_128_SHA"},
+                    {0xC0A8, "TLS_PSK_WITH_AES_128_CCM_8"},
+                    {0xC0AE, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8"},
+                    {0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"}};
+  return options;
+}
+
+TEST(DtlsScan, SuitesInTheServersOrderWithoutRc4OrTls13) {
+  EXPECT_THAT(dtls_suites(registry_options().suites), ElementsAre(0xC0A8, 0xC0AE, 0xC02B));
+  FakeServer server({0xC0AE, 0xC02B}, true, 600);
+  const auto scan = scan_dtls(server, registry_options());
+  ASSERT_EQ(scan.versions.size(), 2u);
+  EXPECT_FALSE(scan.versions[0].accepted);
+  EXPECT_EQ(scan.versions[0].refusal, "alert protocol_version");
+  EXPECT_TRUE(scan.versions[1].accepted);
+  EXPECT_TRUE(scan.versions[1].cookie_asked);
+  EXPECT_THAT(scan.versions[1].suites, ElementsAre(0xC0AE, 0xC02B));
+  EXPECT_EQ(scan.versions[1].server_order, true);
+  EXPECT_EQ(scan.dtls13.answer, "alert handshake_failure after a HelloVerifyRequest");
+  ASSERT_TRUE(scan.cookie.has_value());
+  EXPECT_TRUE(scan.cookie->hello_verify_request);
+  EXPECT_EQ(scan.cookie->answer, "HelloVerifyRequest");
+  EXPECT_EQ(scan.cookie->response_bytes, 30u);
+  EXPECT_EQ(scan.cookie->cookie_bytes, 2u);
+}
+
+TEST(DtlsScan, AnAmplifierFailsTheCookieCheckWithItsFactor) {
+  FakeServer server({0xC0AE}, false, 2000);
+  auto options = registry_options();
+  const auto scan = scan_dtls(server, options);
+  ASSERT_TRUE(scan.cookie.has_value());
+  EXPECT_FALSE(scan.cookie->hello_verify_request);
+  EXPECT_EQ(scan.cookie->answer, "ServerHello, Certificate, ServerHelloDone");
+  const auto policy = policy::load_policy(EN18031_SOURCE_DIR "/catalogue/crypto-policy/en18031-2026-12.yaml");
+  ASSERT_TRUE(policy) << policy.error().describe();
+  DtlsReport report{.target = "device:5684",
+                    .date = "2026-12-03",
+                    .policy = &*policy,
+                    .suites = &options.suites,
+                    .scan = scan};
+  const auto findings = dtls_findings(report);
+  const auto cookie =
+      std::ranges::find(findings, std::string("dtls-cookie-exchange"), &evidence::Finding::check);
+  ASSERT_NE(cookie, findings.end());
+  EXPECT_EQ(cookie->result, CheckResult::fail);
+  EXPECT_EQ(
+      cookie->detail,
+      fmt::format("a ClientHello without a cookie ({} bytes) was answered with ServerHello, Certificate, "
+                  "ServerHelloDone: {} bytes in 2 datagram(s), {:.1f} times the request; a forged source "
+                  "address gets this flight, so the server amplifies floods (RFC 6347 4.2.1)",
+                  scan.cookie->request_bytes, scan.cookie->response_bytes, scan.cookie->factor()));
+  EXPECT_EQ(scan.cookie->response_bytes, 13 + 12 + 38 + 13 + 12 + 2000 + 13 + 12u);
+  EXPECT_GT(scan.cookie->factor(), 10.0);
 }
 
 TEST(Coap, DiscoveryRequestBytes) {
