@@ -219,7 +219,7 @@ TEST_F(ProbeDtlsCli, PskServerWithStatelessCookieExchange) {
       directory_ / fmt::format("out-{}", server.port()) / "evidence.json", "evidence.json");
   ASSERT_TRUE(loaded.record.has_value());
   EXPECT_TRUE(loaded.problems.empty());
-  EXPECT_EQ(loaded.record->tool, "en18031 probe dtls");
+  EXPECT_EQ(loaded.record->tool_name, "en18031 probe dtls");
 }
 
 // A refusal with a wrong key shows no authentication: a broken server refuses too.
