@@ -322,4 +322,37 @@ inline constexpr double login_reset_poll_seconds = 1.0;
 // are open beside the scan's, whatever --banner-concurrency asks.
 inline constexpr std::size_t max_banner_parallel = 64;
 
+// ---- Network probes: DTLS and CoAP (src/probe/dtls, en18031 probe dtls) ---------------------------------
+
+// UDP conversations (a fresh source port each, one ClientHello and its cookie exchange) plus OpenSSL
+// handshakes one `probe dtls` run makes in total. Enumerating two versions against a server accepting every
+// DTLS suite of the registry takes about 2 x 300; more means a server that answers in a loop.
+inline constexpr std::size_t max_dtls_probe_conversations = 800;
+
+// Default time one DTLS question may take, retransmissions included. UDP has no refusal but silence (or an
+// ICMP error), so a version a server ignores costs this much; a LAN answers in milliseconds.
+inline constexpr int default_dtls_timeout_ms = 2000;
+
+// A ClientHello that got no answer is sent again this many times within the timeout (RFC 6347 4.2.4: UDP
+// loses datagrams). Two keeps a silent server's cost at three datagrams per question.
+inline constexpr int max_dtls_retransmissions = 2;
+
+// HelloVerifyRequests one question follows (RFC 6347 allows the server to ask again); a server that keeps
+// asking is reported, not followed forever.
+inline constexpr int max_dtls_cookie_rounds = 2;
+
+// Handshake messages one server flight may hold while reassembled (a DTLS 1.2 flight has at most six:
+// ServerHello .. ServerHelloDone, plus retransmitted duplicates merged by message_seq).
+inline constexpr std::size_t max_dtls_handshake_messages = 32;
+
+// One CoAP response read from the DTLS session. RFC 7252 4.6 sizes messages to fit one datagram (1152
+// bytes recommended); a block-wise server sends more in later blocks, which the probe does not ask for.
+inline constexpr std::size_t max_coap_response_bytes = 16 * 1024;
+
+// Options one CoAP response may carry before the parser calls it malformed (real responses carry a few).
+inline constexpr std::size_t max_coap_options = 64;
+
+// Entries of /.well-known/core reported (the evidence names the service, not the whole resource list).
+inline constexpr std::size_t max_coap_links_reported = 8;
+
 }  // namespace en18031::limits

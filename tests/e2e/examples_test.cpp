@@ -793,6 +793,7 @@ TEST_F(Scratch, OutputsRecordTheDigestsOfTheProfileAndTheCatalogue) {
                                  "catalogue.yaml",
                                  "cck.yaml",
                                  "checks/crypto.yaml",
+                                 "checks/dtls.yaml",
                                  "checks/factory.yaml",
                                  "checks/image.yaml",
                                  "checks/login.yaml",

@@ -93,6 +93,8 @@ class Reader {
   std::string problem_;
 };
 
+}  // namespace
+
 void parse_server_hello(std::span<const std::uint8_t> body, std::size_t base, ServerFlight& flight) {
   Reader in(body, base);
   flight.legacy_version = static_cast<std::uint16_t>(in.number(2, "ServerHello version"));
@@ -146,24 +148,29 @@ void parse_server_hello(std::span<const std::uint8_t> body, std::size_t base, Se
   flight.outcome = retry ? ServerFlight::Outcome::hello_retry_request : ServerFlight::Outcome::server_hello;
 }
 
-}  // namespace
+namespace {
 
-std::vector<std::uint8_t> build_client_hello(const HelloSpec& spec) {
-  Writer out;
-  out.u8(22);  // handshake record
-  // Record version: SSLv3 hellos say 3.0; later ones 3.1, which every server accepts (RFC 8446 5.1).
-  out.u16(spec.version <= kSsl3 ? kSsl3 : kTls10);
-  const auto record = out.open(2);
-  out.u8(1);  // ClientHello
-  const auto message = out.open(3);
-  out.u16(spec.tls13 ? kTls12 : spec.version);
+// Signature algorithms belong to TLS 1.2 and later; DTLS version numbers count down (DTLS 1.0 is 0xfeff).
+bool signs_with_schemes(const HelloSpec& spec) {
+  if (spec.tls13)
+    return true;
+  return spec.dtls ? spec.version == kDtls12 : spec.version >= kTls12;
+}
+
+void write_client_hello_body(Writer& out, const HelloSpec& spec) {
+  out.u16(spec.tls13 ? (spec.dtls ? kDtls12 : kTls12) : spec.version);
   out.raw(spec.random);
-  if (spec.tls13) {  // a 32-byte legacy session id (RFC 8446 D.4), derived from our random
+  if (spec.tls13 && !spec.dtls) {  // a 32-byte legacy session id (RFC 8446 D.4), derived from our random
     out.u8(32);
     for (std::size_t i = 0; i < 32; ++i)
       out.u8(static_cast<std::uint8_t>(spec.random[31 - i] ^ 0x5c));
   } else {
-    out.u8(0);
+    out.u8(0);  // DTLS 1.3 (RFC 9147 5.3): an empty legacy session id
+  }
+  if (spec.dtls) {
+    const auto cookie = out.open(1);
+    out.raw(std::span(spec.cookie).first(std::min<std::size_t>(spec.cookie.size(), 255)));
+    out.close(cookie, 1);
   }
   const auto suites = out.open(2);
   for (const auto suite : spec.cipher_suites)
@@ -208,7 +215,7 @@ std::vector<std::uint8_t> build_client_hello(const HelloSpec& spec) {
       out.u8(1);
       out.u8(0);  // uncompressed
     }
-    if (!spec.signature_schemes.empty() && (spec.version >= kTls12 || spec.tls13)) {
+    if (!spec.signature_schemes.empty() && signs_with_schemes(spec)) {
       out.u16(ext_signature_algorithms);
       const auto ext = out.open(2);
       const auto list = out.open(2);
@@ -232,7 +239,7 @@ std::vector<std::uint8_t> build_client_hello(const HelloSpec& spec) {
       out.u16(ext_supported_versions);
       out.u16(3);
       out.u8(2);
-      out.u16(kTls13);
+      out.u16(spec.dtls ? kDtls13 : kTls13);
       out.u16(ext_psk_key_exchange_modes);
       out.u16(2);
       out.u8(1);
@@ -243,6 +250,25 @@ std::vector<std::uint8_t> build_client_hello(const HelloSpec& spec) {
     }
     out.close(extensions, 2);
   }
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> client_hello_body(const HelloSpec& spec) {
+  Writer out;
+  write_client_hello_body(out, spec);
+  return std::move(out.bytes());
+}
+
+std::vector<std::uint8_t> build_client_hello(const HelloSpec& spec) {
+  Writer out;
+  out.u8(22);  // handshake record
+  // Record version: SSLv3 hellos say 3.0; later ones 3.1, which every server accepts (RFC 8446 5.1).
+  out.u16(spec.version <= kSsl3 ? kSsl3 : kTls10);
+  const auto record = out.open(2);
+  out.u8(1);  // ClientHello
+  const auto message = out.open(3);
+  write_client_hello_body(out, spec);
   out.close(message, 3);
   out.close(record, 2);
   return std::move(out.bytes());

@@ -46,6 +46,11 @@ struct HelloSpec {
   bool offer_compression = false;  // DEFLATE before NULL
   bool fallback_scsv = false;
   std::array<std::uint8_t, 32> random{};  // the caller's randomness: the builder stays pure
+  // DTLS (RFC 6347, RFC 9147; the DTLS probe, src/probe/dtls): `version` is kDtls10 or kDtls12, or `tls13`
+  // for DTLS 1.3 (legacy_version DTLS 1.2, supported_versions 0xfefc, an empty legacy session id); the
+  // ClientHello carries `cookie` after the session id. Only client_hello_message() frames it for DTLS.
+  bool dtls = false;
+  std::vector<std::uint8_t> cookie;  // from a HelloVerifyRequest; at most 255 bytes
 };
 
 // The ClientHello in one TLS record. TLS 1.3 hellos carry an empty key_share, so a server that accepts
@@ -53,6 +58,10 @@ struct HelloSpec {
 // exchange. Extensions sent (to learn what the server echoes): renegotiation_info, session_ticket,
 // status_request, heartbeat, extended_master_secret, encrypt_then_mac, ec_point_formats.
 std::vector<std::uint8_t> build_client_hello(const HelloSpec& spec);
+
+// The ClientHello handshake message's body alone (no handshake or record header), for the DTLS probe, which
+// frames it in its own headers.
+std::vector<std::uint8_t> client_hello_body(const HelloSpec& spec);
 
 // What a server answered to one ClientHello.
 struct ServerFlight {
@@ -96,5 +105,9 @@ ServerFlight parse_server_flight(std::span<const std::uint8_t> bytes);
 // The signature scheme of a TLS 1.2 ServerKeyExchange body (ECDHE or DHE params, then the scheme and the
 // signature), or nullopt when the body is neither layout exactly. Bounds-checked: hostile bytes.
 std::optional<std::uint16_t> key_exchange_signature_scheme(std::span<const std::uint8_t> body);
+
+// Parses one ServerHello message body into `flight` (outcome server_hello, hello_retry_request or malformed
+// with a problem placed at `base` + offset). The DTLS probe reassembles its handshake messages itself.
+void parse_server_hello(std::span<const std::uint8_t> body, std::size_t base, ServerFlight& flight);
 
 }  // namespace en18031::probe::tls

@@ -141,7 +141,7 @@ std::string version_name(std::uint16_t version) {
       return "DTLSv1.0";
     case kDtls12:
       return "DTLSv1.2";
-    case 0xfefc:
+    case kDtls13:
       return "DTLSv1.3";
     default:
       return fmt::format("0x{:04x}", version);

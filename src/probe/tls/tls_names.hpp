@@ -22,6 +22,7 @@ inline constexpr std::uint16_t kTls12 = 0x0303;
 inline constexpr std::uint16_t kTls13 = 0x0304;
 inline constexpr std::uint16_t kDtls10 = 0xfeff;
 inline constexpr std::uint16_t kDtls12 = 0xfefd;
+inline constexpr std::uint16_t kDtls13 = 0xfefc;
 
 // "SSLv3", "TLSv1.2", "DTLSv1.2"; "0x1234" for anything else.
 std::string version_name(std::uint16_t version);

@@ -134,6 +134,7 @@ TEST(EvidenceRecord, TheShippedCheckFilesCoverBothProducers) {
   EXPECT_EQ(per_tool, (std::map<std::string, std::size_t>{{"en18031 crypto check", 2},
                                                           {"en18031 fleet check", 7},
                                                           {"en18031 image tamper-test", 8},
+                                                          {"en18031 probe dtls", 7},
                                                           {"en18031 probe login", 5},
                                                           {"en18031 probe ports", 3},
                                                           {"en18031 probe tls", 11},
