@@ -638,8 +638,8 @@ class Engine {
           continue;
         // A check that supports answers shows the mechanism works only where one of them is on the path
         // taken: a unique-password check says nothing for a group that passes by a forced change.
-        // A check that can only refute answers shows nothing works by passing.
-        if ((check.supports.empty() && check.refutes.empty()) ||
+        // A check that can only refute answers, or only informs, shows nothing works by passing.
+        if ((check.supports.empty() && check.refutes.empty() && !check.informative) ||
             std::ranges::any_of(check.supports, [&](const NodeSupport& support) {
               return std::ranges::any_of(out.path,
                                          [&](const TakenStep& step) { return step.node == support.node; });

@@ -276,6 +276,9 @@ struct CheckDefinition {
   // probes whose silence proves little: a scan that finds no private key in an image does not show that
   // each device has its own key, but a key it finds is shared by every device running the image.
   std::vector<CheckSupport> refutes;
+  // "This check informs the assessor; passing shows no mechanism works." A scan that recognised some
+  // components is an inventory, not a vulnerability-free product: cited, checked, never sufficiency.
+  bool informative = false;
 };
 
 // A fact about the measured subject that a producer reports and a check file names in `when`.

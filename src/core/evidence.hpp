@@ -42,6 +42,8 @@ struct EvidenceCheck {
   std::vector<std::string> document_how;  // "<category id>:<slug>"
   // "This check failing refutes answering `node` with `answer`"; a pass says nothing about it.
   std::vector<NodeSupport> refutes;
+  // Copied from the check file: passing informs and shows no mechanism works (never sufficiency).
+  bool informative = false;
 };
 
 // Who signed a record, as the loader found it against the keys the profile trusts (docs/evidence-format.md).

@@ -374,6 +374,11 @@ class Validator {
     for (const auto& check : catalogue_.checks) {
       if (!ids.insert(check.id).second)
         report(check.where, check.id, fmt::format("check {} is declared twice", check.id));
+      if (check.informative && !check.supports.empty())
+        report(check.where, check.id,
+               fmt::format("check {} is informative and supports answers: a pass that supports an answer "
+                           "shows something works",
+                           check.id));
       std::vector<const Requirement*> requirements;
       for (const auto& named : check.requirements) {
         const Requirement* requirement = catalogue_.find_requirement(named.id);

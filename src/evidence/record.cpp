@@ -75,6 +75,8 @@ std::expected<nlohmann::json, Error> make_record(const RecordHead& head, std::sp
             {{"node", canonical(catalogue, refuted.node)}, {"answer", to_string(refuted.answer)}});
       check["refutes"] = std::move(refutes);
     }
+    if (definition->informative)
+      check["informative"] = true;
     checks.push_back(std::move(check));
   }
   json measured = json::array();

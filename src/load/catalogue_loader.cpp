@@ -459,7 +459,8 @@ void read_check_file(std::string_view text, const std::string& file_name, Catalo
       yaml.report(item, *id, fmt::format("the catalogue would hold more than {} checks", limits::max_checks));
       break;
     }
-    yaml.check_keys(item, {"id", "summary", "requirements", "supports", "refutes", "document_how"}, *id);
+    yaml.check_keys(
+        item, {"id", "summary", "requirements", "supports", "refutes", "document_how", "informative"}, *id);
     CheckDefinition check;
     check.id = *id;
     check.tool = tool;
@@ -492,6 +493,7 @@ void read_check_file(std::string_view text, const std::string& file_name, Catalo
       if (const auto cited = yaml.scalar(entry, "a document-how check (<category id>:<slug>)", *id))
         check.document_how.push_back({*cited, yaml.where(entry)});
     }
+    check.informative = yaml.boolean(item, "informative", false, *id).value_or(false);
     catalogue.checks.push_back(std::move(check));
   }
 }

@@ -98,6 +98,8 @@ class RecordReader {
         return "an object";
       case json::value_t::number_unsigned:
         return "a whole number";
+      case json::value_t::boolean:
+        return "true or false";
       default:
         return "of another type";
     }
@@ -304,8 +306,9 @@ void read_record(const json& document, RecordReader& reader, EvidenceRecord& rec
       continue;
     }
     const json& item = *checks[i];
-    reader.check_keys(item, pointer,
-                      {"id", "result", "detail", "requirements", "supports", "refutes", "document_how"});
+    reader.check_keys(
+        item, pointer,
+        {"id", "result", "detail", "requirements", "supports", "refutes", "document_how", "informative"});
     EvidenceCheck check;
     check.id = reader.text(item, pointer, "id");
     const std::string result = reader.text(item, pointer, "result");
@@ -316,6 +319,8 @@ void read_record(const json& document, RecordReader& reader, EvidenceRecord& rec
                     fmt::format("must be pass, fail or inconclusive, not \"{}\"", result));
     }
     check.detail = reader.text(item, pointer, "detail");
+    if (const json* informative = reader.member(item, pointer, "informative", json::value_t::boolean, false))
+      check.informative = informative->get<bool>();
     const auto requirements = reader.array(item, pointer, "requirements", false);
     for (std::size_t r = 0; r < requirements.size(); ++r) {
       const std::string requirement_pointer = fmt::format("{}/requirements/{}", pointer, r);

@@ -506,6 +506,34 @@ TEST(Assessment, SufficiencyNamesOnlyTheRecordsThatShowTheMechanismWorks) {
   EXPECT_EQ(group.sufficiency.detail, "evidence/access.json");
 }
 
+// A check that only informs (an inventory of the components a scan recognised) is cited and checked, and a
+// pass of it is not functional sufficiency; failing, it is still a gap.
+TEST(Assessment, AnInformativeCheckGivesNoSufficiencyAndItsFailureIsAGap) {
+  EvidenceRecord inventory = tamper_test(CheckResult::pass);
+  inventory.checks[0].id = "components-inventoried";
+  inventory.checks[0].supports.clear();
+  inventory.checks[0].informative = true;
+  const auto passed = assess_profile(with_evidence(kFixtureProfile), {{"evidence/access.json", inventory}});
+  ASSERT_TRUE(passed) << ::testing::PrintToString(errors_of(passed));
+  EXPECT_EQ(requirement(*passed, "ACM-2").groups[0].sufficiency.kind, Sufficiency::Kind::missing);
+  // The same check without the flag is a functional test whose pass is sufficiency.
+  inventory.checks[0].informative = false;
+  const auto functional =
+      assess_profile(with_evidence(kFixtureProfile), {{"evidence/access.json", inventory}});
+  ASSERT_TRUE(functional);
+  EXPECT_EQ(requirement(*functional, "ACM-2").groups[0].sufficiency.kind, Sufficiency::Kind::evidence);
+  inventory.checks[0].informative = true;
+  inventory.checks[0].result = CheckResult::fail;
+  inventory.checks[0].detail = "telnetd started by /etc/init.d/rcS";
+  const auto failed = assess_profile(with_evidence(kFixtureProfile), {{"evidence/access.json", inventory}});
+  ASSERT_TRUE(failed);
+  const auto& gaps = requirement(*failed, "ACM-2").groups[0].gaps;
+  ASSERT_FALSE(gaps.empty());
+  EXPECT_EQ(gaps[0].message,
+            "evidence evidence/access.json: check components-inventoried is fail: telnetd started by "
+            "/etc/init.d/rcS");
+}
+
 // Where the catalogue leaves a node to a person, evidence is advice: the gap stays, and says what the
 // evidence supports.
 TEST(Assessment, EvidenceOnlyAdvisesWhereANodeNeedsHumanJudgement) {

@@ -369,6 +369,16 @@ TEST(Validate, CheckSupportingANodeOfAnotherRequirementIsReported) {
                   "belongs to ACM-2, which is not among the check's requirements"));
 }
 
+// "Informative" says a pass shows nothing works; a check whose pass supports an answer says the opposite.
+TEST(Validate, AnInformativeCheckThatSupportsAnAnswerIsReported) {
+  const auto checks =
+      replace_once(kFixtureChecks, "    supports: [", "    informative: true\n    supports: [");
+  EXPECT_THAT(
+      check_file_problems(checks),
+      ElementsAre("cat/checks/probe.yaml:5:5: access-refused: check access-refused is informative and "
+                  "supports answers: a pass that supports an answer shows something works"));
+}
+
 TEST(Validate, UndeclaredConditionAndDuplicateCheckAreReported) {
   auto checks = replace_once(kFixtureChecks, "when: remote-access}", "when: remote-acces}");
   checks += "  - {id: access-refused, summary: Again., requirements: [ACM-2]}\n";

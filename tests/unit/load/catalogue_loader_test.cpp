@@ -281,6 +281,23 @@ TEST(CatalogueLoader, CheckFileReadsRefutedAnswersLikeSupportedOnes) {
             "checks/t.yaml:3:106: c: answer must be yes or no, not 'perhaps'");
 }
 
+TEST(CatalogueLoader, CheckFileReadsInformativeAsTrueOrFalse) {
+  std::vector<Diagnostic> problems;
+  Catalogue catalogue;
+  read_check_file(
+      "tool: t\nchecks:\n  - {id: c, summary: s, requirements: [A], informative: true}\n"
+      "  - {id: d, summary: s, requirements: [A]}\n  - {id: e, summary: s, requirements: [A], informative: "
+      "3}\n",
+      "checks/t.yaml", catalogue, problems);
+  ASSERT_EQ(catalogue.checks.size(), 3U);
+  EXPECT_TRUE(catalogue.checks[0].informative);
+  EXPECT_FALSE(catalogue.checks[1].informative);
+  EXPECT_FALSE(catalogue.checks[2].informative);
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_EQ(format_diagnostic(problems[0]),
+            "checks/t.yaml:5:57: e: informative must be true or false, not '3'");
+}
+
 TEST(CatalogueLoader, CheckFileKeysAndAnswersAreChecked) {
   std::vector<Diagnostic> problems;
   Catalogue catalogue;
@@ -294,7 +311,7 @@ TEST(CatalogueLoader, CheckFileKeysAndAnswersAreChecked) {
     formatted.push_back(format_diagnostic(problem));
   EXPECT_THAT(formatted,
               ElementsAre("checks/t.yaml:3:87: c: unknown key 'extra' (expected one of: id, summary, "
-                          "requirements, supports, refutes, document_how)",
+                          "requirements, supports, refutes, document_how, informative)",
                           "checks/t.yaml:3:78: c: answer must be yes or no, not 'maybe'"));
   ASSERT_EQ(catalogue.checks.size(), 1u);
   EXPECT_TRUE(catalogue.checks[0].supports.empty());
