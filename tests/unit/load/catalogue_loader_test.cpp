@@ -295,7 +295,7 @@ TEST(CatalogueLoader, CheckFileReadsInformativeAsTrueOrFalse) {
   EXPECT_FALSE(catalogue.checks[2].informative);
   ASSERT_EQ(problems.size(), 1U);
   EXPECT_EQ(format_diagnostic(problems[0]),
-            "checks/t.yaml:5:57: e: informative must be true or false, not '3'");
+            "checks/t.yaml:5:57: e: 'informative' must be true or false, not '3'");
 }
 
 TEST(CatalogueLoader, CheckFileKeysAndAnswersAreChecked) {
