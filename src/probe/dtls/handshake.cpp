@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <random>
 
 #include <fmt/format.h>
@@ -97,14 +98,16 @@ Step drive(SSL* ssl, int fd, Clock::time_point deadline, Call call) {
 
 struct Attempt {
   DtlsSession session;
-  Observed seen;
+  // On the heap: OpenSSL's callbacks write through the pointer in the SSL's ex_data, which must stay valid
+  // when the Attempt is moved out of the function that made it (seen by ASan as a stack-use-after-return).
+  std::unique_ptr<Observed> seen = std::make_unique<Observed>();
   SslPtr ssl;
   tls::Socket socket;
 };
 
 std::string failure_text(const Attempt& attempt, Step step, int budget_ms) {
-  if (attempt.seen.alert_received >= 0)
-    return fmt::format("alert {}", tls::alert_name(static_cast<std::uint8_t>(attempt.seen.alert_received)));
+  if (attempt.seen->alert_received >= 0)
+    return fmt::format("alert {}", tls::alert_name(static_cast<std::uint8_t>(attempt.seen->alert_received)));
   if (step == Step::timed_out)
     return fmt::format("no complete handshake within {} ms", budget_ms);
   return fmt::format("handshake failed: {}", crypto::openssl_reason());
@@ -183,10 +186,10 @@ std::expected<Attempt, Error> attempt(UdpTransport& net, const DtlsHandshakeOpti
     return std::unexpected(std::move(socket.error()));
   Attempt result;
   result.socket = std::move(*socket);
-  result.seen.psk_from = with_psk ? &options : nullptr;
+  result.seen->psk_from = with_psk ? &options : nullptr;
   result.ssl.reset(SSL_new(context.get()));
   SSL* ssl = result.ssl.get();
-  SSL_set_ex_data(ssl, observed_index(), &result.seen);
+  SSL_set_ex_data(ssl, observed_index(), result.seen.get());
   BIO* bio = BIO_new_dgram(result.socket.fd(), BIO_NOCLOSE);
   if (!bio)
     return std::unexpected(Error::message("cannot create an OpenSSL datagram BIO"));
@@ -231,7 +234,7 @@ std::expected<DtlsHandshakeResult, Error> dtls_handshakes(UdpTransport& net,
     return std::unexpected(std::move(first.error()));
   DtlsHandshakeResult result;
   result.without_credentials = first->session;
-  result.certificate_requested = first->seen.certificate_requested;
+  result.certificate_requested = first->seen->certificate_requested;
   SSL* ssl = first->ssl.get();
   if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl))
     for (int i = 0; i < sk_X509_num(chain); ++i)

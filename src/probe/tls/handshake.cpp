@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -56,7 +57,9 @@ struct Attempt {
   bool completed = false;
   std::string failure;
   bool refused_after = false;  // TLS 1.3: an alert after the handshake
-  Observed seen;
+  // On the heap: OpenSSL's callbacks write through the pointer in the SSL's ex_data, which must stay valid
+  // when the Attempt is moved out of the function that made it (seen by ASan as a stack-use-after-return).
+  std::unique_ptr<Observed> seen = std::make_unique<Observed>();
   SslPtr ssl;
   Socket socket;
 };
@@ -98,7 +101,7 @@ std::expected<Attempt, Error> attempt(TcpTransport& net, const HandshakeOptions&
   result.socket = std::move(*socket);
   result.ssl.reset(SSL_new(context.get()));
   SSL* ssl = result.ssl.get();
-  SSL_set_ex_data(ssl, observed_index(), &result.seen);
+  SSL_set_ex_data(ssl, observed_index(), result.seen.get());
   SSL_set_fd(ssl, result.socket.fd());
   const std::string& name = options.server_name.empty() ? options.host : options.server_name;
   if (!is_address_literal(name))
@@ -106,8 +109,8 @@ std::expected<Attempt, Error> attempt(TcpTransport& net, const HandshakeOptions&
   ERR_clear_error();
   if (SSL_connect(ssl) != 1) {
     result.failure =
-        result.seen.alert_received >= 0
-            ? fmt::format("alert {}", alert_name(static_cast<std::uint8_t>(result.seen.alert_received)))
+        result.seen->alert_received >= 0
+            ? fmt::format("alert {}", alert_name(static_cast<std::uint8_t>(result.seen->alert_received)))
             : fmt::format("handshake failed: {}", crypto::openssl_reason());
     return result;
   }
@@ -121,7 +124,7 @@ std::expected<Attempt, Error> attempt(TcpTransport& net, const HandshakeOptions&
         std::chrono::steady_clock::now() + std::chrono::milliseconds(std::min(net.timeout_ms(), 1000));
     const int fd = result.socket.fd();
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    while (!result.seen.ticket_received && result.seen.alert_received < 0) {
+    while (!result.seen->ticket_received && result.seen->alert_received < 0) {
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
               .count();
@@ -133,10 +136,10 @@ std::expected<Attempt, Error> attempt(TcpTransport& net, const HandshakeOptions&
       if (peeked > 0 || SSL_get_error(ssl, peeked) != SSL_ERROR_WANT_READ)
         break;  // application data, or the connection closed
     }
-    if (result.seen.alert_received > 0) {
+    if (result.seen->alert_received > 0) {
       result.refused_after = true;
       result.failure = fmt::format("alert {} after the handshake",
-                                   alert_name(static_cast<std::uint8_t>(result.seen.alert_received)));
+                                   alert_name(static_cast<std::uint8_t>(result.seen->alert_received)));
     }
   }
   ERR_clear_error();
@@ -150,7 +153,7 @@ std::expected<HandshakeResult, Error> full_handshake(TcpTransport& net, const Ha
   if (!first)
     return std::unexpected(std::move(first.error()));
   HandshakeResult result;
-  result.client_certificate_requested = first->seen.certificate_requested;
+  result.client_certificate_requested = first->seen->certificate_requested;
   result.completed = first->completed && !first->refused_after;
   result.failure = first->failure;
   if (result.client_certificate_requested)

@@ -197,8 +197,8 @@ SignatureSchemeResult scan_tls13_signature_schemes(TcpTransport& net, const Hand
       result.end = "no connection";
       break;
     }
+    int alert = -1;  // before the SSL, so it outlives every callback that writes it
     SslPtr ssl(SSL_new(context.get()));
-    int alert = -1;
     SSL_set_ex_data(ssl.get(), alert_index(), &alert);
     SSL_set_fd(ssl.get(), socket->fd());
     if (!is_address_literal(name))
