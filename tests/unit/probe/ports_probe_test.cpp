@@ -38,6 +38,12 @@ class ReplayTransport final : public net::Transport {
                                                             std::span<const std::uint16_t> ports,
                                                             const net::TcpScanOptions& options) override {
     net::TcpScanResult result;
+    if (report_while_scanning) {
+      // Scanning from before the first port is reported: a banner worker that starts at once must meet the
+      // device as it is during the scan (seen under ASan, where it asked and was answered first).
+      const std::lock_guard lock(mutex_);
+      scanning_ = true;
+    }
     for (const auto port : ports)
       if (std::ranges::find(open, port) != open.end()) {
         result.open.push_back(port);
@@ -48,7 +54,6 @@ class ReplayTransport final : public net::Transport {
       }
     if (report_while_scanning) {
       std::unique_lock lock(mutex_);
-      scanning_ = true;
       exchange_during_scan = exchanged_.wait_for(lock, std::chrono::seconds(5),
                                                  [&] { return sent.size() >= exchanges_before_scan_ends; });
       scanning_ = false;
