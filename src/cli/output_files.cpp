@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/atomic_write.hpp"
+
 namespace en18031::cli {
 
 std::string evidence_timestamp(std::chrono::system_clock::time_point when) {
@@ -33,6 +35,19 @@ std::expected<void, Error> refuse_existing_outputs(const std::filesystem::path& 
       return std::unexpected(
           Error::message(fmt::format("{} exists; use --force to replace it", path.string())));
   }
+  return {};
+}
+
+std::expected<void, Error> write_output_files(const std::filesystem::path& directory,
+                                              std::span<const OutputFile> files) {
+  std::error_code made;
+  std::filesystem::create_directories(directory, made);
+  if (made)
+    return std::unexpected(
+        Error::message(fmt::format("cannot create {}: {}", directory.string(), made.message())));
+  for (const auto& file : files)
+    if (auto done = io::write_file_atomically(directory / file.name, file.text); !done)
+      return std::unexpected(std::move(done.error()));
   return {};
 }
 

@@ -24,4 +24,15 @@ std::string path_from_record(const std::filesystem::path& file, const std::files
 std::expected<void, Error> refuse_existing_outputs(const std::filesystem::path& directory,
                                                    std::span<const std::string_view> names, bool force);
 
+// One file a command writes into its output folder.
+struct OutputFile {
+  std::string_view name;
+  std::string text;
+};
+
+// Creates `directory` and writes `files` into it in order, each atomically (io::write_file_atomically). The
+// error names the folder that could not be made or the file that could not be written.
+std::expected<void, Error> write_output_files(const std::filesystem::path& directory,
+                                              std::span<const OutputFile> files);
+
 }  // namespace en18031::cli

@@ -12,7 +12,6 @@
 #include "cli/app.hpp"
 #include "cli/evidence_signing.hpp"
 #include "cli/output_files.hpp"
-#include "io/atomic_write.hpp"
 #include "io/read_file.hpp"
 #include "limits.hpp"
 #include "probe/login/login.hpp"
@@ -179,18 +178,11 @@ int run_probe_login(Context& ctx, const ProbeLoginOptions& options) {
   results["target"] = {{"protocol", login::to_string(probe_options.protocol)},
                        {"address", options.target},
                        {"user", options.user}};
-  std::error_code error;
-  fs::create_directories(directory, error);
-  if (error)
-    return report(ctx,
-                  Error::message(fmt::format("cannot create {}: {}", directory.string(), error.message())));
-  const std::pair<const char*, std::string> files[] = {
-      {"results.json", results.dump(2) + "\n"},
-      {"evidence.json", *record_text},
-      {"summary.md", login::login_summary_markdown(profile, probe_options)}};
-  for (const auto& [name, text] : files)
-    if (auto done = io::write_file_atomically(directory / name, text); !done)
-      return report(ctx, done.error());
+  const OutputFile files[] = {{"results.json", results.dump(2) + "\n"},
+                              {"evidence.json", *record_text},
+                              {"summary.md", login::login_summary_markdown(profile, probe_options)}};
+  if (auto written = write_output_files(directory, files); !written)
+    return report(ctx, written.error());
   ctx.out << fmt::format(
       "limiter: {}; {} wrong attempts; first slowdown: {}; first lockout: {}; other account locked: {}; "
       "right "

@@ -13,7 +13,6 @@
 #include "cli/evidence_signing.hpp"
 #include "cli/output_files.hpp"
 #include "crypto/sha256.hpp"
-#include "io/atomic_write.hpp"
 #include "io/read_file.hpp"
 #include "limits.hpp"
 #include "load/profile_loader.hpp"
@@ -175,19 +174,13 @@ int run_probe_ports(Context& ctx, const ProbePortsOptions& options) {
   results["tool"] = {{"name", std::string(ports::kPortsTool)}, {"version", ctx.tool_version}};
   results["created"] = created;
 
-  std::error_code error;
-  fs::create_directories(directory, error);
-  if (error)
-    return report(ctx,
-                  Error::message(fmt::format("cannot create {}: {}", directory.string(), error.message())));
-  const std::pair<const char*, std::string> files[] = {
+  const OutputFile files[] = {
       {"results.json", results.dump(2) + "\n"},
       {"evidence.json", *record_text},
       {"results.sarif", ports::ports_sarif(*measured, compared, ctx.tool_version).dump(2) + "\n"},
       {"summary.md", ports::ports_summary_markdown(*measured, compared)}};
-  for (const auto& [name, text] : files)
-    if (auto done = io::write_file_atomically(directory / name, text); !done)
-      return report(ctx, done.error());
+  if (auto written = write_output_files(directory, files); !written)
+    return report(ctx, written.error());
 
   for (const auto& service : measured->observed)
     ctx.out << fmt::format("{}/{} {}: {}\n", service.transport, service.port, service.service.name,

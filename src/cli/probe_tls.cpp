@@ -14,7 +14,6 @@
 #include "cli/evidence_signing.hpp"
 #include "cli/output_files.hpp"
 #include "crypto/sha256.hpp"
-#include "io/atomic_write.hpp"
 #include "io/read_file.hpp"
 #include "limits.hpp"
 #include "policy/policy_loader.hpp"
@@ -203,11 +202,6 @@ int run_probe_tls(Context& ctx, const ProbeTlsOptions& options) {
   ctx.out << summary;
   if (!options.output.empty()) {
     const fs::path folder(options.output);
-    std::error_code made;
-    fs::create_directories(folder, made);
-    if (made)
-      return report(ctx,
-                    Error::message(fmt::format("cannot create {}: {}", folder.string(), made.message())));
     const auto policy_text = io::read_file_text(policy_file, limits::max_document_bytes);
     if (!policy_text)
       return report(ctx, policy_text.error());
@@ -225,15 +219,14 @@ int run_probe_tls(Context& ctx, const ProbeTlsOptions& options) {
     const auto record_text = evidence_file_text(*record, *sign_key);
     if (!record_text)
       return report(ctx, record_text.error());
-    const std::pair<const char*, std::string> files[] = {
+    const OutputFile files[] = {
         {"results.json", tls::tls_results_json(result, findings).dump(2) + "\n"},
         {"results.sarif", tls::tls_sarif(result, findings, ctx.tool_version).dump(2) + "\n"},
         {"evidence.json", *record_text},
         {"summary.md", summary},
     };
-    for (const auto& [name, text] : files)
-      if (auto done = io::write_file_atomically(folder / name, text); !done)
-        return report(ctx, done.error());
+    if (auto written = write_output_files(folder, files); !written)
+      return report(ctx, written.error());
     ctx.out << fmt::format("wrote results.json, results.sarif, evidence.json and summary.md to {}\n",
                            folder.string());
   }
