@@ -23,7 +23,7 @@ echo "== 1 GiB of mixed data: one pass, ~40 patterns, 2 threads; grep -c of one 
 # grep's output goes to a file: GNU grep stops at the first match when it writes to /dev/null.
 compare 5 "$bench match $work/mixed.bin 2" "grep -c -a -F 'BusyBox v' $work/mixed.bin >$work/grep.count"
 
-echo "== 100 MiB flash image: squashfs (xz) rootfs in a uImage, padded with random bytes"
+echo "== 100 MiB flash images: a squashfs rootfs (gzip, mksquashfs's default, and xz) in a uImage, padded with random bytes"
 mkdir -p "$work/rootfs/etc" "$work/rootfs/bin"
 printf 'root:$1$abcdefgh$0123456789abcdefghijkl:19000:0:99999:7:::\n' >"$work/rootfs/etc/shadow"
 total=0
@@ -34,14 +34,18 @@ for binary in /usr/bin/*; do
   cp "$binary" "$work/rootfs/bin/"
   total=$((total + size))
 done
-mksquashfs "$work/rootfs" "$work/rootfs.sqfs" -comp xz -noappend -all-root -mkfs-time 0 -quiet >/dev/null
-mkimage -A arm -O linux -T filesystem -C none -n rootfs -d "$work/rootfs.sqfs" "$work/rootfs.uimg" >/dev/null
-head -c $((4 * 1024 * 1024)) /dev/urandom >"$work/flash.bin"
-cat "$work/rootfs.uimg" >>"$work/flash.bin"
-head -c $((100 * 1024 * 1024 - $(stat -c %s "$work/flash.bin"))) /dev/urandom >>"$work/flash.bin"
-echo "rootfs: $(find "$work/rootfs" -type f | wc -l) files, $total bytes; squashfs $(stat -c %s "$work/rootfs.sqfs") bytes"
-"$bench" walk --jobs 2 "$work/flash.bin"
-compare 2 "$bench walk --jobs 2 $work/flash.bin" "binwalk -B $work/flash.bin"
+for compressor in gzip xz; do
+  mksquashfs "$work/rootfs" "$work/rootfs-$compressor.sqfs" -comp "$compressor" -noappend -all-root -mkfs-time 0 -quiet >/dev/null
+  mkimage -A arm -O linux -T filesystem -C none -n rootfs -d "$work/rootfs-$compressor.sqfs" "$work/rootfs.uimg" >/dev/null
+  image="$work/flash-$compressor.bin"
+  head -c $((4 * 1024 * 1024)) /dev/urandom >"$image"
+  cat "$work/rootfs.uimg" >>"$image"
+  head -c $((100 * 1024 * 1024 - $(stat -c %s "$image"))) /dev/urandom >>"$image"
+  echo "-- $compressor: rootfs $(find "$work/rootfs" -type f | wc -l) files, $total bytes; squashfs $(stat -c %s "$work/rootfs-$compressor.sqfs") bytes"
+  "$bench" walk --jobs 2 "$image"
+  /usr/bin/time -f "walk CPU: %U s user, %S s system, %e s elapsed" "$bench" walk --jobs 2 "$image" >/dev/null
+  compare 3 "$bench walk --jobs 2 $image" "binwalk -B $image"
+done
 
 echo "== peak memory, walk of the 1 GiB file"
 /usr/bin/time -v "$bench" walk --jobs 2 "$work/mixed.bin" 2>&1 | grep -E "^walk:|Maximum resident set size|Elapsed"
