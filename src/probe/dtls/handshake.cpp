@@ -16,6 +16,7 @@
 #include "crypto/openssl.hpp"
 #include "limits.hpp"
 #include "probe/dtls/coap.hpp"
+#include "probe/tls/handshake.hpp"
 #include "probe/tls/tls_names.hpp"
 
 namespace en18031::probe::dtls {
@@ -235,22 +236,12 @@ std::expected<DtlsHandshakeResult, Error> dtls_handshakes(UdpTransport& net,
   DtlsHandshakeResult result;
   result.without_credentials = first->session;
   result.certificate_requested = first->seen->certificate_requested;
-  SSL* ssl = first->ssl.get();
-  if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl))
-    for (int i = 0; i < sk_X509_num(chain); ++i)
-      result.chain.push_back(policy::describe_certificate(sk_X509_value(chain, i)));
-  if (!result.chain.empty()) {
-    const long verified = SSL_get_verify_result(ssl);
-    result.chain_trusted = verified == X509_V_OK;
-    if (verified != X509_V_OK)
-      result.verify_error = X509_verify_cert_error_string(verified);
-    if (X509* leaf = SSL_get0_peer_certificate(ssl)) {
-      const std::string& name = options.server_name.empty() ? options.host : options.server_name;
-      result.hostname_matches = tls::is_address_literal(name)
-                                    ? X509_check_ip_asc(leaf, name.c_str(), 0) == 1
-                                    : X509_check_host(leaf, name.c_str(), name.size(), 0, nullptr) == 1;
-    }
-  }
+  auto peer = tls::read_peer_chain(first->ssl.get(),
+                                   options.server_name.empty() ? options.host : options.server_name);
+  result.chain = std::move(peer.chain);
+  result.chain_trusted = peer.chain_trusted;
+  result.verify_error = std::move(peer.verify_error);
+  result.hostname_matches = peer.hostname_matches;
   const bool coap_without_psk = options.coap && options.psk.empty();
   if (coap_without_psk && first->session.completed)
     result.coap = ask_coap(*first, net.timeout_ms(), "session without credentials");

@@ -148,6 +148,24 @@ std::expected<Attempt, Error> attempt(TcpTransport& net, const HandshakeOptions&
 
 }  // namespace
 
+PeerChain read_peer_chain(const SSL* ssl, const std::string& name) {
+  PeerChain peer;
+  if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl))
+    for (int i = 0; i < sk_X509_num(chain); ++i)
+      peer.chain.push_back(policy::describe_certificate(sk_X509_value(chain, i)));
+  if (peer.chain.empty())
+    return peer;
+  const long verified = SSL_get_verify_result(ssl);
+  peer.chain_trusted = verified == X509_V_OK;
+  if (verified != X509_V_OK)
+    peer.verify_error = X509_verify_cert_error_string(verified);
+  if (X509* leaf = SSL_get0_peer_certificate(ssl))
+    peer.hostname_matches = is_address_literal(name)
+                                ? X509_check_ip_asc(leaf, name.c_str(), 0) == 1
+                                : X509_check_host(leaf, name.c_str(), name.size(), 0, nullptr) == 1;
+  return peer;
+}
+
 std::expected<HandshakeResult, Error> full_handshake(TcpTransport& net, const HandshakeOptions& options) {
   auto first = attempt(net, options, false);
   if (!first)
@@ -159,23 +177,11 @@ std::expected<HandshakeResult, Error> full_handshake(TcpTransport& net, const Ha
   if (result.client_certificate_requested)
     result.completed_without_client_certificate = result.completed;
   SSL* ssl = first->ssl.get();
-  // The chain arrives before the server asks for ours: known even when the handshake failed.
-  if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
-    for (int i = 0; i < sk_X509_num(chain); ++i)
-      result.chain.push_back(policy::describe_certificate(sk_X509_value(chain, i)));
-  }
-  if (!result.chain.empty()) {
-    const long verified = SSL_get_verify_result(ssl);
-    result.chain_trusted = verified == X509_V_OK;
-    if (verified != X509_V_OK)
-      result.verify_error = X509_verify_cert_error_string(verified);
-    if (X509* leaf = SSL_get0_peer_certificate(ssl)) {
-      const std::string& name = options.server_name.empty() ? options.host : options.server_name;
-      result.hostname_matches = is_address_literal(name)
-                                    ? X509_check_ip_asc(leaf, name.c_str(), 0) == 1
-                                    : X509_check_host(leaf, name.c_str(), name.size(), 0, nullptr) == 1;
-    }
-  }
+  auto peer = read_peer_chain(ssl, options.server_name.empty() ? options.host : options.server_name);
+  result.chain = std::move(peer.chain);
+  result.chain_trusted = peer.chain_trusted;
+  result.verify_error = std::move(peer.verify_error);
+  result.hostname_matches = peer.hostname_matches;
   if (first->completed) {
     result.version = SSL_get_version(ssl);
     if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl))

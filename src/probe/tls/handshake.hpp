@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <openssl/types.h>
+
 #include "core/diagnostic.hpp"
 #include "policy/certificate.hpp"
 #include "probe/tls/transport.hpp"
@@ -38,6 +40,18 @@ struct HandshakeResult {
   std::optional<bool> completed_with_client_certificate;  // with --client-cert
   std::optional<bool> session_ticket;                     // a ticket arrived (TLS 1.3: after the handshake)
 };
+
+// The certificate chain a server sent in a handshake (TLS or DTLS), as probe tls and probe dtls report it.
+struct PeerChain {
+  std::vector<policy::CertificateFacts> chain;  // as sent, leaf first
+  std::optional<bool> chain_trusted;            // verification against the anchors; unset without a chain
+  std::string verify_error;                     // OpenSSL's text when not trusted
+  std::optional<bool> hostname_matches;         // `name` (an address literal as an IP address) in the leaf
+};
+
+// Reads the chain of `ssl`, its verification result and whether the leaf names `name`. The chain arrives
+// before the server asks for a client certificate: known even when the handshake failed.
+PeerChain read_peer_chain(const SSL* ssl, const std::string& name);
 
 // Connects through `net` (counted against its connection budget).
 std::expected<HandshakeResult, Error> full_handshake(TcpTransport& net, const HandshakeOptions& options);
