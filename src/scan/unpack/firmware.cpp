@@ -114,7 +114,11 @@ class Fit final : public Unpacker {
     if (total < 40 || total > bytes.size() || total > max_tree_bytes)
       return false;
     const auto tree = aligned_copy(bytes.first(total));
-    return fdt_check_full(tree.data(), total) == 0 && fdt_path_offset(tree.data(), "/images") >= 0;
+    // fdt_check_full of libfdt 1.6.1 (Debian 12) dereferences the root's name unchecked, and
+    // fdt_get_name gives none for a tree older than version 16 whose root name has no '/'. mkimage
+    // writes version 17, so older trees are not taken as FIT images and never reach that call.
+    return fdt_check_header(tree.data()) == 0 && fdt_version(tree.data()) >= 16 &&
+           fdt_check_full(tree.data(), total) == 0 && fdt_path_offset(tree.data(), "/images") >= 0;
   }
   std::expected<std::uint64_t, std::string> unpack(std::span<const std::uint8_t> bytes,
                                                    Sink& sink) const override {
