@@ -38,6 +38,23 @@ std::expected<void, Error> refuse_existing_outputs(const std::filesystem::path& 
   return {};
 }
 
+std::expected<void, Error> make_output_folder(const std::filesystem::path& directory) {
+  std::error_code made;
+  std::filesystem::create_directories(directory, made);
+  if (made)
+    return std::unexpected(
+        Error::message(fmt::format("cannot create {}: {}", directory.string(), made.message())));
+  // A file made and removed at once: permissions, a read-only mount or a full inode table show here.
+  std::string probe = (directory / ".en18031-write-test-XXXXXX").string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0)
+    return std::unexpected(
+        Error::message(fmt::format("cannot write in {}: {}", directory.string(), std::strerror(errno))));
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return {};
+}
+
 std::expected<void, Error> write_output_files(const std::filesystem::path& directory,
                                               std::span<const OutputFile> files) {
   std::error_code made;

@@ -24,6 +24,10 @@ std::string path_from_record(const std::filesystem::path& file, const std::files
 std::expected<void, Error> refuse_existing_outputs(const std::filesystem::path& directory,
                                                    std::span<const std::string_view> names, bool force);
 
+// Before a probe sends anything: creates `directory` and proves a file can be made in it, so that a folder
+// that cannot be written is reported before the traffic, not after the measurement it would have held.
+std::expected<void, Error> make_output_folder(const std::filesystem::path& directory);
+
 // One file a command writes into its output folder.
 struct OutputFile {
   std::string_view name;

@@ -156,6 +156,9 @@ int run_probe_dtls(Context& ctx, const ProbeDtlsOptions& options) {
     ctx.out << "dry run: nothing sent\n";
     return exit_ok;
   }
+  if (!options.output.empty())
+    if (auto folder = make_output_folder(options.output); !folder)
+      return report(ctx, folder.error());
   auto net = dtls::UdpTransport::resolve(*endpoint, options.timeout_ms, options.max_connections);
   if (!net)
     return report(ctx, net.error());

@@ -150,6 +150,8 @@ int run_probe_login(Context& ctx, const ProbeLoginOptions& options) {
     return report(ctx, sign_key.error());
   const std::string created = evidence_timestamp(ctx.now());
 
+  if (auto folder = make_output_folder(directory); !folder)
+    return report(ctx, folder.error());
   auto transport = net::make_socket_transport();
   const auto client = probe_options.protocol == login::LoginProtocol::ssh
                           ? login::make_ssh_login_client(probe_options)

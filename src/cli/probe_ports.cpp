@@ -143,6 +143,8 @@ int run_probe_ports(Context& ctx, const ProbePortsOptions& options) {
     return report(ctx, sign_key.error());
   const std::string created = evidence_timestamp(ctx.now());
 
+  if (auto folder = make_output_folder(directory); !folder)
+    return report(ctx, folder.error());
   auto transport = net::make_socket_transport();
   auto measured = ports::run_ports_probe(probe_options, *transport);
   if (!measured)

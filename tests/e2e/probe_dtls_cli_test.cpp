@@ -336,5 +336,16 @@ TEST_F(ProbeDtlsCli, NothingListening) {
                               "127.0.0.1:{}: port unreachable (ICMP): nothing listens on UDP there", port)));
 }
 
+TEST_F(ProbeDtlsCli, AnOutputFolderThatCannotBeMadeIsReportedBeforeAnythingIsSent) {
+  std::ofstream(directory_ / "not-a-folder") << "a file\n";
+  const fs::path output = directory_ / "not-a-folder" / "out";
+  const auto result =
+      run_cli({"--catalogue", EN18031_SOURCE_DIR "/catalogue", "probe", "dtls",
+               fmt::format("127.0.0.1:{}", free_udp_port()), "--timeout", "500", "-o", output.string()});
+  EXPECT_EQ(result.exit_code, 2);
+  // Not "port unreachable", and no "sending to": nothing was sent.
+  EXPECT_EQ(result.err, fmt::format("en18031: cannot create {}: Not a directory\n", output.string()));
+}
+
 }  // namespace
 }  // namespace en18031::cli

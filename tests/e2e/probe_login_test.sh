@@ -46,6 +46,14 @@ out=$("$program" probe login http-digest 127.0.0.1:1 --user admin --password-fil
   if it is refused during a lockout: the right password again every 1 s until it is accepted (the time to reset), within the 10 s
 dry run: nothing sent" ]] || fail "digest dry run printed: $out"
 [[ ! -e "$work/dry" ]] || fail "dry run wrote outputs"
+# An output folder that cannot be made is reported before anything is sent (nothing listens on port 1).
+echo "a file" >"$work/not-a-folder"
+status=0
+"$program" probe login mqtt 127.0.0.1:1 --user admin --max-attempts 5 --max-seconds 10 \
+  -o "$work/not-a-folder/out" >/dev/null 2>"$work/stderr" || status=$?
+[[ $status == 2 ]] || fail "unwritable output: exit $status"
+[[ "$(cat "$work/stderr")" == "en18031: cannot create $work/not-a-folder/out: Not a directory" ]] ||
+  fail "unwritable output: $(cat "$work/stderr")"
 
 # PASS: the reference service. Free attempts 3, then 250, 500, 1000, 2000 ms, lockout at the 8th for 3 s.
 "$limiter" --listen 127.0.0.1:0 --user admin --password-file "$work/password" --lockout-seconds 3 >"$work/limiter.out" &

@@ -102,6 +102,14 @@ status=0
 [[ $status == 2 ]] || fail "existing outputs: exit $status"
 [[ "$(cat "$work/stderr")" == "en18031: $work/out/results.json exists; use --force to replace it" ]] ||
   fail "existing outputs: $(cat "$work/stderr")"
+# An output folder that cannot be made is reported before a packet is sent.
+echo "a file" >"$work/not-a-folder"
+status=0
+"$program" probe ports $host --tcp 1-10 --udp none -o "$work/not-a-folder/out" 2>"$work/stderr" >/dev/null ||
+  status=$?
+[[ $status == 2 ]] || fail "unwritable output: exit $status"
+[[ "$(cat "$work/stderr")" == "en18031: cannot create $work/not-a-folder/out: Not a directory" ]] ||
+  fail "unwritable output: $(cat "$work/stderr")"
 # DTLS against a real DTLS server: libcoap built with OpenSSL, PSK only, on udp/6684 (and CoAP on udp/6683).
 # Its answer to our ClientHello is the cookie exchange of RFC 6347 4.2.1.
 coap-server-openssl -A $host -p 6683 -k en18031-bench-psk >/dev/null 2>&1 &

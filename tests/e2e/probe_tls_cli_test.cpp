@@ -428,6 +428,16 @@ TEST_F(ProbeTlsCli, DryRunSendsNothingAndBadInputIsRefused) {
                                fmt::format("127.0.0.1:{}", free_port()), "--timeout", "500"});
   EXPECT_EQ(closed.exit_code, 2);
   EXPECT_THAT(closed.err, HasSubstr("cannot connect to 127.0.0.1:"));
+  // An output folder that cannot be made is reported before anything is sent: the port here is closed,
+  // and the error is the folder's, not the connection's.
+  const fs::path not_a_folder = certificates_ / "not-a-folder";
+  std::ofstream(not_a_folder) << "a file\n";
+  const auto unwritable = run_cli({"--catalogue", EN18031_SOURCE_DIR "/catalogue", "probe", "tls",
+                                   fmt::format("127.0.0.1:{}", free_port()), "--timeout", "500", "-o",
+                                   (not_a_folder / "out").string()});
+  EXPECT_EQ(unwritable.exit_code, 2);
+  EXPECT_EQ(unwritable.err,
+            fmt::format("en18031: cannot create {}: Not a directory\n", (not_a_folder / "out").string()));
 }
 
 }  // namespace
