@@ -10,10 +10,10 @@
 #include <fmt/ranges.h>
 
 #include "cli/app.hpp"
+#include "cli/evidence_signing.hpp"
 #include "cli/output_files.hpp"
 #include "crypto/sha256.hpp"
 #include "evidence/record.hpp"
-#include "io/atomic_write.hpp"
 #include "io/read_file.hpp"
 #include "limits.hpp"
 #include "policy/key_material.hpp"
@@ -170,16 +170,12 @@ int run_crypto_check(Context& ctx, const CryptoCheckOptions& options) {
                                     fmt::format("{} file(s) of key material judged by crypto policy {} on {}",
                                                 files->size(), policy->id, date),
                                     {}};
-    const auto record = evidence::make_record(head, findings, inputs, *catalogue);
-    if (!record)
-      return report(ctx, record.error());
-    fs::create_directories(options.output);
-    if (auto done =
-            io::write_file_atomically(fs::path(options.output) / "evidence.json", record->dump(2) + "\n");
-        !done)
-      return report(ctx, done.error());
-    if (auto done = io::write_file_atomically(fs::path(options.output) / "summary.md", summary); !done)
-      return report(ctx, done.error());
+    const auto record_text = evidence_record_text(head, findings, inputs, *catalogue, std::nullopt);
+    if (!record_text)
+      return report(ctx, record_text.error());
+    const OutputFile files[] = {{"summary.md", summary}, {"evidence.json", *record_text}};
+    if (auto written = write_output_files(options.output, files); !written)
+      return report(ctx, written.error());
   }
   if (!weak.empty() || !invalid.empty()) {
     ctx.err << fmt::format("en18031: FAIL: {} weak, {} invalid\n", weak.size(), invalid.size());

@@ -42,4 +42,15 @@ std::expected<std::string, Error> evidence_file_text(const nlohmann::json& recor
   return envelope->dump(2) + "\n";
 }
 
+std::expected<std::string, Error> evidence_record_text(const evidence::RecordHead& head,
+                                                       std::span<const evidence::Finding> findings,
+                                                       std::span<const evidence::MeasuredInput> inputs,
+                                                       const Catalogue& catalogue,
+                                                       const std::optional<crypto::Key>& key) {
+  const auto record = evidence::make_record(head, findings, inputs, catalogue);
+  if (!record)
+    return std::unexpected(record.error());
+  return evidence_file_text(*record, key);
+}
+
 }  // namespace en18031::cli

@@ -4,12 +4,14 @@
 
 #include <expected>
 #include <optional>
+#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
 #include "cli/image_common.hpp"
+#include "evidence/record.hpp"
 
 namespace en18031::cli {
 
@@ -24,5 +26,12 @@ std::expected<std::optional<crypto::Key>, Error> load_evidence_signing_key(const
 // The text of the record file: the record itself, or with a key its signed envelope.
 std::expected<std::string, Error> evidence_file_text(const nlohmann::json& record,
                                                      const std::optional<crypto::Key>& key);
+
+// make_record and evidence_file_text in one: the text of the record file for a command's findings.
+std::expected<std::string, Error> evidence_record_text(const evidence::RecordHead& head,
+                                                       std::span<const evidence::Finding> findings,
+                                                       std::span<const evidence::MeasuredInput> inputs,
+                                                       const Catalogue& catalogue,
+                                                       const std::optional<crypto::Key>& key);
 
 }  // namespace en18031::cli

@@ -218,10 +218,7 @@ int run_image_tamper_test(Context& ctx, const TamperOptions& options) {
       .subject = fmt::format("tamper test of {} against {}", fs::path(options.image).filename().string(),
                              verifier_name),
       .conditions = {}};
-  const auto record = evidence::make_record(head, findings, inputs, *catalogue);
-  if (!record)
-    return report(ctx, record.error());
-  const auto text = evidence_file_text(*record, *record_key);
+  const auto text = evidence_record_text(head, findings, inputs, *catalogue, *record_key);
   if (!text)
     return report(ctx, text.error());
   if (auto done = io::write_file_atomically(options.output, *text); !done)

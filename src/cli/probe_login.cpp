@@ -168,10 +168,7 @@ int run_probe_login(Context& ctx, const ProbeLoginOptions& options) {
       .subject = fmt::format("{} login of {} for user \"{}\"", login::to_string(probe_options.protocol),
                              options.target, displayable(options.user)),
       .conditions = {}};
-  const auto record = evidence::make_record(head, findings, {}, *catalogue);
-  if (!record)
-    return report(ctx, record.error());
-  const auto record_text = evidence_file_text(*record, *sign_key);
+  const auto record_text = evidence_record_text(head, findings, {}, *catalogue, *sign_key);
   if (!record_text)
     return report(ctx, record_text.error());
   nlohmann::json results = login::login_results_json(profile, *attempts);

@@ -165,10 +165,7 @@ int run_probe_ports(Context& ctx, const ProbePortsOptions& options) {
       .subject = fmt::format("network services of {}: {} TCP ports, {} UDP probes", options.host,
                              probe_options.tcp_ports.size(), probe_options.udp.size()),
       .conditions = {}};
-  const auto record = evidence::make_record(head, findings, inputs, *catalogue);
-  if (!record)
-    return report(ctx, record.error());
-  const auto record_text = evidence_file_text(*record, *sign_key);
+  const auto record_text = evidence_record_text(head, findings, inputs, *catalogue, *sign_key);
   if (!record_text)
     return report(ctx, record_text.error());
   nlohmann::json results =

@@ -11,9 +11,9 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/endpoint_outputs.hpp"
 #include "cli/evidence_signing.hpp"
 #include "cli/output_files.hpp"
-#include "crypto/sha256.hpp"
 #include "io/read_file.hpp"
 #include "limits.hpp"
 #include "policy/policy_loader.hpp"
@@ -204,44 +204,19 @@ int run_probe_tls(Context& ctx, const ProbeTlsOptions& options) {
   const std::string summary = tls::tls_summary_markdown(result, findings);
   ctx.out << summary;
   if (!options.output.empty()) {
-    const fs::path folder(options.output);
-    const auto policy_text = io::read_file_text(policy_file, limits::max_document_bytes);
-    if (!policy_text)
-      return report(ctx, policy_text.error());
-    evidence::RecordHead head{
-        std::string(tls::kTool),
-        ctx.tool_version,
-        evidence_timestamp(ctx.now()),
-        fmt::format("TLS endpoint {} judged by crypto policy {} on {}", result.target, policy->id, date),
-        {}};
-    const std::vector<evidence::MeasuredInput> inputs{
-        {path_from_record(policy_file, folder / "evidence.json"), crypto::sha256_hex(*policy_text)}};
-    const auto record = evidence::make_record(head, findings, inputs, *catalogue);
-    if (!record)
-      return report(ctx, record.error());
-    const auto record_text = evidence_file_text(*record, *sign_key);
-    if (!record_text)
-      return report(ctx, record_text.error());
-    const OutputFile files[] = {
-        {"results.json", tls::tls_results_json(result, findings).dump(2) + "\n"},
-        {"results.sarif", tls::tls_sarif(result, findings, ctx.tool_version).dump(2) + "\n"},
-        {"evidence.json", *record_text},
-        {"summary.md", summary},
-    };
-    if (auto written = write_output_files(folder, files); !written)
+    const EndpointOutputs outputs{.tool = tls::kTool,
+                                  .subject = fmt::format("TLS endpoint {} judged by crypto policy {} on {}",
+                                                         result.target, policy->id, date),
+                                  .policy_file = policy_file,
+                                  .results_json = tls::tls_results_json(result, findings).dump(2) + "\n",
+                                  .sarif = tls::tls_sarif(result, findings, ctx.tool_version).dump(2) + "\n",
+                                  .summary = summary};
+    if (auto written = write_endpoint_outputs(ctx, options.output, outputs, findings, *catalogue, *sign_key);
+        !written)
       return report(ctx, written.error());
-    ctx.out << fmt::format("wrote results.json, results.sarif, evidence.json and summary.md to {}\n",
-                           folder.string());
   }
-  std::size_t failed = 0;
-  for (const auto& finding : findings)
-    failed += finding.result == CheckResult::fail ? 1 : 0;
   ctx.out << fmt::format("{} connections in {:.2f} s\n", result.connections, result.seconds);
-  if (failed > 0) {
-    ctx.err << fmt::format("en18031: FAIL: {} check{} failed\n", failed, failed == 1 ? "" : "s");
-    return exit_findings;
-  }
-  return exit_ok;
+  return exit_for_failed_checks(ctx, findings);
 }
 
 }  // namespace
