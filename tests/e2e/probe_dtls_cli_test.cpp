@@ -185,6 +185,13 @@ TEST_F(ProbeDtlsCli, PskServerWithStatelessCookieExchange) {
                   "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256",
                   "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256"));
   EXPECT_EQ(results["protocols"][1]["server_order"], false);
+  // A suite's judgement names the policy rule and the sources it rests on, as probe tls's do.
+  const json& judged = results["protocols"][1]["cipher_suites"][0]["policy"];
+  EXPECT_EQ(judged["status"], "deprecated");
+  EXPECT_THAT(judged["rule"].get<std::string>(), HasSubstr("crypto-policy"));
+  ASSERT_FALSE(judged["sources"].empty());
+  EXPECT_THAT(judged["sources"][0]["source"].get<std::string>(), ::testing::Not(::testing::IsEmpty()));
+  EXPECT_TRUE(judged["verified"].is_boolean());
   EXPECT_EQ(results["dtls13"]["answer"], "alert handshake_failure after a HelloVerifyRequest");
   EXPECT_EQ(results["cookie_exchange"],
             json::parse(R"({"amplification_factor": 0.2, "answer": "HelloVerifyRequest", "cookie_bytes": 20,

@@ -6,42 +6,23 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "probe/tls/report_parts.hpp"
+
 namespace en18031::probe::dtls {
 namespace {
 
 using evidence::Finding;
 using policy::Kind;
+using tls::checks_json;
+using tls::checks_markdown;
+using tls::findings_sarif;
+using tls::judge_all;
+using tls::Judged;
+using tls::judgement_json;
 using tls::kDtls13;
-
-struct Judged {
-  std::string name;
-  policy::Judgement judgement;
-};
-
-std::string listed(const std::vector<Judged>& items, bool acceptable) {
-  std::vector<std::string> parts;
-  for (const auto& item : items)
-    if (item.judgement.acceptable() == acceptable)
-      parts.push_back(fmt::format("{} ({})", item.name, item.judgement.describe()));
-  return fmt::format("{}", fmt::join(parts, ", "));
-}
-
-Finding judge_all(std::string check, const std::vector<Judged>& items, std::string_view what,
-                  std::string none) {
-  Finding finding{std::move(check), CheckResult::inconclusive, std::move(none)};
-  if (items.empty())
-    return finding;
-  const std::string bad = listed(items, false);
-  if (bad.empty()) {
-    finding.result = CheckResult::pass;
-    finding.detail =
-        fmt::format("every {} accepted is acceptable under the policy: {}", what, listed(items, true));
-  } else {
-    finding.result = CheckResult::fail;
-    finding.detail = fmt::format("{} accepted that the policy does not accept: {}", what, bad);
-  }
-  return finding;
-}
+using tls::listed;
+using tls::optional_json;
+using tls::policy_json;
 
 bool speaks_dtls13(const DtlsReport& report) {
   return report.scan.dtls13.version == kDtls13;
@@ -203,21 +184,6 @@ Finding cookie_exchange(const DtlsReport& report) {
   return finding;
 }
 
-nlohmann::json judgement_json(const policy::Judgement& judgement) {
-  nlohmann::json out = {
-      {"status", judgement.status ? std::string(policy::to_string(*judgement.status)) : "unknown"},
-      {"acceptable", judgement.acceptable()},
-      {"judgement", judgement.describe()}};
-  if (judgement.rule)
-    out["rule"] = fmt::format("{}:{}", judgement.rule->where.file, judgement.rule->where.line);
-  return out;
-}
-
-template <typename T>
-nlohmann::json optional_json(const std::optional<T>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
 nlohmann::json session_json(const DtlsSession& session) {
   return {{"completed", session.completed},
           {"failure", session.failure},
@@ -339,25 +305,17 @@ nlohmann::json dtls_results_json(const DtlsReport& report, const std::vector<Fin
   } else {
     handshake = {{"problem", report.handshake_problem}};
   }
-  json checks = json::array();
-  for (const auto& finding : findings)
-    checks.push_back(
-        {{"id", finding.check}, {"result", to_string(finding.result)}, {"detail", finding.detail}});
   return {{"format", "en18031-probe-dtls-results"},
           {"version", 1},
           {"target", report.target},
           {"address", report.address},
           {"server_name", report.server_name},
-          {"policy",
-           {{"id", policy.id},
-            {"version", policy.version},
-            {"file", policy.file},
-            {"date_of_judgement", report.date}}},
+          {"policy", policy_json(policy, report.date)},
           {"protocols", std::move(versions)},
           {"dtls13", std::move(dtls13)},
           {"cookie_exchange", std::move(cookie)},
           {"handshake", std::move(handshake)},
-          {"checks", std::move(checks)},
+          {"checks", checks_json(findings)},
           {"problems", report.scan.problems},
           {"bounds",
            {{"conversations", report.conversations},
@@ -373,14 +331,7 @@ std::string dtls_summary_markdown(const DtlsReport& report, const std::vector<Fi
       "{}.\n\n",
       report.address, report.server_name.empty() ? "none" : report.server_name, report.conversations,
       report.seconds, report.policy->id, report.policy->version, report.date);
-  out += "## Checks\n\n| Check | Result | Detail |\n|---|---|---|\n";
-  for (const auto& finding : findings) {
-    std::string detail = finding.detail;
-    for (auto& c : detail)
-      if (c == '|' || c == '\n')
-        c = ' ';
-    out += fmt::format("| {} | {} | {} |\n", finding.check, to_string(finding.result), detail);
-  }
+  out += checks_markdown(findings);
   out += "\n## Protocols and cipher suites\n\n";
   for (const auto& version : report.scan.versions) {
     if (!version.accepted) {
@@ -428,31 +379,8 @@ std::string dtls_summary_markdown(const DtlsReport& report, const std::vector<Fi
 
 nlohmann::json dtls_sarif(const DtlsReport& report, const std::vector<Finding>& findings,
                           const std::string& tool_version) {
-  using nlohmann::json;
-  json rules = json::array();
-  json results = json::array();
-  for (const auto& finding : findings) {
-    rules.push_back({{"id", finding.check}, {"shortDescription", {{"text", finding.check}}}});
-    if (finding.result == CheckResult::pass)
-      continue;
-    results.push_back(
-        {{"ruleId", finding.check},
-         {"level", finding.result == CheckResult::fail ? "error" : "note"},
-         {"kind", finding.result == CheckResult::fail ? "fail" : "review"},
-         {"message", {{"text", finding.detail}}},
-         {"locations",
-          json::array({{{"physicalLocation",
-                         {{"artifactLocation", {{"uri", fmt::format("dtls://{}", report.target)}}}}}}})}});
-  }
-  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-          {"version", "2.1.0"},
-          {"runs", json::array({{{"tool",
-                                  {{"driver",
-                                    {{"name", std::string(kTool)},
-                                     {"version", tool_version},
-                                     {"informationUri", "https://en18031.invalid/docs/probe-dtls"},
-                                     {"rules", std::move(rules)}}}}},
-                                 {"results", std::move(results)}}})}};
+  return findings_sarif(findings, fmt::format("dtls://{}", report.target), kTool, tool_version,
+                        "https://en18031.invalid/docs/probe-dtls");
 }
 
 }  // namespace en18031::probe::dtls

@@ -3,42 +3,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "probe/tls/report_parts.hpp"
+
 namespace en18031::probe::tls {
 namespace {
 
 using evidence::Finding;
 using policy::Kind;
-
-struct Judged {
-  std::string name;
-  policy::Judgement judgement;
-};
-
-std::string listed(const std::vector<Judged>& items, bool acceptable) {
-  std::vector<std::string> parts;
-  for (const auto& item : items)
-    if (item.judgement.acceptable() == acceptable)
-      parts.push_back(fmt::format("{} ({})", item.name, item.judgement.describe()));
-  return fmt::format("{}", fmt::join(parts, ", "));
-}
-
-// Every item acceptable: pass; any not: fail naming them; none: inconclusive with `none`.
-Finding judge_all(std::string check, const std::vector<Judged>& items, std::string_view what,
-                  std::string none) {
-  Finding finding{std::move(check), CheckResult::inconclusive, std::move(none)};
-  if (items.empty())
-    return finding;
-  const std::string bad = listed(items, false);
-  if (bad.empty()) {
-    finding.result = CheckResult::pass;
-    finding.detail =
-        fmt::format("every {} accepted is acceptable under the policy: {}", what, listed(items, true));
-  } else {
-    finding.result = CheckResult::fail;
-    finding.detail = fmt::format("{} accepted that the policy does not accept: {}", what, bad);
-  }
-  return finding;
-}
 
 std::vector<Judged> judged_versions(const TlsReport& report) {
   std::vector<Judged> items;
@@ -124,27 +95,6 @@ Finding boolean_finding(std::string check, std::optional<bool> good, std::string
 bool only_tls13(const TlsReport& report) {
   const auto accepted = report.scan.accepted_versions();
   return accepted.size() == 1 && accepted[0] == kTls13;
-}
-
-nlohmann::json judgement_json(const policy::Judgement& judgement) {
-  nlohmann::json out = {
-      {"status", judgement.status ? std::string(policy::to_string(*judgement.status)) : "unknown"},
-      {"acceptable", judgement.acceptable()},
-      {"judgement", judgement.describe()}};
-  if (judgement.rule) {
-    out["verified"] = judgement.rule->verified;
-    nlohmann::json sources = nlohmann::json::array();
-    for (const auto& cited : judgement.rule->sources)
-      sources.push_back({{"source", cited.source}, {"section", cited.section}});
-    out["sources"] = std::move(sources);
-    out["rule"] = fmt::format("{}:{}", judgement.rule->where.file, judgement.rule->where.line);
-  }
-  return out;
-}
-
-template <typename T>
-nlohmann::json optional_json(const std::optional<T>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
 }  // namespace
@@ -367,25 +317,17 @@ nlohmann::json tls_results_json(const TlsReport& report, const std::vector<Findi
         {"completed_with_client_certificate", optional_json(done.completed_with_client_certificate)},
         {"session_ticket", optional_json(done.session_ticket)}};
   }
-  json checks = json::array();
-  for (const auto& finding : findings)
-    checks.push_back(
-        {{"id", finding.check}, {"result", to_string(finding.result)}, {"detail", finding.detail}});
   return {{"format", "en18031-probe-tls-results"},
           {"version", 1},
           {"target", report.target},
           {"address", report.address},
           {"server_name", report.server_name},
-          {"policy",
-           {{"id", policy.id},
-            {"version", policy.version},
-            {"file", policy.file},
-            {"date_of_judgement", report.date}}},
+          {"policy", policy_json(policy, report.date)},
           {"sslv2", std::move(sslv2)},
           {"protocols", std::move(versions)},
           {"features", std::move(features)},
           {"handshake", std::move(handshake)},
-          {"checks", std::move(checks)},
+          {"checks", checks_json(findings)},
           {"problems", report.scan.problems},
           {"bounds",
            {{"connections", report.connections},
@@ -400,14 +342,7 @@ std::string tls_summary_markdown(const TlsReport& report, const std::vector<Find
       "{} ({}) on {}.\n\n",
       report.address, report.server_name.empty() ? "none" : report.server_name, report.connections,
       report.seconds, report.policy->id, report.policy->version, report.date);
-  out += "## Checks\n\n| Check | Result | Detail |\n|---|---|---|\n";
-  for (const auto& finding : findings) {
-    std::string detail = finding.detail;
-    for (auto& c : detail)
-      if (c == '|' || c == '\n')
-        c = ' ';
-    out += fmt::format("| {} | {} | {} |\n", finding.check, to_string(finding.result), detail);
-  }
+  out += checks_markdown(findings);
   out += "\n## Protocols and cipher suites\n\n";
   if (report.sslv2.accepted) {
     const auto judgement = policy::judge(*report.policy, Kind::protocol, "SSLv2", report.date);
@@ -462,31 +397,8 @@ std::string tls_summary_markdown(const TlsReport& report, const std::vector<Find
 
 nlohmann::json tls_sarif(const TlsReport& report, const std::vector<Finding>& findings,
                          const std::string& tool_version) {
-  using nlohmann::json;
-  json rules = json::array();
-  json results = json::array();
-  for (const auto& finding : findings) {
-    rules.push_back({{"id", finding.check}, {"shortDescription", {{"text", finding.check}}}});
-    if (finding.result == CheckResult::pass)
-      continue;
-    results.push_back(
-        {{"ruleId", finding.check},
-         {"level", finding.result == CheckResult::fail ? "error" : "note"},
-         {"kind", finding.result == CheckResult::fail ? "fail" : "review"},
-         {"message", {{"text", finding.detail}}},
-         {"locations",
-          json::array({{{"physicalLocation",
-                         {{"artifactLocation", {{"uri", fmt::format("tls://{}", report.target)}}}}}}})}});
-  }
-  return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-          {"version", "2.1.0"},
-          {"runs", json::array({{{"tool",
-                                  {{"driver",
-                                    {{"name", std::string(kTool)},
-                                     {"version", tool_version},
-                                     {"informationUri", "https://en18031.invalid/docs/probe-tls"},
-                                     {"rules", std::move(rules)}}}}},
-                                 {"results", std::move(results)}}})}};
+  return findings_sarif(findings, fmt::format("tls://{}", report.target), kTool, tool_version,
+                        "https://en18031.invalid/docs/probe-tls");
 }
 
 }  // namespace en18031::probe::tls
