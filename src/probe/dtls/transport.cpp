@@ -5,10 +5,8 @@
 #include <chrono>
 #include <cstring>
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <unistd.h>
@@ -92,35 +90,15 @@ class UdpChannel final : public DatagramChannel {
   std::size_t datagrams_ = 0;
 };
 
-std::string describe_address(const sockaddr* address) {
-  char text[INET6_ADDRSTRLEN] = {};
-  if (address->sa_family == AF_INET) {
-    const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
-    inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
-    return fmt::format("{}:{}", text, ntohs(v4->sin_port));
-  }
-  const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
-  inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
-  return fmt::format("[{}]:{}", text, ntohs(v6->sin6_port));
-}
-
 }  // namespace
 
 std::expected<UdpTransport, Error> UdpTransport::resolve(const tls::Endpoint& endpoint, int timeout_ms,
                                                          std::size_t max_conversations) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_DGRAM;
-  hints.ai_family = AF_UNSPEC;
-  addrinfo* found = nullptr;
-  const std::string port = std::to_string(endpoint.port);
-  if (const int status = getaddrinfo(endpoint.host.c_str(), port.c_str(), &hints, &found); status != 0)
-    return std::unexpected(
-        Error::message(fmt::format("cannot resolve {}: {}", endpoint.host, gai_strerror(status))));
+  auto peer = tls::resolve_address(endpoint, SOCK_DGRAM);
+  if (!peer)
+    return std::unexpected(std::move(peer.error()));
   UdpTransport transport;
-  std::memcpy(&transport.address_, found->ai_addr, found->ai_addrlen);
-  transport.address_length_ = found->ai_addrlen;
-  freeaddrinfo(found);
-  transport.address_text_ = describe_address(reinterpret_cast<const sockaddr*>(&transport.address_));
+  transport.peer_ = std::move(*peer);
   transport.timeout_ms_ = timeout_ms;
   transport.max_conversations_ = max_conversations;
   return transport;
@@ -131,12 +109,12 @@ std::expected<tls::Socket, Error> UdpTransport::connect() {
     return std::unexpected(Error::message(
         fmt::format("the budget of {} UDP conversations is spent (--max-connections)", max_conversations_)));
   ++conversations_;
-  tls::Socket socket(::socket(address_.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  tls::Socket socket(::socket(peer_.address.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (socket.fd() < 0)
     return std::unexpected(Error::message(fmt::format("cannot make a UDP socket: {}", std::strerror(errno))));
-  if (::connect(socket.fd(), reinterpret_cast<const sockaddr*>(&address_), address_length_) != 0)
+  if (::connect(socket.fd(), peer_.get(), peer_.length) != 0)
     return std::unexpected(
-        Error::message(fmt::format("cannot address {}: {}", address_text_, std::strerror(errno))));
+        Error::message(fmt::format("cannot address {}: {}", peer_.text, std::strerror(errno))));
   return socket;
 }
 
@@ -144,7 +122,7 @@ std::expected<std::unique_ptr<DatagramChannel>, Error> UdpTransport::open() {
   auto socket = connect();
   if (!socket)
     return std::unexpected(std::move(socket.error()));
-  return std::make_unique<UdpChannel>(std::move(*socket), timeout_ms_, address_text_);
+  return std::make_unique<UdpChannel>(std::move(*socket), timeout_ms_, peer_.text);
 }
 
 }  // namespace en18031::probe::dtls

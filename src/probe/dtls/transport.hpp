@@ -52,14 +52,12 @@ class UdpTransport final : public DatagramTransport {
   std::size_t conversations() const override { return conversations_; }
   // A connected, non-blocking UDP socket (counted), for OpenSSL's handshakes.
   std::expected<tls::Socket, Error> connect();
-  const std::string& address() const { return address_text_; }  // "127.0.0.1:5684"
+  const std::string& address() const { return peer_.text; }  // "127.0.0.1:5684"
   int timeout_ms() const { return timeout_ms_; }
 
  private:
   UdpTransport() = default;
-  sockaddr_storage address_{};
-  socklen_t address_length_ = 0;
-  std::string address_text_;
+  tls::ResolvedAddress peer_;
   int timeout_ms_ = 0;
   std::size_t max_conversations_ = 0;
   std::size_t conversations_ = 0;

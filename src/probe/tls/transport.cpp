@@ -100,21 +100,31 @@ bool is_address_literal(std::string_view host) {
   return inet_pton(AF_INET, text.c_str(), &v4) == 1 || inet_pton(AF_INET6, text.c_str(), &v6) == 1;
 }
 
-std::expected<TcpTransport, Error> TcpTransport::open(const Endpoint& endpoint, int timeout_ms,
-                                                      std::size_t max_connections) {
+std::expected<ResolvedAddress, Error> resolve_address(const Endpoint& endpoint, int socket_type) {
   addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_socktype = socket_type;
   hints.ai_family = AF_UNSPEC;
   addrinfo* found = nullptr;
   const std::string port = std::to_string(endpoint.port);
   if (const int status = getaddrinfo(endpoint.host.c_str(), port.c_str(), &hints, &found); status != 0)
     return std::unexpected(
         Error::message(fmt::format("cannot resolve {}: {}", endpoint.host, gai_strerror(status))));
-  TcpTransport transport;
-  std::memcpy(&transport.address_, found->ai_addr, found->ai_addrlen);
-  transport.address_length_ = found->ai_addrlen;
+  ResolvedAddress resolved;
+  std::memcpy(&resolved.address, found->ai_addr,
+              std::min<std::size_t>(found->ai_addrlen, sizeof resolved.address));
+  resolved.length = found->ai_addrlen;
   freeaddrinfo(found);
-  transport.address_text_ = describe_address(reinterpret_cast<const sockaddr*>(&transport.address_));
+  resolved.text = describe_address(resolved.get());
+  return resolved;
+}
+
+std::expected<TcpTransport, Error> TcpTransport::open(const Endpoint& endpoint, int timeout_ms,
+                                                      std::size_t max_connections) {
+  auto peer = resolve_address(endpoint, SOCK_STREAM);
+  if (!peer)
+    return std::unexpected(std::move(peer.error()));
+  TcpTransport transport;
+  transport.peer_ = std::move(*peer);
   transport.timeout_ms_ = timeout_ms;
   transport.max_connections_ = max_connections;
   return transport;
@@ -125,14 +135,14 @@ std::expected<Socket, Error> TcpTransport::connect() {
   for (int attempt = 0; attempt <= limits::max_probe_retries; ++attempt) {
     if (connections_ >= max_connections_)
       return std::unexpected(Error::message(fmt::format(
-          "stopped after {} connections to {} (the limit of one run)", connections_, address_text_)));
+          "stopped after {} connections to {} (the limit of one run)", connections_, peer_.text)));
     ++connections_;
-    Socket socket(::socket(address_.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    Socket socket(::socket(peer_.address.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (socket.fd() < 0)
       return std::unexpected(Error::message(fmt::format("cannot create a socket: {}", std::strerror(errno))));
     const int one = 1;
     setsockopt(socket.fd(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    int status = ::connect(socket.fd(), reinterpret_cast<const sockaddr*>(&address_), address_length_);
+    int status = ::connect(socket.fd(), peer_.get(), peer_.length);
     if (status != 0 && errno == EINPROGRESS) {
       pollfd waiting{socket.fd(), POLLOUT, 0};
       status = poll(&waiting, 1, timeout_ms_);
@@ -157,8 +167,7 @@ std::expected<Socket, Error> TcpTransport::connect() {
     setsockopt(socket.fd(), SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
     return socket;
   }
-  return std::unexpected(
-      Error::message(fmt::format("cannot connect to {}: {}", address_text_, last_problem)));
+  return std::unexpected(Error::message(fmt::format("cannot connect to {}: {}", peer_.text, last_problem)));
 }
 
 std::expected<std::vector<std::uint8_t>, Error> TcpTransport::exchange(

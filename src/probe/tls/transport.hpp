@@ -28,6 +28,17 @@ std::string to_string(const Endpoint& endpoint);
 // True when `host` is an IPv4 or IPv6 address literal (SNI then is not sent).
 bool is_address_literal(std::string_view host);
 
+// The one address every connection of a probe goes to, resolved once, and its text ("127.0.0.1:4433",
+// "[::1]:4433") for the caller to print before anything is sent.
+struct ResolvedAddress {
+  sockaddr_storage address{};
+  socklen_t length = 0;
+  std::string text;
+  const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&address); }
+};
+// The first address getaddrinfo gives for `endpoint` and `socket_type` (SOCK_STREAM, SOCK_DGRAM).
+std::expected<ResolvedAddress, Error> resolve_address(const Endpoint& endpoint, int socket_type);
+
 // A connected socket; closes on destruction.
 class Socket {
  public:
@@ -66,14 +77,12 @@ class TcpTransport final : public Transport {
   std::size_t connections() const override { return connections_; }
   // A new connection (counted), for the OpenSSL handshakes; the socket has send/receive timeouts set.
   std::expected<Socket, Error> connect();
-  const std::string& address() const { return address_text_; }  // "127.0.0.1:4433"
+  const std::string& address() const { return peer_.text; }  // "127.0.0.1:4433"
   int timeout_ms() const { return timeout_ms_; }
 
  private:
   TcpTransport() = default;
-  sockaddr_storage address_{};
-  socklen_t address_length_ = 0;
-  std::string address_text_;
+  ResolvedAddress peer_;
   int timeout_ms_ = 0;
   std::size_t max_connections_ = 0;
   std::size_t connections_ = 0;
