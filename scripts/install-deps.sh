@@ -27,7 +27,7 @@ packages=(
   binwalk
   # network probes (#13, #15): TLS/DTLS/CoAP/SSH/MQTT peers the tests start on loopback or in a namespace,
   # and the tools the benchmarks compare with
-  libssh-dev libcoap3-dev libcoap3-bin nginx lighttpd mosquitto dropbear-bin openssh-server testssl.sh nmap
+  libssh-dev libcoap3-dev libcoap3-bin nginx lighttpd mosquitto dropbear-bin dnsmasq-base openssh-server testssl.sh nmap
   iproute2 hyperfine
   # vulnerabilities (#14): streaming JSON
   libsimdjson-dev

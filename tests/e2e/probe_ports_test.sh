@@ -2,9 +2,9 @@
 # en18031 probe ports against real servers in a network namespace this test creates (unshare -n): nothing
 # leaves it, and the host's own ports are never scanned. Inside, 198.18.0.1 (the benchmarking range, never
 # a private one) carries an HTTP server, an SSH server (dropbear), an MQTT broker (mosquitto) and a CoAP
-# server (libcoap, UDP and TCP). The declaration leaves out the broker and declares a port nothing listens
-# on; the test asserts the exact services found, the undeclared one, the declared-but-silent one, the exit
-# code, the outputs and --dry-run.
+# server (libcoap, UDP and TCP); later a DTLS server (libcoap) and a DNS resolver (dnsmasq). The
+# declaration leaves out the broker and declares a port nothing listens on; the test asserts the exact
+# services found, the undeclared one, the declared-but-silent one, the exit code, the outputs and --dry-run.
 #   probe_ports_test.sh EN18031 SOURCE_DIR
 set -euo pipefail
 program=$1
@@ -123,4 +123,19 @@ done
 [[ "$(grep -E '^udp/' "$work/stdout")" == "udp/6684 dtls: HelloVerifyRequest (asks for a cookie)
 udp/6683 coap: GET /.well-known/core answered 2.05: </>;title=\"General Info\";ct=0,</time>;if=\"clock\";rt=\"ticks\";title=\"Internal Clock\";ct=0;obs,</async>" ]] ||
   fail "DTLS run found: $(cat "$work/stdout")"
+
+# DNS against a real resolver: dnsmasq with no upstream and no hosts file answers the root NS query with
+# REFUSED, which still shows a DNS service on the port.
+dnsmasq --keep-in-foreground --conf-file=/dev/null --port=5300 --listen-address=$host --bind-interfaces \
+  --no-resolv --no-hosts --user=root --pid-file= >/dev/null 2>&1 &
+pids+=($!)
+found=""
+for _ in $(seq 50); do
+  "$program" probe ports $host --tcp none --udp dns:5300 --udp-timeout 800 -o "$work/dns" --force \
+    >"$work/stdout" 2>"$work/stderr" || fail "DNS run: exit $?; stderr: $(cat "$work/stderr")"
+  found=$(grep -E '^udp/' "$work/stdout" || true)
+  [[ -n "$found" ]] && break
+  sleep 0.1
+done
+[[ "$found" == "udp/5300 dns: response REFUSED, 0 answer records" ]] || fail "DNS run found: $(cat "$work/stdout")"
 echo "probe_ports_test: ok"
