@@ -24,6 +24,10 @@ seconds=$((total_seconds / ${#targets[@]}))
 echo "fuzz: ${#targets[@]} targets, ${seconds}s each (${total_seconds}s in all)"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+# Symbolized stack traces (function, file, line) in a crash report.
+if [[ -x /usr/lib/llvm-16/bin/llvm-symbolizer ]]; then
+  export ASAN_SYMBOLIZER_PATH="${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-16/bin/llvm-symbolizer}"
+fi
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 status=0
 for target in "${targets[@]}"; do

@@ -34,8 +34,9 @@ packages=(
   # factory registry on PostgreSQL (#16): the client library (found by pkg-config) and the server the tests
   # start themselves
   libpq-dev postgresql-15 pkg-config
-  # fuzzing (libFuzzer with ASan/UBSan; clang 16 for C++23's <expected>, see scripts/fuzz.sh)
-  clang-16 libclang-rt-16-dev
+  # fuzzing (libFuzzer with ASan/UBSan; clang 16 for C++23's <expected>, see scripts/fuzz.sh), and
+  # llvm-symbolizer so that a sanitizer's stack trace in CI names functions and lines
+  clang-16 libclang-rt-16-dev llvm-16
 )
 
 missing=()
