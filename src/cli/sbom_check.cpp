@@ -5,6 +5,7 @@
 // DIR. Exit 0 when no untriaged match reaches --fail-on, 1 when one does, 2 on unusable input.
 #include <array>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 #include "crypto/sha256.hpp"
 #include "evidence/record.hpp"
 #include "io/atomic_write.hpp"
+#include "io/json_writer.hpp"
 #include "io/read_file.hpp"
 #include "limits.hpp"
 #include "vuln/check.hpp"
@@ -108,17 +110,53 @@ int run_sbom_check(Context& ctx, const SbomCheckOptions& options) {
     return report(
         ctx, Error::message(fmt::format("{}: cannot create the folder: {}", options.output, made.message())));
   const std::string sbom_name = path_from_record(options.sbom, record_path);
-  // One statement per output, so each JSON tree is freed before the next is built (in one initializer
-  // list all three lived until its end: a third of the peak memory of a full-size check).
-  std::array<std::string, 5> texts;
-  texts[0] = vuln::results_json(*sbom, sbom_name, *checked).dump(2) + "\n";
-  texts[1] = vuln::results_sarif(*sbom, sbom_name, *checked, ctx.tool_version).dump(2) + "\n";
-  texts[2] = vuln::vex_skeleton(*sbom, *checked, created).dump(2) + "\n";
-  texts[3] = vuln::summary_markdown(*sbom, sbom_name, *checked, verdicts);
-  texts[4] = *record_text;
-  for (std::size_t k = 0; k < kOutputs.size(); ++k)
-    if (auto done = io::write_file_atomically((fs::path(options.output) / kOutputs[k]).string(), texts[k]);
-        !done)
+  // The JSON outputs are streamed into their temporary files as they are made (63 MB for 22,000 matches:
+  // no tree, no whole-file string), and the five files are renamed into place only once all are complete.
+  std::vector<io::AtomicFile> files;
+  const auto stream = [&](std::string_view name,
+                          const std::function<void(io::JsonWriter&)>& write) -> std::expected<void, Error> {
+    const fs::path file_path = fs::path(options.output) / name;
+    auto file = io::AtomicFile::open(file_path);
+    if (!file)
+      return std::unexpected(file.error());
+    io::JsonWriter writer(2, [&file](std::string_view piece) { file->write(piece); });
+    write(writer);
+    if (auto done = writer.finish(); !done)
+      return std::unexpected(
+          Error::message(fmt::format("cannot write {}: {}", file_path.string(), done.error().describe())));
+    file->write("\n");
+    files.push_back(std::move(*file));
+    return {};
+  };
+  const auto whole = [&](std::string_view name, std::string_view content) -> std::expected<void, Error> {
+    auto file = io::AtomicFile::open(fs::path(options.output) / name);
+    if (!file)
+      return std::unexpected(file.error());
+    file->write(content);
+    files.push_back(std::move(*file));
+    return {};
+  };
+  if (auto done =
+          stream(kOutputs[0],
+                 [&](io::JsonWriter& out) { vuln::write_results_json(out, *sbom, sbom_name, *checked); });
+      !done)
+    return report(ctx, done.error());
+  if (auto done = stream(kOutputs[1],
+                         [&](io::JsonWriter& out) {
+                           vuln::write_results_sarif(out, *sbom, sbom_name, *checked, ctx.tool_version);
+                         });
+      !done)
+    return report(ctx, done.error());
+  if (auto done = stream(
+          kOutputs[2], [&](io::JsonWriter& out) { vuln::write_vex_skeleton(out, *sbom, *checked, created); });
+      !done)
+    return report(ctx, done.error());
+  if (auto done = whole(kOutputs[3], vuln::summary_markdown(*sbom, sbom_name, *checked, verdicts)); !done)
+    return report(ctx, done.error());
+  if (auto done = whole(kOutputs[4], *record_text); !done)
+    return report(ctx, done.error());
+  for (auto& file : files)
+    if (auto done = file.commit(); !done)
       return report(ctx, done.error());
 
   std::size_t untriaged = 0;
