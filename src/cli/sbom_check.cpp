@@ -6,6 +6,7 @@
 #include <array>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -39,6 +40,28 @@ struct SbomCheckOptions {
 
 constexpr std::array<std::string_view, 5> kOutputs{"results.json", "results.sarif", "vex-skeleton.cdx.json",
                                                    "summary.md", "evidence.json"};
+
+// A JSON output streamed into its temporary file, to be committed with the others.
+std::expected<io::AtomicFile, Error> stream_json(const fs::path& path,
+                                                 const std::function<void(io::JsonWriter&)>& write) {
+  auto file = io::AtomicFile::open(path);
+  if (!file)
+    return std::unexpected(file.error());
+  io::JsonWriter writer(2, [&file](std::string_view piece) { file->write(piece); });
+  write(writer);
+  if (auto done = writer.finish(); !done)
+    return std::unexpected(
+        Error::message(fmt::format("cannot write {}: {}", path.string(), done.error().describe())));
+  file->write("\n");
+  return file;
+}
+
+std::expected<io::AtomicFile, Error> whole_file(const fs::path& path, std::string_view content) {
+  auto file = io::AtomicFile::open(path);
+  if (file)
+    file->write(content);
+  return file;
+}
 
 int run_sbom_check(Context& ctx, const SbomCheckOptions& options) {
   if (options.max_age_days < 0 || options.max_age_days > 3650)
@@ -111,52 +134,30 @@ int run_sbom_check(Context& ctx, const SbomCheckOptions& options) {
         ctx, Error::message(fmt::format("{}: cannot create the folder: {}", options.output, made.message())));
   const std::string sbom_name = path_from_record(options.sbom, record_path);
   // The JSON outputs are streamed into their temporary files as they are made (63 MB for 22,000 matches:
-  // no tree, no whole-file string), and the five files are renamed into place only once all are complete.
-  std::vector<io::AtomicFile> files;
-  const auto stream = [&](std::string_view name,
-                          const std::function<void(io::JsonWriter&)>& write) -> std::expected<void, Error> {
-    const fs::path file_path = fs::path(options.output) / name;
-    auto file = io::AtomicFile::open(file_path);
-    if (!file)
-      return std::unexpected(file.error());
-    io::JsonWriter writer(2, [&file](std::string_view piece) { file->write(piece); });
-    write(writer);
-    if (auto done = writer.finish(); !done)
-      return std::unexpected(
-          Error::message(fmt::format("cannot write {}: {}", file_path.string(), done.error().describe())));
-    file->write("\n");
-    files.push_back(std::move(*file));
-    return {};
-  };
-  const auto whole = [&](std::string_view name, std::string_view content) -> std::expected<void, Error> {
-    auto file = io::AtomicFile::open(fs::path(options.output) / name);
-    if (!file)
-      return std::unexpected(file.error());
-    file->write(content);
-    files.push_back(std::move(*file));
-    return {};
-  };
-  if (auto done =
-          stream(kOutputs[0],
-                 [&](io::JsonWriter& out) { vuln::write_results_json(out, *sbom, sbom_name, *checked); });
-      !done)
-    return report(ctx, done.error());
-  if (auto done = stream(kOutputs[1],
-                         [&](io::JsonWriter& out) {
-                           vuln::write_results_sarif(out, *sbom, sbom_name, *checked, ctx.tool_version);
-                         });
-      !done)
-    return report(ctx, done.error());
-  if (auto done = stream(
-          kOutputs[2], [&](io::JsonWriter& out) { vuln::write_vex_skeleton(out, *sbom, *checked, created); });
-      !done)
-    return report(ctx, done.error());
-  if (auto done = whole(kOutputs[3], vuln::summary_markdown(*sbom, sbom_name, *checked, verdicts)); !done)
-    return report(ctx, done.error());
-  if (auto done = whole(kOutputs[4], *record_text); !done)
-    return report(ctx, done.error());
+  // no tree, no whole-file string), each on its own thread: they only read the report, and most of their
+  // cost is the kernel's copying into the page cache, which the cores share. The five files are renamed
+  // into place only once all are complete.
+  const fs::path folder(options.output);
+  auto sarif = std::async(std::launch::async, [&] {
+    return stream_json(folder / kOutputs[1], [&](io::JsonWriter& out) {
+      vuln::write_results_sarif(out, *sbom, sbom_name, *checked, ctx.tool_version);
+    });
+  });
+  auto skeleton = std::async(std::launch::async, [&] {
+    return stream_json(folder / kOutputs[2],
+                       [&](io::JsonWriter& out) { vuln::write_vex_skeleton(out, *sbom, *checked, created); });
+  });
+  std::array<std::expected<io::AtomicFile, Error>, 5> files{
+      stream_json(folder / kOutputs[0],
+                  [&](io::JsonWriter& out) { vuln::write_results_json(out, *sbom, sbom_name, *checked); }),
+      sarif.get(), skeleton.get(),
+      whole_file(folder / kOutputs[3], vuln::summary_markdown(*sbom, sbom_name, *checked, verdicts)),
+      whole_file(folder / kOutputs[4], *record_text)};
   for (auto& file : files)
-    if (auto done = file.commit(); !done)
+    if (!file)
+      return report(ctx, file.error());
+  for (auto& file : files)
+    if (auto done = file->commit(); !done)
       return report(ctx, done.error());
 
   std::size_t untriaged = 0;

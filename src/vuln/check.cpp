@@ -202,9 +202,21 @@ std::expected<CheckReport, Error> check_sbom(const Sbom& sbom, std::span<const V
       report.unused_vex.push_back(
           fmt::format("{}: {} names no matched component", vex[s].file, vex[s].vulnerability));
   report.vex_statements = vex.size();
-  std::ranges::stable_sort(report.matches, [](const CheckedMatch& a, const CheckedMatch& b) {
-    return std::tie(a.match.component, a.vulnerability.id) < std::tie(b.match.component, b.vulnerability.id);
+  // By component, then id: the order is sorted as indices and each match moved once (sorting the matches
+  // themselves moved each large record about log2(22,000) times).
+  std::vector<std::size_t> order(report.matches.size());
+  for (std::size_t k = 0; k < order.size(); ++k)
+    order[k] = k;
+  const auto& unsorted = report.matches;
+  std::ranges::stable_sort(order, [&unsorted](std::size_t a, std::size_t b) {
+    return std::tie(unsorted[a].match.component, unsorted[a].vulnerability.id) <
+           std::tie(unsorted[b].match.component, unsorted[b].vulnerability.id);
   });
+  std::vector<CheckedMatch> sorted;
+  sorted.reserve(order.size());
+  for (const std::size_t k : order)
+    sorted.push_back(std::move(report.matches[k]));
+  report.matches = std::move(sorted);
   return report;
 }
 
@@ -334,6 +346,18 @@ void write_component(io::JsonWriter& out, const Component& component) {
       .field("ref", component.ref)
       .field("version", component.version)
       .end_object();
+}
+
+// At most `limit` bytes of `text`, without cutting a UTF-8 sequence in two: a cut one is not UTF-8, which
+// the writer refuses (nlohmann's dump() threw on it: a summary with a multi-byte character across byte
+// 1,000 stopped the whole check with an internal error).
+std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit)
+    return text;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
+  return text.substr(0, end);
 }
 
 const char* certainty_name(Certainty certainty) {
@@ -517,7 +541,7 @@ void write_results_sarif(io::JsonWriter& out, const Sbom& sbom, const std::strin
         .field("id", m->vulnerability.id)
         .key("shortDescription")
         .begin_object()
-        .field("text", std::string_view(m->vulnerability.summary).substr(0, 1000))
+        .field("text", utf8_prefix(m->vulnerability.summary, 1000))
         .end_object()
         .end_object();
   out.end_array().field("version", tool_version).end_object().end_object();

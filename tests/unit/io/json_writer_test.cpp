@@ -17,6 +17,7 @@ namespace en18031::io {
 namespace {
 
 using nlohmann::json;
+using namespace std::string_literals;
 
 std::string written(const std::function<void(JsonWriter&)>& write, int indent = 2) {
   JsonWriter writer(indent);
@@ -39,7 +40,7 @@ TEST(JsonWriter, StringsAreEscapedAsDumpEscapesThem) {
       "plain ASCII / with a solidus",
       "quote \" and backslash \\",
       "\b\f\n\r\t",
-      std::string("nul \0 and unit separator \x1f and escape \x1b", 42),
+      "nul \0 and unit separator \x1f and escape \x1b"s,  // the suffix keeps the NUL
       "delete \x7f stays",
       "caf\xc3\xa9, \xe2\x82\xac, \xf0\x9f\x94\x92 (two, three and four bytes)",
       "\xed\x9f\xbf and \xee\x80\x80 and \xf4\x8f\xbf\xbf (the edges of the ranges)",
