@@ -5,6 +5,7 @@
 // DIR. Exit 0 when no untriaged match reaches --fail-on, 1 when one does, 2 on unusable input.
 #include <array>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -15,6 +16,7 @@
 #include "crypto/sha256.hpp"
 #include "evidence/record.hpp"
 #include "io/atomic_write.hpp"
+#include "io/json_writer.hpp"
 #include "io/read_file.hpp"
 #include "limits.hpp"
 #include "vuln/check.hpp"
@@ -37,6 +39,31 @@ struct SbomCheckOptions {
 
 constexpr std::array<std::string_view, 5> kOutputs{"results.json", "results.sarif", "vex-skeleton.cdx.json",
                                                    "summary.md", "evidence.json"};
+
+// A JSON output streamed into its temporary file, to be committed with the others.
+std::expected<io::AtomicFile, Error> stream_json(const fs::path& path,
+                                                 const std::function<void(io::JsonWriter&)>& write) {
+  auto file = io::AtomicFile::open(path);
+  if (!file)
+    return std::unexpected(file.error());
+  // Written in pieces of 16 MiB: with 1 MiB pieces the kernel's share of a full-size check was about twice
+  // as large (0.45 s against 0.22 s of system time, measured side by side).
+  io::JsonWriter writer(
+      2, [&file](std::string_view piece) { file->write(piece); }, std::size_t{16} << 20);
+  write(writer);
+  if (auto done = writer.finish(); !done)
+    return std::unexpected(
+        Error::message(fmt::format("cannot write {}: {}", path.string(), done.error().describe())));
+  file->write("\n");
+  return file;
+}
+
+std::expected<io::AtomicFile, Error> whole_file(const fs::path& path, std::string_view content) {
+  auto file = io::AtomicFile::open(path);
+  if (file)
+    file->write(content);
+  return file;
+}
 
 int run_sbom_check(Context& ctx, const SbomCheckOptions& options) {
   if (options.max_age_days < 0 || options.max_age_days > 3650)
@@ -108,17 +135,27 @@ int run_sbom_check(Context& ctx, const SbomCheckOptions& options) {
     return report(
         ctx, Error::message(fmt::format("{}: cannot create the folder: {}", options.output, made.message())));
   const std::string sbom_name = path_from_record(options.sbom, record_path);
-  // One statement per output, so each JSON tree is freed before the next is built (in one initializer
-  // list all three lived until its end: a third of the peak memory of a full-size check).
-  std::array<std::string, 5> texts;
-  texts[0] = vuln::results_json(*sbom, sbom_name, *checked).dump(2) + "\n";
-  texts[1] = vuln::results_sarif(*sbom, sbom_name, *checked, ctx.tool_version).dump(2) + "\n";
-  texts[2] = vuln::vex_skeleton(*sbom, *checked, created).dump(2) + "\n";
-  texts[3] = vuln::summary_markdown(*sbom, sbom_name, *checked, verdicts);
-  texts[4] = *record_text;
-  for (std::size_t k = 0; k < kOutputs.size(); ++k)
-    if (auto done = io::write_file_atomically((fs::path(options.output) / kOutputs[k]).string(), texts[k]);
-        !done)
+  // The JSON outputs are streamed into their temporary files as they are made (63 MB for 22,000 matches:
+  // no tree, no whole-file string); the five files are renamed into place only once all are complete.
+  // (Streaming the three on threads of their own was measured no faster: their cost is mostly the kernel's
+  // copying into the page cache.)
+  const fs::path folder(options.output);
+  std::array<std::expected<io::AtomicFile, Error>, 5> files{
+      stream_json(folder / kOutputs[0],
+                  [&](io::JsonWriter& out) { vuln::write_results_json(out, *sbom, sbom_name, *checked); }),
+      stream_json(folder / kOutputs[1],
+                  [&](io::JsonWriter& out) {
+                    vuln::write_results_sarif(out, *sbom, sbom_name, *checked, ctx.tool_version);
+                  }),
+      stream_json(folder / kOutputs[2],
+                  [&](io::JsonWriter& out) { vuln::write_vex_skeleton(out, *sbom, *checked, created); }),
+      whole_file(folder / kOutputs[3], vuln::summary_markdown(*sbom, sbom_name, *checked, verdicts)),
+      whole_file(folder / kOutputs[4], *record_text)};
+  for (auto& file : files)
+    if (!file)
+      return report(ctx, file.error());
+  for (auto& file : files)
+    if (auto done = file->commit(); !done)
       return report(ctx, done.error());
 
   std::size_t untriaged = 0;

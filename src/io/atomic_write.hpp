@@ -4,6 +4,7 @@
 
 #include <expected>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,5 +17,34 @@ namespace en18031::io {
 // created.
 std::expected<void, Error> write_file_atomically(const std::filesystem::path& path, std::string_view content,
                                                  unsigned permissions = 0644);
+
+// The same, for content written in pieces (a large output streamed as it is made): the temporary file is
+// made by open(), filled by write(), and renamed over the target by commit(); a file that is dropped
+// before commit() (an error on the way) leaves nothing behind. The first write error is kept and returned
+// by commit().
+class AtomicFile {
+ public:
+  static std::expected<AtomicFile, Error> open(const std::filesystem::path& path,
+                                               unsigned permissions = 0644);
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&& other) noexcept;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  void write(std::string_view content);
+  std::expected<void, Error> commit();
+
+ private:
+  AtomicFile(std::filesystem::path path, std::string temporary, int fd, unsigned permissions)
+      : path_(std::move(path)), temporary_(std::move(temporary)), fd_(fd), permissions_(permissions) {}
+  void discard();
+
+  std::filesystem::path path_;
+  std::string temporary_;
+  int fd_ = -1;
+  unsigned permissions_ = 0644;
+  std::optional<std::string> error_;
+};
 
 }  // namespace en18031::io

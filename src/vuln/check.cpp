@@ -12,8 +12,6 @@
 namespace en18031::vuln {
 namespace {
 
-using nlohmann::json;
-
 std::string severity_of(const Vulnerability& v) {
   std::optional<double> score;
   if (v.cvss31 && v.cvss31->score)
@@ -204,9 +202,21 @@ std::expected<CheckReport, Error> check_sbom(const Sbom& sbom, std::span<const V
       report.unused_vex.push_back(
           fmt::format("{}: {} names no matched component", vex[s].file, vex[s].vulnerability));
   report.vex_statements = vex.size();
-  std::ranges::stable_sort(report.matches, [](const CheckedMatch& a, const CheckedMatch& b) {
-    return std::tie(a.match.component, a.vulnerability.id) < std::tie(b.match.component, b.vulnerability.id);
+  // By component, then id: the order is sorted as indices and each match moved once (sorting the matches
+  // themselves moved each large record about log2(22,000) times).
+  std::vector<std::size_t> order(report.matches.size());
+  for (std::size_t k = 0; k < order.size(); ++k)
+    order[k] = k;
+  const auto& unsorted = report.matches;
+  std::ranges::stable_sort(order, [&unsorted](std::size_t a, std::size_t b) {
+    return std::tie(unsorted[a].match.component, unsorted[a].vulnerability.id) <
+           std::tie(unsorted[b].match.component, unsorted[b].vulnerability.id);
   });
+  std::vector<CheckedMatch> sorted;
+  sorted.reserve(order.size());
+  for (const std::size_t k : order)
+    sorted.push_back(std::move(report.matches[k]));
+  report.matches = std::move(sorted);
   return report;
 }
 
@@ -314,183 +324,291 @@ std::vector<Verdict> verdicts(const Sbom& sbom, const CheckReport& report, const
 
 namespace {
 
-json severity_json(const std::optional<Severity>& severity) {
-  if (!severity)
-    return nullptr;
-  return json{{"base_score", severity->score ? json(*severity->score) : json(nullptr)},
-              {"vector", severity->vector}};
+// The outputs are streamed (io::JsonWriter): the bytes nlohmann's dump(2) wrote of the trees they were
+// built as before, so every object's keys are written in ascending order (as its std::map kept them).
+
+void write_severity(io::JsonWriter& out, const std::optional<Severity>& severity) {
+  if (!severity) {
+    out.value(nullptr);
+    return;
+  }
+  out.begin_object().field("base_score", severity->score).field("vector", severity->vector).end_object();
 }
 
-json component_json(const Component& component) {
-  return json{{"ref", component.ref},
-              {"name", component.name},
-              {"version", component.version},
-              {"purl", component.purl_text.empty() ? json(nullptr) : json(component.purl_text)},
-              {"cpe", component.cpe_text.empty() ? json(nullptr) : json(component.cpe_text)}};
+void write_component(io::JsonWriter& out, const Component& component) {
+  const auto or_null = [](const std::string& text) {
+    return text.empty() ? std::nullopt : std::optional<std::string_view>(text);
+  };
+  out.begin_object()
+      .field("cpe", or_null(component.cpe_text))
+      .field("name", component.name)
+      .field("purl", or_null(component.purl_text))
+      .field("ref", component.ref)
+      .field("version", component.version)
+      .end_object();
+}
+
+// At most `limit` bytes of `text`, without cutting a UTF-8 sequence in two: a cut one is not UTF-8, which
+// the writer refuses (nlohmann's dump() threw on it: a summary with a multi-byte character across byte
+// 1,000 stopped the whole check with an internal error).
+std::string_view utf8_prefix(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit)
+    return text;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
+  return text.substr(0, end);
+}
+
+const char* certainty_name(Certainty certainty) {
+  return certainty == Certainty::affected ? "affected" : "unknown";
 }
 
 }  // namespace
 
-json results_json(const Sbom& sbom, const std::string& sbom_file, const CheckReport& report) {
-  json vulnerabilities = json::array();
+void write_results_json(io::JsonWriter& out, const Sbom& sbom, const std::string& sbom_file,
+                        const CheckReport& report) {
   std::map<std::string, std::size_t> by_severity;
   std::size_t untriaged = 0;
   std::size_t kev = 0;
   for (const auto& m : report.matches) {
-    const Component& component = sbom.components[m.match.component];
-    json kev_json = json{{"listed", false}};
-    if (m.kev) {
-      ++kev;
-      kev_json = json{{"listed", true},
-                      {"actively_exploited", true},
-                      {"date_added", m.kev->date_added},
-                      {"due_date", m.kev->due_date},
-                      {"known_ransomware_use", m.kev->ransomware}};
-    }
-    json vex_json = nullptr;
-    if (m.vex)
-      vex_json = json{{"state", m.vex->state},
-                      {"justification", m.vex->justification},
-                      {"detail", m.vex->detail},
-                      {"file", m.vex->file}};
+    kev += m.kev ? 1 : 0;
     if (!m.triaged) {
       ++untriaged;
       ++by_severity[m.severity];
     }
-    vulnerabilities.push_back(
-        json{{"id", m.vulnerability.id},
-             {"aliases", m.vulnerability.aliases},
-             {"summary", m.vulnerability.summary},
-             {"component", component_json(component)},
-             {"matched_by", m.match.how},
-             {"criterion", m.match.criterion},
-             {"matched_range", m.match.range},
-             {"certainty", m.match.certainty == Certainty::affected ? "affected" : "unknown"},
-             {"note", m.match.note},
-             {"fixed_version", m.match.fixed ? json(*m.match.fixed) : json(nullptr)},
-             {"cvss_v31", severity_json(m.vulnerability.cvss31)},
-             {"cvss_v40", severity_json(m.vulnerability.cvss40)},
-             {"severity", m.severity},
-             {"kev", std::move(kev_json)},
-             {"vex", std::move(vex_json)},
-             {"vex_ignored", m.vex_ignored},
-             {"triaged", m.triaged}});
   }
-  json unidentified = json::array();
-  for (const std::size_t c : report.unidentified)
-    unidentified.push_back(component_json(sbom.components[c]));
-  json sources = json::array();
+  out.begin_object();
+  out.key("counts")
+      .begin_object()
+      .field("kev", kev)
+      .field("matches", report.matches.size())
+      .field("unidentified_components", report.unidentified.size())
+      .field("untriaged", untriaged)
+      .key("untriaged_by_severity")
+      .begin_object();
+  for (const auto& [severity, count] : by_severity)
+    out.field(severity, count);
+  out.end_object().end_object();
+
+  out.key("database")
+      .begin_object()
+      .field("age_days", report.data_age_days)
+      .field("data_date", report.database.data_date)
+      .field("path", report.database.path)
+      .key("sources")
+      .begin_array();
   for (const auto& source : report.database.sources)
-    sources.push_back(json{{"path", source.path},
-                           {"sha256", source.sha256},
-                           {"kind", source.kind},
-                           {"feed_date", source.feed_date},
-                           {"imported_at", source.imported_at}});
-  json warnings = json::array();
+    out.begin_object()
+        .field("feed_date", source.feed_date)
+        .field("imported_at", source.imported_at)
+        .field("kind", source.kind)
+        .field("path", source.path)
+        .field("sha256", source.sha256)
+        .end_object();
+  out.end_array().field("too_old", report.data_too_old).end_object();
+
+  out.key("sbom")
+      .begin_object()
+      .field("components", sbom.components.size())
+      .field("file", sbom_file)
+      .field("format", sbom.format)
+      .field("subject", sbom.subject)
+      .key("warnings")
+      .begin_array();
   for (const auto& warning : sbom.warnings)
-    warnings.push_back(format_diagnostic(warning));
-  return json{{"sbom",
-               {{"file", sbom_file},
-                {"format", sbom.format},
-                {"subject", sbom.subject},
-                {"components", sbom.components.size()},
-                {"warnings", std::move(warnings)}}},
-              {"database",
-               {{"path", report.database.path},
-                {"data_date", report.database.data_date},
-                {"age_days", report.data_age_days ? json(*report.data_age_days) : json(nullptr)},
-                {"too_old", report.data_too_old},
-                {"sources", std::move(sources)}}},
-              {"counts",
-               {{"matches", report.matches.size()},
-                {"untriaged", untriaged},
-                {"kev", kev},
-                {"untriaged_by_severity", by_severity},
-                {"unidentified_components", report.unidentified.size()}}},
-              {"vulnerabilities", std::move(vulnerabilities)},
-              {"unidentified_components", std::move(unidentified)},
-              {"unused_vex_statements", report.unused_vex}};
+    out.value(format_diagnostic(warning));
+  out.end_array().end_object();
+
+  out.key("unidentified_components").begin_array();
+  for (const std::size_t c : report.unidentified)
+    write_component(out, sbom.components[c]);
+  out.end_array();
+  out.field("unused_vex_statements", std::span<const std::string>(report.unused_vex));
+
+  out.key("vulnerabilities").begin_array();
+  for (const auto& m : report.matches) {
+    out.begin_object()
+        .field("aliases", std::span<const std::string>(m.vulnerability.aliases))
+        .field("certainty", certainty_name(m.match.certainty));
+    out.key("component");
+    write_component(out, sbom.components[m.match.component]);
+    out.field("criterion", m.match.criterion).key("cvss_v31");
+    write_severity(out, m.vulnerability.cvss31);
+    out.key("cvss_v40");
+    write_severity(out, m.vulnerability.cvss40);
+    out.field("fixed_version", m.match.fixed).field("id", m.vulnerability.id).key("kev").begin_object();
+    if (m.kev)
+      out.field("actively_exploited", true)
+          .field("date_added", m.kev->date_added)
+          .field("due_date", m.kev->due_date)
+          .field("known_ransomware_use", m.kev->ransomware)
+          .field("listed", true);
+    else
+      out.field("listed", false);
+    out.end_object()
+        .field("matched_by", m.match.how)
+        .field("matched_range", m.match.range)
+        .field("note", m.match.note)
+        .field("severity", m.severity)
+        .field("summary", m.vulnerability.summary)
+        .field("triaged", m.triaged)
+        .key("vex");
+    if (m.vex)
+      out.begin_object()
+          .field("detail", m.vex->detail)
+          .field("file", m.vex->file)
+          .field("justification", m.vex->justification)
+          .field("state", m.vex->state)
+          .end_object();
+    else
+      out.value(nullptr);
+    out.field("vex_ignored", std::span<const std::string>(m.vex_ignored)).end_object();
+  }
+  out.end_array().end_object();
 }
 
-json results_sarif(const Sbom& sbom, const std::string& sbom_file, const CheckReport& report,
-                   const std::string& tool_version) {
-  json rules = json::array();
-  std::set<std::string> ruled;
-  json results = json::array();
+void write_results_sarif(io::JsonWriter& out, const Sbom& sbom, const std::string& sbom_file,
+                         const CheckReport& report, const std::string& tool_version) {
+  // The rules (one per vulnerability, in the order first matched) come after the results in key order.
+  std::vector<const CheckedMatch*> rules;
+  std::set<std::string_view> ruled;
+  out.begin_object()
+      .field("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
+      .key("runs")
+      .begin_array()
+      .begin_object()
+      .key("results")
+      .begin_array();
   for (const auto& m : report.matches) {
     const Component& component = sbom.components[m.match.component];
     if (ruled.insert(m.vulnerability.id).second)
-      rules.push_back(json{{"id", m.vulnerability.id},
-                           {"shortDescription", {{"text", m.vulnerability.summary.substr(0, 1000)}}}});
-    const std::string level = m.kev || m.severity == "critical" || m.severity == "high" ? "error"
-                              : m.severity == "medium" || m.severity == "unknown"       ? "warning"
-                                                                                        : "note";
-    json result{
-        {"ruleId", m.vulnerability.id},
-        {"level", level},
-        {"message",
-         {{"text", fmt::format("{} in {} {} ({}; {} by {}){}", m.vulnerability.id, component.name,
-                               component.version, m.severity, m.match.range, m.match.how,
-                               m.kev ? "; actively exploited (CISA KEV)" : "")}}},
-        {"locations",
-         json::array({json{{"physicalLocation", {{"artifactLocation", {{"uri", sbom_file}}}}},
-                           {"logicalLocations", json::array({json{{"name", component_reference(component)},
-                                                                  {"kind", "module"}}})}}})},
-        {"properties",
-         {{"certainty", m.match.certainty == Certainty::affected ? "affected" : "unknown"},
-          {"kev", m.kev.has_value()},
-          {"fixed_version", m.match.fixed ? json(*m.match.fixed) : json(nullptr)}}}};
+      rules.push_back(&m);
+    const char* level = m.kev || m.severity == "critical" || m.severity == "high" ? "error"
+                        : m.severity == "medium" || m.severity == "unknown"       ? "warning"
+                                                                                  : "note";
+    out.begin_object().field("level", level).key("locations").begin_array().begin_object();
+    out.key("logicalLocations")
+        .begin_array()
+        .begin_object()
+        .field("kind", "module")
+        .field("name", component_reference(component))
+        .end_object()
+        .end_array();
+    out.key("physicalLocation")
+        .begin_object()
+        .key("artifactLocation")
+        .begin_object()
+        .field("uri", sbom_file)
+        .end_object()
+        .end_object();
+    out.end_object().end_array();
+    out.key("message")
+        .begin_object()
+        .field("text", fmt::format("{} in {} {} ({}; {} by {}){}", m.vulnerability.id, component.name,
+                                   component.version, m.severity, m.match.range, m.match.how,
+                                   m.kev ? "; actively exploited (CISA KEV)" : ""))
+        .end_object();
+    out.key("properties")
+        .begin_object()
+        .field("certainty", certainty_name(m.match.certainty))
+        .field("fixed_version", m.match.fixed)
+        .field("kev", m.kev.has_value())
+        .end_object();
+    out.field("ruleId", m.vulnerability.id);
     if (m.triaged)
-      result["suppressions"] =
-          json::array({json{{"kind", "external"},
-                            {"justification", fmt::format("VEX {} {}: {}", m.vex->state, m.vex->justification,
-                                                          m.vex->detail)}}});
-    results.push_back(std::move(result));
+      out.key("suppressions")
+          .begin_array()
+          .begin_object()
+          .field("justification",
+                 fmt::format("VEX {} {}: {}", m.vex->state, m.vex->justification, m.vex->detail))
+          .field("kind", "external")
+          .end_object()
+          .end_array();
+    out.end_object();
   }
-  return json{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-              {"version", "2.1.0"},
-              {"runs", json::array({json{{"tool",
-                                          {{"driver",
-                                            {{"name", "en18031 sbom check"},
-                                             {"version", tool_version},
-                                             {"informationUri", "https://github.com/en18031/en18031"},
-                                             {"rules", std::move(rules)}}}}},
-                                         {"results", std::move(results)}}})}};
+  out.end_array()
+      .key("tool")
+      .begin_object()
+      .key("driver")
+      .begin_object()
+      .field("informationUri", "https://github.com/en18031/en18031")
+      .field("name", "en18031 sbom check")
+      .key("rules")
+      .begin_array();
+  for (const CheckedMatch* m : rules)
+    out.begin_object()
+        .field("id", m->vulnerability.id)
+        .key("shortDescription")
+        .begin_object()
+        .field("text", utf8_prefix(m->vulnerability.summary, 1000))
+        .end_object()
+        .end_object();
+  out.end_array().field("version", tool_version).end_object().end_object();
+  out.end_object().end_array().field("version", "2.1.0").end_object();
 }
 
-json vex_skeleton(const Sbom& sbom, const CheckReport& report, const std::string& created) {
-  json vulnerabilities = json::array();
+void write_vex_skeleton(io::JsonWriter& out, const Sbom& sbom, const CheckReport& report,
+                        const std::string& created) {
+  out.begin_object()
+      .field("bomFormat", "CycloneDX")
+      .key("metadata")
+      .begin_object()
+      .key("component")
+      .begin_object()
+      .field("name", sbom.subject.empty() ? std::string("unnamed") : sbom.subject)
+      .field("type", "firmware")
+      .end_object()
+      .field("timestamp", created)
+      .key("tools")
+      .begin_object()
+      .key("components")
+      .begin_array()
+      .begin_object()
+      .field("name", "en18031 sbom check")
+      .field("type", "application")
+      .end_object()
+      .end_array()
+      .end_object()
+      .end_object()
+      .field("specVersion", "1.6")
+      .field("version", 1)
+      .key("vulnerabilities")
+      .begin_array();
   for (const auto& m : report.matches) {
     if (m.triaged)
       continue;
     const Component& component = sbom.components[m.match.component];
-    json ratings = json::array();
+    out.begin_object()
+        .key("affects")
+        .begin_array()
+        .begin_object()
+        .field("ref", component_reference(component))
+        .end_object()
+        .end_array();
+    out.key("analysis")
+        .begin_object()
+        .field("detail",
+               fmt::format("To triage: {} {} matched {} ({}). Set state (not_affected with a justification, "
+                           "exploitable, resolved, false_positive) and say why.",
+                           component.name, component.version, m.match.criterion, m.match.range))
+        .field("state", "in_triage")
+        .end_object();
+    out.field("id", m.vulnerability.id).key("ratings").begin_array();
     if (m.vulnerability.cvss31 && m.vulnerability.cvss31->score)
-      ratings.push_back(json{{"method", "CVSSv31"},
-                             {"score", *m.vulnerability.cvss31->score},
-                             {"vector", m.vulnerability.cvss31->vector}});
-    vulnerabilities.push_back(
-        json{{"id", m.vulnerability.id},
-             {"source", {{"name", m.match.how == "cpe" ? "NVD" : "OSV"}}},
-             {"ratings", std::move(ratings)},
-             {"affects", json::array({json{{"ref", component_reference(component)}}})},
-             {"analysis",
-              {{"state", "in_triage"},
-               {"detail",
-                fmt::format("To triage: {} {} matched {} ({}). Set state (not_affected with a justification, "
-                            "exploitable, resolved, false_positive) and say why.",
-                            component.name, component.version, m.match.criterion, m.match.range)}}}});
+      out.begin_object()
+          .field("method", "CVSSv31")
+          .field("score", *m.vulnerability.cvss31->score)
+          .field("vector", m.vulnerability.cvss31->vector)
+          .end_object();
+    out.end_array()
+        .key("source")
+        .begin_object()
+        .field("name", m.match.how == "cpe" ? "NVD" : "OSV")
+        .end_object()
+        .end_object();
   }
-  return json{
-      {"bomFormat", "CycloneDX"},
-      {"specVersion", "1.6"},
-      {"version", 1},
-      {"metadata",
-       {{"timestamp", created},
-        {"tools",
-         {{"components", json::array({json{{"type", "application"}, {"name", "en18031 sbom check"}}})}}},
-        {"component", {{"type", "firmware"}, {"name", sbom.subject.empty() ? "unnamed" : sbom.subject}}}}},
-      {"vulnerabilities", std::move(vulnerabilities)}};
+  out.end_array().end_object();
 }
 
 std::string summary_markdown(const Sbom& sbom, const std::string& sbom_file, const CheckReport& report,

@@ -10,10 +10,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/diagnostic.hpp"
 #include "core/evidence.hpp"
+#include "io/json_writer.hpp"
 #include "vuln/feed.hpp"
 #include "vuln/sbom.hpp"
 #include "vuln/vulndb.hpp"
@@ -58,11 +57,14 @@ struct Verdict {
 };
 std::vector<Verdict> verdicts(const Sbom& sbom, const CheckReport& report, const CheckOptions& options);
 
-// The outputs. `sbom_file` is how they name the SBOM.
-nlohmann::json results_json(const Sbom& sbom, const std::string& sbom_file, const CheckReport& report);
-nlohmann::json results_sarif(const Sbom& sbom, const std::string& sbom_file, const CheckReport& report,
-                             const std::string& tool_version);
-nlohmann::json vex_skeleton(const Sbom& sbom, const CheckReport& report, const std::string& created);
+// The outputs. `sbom_file` is how they name the SBOM. The JSON ones are streamed into `out`: the bytes
+// nlohmann's dump(2) wrote of the trees they were built as before.
+void write_results_json(io::JsonWriter& out, const Sbom& sbom, const std::string& sbom_file,
+                        const CheckReport& report);
+void write_results_sarif(io::JsonWriter& out, const Sbom& sbom, const std::string& sbom_file,
+                         const CheckReport& report, const std::string& tool_version);
+void write_vex_skeleton(io::JsonWriter& out, const Sbom& sbom, const CheckReport& report,
+                        const std::string& created);
 std::string summary_markdown(const Sbom& sbom, const std::string& sbom_file, const CheckReport& report,
                              std::span<const Verdict> verdicts);
 

@@ -249,6 +249,37 @@ TEST_F(SbomCheckCli, NestedCycloneDx14AndUnreadableNames) {
   EXPECT_EQ(skeleton["vulnerabilities"][0]["affects"][0]["ref"], "cpe:2.3:a:zlib:zlib:1.2.11:*:*:*:*:*:*:*");
 }
 
+// The three JSON outputs byte for byte against reference files (tests/data/vuln/expected): a check with VEX
+// (triaged, ignored and unused statements, suppressions) and one with SBOM warnings and components without
+// a bom-ref. The references were written when the outputs became streamed and compared then with the
+// outputs of the build before (nlohmann trees and dump(2)) on the same inputs: the same bytes but for the
+// clock, the paths and the tool version. The temporary folder and the test data's folder are written @TMP@
+// and @DATA@ in them.
+TEST_F(SbomCheckCli, JsonOutputsAreTheReferenceBytes) {
+  import_all();
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases{
+      {"vex",
+       {"sbom", "check", kData + "firmware.cdx.json", "--db", path("v.sqlite"), "-o", path("vex"), "--vex",
+        kData + "gateway.openvex.json", "--vex", kData + "gateway.vex.cdx.json"}},
+      {"nested",
+       {"sbom", "check", kData + "nested-1.4.cdx.json", "--db", path("v.sqlite"), "-o", path("nested")}}};
+  const auto replace_all = [](std::string text, const std::string& from, const std::string& to) {
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+      text.replace(at, from.size(), to);
+    return text;
+  };
+  for (const auto& [name, args] : cases) {
+    const CliRun checked = run(args);
+    ASSERT_LE(checked.code, 1) << checked.out << checked.err;
+    for (const std::string file : {"results.json", "results.sarif", "vex-skeleton.cdx.json"}) {
+      const std::string text = replace_all(replace_all(read(path(name + "/" + file)), kData, "@DATA@/"),
+                                           directory_.string(), "@TMP@");
+      const std::string reference = kData + "expected/" + name + "/" + file;
+      EXPECT_EQ(text, read(reference)) << name << "/" << file;
+    }
+  }
+}
+
 TEST_F(SbomCheckCli, UnusableSbomExits2) {
   import_all();
   std::ofstream(path("bad.json")) << R"({"bomFormat": "CycloneDX", "specVersion": "1.2", "components": []})";
