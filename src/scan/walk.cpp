@@ -181,11 +181,14 @@ class Walker {
 // calls of the analysis, with their place in the chain.
 class BlockSink final : public unpack::Sink {
  public:
-  BlockSink(Walker& walker, Place place, int depth, Matcher::Scratch& scratch, bool parent_mapped)
+  // `parent` is the block the object is carved from; `parent_mapped` when its pages may be released.
+  BlockSink(Walker& walker, Place place, int depth, Matcher::Scratch& scratch,
+            std::span<const std::uint8_t> parent, bool parent_mapped)
       : walker_(walker),
         place_(std::move(place)),
         depth_(depth),
         scratch_(scratch),
+        parent_(parent),
         parent_mapped_(parent_mapped) {}
 
   bool take(std::uint64_t bytes) override { return walker_.take(bytes); }
@@ -198,8 +201,16 @@ class BlockSink final : public unpack::Sink {
   }
 
   // Carved where it lies: its parent's bytes outlive this call, which returns once the payload is walked.
-  // A payload inside a mapped input gives its pages back as it is matched, as the input does.
+  // A payload inside a mapped input gives its pages back as it is matched, as the input does. Bytes that
+  // are not inside the parent block (an unpacker's own copy) are copied, never released: releasing a page
+  // of the heap would zero it.
   void payload_in_place(std::span<const std::uint8_t> bytes) override {
+    const bool inside = !bytes.empty() && bytes.data() >= parent_.data() &&
+                        bytes.data() + bytes.size() <= parent_.data() + parent_.size();
+    if (!inside) {
+      payload(Bytes(bytes.begin(), bytes.end()));
+      return;
+    }
     Block block{.kind = ScannedObject::Kind::carved,
                 .place = place_,
                 .bytes = bytes,
@@ -241,6 +252,7 @@ class BlockSink final : public unpack::Sink {
   Place place_;
   int depth_;
   Matcher::Scratch& scratch_;
+  std::span<const std::uint8_t> parent_;
   bool parent_mapped_;
   std::uint64_t extent_ = 0;
 };
@@ -493,7 +505,7 @@ void Carver::carve(std::span<const Candidate> batch) {
       return;
     }
     walker_.unpacked_.fetch_add(1, std::memory_order_relaxed);
-    BlockSink sink(walker_, place, block_.depth + 1, scratch_, block_.mapped);
+    BlockSink sink(walker_, place, block_.depth + 1, scratch_, block_.bytes, block_.mapped);
     auto length = unpacker->unpack(rest, sink);
     if (length) {
       covered_until_ = offset + std::max<std::uint64_t>(*length, 1);

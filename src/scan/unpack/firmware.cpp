@@ -164,8 +164,7 @@ class Fit final : public Unpacker {
       if (!sink.take(*size))
         return std::unexpected(
             fmt::format("the scan's budget of {} unpacked bytes is spent", limits::max_unpacked_bytes));
-      sink.payload(Bytes(bytes.begin() + static_cast<std::ptrdiff_t>(start),
-                         bytes.begin() + static_cast<std::ptrdiff_t>(start + *size)));
+      sink.payload_in_place(bytes.subspan(static_cast<std::size_t>(start), *size));
       end = std::max(end, start + *size);
     }
     return end;

@@ -38,9 +38,9 @@ class Sink {
   virtual bool take(std::uint64_t bytes) = 0;
   // A decompressed stream or a payload (gzip's content, a uImage's data): carved and unpacked further.
   virtual void payload(Bytes bytes) = 0;
-  // A payload that lies as it is inside the object being unpacked (a uImage's data): `bytes` stay valid
-  // for the call only. The walk carves them where they are instead of copying them; a sink that keeps
-  // what it is given takes a copy.
+  // A payload that lies as it is inside the block given to unpack() (a uImage's data): the walk carves it
+  // where it is instead of copying it (bytes anywhere else are copied). `bytes` need stay valid for the
+  // call only; a sink that keeps what it is given takes a copy.
   virtual void payload_in_place(std::span<const std::uint8_t> bytes) {
     payload(Bytes(bytes.begin(), bytes.end()));
   }
