@@ -10,13 +10,17 @@
 #                              hyperfine runs of the walk (the machine is noisy: compare ratios); the two
 #                              walks' summaries (objects, entries, hits, bytes, problems) must be the same
 #                              (the run fails if not).
+#   BASELINE_CLI=OTHER_EN18031 an earlier build's en18031: `scan firmware` of each image (the rules, the four
+#                              outputs) is timed beside this build's in the same hyperfine run, and the outputs
+#                              of both must be the same bytes (the run fails if not).
 #   IMAGES="gzip xz"           the squashfs compressors of the 100 MiB images to walk (default both).
 #   WALK_ONLY=1                skip the 1 GiB match and peak-memory parts (quicker when only the walk changed).
 set -euo pipefail
 baseline=${BASELINE:+$(realpath "$BASELINE")}
+baseline_cli=${BASELINE_CLI:+$(realpath "$BASELINE_CLI")}
 cd "$(dirname "$0")/.."
 build="${1:-build-release}"
-cmake --build "$build" --target scan_bench >/dev/null
+cmake --build "$build" --target scan_bench ${baseline_cli:+en18031} >/dev/null
 bench="$build/bench/scan_bench"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -67,9 +71,27 @@ for compressor in ${IMAGES:-gzip xz}; do
     echo "baseline: the same objects, entries, hits, bytes and problems"
     baseline_run=("$baseline walk --jobs 2 $image")
   fi
+  cli_runs=()
+  if [[ -n "$baseline_cli" ]]; then
+    # `scan firmware` as a user runs it: the walk, the rules and the four outputs, this build and the baseline.
+    for which in new baseline; do
+      program="$PWD/$build/en18031"
+      [[ "$which" == new ]] || program="$baseline_cli"
+      "$program" --catalogue "$PWD/catalogue" scan firmware "$image" -o "$work/cli-$which" >/dev/null
+      cli_runs+=("$program --catalogue $PWD/catalogue scan firmware $image -o $work/cli-$which")
+    done
+    # Set aside what differs by construction: the output folder's name, the time of the run and the
+    # record's digest, which covers that time.
+    normalised() { sed "s#cli-baseline#cli-new#g" "$1" | grep -Ev '"(timestamp|created)": |"value": "[0-9a-f]{64}"'; }
+    for file in results.sarif sbom.cdx.json evidence.json summary.md; do
+      cmp -s <(normalised "$work/cli-new/$file") <(normalised "$work/cli-baseline/$file") ||
+        { echo "DIFFERENT scan firmware output: $file" >&2; exit 1; }
+    done
+    echo "scan firmware: the same results.sarif, sbom.cdx.json, evidence.json and summary.md as the baseline"
+  fi
   # unsquashfs only decompresses the squashfs (the image's other 83 MiB are not read): the floor of any tool
   # that unpacks and looks inside, beside binwalk -B, which looks inside nothing.
-  compare "${RUNS:-3}" "$bench walk --jobs 2 $image" "${baseline_run[@]}" "binwalk -B $image" \
+  compare "${RUNS:-3}" "$bench walk --jobs 2 $image" "${baseline_run[@]}" "${cli_runs[@]}" "binwalk -B $image" \
     "unsquashfs -q -n -f -p 2 -d $work/unsquashed $work/rootfs-$compressor.sqfs"
 done
 [[ -z "${WALK_ONLY:-}" ]] || exit 0
