@@ -23,7 +23,7 @@ packages=(
   # firmware scan (#12): unpackers and the one-pass matcher; the tools the tests build images with,
   # and binwalk, the tool the benchmark compares with
   libvectorscan-dev libarchive-dev libsquashfs-dev libext2fs-dev liblzma-dev libzstd-dev zlib1g-dev libbz2-dev
-  liblz4-dev libfdt-dev libcrypt-dev squashfs-tools e2fsprogs u-boot-tools device-tree-compiler cpio zip unzip zstd xz-utils lz4 bzip2
+  liblz4-dev libdeflate-dev libfdt-dev libcrypt-dev squashfs-tools e2fsprogs u-boot-tools device-tree-compiler cpio zip unzip zstd xz-utils lz4 bzip2
   binwalk
   # network probes (#13, #15): TLS/DTLS/CoAP/SSH/MQTT peers the tests start on loopback or in a namespace,
   # and the tools the benchmarks compare with

@@ -6,10 +6,15 @@
 // input (docs/firmware-scan.md).
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <ostream>
 #include <set>
+#include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -43,10 +48,9 @@ struct ScanFirmwareOptions {
   KeySource sign;
 };
 
-// The regular files of the inputs, each with its SHA-256 and its path as the record names it (relative to
-// the record). A folder's files are listed without following links, in path order, within a limit.
-std::expected<std::vector<evidence::MeasuredInput>, Error> measured_inputs(
-    const std::vector<std::string>& inputs, const fs::path& record) {
+// The regular files of the inputs that an evidence record names: a folder's files are listed without
+// following links, in path order, within a limit.
+std::expected<std::vector<fs::path>, Error> evidence_input_files(const std::vector<std::string>& inputs) {
   std::vector<fs::path> files;
   for (const auto& input : inputs) {
     std::error_code error;
@@ -71,6 +75,12 @@ std::expected<std::vector<evidence::MeasuredInput>, Error> measured_inputs(
       files.emplace_back(input);
     }
   }
+  return files;
+}
+
+// Each file with its SHA-256 and its path as the record names it (relative to the record).
+std::expected<std::vector<evidence::MeasuredInput>, Error> measured_inputs(const std::vector<fs::path>& files,
+                                                                           const fs::path& record) {
   std::vector<evidence::MeasuredInput> measured;
   for (const auto& file : files) {
     auto hash = crypto::sha256_file_hex(file);
@@ -80,6 +90,68 @@ std::expected<std::vector<evidence::MeasuredInput>, Error> measured_inputs(
   }
   return measured;
 }
+
+// Lists and hashes the files an evidence record names on a thread of its own, from the start of the
+// command: hashing reads every byte of the inputs once more (a 100 MiB image takes about as long to hash
+// as to walk) and runs while the catalogue and rules load on one core and while the walk runs. The list's
+// problem is taken where the command has always checked it, the hashes after the walk; when no thread can
+// be had, both are done on the calling thread.
+class InputMeasurement {
+ public:
+  InputMeasurement(std::vector<std::string> inputs, fs::path record)
+      : inputs_(std::move(inputs)), record_(std::move(record)) {
+    try {
+      thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+      run();
+    }
+  }
+  InputMeasurement(const InputMeasurement&) = delete;
+  InputMeasurement& operator=(const InputMeasurement&) = delete;
+  ~InputMeasurement() {
+    if (thread_.joinable())
+      thread_.join();
+  }
+
+  // Whether the inputs could be listed (too many files in a folder); waits for the listing only.
+  std::expected<void, Error> listed() {
+    std::unique_lock lock(mutex_);
+    listing_done_.wait(lock, [&] { return listed_.has_value(); });
+    return *listed_;
+  }
+
+  // Every file with its SHA-256; waits for the hashing.
+  std::expected<std::vector<evidence::MeasuredInput>, Error> measured() {
+    if (thread_.joinable())
+      thread_.join();
+    return std::move(measured_);
+  }
+
+ private:
+  void run() {
+    auto files = evidence_input_files(inputs_);
+    {
+      std::lock_guard lock(mutex_);
+      if (files)
+        listed_.emplace();
+      else
+        listed_.emplace(std::unexpected(files.error()));
+    }
+    listing_done_.notify_all();
+    if (files)
+      measured_ = measured_inputs(*files, record_);
+    else
+      measured_ = std::unexpected(std::move(files.error()));
+  }
+
+  std::vector<std::string> inputs_;
+  fs::path record_;
+  std::mutex mutex_;
+  std::condition_variable listing_done_;
+  std::optional<std::expected<void, Error>> listed_;
+  std::expected<std::vector<evidence::MeasuredInput>, Error> measured_;
+  std::thread thread_;  // last: started once everything it uses is made
+};
 
 // urn:uuid in the layout of a name-based UUID, from the SHA-256 of what was scanned: the same images give
 // the same serial number, so two scans of one release can be compared.
@@ -162,6 +234,11 @@ int run_scan_firmware(Context& ctx, const ScanFirmwareOptions& options) {
     if (!fs::exists(input, error))
       return report(ctx, Error::message(fmt::format("{}: no such file or folder", input)));
   }
+  const fs::path output(options.output);
+  const fs::path record_path = output / "evidence.json";
+  std::optional<InputMeasurement> measurement;
+  if (wants(options, "evidence") || wants(options, "cyclonedx"))
+    measurement.emplace(options.inputs, record_path);
   const auto catalogue = load_checked_catalogue(ctx);
   if (!catalogue)
     return exit_bad_input;
@@ -172,14 +249,9 @@ int run_scan_firmware(Context& ctx, const ScanFirmwareOptions& options) {
   if (!sign_key)
     return report(ctx, sign_key.error());
 
-  const fs::path output(options.output);
-  const fs::path record_path = output / "evidence.json";
-  std::vector<evidence::MeasuredInput> inputs;
-  if (wants(options, "evidence") || wants(options, "cyclonedx")) {
-    auto measured = measured_inputs(options.inputs, record_path);
-    if (!measured)
-      return report(ctx, measured.error());
-    inputs = std::move(*measured);
+  if (measurement) {
+    if (auto listed = measurement->listed(); !listed)
+      return report(ctx, listed.error());
   }
 
   const auto now = ctx.now();
@@ -195,6 +267,13 @@ int run_scan_firmware(Context& ctx, const ScanFirmwareOptions& options) {
   scan::WalkOptions walk_options;
   walk_options.jobs = options.jobs;
   const auto walked = scan::walk(options.inputs, analysis, walk_options, progress_printer(ctx));
+  std::vector<evidence::MeasuredInput> inputs;
+  if (measurement) {
+    auto measured = measurement->measured();
+    if (!measured)
+      return report(ctx, measured.error());
+    inputs = std::move(*measured);
+  }
   if (!walked)
     return report(ctx, walked.error());
   const scan::ScanReport found = analysis.finish();

@@ -6,6 +6,8 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -63,6 +65,11 @@ Place child_place(const Place& parent, std::string element, std::string path = {
 }
 
 class Walker;
+class Carver;
+
+// A block at least this large is matched on a thread of its own while the calling thread carves what
+// the matcher has found so far (a flash image's rootfs is unpacked while the rest of the image is read).
+constexpr std::size_t pipelined_match_bytes = 2 * Matcher::window_bytes;
 
 // Threads that take files of unpacked trees off a bounded queue. When the queue is full the producer
 // processes the file itself, so nothing ever waits on a full queue (no deadlock when a worker's file is
@@ -144,10 +151,19 @@ class Walker {
   }
 
  private:
-  // Unpacks every candidate that validates; returns the [start, end) ranges of the objects unpacked whole.
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> carve(
-      Block& block, std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>>& candidates,
-      Matcher::Scratch& scratch);
+  friend class Carver;
+  struct Matched;
+  // Matches the whole block, then carves; or, for a large block with threads to spare, matches it on a
+  // thread of its own while this one carves the candidates found so far.
+  std::optional<Matched> match_then_carve(Block& block, Matcher::Scratch& scratch,
+                                          const WalkProgress* progress, Carver& carver);
+  std::optional<Matched> match_while_carving(Block& block, Matcher::Scratch& scratch,
+                                             const WalkProgress* progress, Carver& carver);
+  // Keeps a hit or a carving candidate of `block`; what is over its limit only sets a flag.
+  void collect(const PatternHit& hit, Matched& matched) const;
+  // How far before its magic number's end a candidate may start (tar's "ustar" is 257 bytes in): once the
+  // matcher has read up to N, every candidate starting before N minus this is known.
+  std::size_t longest_signature_reach() const;
 
   Analysis& analysis_;
   Matcher matcher_;
@@ -165,8 +181,15 @@ class Walker {
 // calls of the analysis, with their place in the chain.
 class BlockSink final : public unpack::Sink {
  public:
-  BlockSink(Walker& walker, Place place, int depth, Matcher::Scratch& scratch)
-      : walker_(walker), place_(std::move(place)), depth_(depth), scratch_(scratch) {}
+  // `parent` is the block the object is carved from; `parent_mapped` when its pages may be released.
+  BlockSink(Walker& walker, Place place, int depth, Matcher::Scratch& scratch,
+            std::span<const std::uint8_t> parent, bool parent_mapped)
+      : walker_(walker),
+        place_(std::move(place)),
+        depth_(depth),
+        scratch_(scratch),
+        parent_(parent),
+        parent_mapped_(parent_mapped) {}
 
   bool take(std::uint64_t bytes) override { return walker_.take(bytes); }
 
@@ -174,6 +197,25 @@ class BlockSink final : public unpack::Sink {
     Block block{
         .kind = ScannedObject::Kind::carved, .place = place_, .owned = std::move(bytes), .depth = depth_};
     block.bytes = block.owned;
+    walker_.process(block, scratch_);
+  }
+
+  // Carved where it lies: its parent's bytes outlive this call, which returns once the payload is walked.
+  // A payload inside a mapped input gives its pages back as it is matched, as the input does. Bytes that
+  // are not inside the parent block (an unpacker's own copy) are copied, never released: releasing a page
+  // of the heap would zero it.
+  void payload_in_place(std::span<const std::uint8_t> bytes) override {
+    const bool inside = !bytes.empty() && bytes.data() >= parent_.data() &&
+                        bytes.data() + bytes.size() <= parent_.data() + parent_.size();
+    if (!inside) {
+      payload(Bytes(bytes.begin(), bytes.end()));
+      return;
+    }
+    Block block{.kind = ScannedObject::Kind::carved,
+                .place = place_,
+                .bytes = bytes,
+                .depth = depth_,
+                .mapped = parent_mapped_};
     walker_.process(block, scratch_);
   }
 
@@ -210,56 +252,101 @@ class BlockSink final : public unpack::Sink {
   Place place_;
   int depth_;
   Matcher::Scratch& scratch_;
+  std::span<const std::uint8_t> parent_;
+  bool parent_mapped_;
   std::uint64_t extent_ = 0;
 };
 
-void Walker::process(Block& block, Matcher::Scratch& scratch, const WalkProgress* progress) {
+using Candidate = std::pair<std::uint64_t, const unpack::Unpacker*>;
+
+// What matching a block found: the analysis's hits and the carving candidates (start offset, unpacker).
+struct Walker::Matched {
   std::vector<PatternHit> hits;
-  std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>> candidates;
+  std::vector<Candidate> candidates;
+  std::size_t candidates_found = 0;  // over the whole block (match_while_carving hands them on per window)
   bool too_many_hits = false;
   bool too_many_candidates = false;
-  auto matched = matcher_.match(
-      block.bytes, scratch,
-      [&](const PatternHit& hit) {
-        if (hit.pattern < analysis_patterns_) {
-          if (hits.size() < limits::max_hits_per_object)
-            hits.push_back(hit);
-          else
-            too_many_hits = true;
-          return true;
-        }
-        const SignatureRef& signature = signatures_[hit.pattern - analysis_patterns_];
-        if (hit.end < signature.length + signature.offset_in_object)
-          return true;
-        if (candidates.size() < limits::max_carve_candidates)
-          candidates.emplace_back(hit.end - signature.length - signature.offset_in_object,
-                                  signature.unpacker);
-        else
-          too_many_candidates = true;
-        return true;
-      },
-      [&](std::size_t offset, std::size_t length) {
-        // A mapped input's pages are given back once matched: a 1 GiB image is matched with a few MiB
-        // resident.
-        if (block.mapped)
-          release_pages(block.bytes, offset, offset + length);
-        if (progress && *progress)
-          (*progress)(block.place.chain.front(), offset + length, block.bytes.size());
-      });
-  bytes_scanned_.fetch_add(block.bytes.size(), std::memory_order_relaxed);
-  if (!matched) {
-    problem(block.place, fmt::format("pattern matching failed: {}", matched.error().describe()));
+};
+
+// Carves the candidates of one block in order of offset, batch by batch (each batch sorted, and every
+// candidate of a batch before every candidate of the next): unpacks every candidate that validates and
+// skips what an unpacked object covers.
+class Carver {
+ public:
+  Carver(Walker& walker, Block& block, Matcher::Scratch& scratch)
+      : walker_(walker), block_(block), scratch_(scratch) {}
+
+  // Formats without a magic number (Intel HEX, S-records) are tried at the start of every block.
+  void add_start_candidates(std::vector<Candidate>& candidates) const {
+    for (const unpack::Unpacker* unpacker : walker_.start_only_)
+      candidates.emplace_back(0, unpacker);
+  }
+
+  void carve(std::span<const Candidate> batch);
+
+  // The [start, end) ranges of the objects unpacked whole; gives back the mapped pages behind the carver.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> finish() {
+    if (block_.mapped)
+      release_pages(block_.bytes, released_until_, block_.bytes.size());
+    return std::move(unpacked_);
+  }
+
+ private:
+  Walker& walker_;
+  Block& block_;
+  Matcher::Scratch& scratch_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> unpacked_;
+  std::uint64_t covered_until_ = 0;
+  bool depth_reported_ = false;
+  bool stopped_ = false;  // the scan's limit of carved objects is reached
+  std::size_t released_until_ = 0;
+};
+
+void Walker::collect(const PatternHit& hit, Matched& matched) const {
+  if (hit.pattern < analysis_patterns_) {
+    if (matched.hits.size() < limits::max_hits_per_object)
+      matched.hits.push_back(hit);
+    else
+      matched.too_many_hits = true;
     return;
   }
-  if (too_many_hits)
+  const SignatureRef& signature = signatures_[hit.pattern - analysis_patterns_];
+  if (hit.end < signature.length + signature.offset_in_object)
+    return;
+  if (matched.candidates_found < limits::max_carve_candidates) {
+    matched.candidates.emplace_back(hit.end - signature.length - signature.offset_in_object,
+                                    signature.unpacker);
+    ++matched.candidates_found;
+  } else {
+    matched.too_many_candidates = true;
+  }
+}
+
+std::size_t Walker::longest_signature_reach() const {
+  std::size_t reach = 0;
+  for (const SignatureRef& signature : signatures_)
+    reach = std::max(reach, signature.length + signature.offset_in_object);
+  return reach;
+}
+
+void Walker::process(Block& block, Matcher::Scratch& scratch, const WalkProgress* progress) {
+  Carver carver(*this, block, scratch);
+  std::optional<Matched> matched = jobs_ > 1 && block.bytes.size() >= pipelined_match_bytes
+                                       ? match_while_carving(block, scratch, progress, carver)
+                                       : match_then_carve(block, scratch, progress, carver);
+  bytes_scanned_.fetch_add(block.bytes.size(), std::memory_order_relaxed);
+  if (!matched)
+    return;
+  if (matched->too_many_hits)
     problem(block.place, fmt::format("more than {} pattern hits: only the first {} are inspected",
                                      limits::max_hits_per_object, limits::max_hits_per_object));
-  if (too_many_candidates)
+  if (matched->too_many_candidates)
     problem(block.place, fmt::format("more than {} signature candidates: the rest of the block is not carved",
                                      limits::max_carve_candidates));
   // Carved first, so that hits inside an object that was unpacked are left to its own blocks: a shadow file
   // in an uncompressed tar is reported once, at /etc/shadow, not also at an offset of the image.
-  const std::vector<std::pair<std::uint64_t, std::uint64_t>> unpacked = carve(block, candidates, scratch);
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> unpacked = carver.finish();
+  std::vector<PatternHit>& hits = matched->hits;
   if (!unpacked.empty()) {
     std::erase_if(hits, [&](const PatternHit& hit) {
       auto after = std::upper_bound(unpacked.begin(), unpacked.end(), std::pair{hit.end, UINT64_MAX});
@@ -273,57 +360,161 @@ void Walker::process(Block& block, Matcher::Scratch& scratch, const WalkProgress
   objects_.fetch_add(1, std::memory_order_relaxed);
 }
 
-std::vector<std::pair<std::uint64_t, std::uint64_t>> Walker::carve(
-    Block& block, std::vector<std::pair<std::uint64_t, const unpack::Unpacker*>>& candidates,
-    Matcher::Scratch& scratch) {
-  // Formats without a magic number (Intel HEX, S-records) are tried at the start of every block.
-  for (const unpack::Unpacker* unpacker : start_only_)
-    candidates.emplace_back(0, unpacker);
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> unpacked;
-  std::uint64_t covered_until = 0;
-  bool depth_reported = false;
-  std::size_t released_until = 0;
-  for (const auto& [offset, unpacker] : candidates) {
-    if (offset < covered_until || offset >= block.bytes.size())
+std::optional<Walker::Matched> Walker::match_then_carve(Block& block, Matcher::Scratch& scratch,
+                                                        const WalkProgress* progress, Carver& carver) {
+  Matched matched;
+  auto status = matcher_.match(
+      block.bytes, scratch,
+      [&](const PatternHit& hit) {
+        collect(hit, matched);
+        return true;
+      },
+      [&](std::size_t offset, std::size_t length) {
+        // A mapped input's pages are given back once matched: a 1 GiB image is matched with a few MiB
+        // resident.
+        if (block.mapped)
+          release_pages(block.bytes, offset, offset + length);
+        if (progress && *progress)
+          (*progress)(block.place.chain.front(), offset + length, block.bytes.size());
+      });
+  if (!status) {
+    problem(block.place, fmt::format("pattern matching failed: {}", status.error().describe()));
+    return std::nullopt;
+  }
+  carver.add_start_candidates(matched.candidates);
+  std::sort(matched.candidates.begin(), matched.candidates.end());
+  carver.carve(matched.candidates);
+  return matched;
+}
+
+// The matching thread hands over the candidates of each window it has read; this thread carves every
+// candidate that can no longer be preceded by one still to come, while the matcher reads on. The objects
+// are carved in the same order, with the same results, as by match_then_carve; only a problem of the
+// whole block (too many hits or candidates, a failed match) is reported after the objects carved
+// meanwhile, and progress is reported from this thread as it learns of each window.
+std::optional<Walker::Matched> Walker::match_while_carving(Block& block, Matcher::Scratch& scratch,
+                                                           const WalkProgress* progress, Carver& carver) {
+  auto own_scratch = matcher_.make_scratch();
+  if (!own_scratch)
+    return match_then_carve(block, scratch, progress, carver);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<Candidate> handed;  // candidates of windows read, not yet taken by the carver
+  std::size_t matched_until = 0;  // bytes the matcher has read
+  bool done = false;
+  Matched matched;
+  std::expected<void, Error> status;
+  auto match_on_this_thread = [&] {
+    status = matcher_.match(
+        block.bytes, *own_scratch,
+        [&](const PatternHit& hit) {
+          collect(hit, matched);
+          return true;
+        },
+        [&](std::size_t offset, std::size_t length) {
+          if (block.mapped)
+            release_pages(block.bytes, offset, offset + length);
+          {
+            std::lock_guard lock(mutex);
+            handed.insert(handed.end(), matched.candidates.begin(), matched.candidates.end());
+            matched_until = offset + length;
+          }
+          matched.candidates.clear();
+          changed.notify_one();
+        });
+    {
+      std::lock_guard lock(mutex);
+      handed.insert(handed.end(), matched.candidates.begin(), matched.candidates.end());
+      done = true;
+    }
+    matched.candidates.clear();
+    changed.notify_one();
+  };
+  std::optional<std::thread> matching;
+  try {
+    matching.emplace(match_on_this_thread);
+  } catch (const std::system_error&) {  // no thread to be had: one after the other
+    return match_then_carve(block, scratch, progress, carver);
+  }
+  const std::size_t reach = longest_signature_reach();
+  std::vector<Candidate> waiting;
+  carver.add_start_candidates(waiting);
+  std::size_t reported_until = 0;
+  for (bool finished = false; !finished;) {
+    std::size_t until = 0;
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return done || matched_until != reported_until; });
+      waiting.insert(waiting.end(), handed.begin(), handed.end());
+      handed.clear();
+      until = matched_until;
+      finished = done;
+    }
+    if (finished && !status)
+      break;  // as match_then_carve: nothing more is carved of a block whose match failed
+    if (until != reported_until && progress && *progress)
+      (*progress)(block.place.chain.front(), until, block.bytes.size());
+    reported_until = until;
+    // A candidate starting before `until - reach` ends before `until`: it and every candidate before it
+    // are known. When the match is over, all are.
+    std::sort(waiting.begin(), waiting.end());
+    auto ready = waiting.end();
+    if (!finished)
+      ready = std::lower_bound(waiting.begin(), waiting.end(),
+                               Candidate{until > reach ? until - reach : 0, nullptr});
+    carver.carve({waiting.begin(), ready});
+    waiting.erase(waiting.begin(), ready);
+  }
+  matching->join();
+  if (!status) {
+    problem(block.place, fmt::format("pattern matching failed: {}", status.error().describe()));
+    return std::nullopt;
+  }
+  return matched;
+}
+
+void Carver::carve(std::span<const Candidate> batch) {
+  for (std::size_t index = 0; index < batch.size() && !stopped_; ++index) {
+    const auto& [offset, unpacker] = batch[index];
+    // The same candidate twice (two signatures of one format at one offset) is tried once.
+    if (index > 0 && batch[index - 1] == batch[index])
+      continue;
+    if (offset < covered_until_ || offset >= block_.bytes.size())
       continue;
     // Validating a candidate faults its pages in again (and the kernel maps their neighbours too): on a
     // mapped image, what lies well behind the candidates is given back as carving moves on.
-    if (block.mapped && offset > released_until + 2 * Matcher::window_bytes) {
-      release_pages(block.bytes, released_until, offset - Matcher::window_bytes);
-      released_until = offset - Matcher::window_bytes;
+    if (block_.mapped && offset > released_until_ + 2 * Matcher::window_bytes) {
+      release_pages(block_.bytes, released_until_, offset - Matcher::window_bytes);
+      released_until_ = offset - Matcher::window_bytes;
     }
-    const auto rest = block.bytes.subspan(offset);
+    const auto rest = block_.bytes.subspan(offset);
     if (!unpacker->recognise(rest))
       continue;
-    Place place = child_place(block.place, carved_name(unpacker->format(), offset));
-    if (block.depth + 1 > limits::max_unpack_depth) {
-      if (!depth_reported)
-        problem(place, fmt::format("nested {} levels deep, over the limit of {}: not unpacked",
-                                   block.depth + 1, limits::max_unpack_depth));
-      depth_reported = true;
+    Place place = child_place(block_.place, carved_name(unpacker->format(), offset));
+    if (block_.depth + 1 > limits::max_unpack_depth) {
+      if (!depth_reported_)
+        walker_.problem(place, fmt::format("nested {} levels deep, over the limit of {}: not unpacked",
+                                           block_.depth + 1, limits::max_unpack_depth));
+      depth_reported_ = true;
       continue;
     }
-    if (carved_objects_.fetch_add(1, std::memory_order_relaxed) >= limits::max_carved_objects) {
-      problem(place,
-              fmt::format("more than {} objects in the scan: not unpacked", limits::max_carved_objects));
-      return unpacked;
+    if (walker_.carved_objects_.fetch_add(1, std::memory_order_relaxed) >= limits::max_carved_objects) {
+      walker_.problem(
+          place, fmt::format("more than {} objects in the scan: not unpacked", limits::max_carved_objects));
+      stopped_ = true;
+      return;
     }
-    unpacked_.fetch_add(1, std::memory_order_relaxed);
-    BlockSink sink(*this, place, block.depth + 1, scratch);
+    walker_.unpacked_.fetch_add(1, std::memory_order_relaxed);
+    BlockSink sink(walker_, place, block_.depth + 1, scratch_, block_.bytes, block_.mapped);
     auto length = unpacker->unpack(rest, sink);
     if (length) {
-      covered_until = offset + std::max<std::uint64_t>(*length, 1);
-      unpacked.emplace_back(offset, covered_until);
+      covered_until_ = offset + std::max<std::uint64_t>(*length, 1);
+      unpacked_.emplace_back(offset, covered_until_);
     } else {
-      problem(std::move(place), std::move(length.error()));
-      covered_until = offset + std::max<std::uint64_t>(sink.known_extent(), 1);
+      walker_.problem(std::move(place), std::move(length.error()));
+      covered_until_ = offset + std::max<std::uint64_t>(sink.known_extent(), 1);
     }
   }
-  if (block.mapped)
-    release_pages(block.bytes, released_until, block.bytes.size());
-  return unpacked;
 }
 
 WorkerPool::WorkerPool(Walker& walker, unsigned threads) : walker_(walker) {

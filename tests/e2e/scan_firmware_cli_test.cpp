@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "limits.hpp"
 #include "load/evidence_loader.hpp"
 #include "support/cli_runner.hpp"
 #include "support/shipped_catalogue.hpp"
@@ -116,6 +117,23 @@ TEST_F(ScanFirmwareCli, RandomDataIsACleanControl) {
   EXPECT_THAT(result.out, HasSubstr("0 findings (0 error, 0 warning, 0 note), 0 components, 0 inconclusive"));
   const auto sarif = json_file("out/results.sarif");
   EXPECT_THAT(sarif["runs"][0]["results"], IsEmpty());
+}
+
+// The files an evidence record would name are listed (and hashed) on a thread of their own while the
+// catalogue loads: a folder of more files than a record names is still refused before anything is scanned.
+TEST_F(ScanFirmwareCli, AFolderOfMoreFilesThanARecordNamesIsRefusedBeforeTheScan) {
+  fs::create_directories(path("many"));
+  for (std::size_t index = 0; index <= limits::max_scan_evidence_inputs; ++index)
+    std::ofstream(path("many/f" + std::to_string(index)));
+  const auto refused = run_cli({"scan", "firmware", path("many"), "-o", path("out")});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(refused.err,
+            "en18031: " + path("many") +
+                ": more than 20000 files; an evidence record names each "
+                "input by its hash, so scan an image or a smaller folder, or leave evidence out of "
+                "--format\n");
+  EXPECT_FALSE(fs::exists(path("out")));
 }
 
 TEST_F(ScanFirmwareCli, UnusableInputIsExit2AndWritesNothing) {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <libdeflate.h>
 #include <libfdt.h>
 #include <zlib.h>
 
@@ -58,12 +59,13 @@ class UImage final : public Unpacker {
     if (!sink.take(data.size()))
       return std::unexpected(
           fmt::format("the scan's budget of {} unpacked bytes is spent", limits::max_unpacked_bytes));
-    sink.payload(Bytes(data.begin(), data.end()));
+    sink.payload_in_place(data);
     sink.extent(std::min<std::uint64_t>(end, bytes.size()));
     if (end > bytes.size())
       return std::unexpected(fmt::format("truncated: the header says {} bytes of data, {} are present",
                                          header->data_size, data.size()));
-    const auto crc = static_cast<std::uint32_t>(crc32(0, data.data(), static_cast<uInt>(data.size())));
+    // The same CRC-32 as zlib's crc32(), several times faster on a rootfs of tens of MB (PCLMULQDQ).
+    const std::uint32_t crc = libdeflate_crc32(0, data.data(), data.size());
     if (crc != header->data_crc)
       return std::unexpected(fmt::format(
           "the data CRC is {:#010x}, the header says {:#010x}: corrupt or altered", crc, header->data_crc));
@@ -95,7 +97,7 @@ class McuBoot final : public Unpacker {
     if (!sink.take(payload.size()))
       return std::unexpected(
           fmt::format("the scan's budget of {} unpacked bytes is spent", limits::max_unpacked_bytes));
-    sink.payload(Bytes(payload.begin(), payload.end()));
+    sink.payload_in_place(payload);
     return parsed->area.end();
   }
 };
@@ -162,8 +164,7 @@ class Fit final : public Unpacker {
       if (!sink.take(*size))
         return std::unexpected(
             fmt::format("the scan's budget of {} unpacked bytes is spent", limits::max_unpacked_bytes));
-      sink.payload(Bytes(bytes.begin() + static_cast<std::ptrdiff_t>(start),
-                         bytes.begin() + static_cast<std::ptrdiff_t>(start + *size)));
+      sink.payload_in_place(bytes.subspan(static_cast<std::size_t>(start), *size));
       end = std::max(end, start + *size);
     }
     return end;

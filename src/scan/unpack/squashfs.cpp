@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <libdeflate.h>
 #include <sqfs/compressor.h>
 #include <sqfs/data_reader.h>
 #include <sqfs/dir_reader.h>
@@ -78,6 +79,73 @@ std::string_view sqfs_error_text(int status) {
     default:
       return "corrupt image";
   }
+}
+
+// A squashfs gzip block is a whole zlib stream whose output fits in a known buffer (the block size, or a
+// metadata block's 8 KiB): the case libdeflate is made for, where it inflates 2-3x faster than the zlib
+// stream libsquashfs uses. This compressor wraps libsquashfs's own gzip compressor, which still reads the
+// options, and gives it every block libdeflate refuses (corrupt, truncated, too large): such a block
+// fails exactly as before, with the same error, and a valid one gives the same bytes (both check the
+// stream's Adler-32).
+struct LibdeflateGzip {
+  sqfs_compressor_t base{};
+  sqfs_compressor_t* zlib = nullptr;
+  libdeflate_decompressor* inflater = nullptr;
+
+  // Takes `zlib` over; gives it back unwrapped when there is no memory for the wrapper.
+  static sqfs_compressor_t* wrap(sqfs_compressor_t* zlib_compressor) {
+    auto* made = new (std::nothrow) LibdeflateGzip;
+    libdeflate_decompressor* decompressor = made ? libdeflate_alloc_decompressor() : nullptr;
+    if (!decompressor) {
+      delete made;
+      return zlib_compressor;
+    }
+    made->zlib = zlib_compressor;
+    made->inflater = decompressor;
+    made->base.base.destroy = destroy;
+    made->base.base.copy = nullptr;  // never copied: each thread makes its own compressor
+    made->base.get_configuration = get_configuration;
+    made->base.write_options = [](sqfs_compressor_t*, sqfs_file_t*) -> int { return SQFS_ERROR_IO; };
+    made->base.read_options = read_options;
+    made->base.do_block = do_block;
+    return &made->base;
+  }
+
+ private:
+  static LibdeflateGzip* self(sqfs_object_t* object) { return reinterpret_cast<LibdeflateGzip*>(object); }
+  static LibdeflateGzip* self(sqfs_compressor_t* object) { return reinterpret_cast<LibdeflateGzip*>(object); }
+
+  static void destroy(sqfs_object_t* object) {
+    LibdeflateGzip* wrapper = self(object);
+    libdeflate_free_decompressor(wrapper->inflater);
+    sqfs_destroy(wrapper->zlib);
+    delete wrapper;
+  }
+  static void get_configuration(const sqfs_compressor_t* object, sqfs_compressor_config_t* config) {
+    const sqfs_compressor_t* inner = reinterpret_cast<const LibdeflateGzip*>(object)->zlib;
+    inner->get_configuration(inner, config);
+  }
+  static int read_options(sqfs_compressor_t* object, sqfs_file_t* file) {
+    sqfs_compressor_t* inner = self(object)->zlib;
+    return inner->read_options(inner, file);
+  }
+  static sqfs_s32 do_block(sqfs_compressor_t* object, const sqfs_u8* in, sqfs_u32 size, sqfs_u8* out,
+                           sqfs_u32 out_size) {
+    LibdeflateGzip* wrapper = self(object);
+    std::size_t produced = 0;
+    // sqfs_s32 holds the size produced: larger requests are left to zlib, which refuses them as before.
+    if (size < 0x7fffffff && out_size < 0x7fffffff &&
+        libdeflate_zlib_decompress(wrapper->inflater, in, size, out, out_size, &produced) ==
+            LIBDEFLATE_SUCCESS)
+      return static_cast<sqfs_s32>(produced);
+    return wrapper->zlib->do_block(wrapper->zlib, in, size, out, out_size);
+  }
+};
+static_assert(std::is_standard_layout_v<LibdeflateGzip>);
+
+// The compressor libsquashfs made for the image, gzip's with libdeflate in front.
+sqfs_compressor_t* with_fast_inflate(const sqfs_compressor_config_t& config, sqfs_compressor_t* compressor) {
+  return config.id == SQFS_COMP_GZIP ? LibdeflateGzip::wrap(compressor) : compressor;
 }
 
 // Holds every libsquashfs object of one unpack and frees them in reverse order.
@@ -182,6 +250,7 @@ class Squashfs final : public Unpacker {
                       "not unpacked",
                       name ? name : "an unknown compressor"));
     }
+    readers.compressor = with_fast_inflate(config, readers.compressor);
     if (super.flags & SQFS_FLAG_COMPRESSOR_OPTIONS) {
       if (int status = readers.compressor->read_options(readers.compressor, file); status < 0)
         return fail("compressor options", status);
@@ -349,6 +418,7 @@ class Squashfs final : public Unpacker {
       Readers own;
       if (sqfs_compressor_create(&config, &own.compressor) != 0)
         return;
+      own.compressor = with_fast_inflate(config, own.compressor);
       if ((super.flags & SQFS_FLAG_COMPRESSOR_OPTIONS) &&
           own.compressor->read_options(own.compressor, file) < 0)
         return;

@@ -38,6 +38,12 @@ class Sink {
   virtual bool take(std::uint64_t bytes) = 0;
   // A decompressed stream or a payload (gzip's content, a uImage's data): carved and unpacked further.
   virtual void payload(Bytes bytes) = 0;
+  // A payload that lies as it is inside the block given to unpack() (a uImage's data): the walk carves it
+  // where it is instead of copying it (bytes anywhere else are copied). `bytes` need stay valid for the
+  // call only; a sink that keeps what it is given takes a copy.
+  virtual void payload_in_place(std::span<const std::uint8_t> bytes) {
+    payload(Bytes(bytes.begin(), bytes.end()));
+  }
   // A regular file of a file system or archive: matched, inspected and unpacked further.
   virtual void file(std::string path, Bytes bytes, std::uint32_t mode) = 0;
   // Every entry of a file system or archive, files included.

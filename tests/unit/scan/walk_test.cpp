@@ -135,6 +135,43 @@ TEST_F(Walk, TheSameFilesWithOneThread) {
   EXPECT_EQ(analysis.files(), rootfs_files("dump.bin → uimage@0x100000 → squashfs@0x0"));
 }
 
+// An image of 36 MiB is matched on a thread of its own while the walking thread carves (blocks of 16 MiB
+// or more, with two jobs): an ext4 file system whose magic number (1080 bytes in) lies past the first
+// 8 MiB window while its start lies before it, and a uImage across the third window's edge, are carved
+// where they start, once each, with the same objects, entries and problems as with one thread. A gzip
+// stream in the file system's unused boot block, wholly inside the first window, must wait for the file
+// system that starts before it (and covers it) to be carved first.
+TEST_F(Walk, ALargeImageMatchedWhileCarvingGivesTheSameResultsAsOneThread) {
+  write_rootfs("rootfs");
+  shell("mkfs.ext4 -q -F -E root_owner=0:0 -d rootfs fs.img 8M");
+  shell("printf 'in the boot block\\n' | gzip -n > boot.gz");
+  std::string file_system = read("fs.img");
+  const std::string boot_gzip = read("boot.gz");
+  file_system.replace(100, boot_gzip.size(), boot_gzip);
+  write("fs.img", file_system);
+  shell("mksquashfs rootfs rootfs.sqfs -comp gzip -noappend -all-root -mkfs-time 0 -quiet");
+  shell("mkimage -A arm -O linux -T filesystem -C none -n rootfs -d rootfs.sqfs rootfs.uimg");
+  const std::size_t ext_at = (8 << 20) - 500;
+  const std::size_t uimage_at = (24 << 20) - 1000;
+  std::string image = random_bytes(ext_at, 21) + read("fs.img");
+  image += random_bytes(uimage_at - image.size(), 22) + read("rootfs.uimg");
+  image += random_bytes((36 << 20) - image.size(), 23);
+  write("large.bin", image);
+  RecordingAnalysis one(folder(), rule_patterns());
+  RecordingAnalysis two(folder(), rule_patterns());
+  const WalkSummary summary_one = walk_ok({path("large.bin")}, one, 1);
+  const WalkSummary summary_two = walk_ok({path("large.bin")}, two, 2);
+  std::vector<std::string> expected = rootfs_files("large.bin → ext@0x7ffe0c");
+  const std::vector<std::string> in_uimage = rootfs_files("large.bin → uimage@0x17ffc18 → squashfs@0x0");
+  expected.insert(expected.end(), in_uimage.begin(), in_uimage.end());
+  EXPECT_EQ(two.files(), expected);
+  EXPECT_THAT(two.problems(), IsEmpty());
+  EXPECT_EQ(two.objects(), one.objects());
+  EXPECT_EQ(two.entries(), one.entries());
+  EXPECT_EQ(summary_two, summary_one);
+  EXPECT_EQ(summary_two.unpacked, 3U);  // the ext4 file system, the uImage and its squashfs
+}
+
 // Enough files for the squashfs unpacker's helper threads to decompress ahead: the same files, in the
 // same order of entries, with one thread and with three.
 TEST_F(Walk, ASquashfsReadByHelperThreadsGivesTheSameFiles) {
@@ -155,14 +192,16 @@ TEST_F(Walk, ASquashfsReadByHelperThreadsGivesTheSameFiles) {
 
 // A file of several pieces (the unpacker cuts files into pieces of about 1 MiB that threads decompress
 // side by side): a pattern across the first piece boundary and one at the end are found, with one thread
-// and with two, so the pieces are put back in their places.
-TEST_F(Walk, ALargeFileInASquashfsIsReassembledFromItsPieces) {
+// and with two, so the pieces are put back in their places. With gzip, libdeflate inflates the blocks.
+class LargeFile : public Walk, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(LargeFile, ALargeFileInASquashfsIsReassembledFromItsPieces) {
   std::string text;
   for (int line = 0; text.size() < 3 * 1024 * 1024; ++line)
     text += "line " + std::to_string(line) + " of a large file that compresses well\n";
   text.replace(1024 * 1024 - 3, 7, "telnetd");
   write("big/large", text + "telnetd");
-  shell("mksquashfs big big.sqfs -comp xz -noappend -all-root -mkfs-time 0 -quiet");
+  shell("mksquashfs big big.sqfs -comp " + GetParam() + " -noappend -all-root -mkfs-time 0 -quiet");
   RecordingAnalysis one(folder(), rule_patterns());
   RecordingAnalysis two(folder(), rule_patterns());
   walk_ok({path("big.sqfs")}, one, 1);
@@ -171,6 +210,48 @@ TEST_F(Walk, ALargeFileInASquashfsIsReassembledFromItsPieces) {
                                        std::to_string(text.size() + 7) + "] telnetd telnetd"));
   EXPECT_EQ(two.files(), one.files());
   EXPECT_THAT(two.problems(), IsEmpty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Compressors, LargeFile, ::testing::Values("xz", "gzip"));
+
+// Files in whole blocks and in a shared fragment block of a gzip squashfs, each with a pattern at its
+// start and end: every block (libdeflate) and the fragment give the files back byte for byte, and a file
+// of 200,000 random bytes (stored uncompressed by mksquashfs) too.
+TEST_F(Walk, AGzipSquashfsGivesEveryFileBackWhole) {
+  std::string text;
+  for (int line = 0; text.size() < 300000; ++line)
+    text += "line " + std::to_string(line) + " of a file in whole blocks\n";
+  write("fs/blocks", "telnetd" + text + "telnetd");
+  write("fs/small", "telnetd in a fragment telnetd");
+  write("fs/random", "telnetd" + random_bytes(200000, 11) + "telnetd");
+  shell("mksquashfs fs fs.sqfs -comp gzip -noappend -all-root -mkfs-time 0 -quiet");
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("fs.sqfs")}, analysis);
+  EXPECT_THAT(analysis.problems(), IsEmpty());
+  EXPECT_THAT(analysis.files(), ElementsAre("fs.sqfs → squashfs@0x0 → /blocks [file " +
+                                                std::to_string(text.size() + 14) + "] telnetd telnetd",
+                                            "fs.sqfs → squashfs@0x0 → /random [file 200014] telnetd telnetd",
+                                            "fs.sqfs → squashfs@0x0 → /small [file 29] telnetd telnetd"));
+}
+
+// A corrupt gzip data block: libdeflate refuses it and libsquashfs's zlib path reports it, so the problem
+// is the one the walk always gave, naming the file and where in it reading failed.
+TEST_F(Walk, ACorruptGzipBlockInASquashfsIsAProblemOfItsFile) {
+  std::string text;
+  for (int line = 0; text.size() < 300000; ++line)
+    text += "line " + std::to_string(line) + " of a file in whole blocks\n";
+  write("fs/blocks", text);
+  shell("mksquashfs fs fs.sqfs -comp gzip -noappend -all-root -mkfs-time 0 -quiet");
+  // The first data block follows the 96-byte super block: break its deflate data past the zlib header.
+  std::string image = read("fs.sqfs");
+  for (std::size_t at = 96 + 40; at < 96 + 80; ++at)
+    image[at] = static_cast<char>(image[at] ^ 0x5a);
+  write("corrupt.sqfs", image);
+  RecordingAnalysis analysis(folder(), rule_patterns());
+  walk_ok({path("corrupt.sqfs")}, analysis);
+  EXPECT_THAT(analysis.problems(), ElementsAre("corrupt.sqfs → squashfs@0x0 → /blocks: cannot read the file "
+                                               "at offset 0: a block does not decompress"));
+  EXPECT_THAT(analysis.files(), IsEmpty());
 }
 
 struct ArchiveCase {
