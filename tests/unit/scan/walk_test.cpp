@@ -52,6 +52,25 @@ class Walk : public testing::ScanFolder {
     shell("mkimage -A arm -O linux -T filesystem -C none -n rootfs -d rootfs.sqfs rootfs.uimg");
     write("dump.bin", random_bytes(1 << 20, 1) + read("rootfs.uimg") + random_bytes(1 << 20, 2));
   }
+
+  // fit.its for `mkimage -f`: one ramdisk image holding rootfs.tar.gz (write_rootfs() as a gzip tar).
+  void write_fit_source_with_a_gzip_rootfs() {
+    write_rootfs("rootfs");
+    shell(tar_rootfs_command() + " && gzip -n rootfs.tar");
+    write("fit.its", R"(/dts-v1/;
+/ {
+  description = "test";
+  #address-cells = <1>;
+  images {
+    rootfs {
+      data = /incbin/("./rootfs.tar.gz");
+      type = "ramdisk"; arch = "arm"; os = "linux"; compression = "none";
+    };
+  };
+  configurations { default = "conf"; conf { ramdisk = "rootfs"; }; };
+};
+)");
+  }
 };
 
 TEST_F(Walk, RandomBytesYieldNothing) {
@@ -335,21 +354,7 @@ TEST_F(Walk, AWrongChecksumInAnIntelHexFileIsAProblem) {
 }
 
 TEST_F(Walk, AFitImageHoldsItsImagesAsPayloads) {
-  write_rootfs("rootfs");
-  shell(tar_rootfs_command() + " && gzip -n rootfs.tar");
-  write("fit.its", R"(/dts-v1/;
-/ {
-  description = "test";
-  #address-cells = <1>;
-  images {
-    rootfs {
-      data = /incbin/("./rootfs.tar.gz");
-      type = "ramdisk"; arch = "arm"; os = "linux"; compression = "none";
-    };
-  };
-  configurations { default = "conf"; conf { ramdisk = "rootfs"; }; };
-};
-)");
+  write_fit_source_with_a_gzip_rootfs();
   shell("mkimage -f fit.its fit.itb && mkimage -E -f fit.its fit-external.itb");
   RecordingAnalysis analysis(folder(), rule_patterns());
   walk_ok({path("fit.itb"), path("fit-external.itb")}, analysis);
@@ -361,21 +366,7 @@ TEST_F(Walk, AFitImageHoldsItsImagesAsPayloads) {
 }
 
 TEST_F(Walk, AFitTreeOlderThanVersion16IsNotTakenForAFitImage) {
-  write_rootfs("rootfs");
-  shell(tar_rootfs_command() + " && gzip -n rootfs.tar");
-  write("fit.its", R"(/dts-v1/;
-/ {
-  description = "test";
-  #address-cells = <1>;
-  images {
-    rootfs {
-      data = /incbin/("./rootfs.tar.gz");
-      type = "ramdisk"; arch = "arm"; os = "linux"; compression = "none";
-    };
-  };
-  configurations { default = "conf"; conf { ramdisk = "rootfs"; }; };
-};
-)");
+  write_fit_source_with_a_gzip_rootfs();
   // Version 5 and last compatible version 2 at header offset 20: libfdt 1.6.1's fdt_check_full crashed
   // on the unnamed root of such a tree (found by fuzz_uimage_fit_hex).
   shell(
